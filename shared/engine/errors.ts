@@ -1,0 +1,33 @@
+/**
+ * How a failed sync is retried. The engine maps each class to conditions and to the queue's fate of the message:
+ * - permanent: condition False, message acknowledged; nothing changes until the spec (or a referenced object) does.
+ * - reference: a referenced object is missing; ResolvedRefs=False, retried a few times, then left to the watcher,
+ *   which re-enqueues the object when the reference appears.
+ * - transient: retried through the queue's visibility timeout with growing backoff; poison ends in the DLQ.
+ */
+export type RetryClass = 'permanent' | 'reference' | 'transient';
+
+export class SyncError extends Error {
+  readonly retry: RetryClass;
+  /** Condition reason, e.g. ControlPlaneError, InvalidSpec, Unauthorized. */
+  readonly reason: string;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.retry = retry;
+    this.reason = reason;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}
+
+export const permanent = (reason: string, message: string, cause?: unknown) => new SyncError('permanent', reason, message, { cause });
+export const transient = (reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) =>
+  new SyncError('transient', reason, message, opts);
+export const missingReference = (message: string) => new SyncError('reference', 'ReconcileFailed', message);
+
+/** Anything not classified (a bug, an unexpected throw) is retried and, if it persists, reaches the DLQ. */
+export function asSyncError(err: unknown): SyncError {
+  if (err instanceof SyncError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return transient('ReconcileFailed', message, { cause: err });
+}

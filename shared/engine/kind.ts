@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Cluster } from '../kube/cluster.ts';
+import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
+import type { ResourceType } from '../kube/resources.ts';
+import type { VendorHttp } from '../vendor-http/vendor-http.ts';
+import type { Logger } from '../log.ts';
+
+/** What the watcher needs of a kind: where it lives and what it depends on. Pure, light, no vendor client. */
+export interface WatchedKind extends ResourceType {
+  /** Objects this one reads while syncing (a context, a Secret, a template source). */
+  references(obj: KubeObject): ObjectRef[];
+}
+
+/** Status fields the vendor reports (ids, state, plans); the engine adds conditions and observedGeneration. */
+export type ExternalStatus = Record<string, unknown>;
+
+export interface Observation {
+  exists: boolean;
+  /** True when the vendor object already matches the desired state: nothing is written. */
+  upToDate: boolean;
+  status?: ExternalStatus;
+}
+
+/**
+ * The vendor side of one object, crossplane style. Every method is idempotent: the queue delivers at least once,
+ * and a sync may crash between any two calls.
+ */
+export interface ExternalClient {
+  observe(): Promise<Observation>;
+  create(): Promise<ExternalStatus>;
+  update(): Promise<ExternalStatus>;
+  /** Removes the vendor object; an object already gone is success. */
+  delete(): Promise<void>;
+}
+
+export interface SyncContext {
+  cluster: Cluster;
+  http: VendorHttp;
+  log: Logger;
+  /** Reads a Secret's or ConfigMap's data (decoded). Undefined when it does not exist. */
+  readData(ref: ObjectRef): Promise<Record<string, string> | undefined>;
+}
+
+/** A spec after templates were rendered and the schema accepted it. */
+export interface Desired<Spec> {
+  object: KubeObject;
+  spec: Spec;
+}
+
+/** Everything particular to one kind. The engine owns finalizers, conditions, retries and events. */
+export interface KindDefinition<Spec = unknown> extends WatchedKind {
+  /** Validates the rendered spec; its issues name the field. */
+  schema: z.ZodType<Spec>;
+  /** Resolves references and credentials, then returns the client for this object. */
+  connect(desired: Desired<Spec>, ctx: SyncContext): Promise<ExternalClient>;
+  /** Objects that must be gone before this one may be deleted (e.g. users of a ManagementContext). */
+  deletionBlockers?(object: KubeObject, ctx: SyncContext): Promise<ObjectRef[]>;
+  /** Condition types this kind writes besides Ready (GKO: Accepted, ResolvedRefs). */
+  conditionTypes?: { accepted: string; resolvedRefs?: string };
+}

@@ -1,0 +1,6 @@
+/** The one finalizer apim-sync puts on every object it syncs: the vendor object is removed before the resource goes. */
+export const FINALIZER = 'apim-sync.io/finalizer';
+/** `orphan` keeps the vendor object when the resource is deleted. */
+export const DELETION_POLICY = 'apim-sync.io/deletion-policy';
+/** Set before a non-idempotent vendor create and cleared once its id is in status (crossplane's external-create-pending). */
+export const CREATE_PENDING = 'apim-sync.io/external-create-pending';

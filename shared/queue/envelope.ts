@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Why a message was sent; the sync function treats them alike, but they make logs and dedup ids honest. */
+export const SyncReason = z.enum([
+  'added', // first seen, or status not in step with generation at watcher start
+  'spec-changed', // generation moved
+  'deleting', // deletionTimestamp set or finalizers changed while deleting
+  'reference-changed', // a ManagementContext, Secret or ConfigMap this object uses changed
+  'dependent-removed', // an object referencing this one went away (unblocks a held deletion)
+  'resync', // periodic drift correction
+]);
+export type SyncReason = z.infer<typeof SyncReason>;
+
+/**
+ * The queue message: a pointer to an object, never its spec or a secret.
+ * The sync function reads the object itself, so a stale message can never apply stale data.
+ */
+export const SyncMessage = z.object({
+  v: z.literal(1),
+  cluster: z.string().min(1).max(253),
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  namespace: z.string().min(1).max(63),
+  name: z.string().min(1).max(253),
+  uid: z.string().min(1),
+  resourceVersion: z.string().min(1),
+  generation: z.number().int().nonnegative().optional(),
+  reason: SyncReason,
+  /** For reference-changed/dependent-removed/resync: which version of the cause, so distinct causes are not deduplicated away. */
+  cause: z.string().max(300).optional(),
+});
+export type SyncMessage = z.infer<typeof SyncMessage>;
+
+/** One FIFO group per object: syncs of one object are ordered, different objects run in parallel. */
+export function messageGroupId(m: Pick<SyncMessage, 'cluster' | 'apiVersion' | 'kind' | 'namespace' | 'name'>): string {
+  const group = m.apiVersion.split('/')[0];
+  const id = `${m.cluster}/${m.kind}.${group}/${m.namespace}/${m.name}`;
+  // SQS allows 128 characters from a restricted set; long names fall back to a stable digest.
+  return id.length <= 128 && /^[\w!"#$%&'()*+,\-./:;<=>?@[\\\]^`{|}~]+$/.test(id) ? id : sha256(id).slice(0, 64);
+}
+
+export function deduplicationId(m: SyncMessage): string {
+  return sha256([m.uid, m.resourceVersion, m.reason, m.cause ?? ''].join('\u0000')).slice(0, 64);
+}
+
+export function parseSyncMessage(body: string): SyncMessage {
+  return SyncMessage.parse(JSON.parse(body));
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
