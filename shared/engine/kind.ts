@@ -55,6 +55,8 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
   connect(desired: Desired<Spec>, ctx: SyncContext): Promise<ExternalClient>;
   /** Objects that must be gone before this one may be deleted (e.g. users of a ManagementContext). */
   deletionBlockers?(object: KubeObject, ctx: SyncContext): Promise<ObjectRef[]>;
+  /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
+  failureStatus?: ExternalStatus;
   /** Condition types this kind writes besides Ready (GKO: Accepted, ResolvedRefs). */
   conditionTypes?: { accepted: string; resolvedRefs?: string };
 }

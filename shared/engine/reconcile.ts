@@ -1,0 +1,150 @@
+import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
+import { refOf } from '../kube/object-ref.ts';
+import { mergeConditions, findCondition, type ConditionInput } from './conditions.ts';
+import { asSyncError, type SyncError } from './errors.ts';
+import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
+import { DELETION_POLICY, FINALIZER } from './metadata-keys.ts';
+import { parseSpec } from './spec-validation.ts';
+import { statusPatch } from './status-patch.ts';
+import { renderTemplates } from './templates.ts';
+
+export type ReconcileAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours';
+
+/**
+ * The managed reconciler: reads the object, then either converges the vendor object on its spec
+ * (observe → create | update | nothing) or, while it is being deleted, removes the vendor object and the finalizer.
+ * Throws a SyncError after writing the failure into status; the caller decides the message's fate from its class.
+ */
+export async function reconcile(ref: ObjectRef, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+  const obj = await ctx.cluster.get(ref);
+  if (!obj) return 'gone';
+  return obj.metadata.deletionTimestamp ? reconcileDeletion(obj, kind, ctx) : reconcileSpec(obj, kind, ctx);
+}
+
+async function prepare<S>(obj: KubeObject, kind: KindDefinition<S>, ctx: SyncContext): Promise<Desired<S>> {
+  const { spec } = await renderTemplates(obj.spec ?? {}, obj.metadata.namespace ?? 'default', (r) => ctx.readData(r));
+  return { object: obj, spec: parseSpec(kind.schema, spec) };
+}
+
+async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+  let live = obj;
+  try {
+    const desired = await prepare(obj, kind, ctx);
+    live = await ensureFinalizer(obj, ctx);
+    desired.object = live;
+    const client = await kind.connect(desired, ctx);
+    const observed = await client.observe();
+    let action: ReconcileAction = 'unchanged';
+    let vendorStatus: ExternalStatus = observed.status ?? {};
+    if (!observed.exists || !observed.upToDate) {
+      await event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`);
+      action = observed.exists ? 'updated' : 'created';
+      vendorStatus = observed.exists ? await client.update() : await client.create();
+    }
+    await writeStatus(ctx, live, vendorStatus, successConditions(kind));
+    if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
+    return action;
+  } catch (e) {
+    throw await recordFailure(ctx, live, kind, asSyncError(e), 'UpdateFailed');
+  }
+}
+
+async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+  if (!obj.metadata.finalizers?.includes(FINALIZER)) return 'not-ours';
+  try {
+    if (obj.metadata.annotations?.[DELETION_POLICY] === 'orphan') {
+      await removeFinalizer(obj, ctx);
+      await event(ctx, obj, 'Normal', 'DeleteSucceeded', `Deleted; the vendor object was kept (${DELETION_POLICY}: orphan)`);
+      return 'orphaned';
+    }
+    const blockers = (await kind.deletionBlockers?.(obj, ctx)) ?? [];
+    if (blockers.length > 0) {
+      const names = blockers.map((b) => `${b.kind} ${b.namespace}/${b.name}`).join(', ');
+      const message = `deletion waits: still referenced by ${names}`;
+      const changed = findCondition(obj.status, 'Ready')?.message !== message;
+      await writeStatus(ctx, obj, {}, [{ type: 'Ready', status: 'False', reason: 'DeletionBlocked', message }]);
+      if (changed) await event(ctx, obj, 'Warning', 'DeleteBlocked', message);
+      return 'blocked';
+    }
+    await event(ctx, obj, 'Normal', 'DeleteStarted', `Deleting the ${obj.kind} from the vendor`);
+    const client = await kind.connect(await prepare(obj, kind, ctx), ctx);
+    await client.delete();
+    await removeFinalizer(obj, ctx);
+    await event(ctx, obj, 'Normal', 'DeleteSucceeded', `${obj.kind} deleted from the vendor`);
+    return 'deleted';
+  } catch (e) {
+    const err = asSyncError(e);
+    err.message += ` (to delete the resource and keep the vendor object, annotate it ${DELETION_POLICY}=orphan)`;
+    throw await recordFailure(ctx, obj, kind, err, 'DeleteFailed');
+  }
+}
+
+function successConditions(kind: KindDefinition): ConditionInput[] {
+  const { accepted, resolvedRefs } = kind.conditionTypes ?? { accepted: 'Accepted', resolvedRefs: 'ResolvedRefs' };
+  const list: ConditionInput[] = [
+    { type: accepted, status: 'True', reason: 'Accepted', message: 'Successfully reconciled' },
+    { type: 'Ready', status: 'True', reason: 'Synced', message: 'Synced with the vendor' },
+  ];
+  if (resolvedRefs) list.push({ type: resolvedRefs, status: 'True', reason: 'ResolvedRefs', message: 'All References successfully resolved' });
+  return list;
+}
+
+/** Writes the failure as conditions (and an event when the message is new), then hands the error back. */
+async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefinition, err: SyncError, eventReason: string): Promise<SyncError> {
+  const { accepted, resolvedRefs } = kind.conditionTypes ?? { accepted: 'Accepted', resolvedRefs: 'ResolvedRefs' };
+  const conditions: ConditionInput[] = [
+    { type: accepted, status: 'False', reason: err.reason, message: err.message },
+    { type: 'Ready', status: 'False', reason: err.reason, message: err.message },
+  ];
+  if (resolvedRefs) {
+    conditions.push(
+      err.retry === 'reference'
+        ? { type: resolvedRefs, status: 'False', reason: 'ResolveRefError', message: err.message }
+        : { type: resolvedRefs, status: 'True', reason: 'ResolvedRefs', message: 'All References successfully resolved' },
+    );
+  }
+  const isNew = findCondition(obj.status, 'Ready')?.message !== err.message;
+  try {
+    await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions);
+    if (isNew) await event(ctx, obj, 'Warning', eventReason, err.message);
+  } catch (writeErr) {
+    // The sync is retried anyway; the status catches up then.
+    ctx.log.warn('could not record failure in status', { error: asSyncError(writeErr).message });
+  }
+  return err;
+}
+
+/** Merge-patches status when it differs; on a 409 re-reads the object and tries again. */
+async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[]): Promise<void> {
+  let current = obj;
+  for (let attempt = 0; ; attempt++) {
+    const next = { ...vendorStatus, conditions: mergeConditions(current.status?.conditions, conditions, obj.metadata.generation) };
+    const patch = statusPatch(current.status, next);
+    if (!patch) return;
+    try {
+      await ctx.cluster.patchStatus(refOf(current), patch, current.metadata.resourceVersion);
+      return;
+    } catch (e) {
+      const err = asSyncError(e);
+      if (err.reason !== 'Conflict' || attempt >= 4) throw err;
+      const fresh = await ctx.cluster.get(refOf(obj));
+      if (!fresh) return;
+      current = fresh;
+    }
+  }
+}
+
+async function ensureFinalizer(obj: KubeObject, ctx: SyncContext): Promise<KubeObject> {
+  const finalizers = obj.metadata.finalizers ?? [];
+  if (finalizers.includes(FINALIZER)) return obj;
+  return ctx.cluster.patchMetadata(refOf(obj), { finalizers: [...finalizers, FINALIZER] }, obj.metadata.resourceVersion ?? '');
+}
+
+async function removeFinalizer(obj: KubeObject, ctx: SyncContext): Promise<void> {
+  const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
+  await ctx.cluster.patchMetadata(refOf(obj), { finalizers }, obj.metadata.resourceVersion ?? '');
+}
+
+function event(ctx: SyncContext, obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  return ctx.cluster.recordEvent(obj, { type, reason, message });
+}

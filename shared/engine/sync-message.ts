@@ -1,0 +1,62 @@
+import { parseSyncMessage, type SyncMessage } from '../queue/envelope.ts';
+import type { ClusterRegistry } from '../kube/cluster-registry.ts';
+import type { Logger } from '../log.ts';
+import type { VendorHttp } from '../vendor-http/vendor-http.ts';
+import { asSyncError } from './errors.ts';
+import type { KindCatalog } from './kind-catalog.ts';
+import { reconcile, type ReconcileAction } from './reconcile.ts';
+import { backoffSeconds, type RetryPolicy } from './retry-policy.ts';
+import { createSyncContext } from './sync-context.ts';
+
+export interface SyncDependencies {
+  clusters: ClusterRegistry;
+  kinds: KindCatalog;
+  http: VendorHttp;
+  log: Logger;
+  retry: RetryPolicy;
+}
+
+/** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
+export type MessageOutcome =
+  | { done: true; action: ReconcileAction | 'failed' | 'waiting-for-reference' }
+  | { done: false; retryAfterSeconds: number; error: string };
+
+/** Syncs the object one message points to. Never throws: the outcome says whether to retry. */
+export async function syncMessage(body: string, receiveCount: number, deps: SyncDependencies): Promise<MessageOutcome> {
+  let msg: SyncMessage;
+  try {
+    msg = parseSyncMessage(body);
+  } catch (err) {
+    // A message the watcher could not have written: keep it for inspection in the DLQ.
+    deps.log.error('malformed queue message', { error: asSyncError(err).message });
+    return { done: false, retryAfterSeconds: 0, error: 'malformed message' };
+  }
+  const kind = deps.kinds.get(msg.apiVersion, msg.kind);
+  const log = deps.log;
+  const keys = { cluster: msg.cluster, kind: msg.kind, namespace: msg.namespace, name: msg.name, reason: msg.reason, receiveCount };
+  if (!kind) {
+    log.error('unsupported kind in queue message', keys);
+    return { done: false, retryAfterSeconds: 0, error: `unsupported kind ${msg.kind}` };
+  }
+  try {
+    const cluster = await deps.clusters.get(msg.cluster);
+    const ctx = createSyncContext(cluster, deps.http, log);
+    const action = await reconcile({ apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name }, kind, ctx);
+    log.info('synced', { ...keys, action });
+    return { done: true, action };
+  } catch (e) {
+    const err = asSyncError(e);
+    const failure = { ...keys, retry: err.retry, conditionReason: err.reason, error: err.message };
+    if (err.retry === 'permanent') {
+      log.warn('sync failed permanently; waiting for a change', failure);
+      return { done: true, action: 'failed' };
+    }
+    if (err.retry === 'reference' && receiveCount >= deps.retry.referenceAttempts) {
+      log.warn('reference still missing; the watcher re-enqueues when it appears', failure);
+      return { done: true, action: 'waiting-for-reference' };
+    }
+    const retryAfterSeconds = backoffSeconds(deps.retry, receiveCount, err.retryAfterSeconds);
+    log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
+    return { done: false, retryAfterSeconds, error: err.message };
+  }
+}

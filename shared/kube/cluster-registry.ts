@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { permanent } from '../engine/errors.ts';
+import { Cluster } from './cluster.ts';
+
+/** Cluster id → a client for that cluster's API server. One sync plane serves many clusters. */
+export interface ClusterRegistry {
+  get(id: string): Promise<Cluster>;
+}
+
+/** How a cluster is reached; in the cloud this JSON lives in AWS Secrets Manager (the token is the secret part). */
+export const ClusterEntry = z.union([
+  z.object({ server: z.url(), caData: z.string().optional(), token: z.string().min(1), insecureSkipTLSVerify: z.boolean().optional() }),
+  z.object({ kubeconfig: z.string().min(1), context: z.string().optional() }),
+]);
+export const ClusterRegistryDocument = z.object({ clusters: z.record(z.string(), ClusterEntry) });
+export type ClusterRegistryDocument = z.infer<typeof ClusterRegistryDocument>;
+
+export function kubeConfigFor(id: string, entry: z.infer<typeof ClusterEntry>): KubeConfig {
+  const kc = new KubeConfig();
+  if ('kubeconfig' in entry) {
+    kc.loadFromFile(entry.kubeconfig);
+    if (entry.context) kc.setCurrentContext(entry.context);
+    return kc;
+  }
+  kc.loadFromOptions({
+    clusters: [{ name: id, server: entry.server, caData: entry.caData, skipTLSVerify: entry.insecureSkipTLSVerify ?? false }],
+    users: [{ name: id, token: entry.token }],
+    contexts: [{ name: id, cluster: id, user: id }],
+    currentContext: id,
+  });
+  return kc;
+}
+
+/** Clusters known up front (local runs, tests). */
+export class StaticClusterRegistry implements ClusterRegistry {
+  private readonly clusters = new Map<string, Cluster>();
+  constructor(entries: Record<string, KubeConfig>) {
+    for (const [id, kc] of Object.entries(entries)) this.clusters.set(id, new Cluster(id, kc));
+  }
+  async get(id: string): Promise<Cluster> {
+    const c = this.clusters.get(id);
+    if (!c) throw permanent('UnknownCluster', `cluster "${id}" is not in the cluster registry`);
+    return c;
+  }
+}
+
+/**
+ * Reads the registry document lazily and keeps it for `ttlMs`, so a rotated token reaches warm functions within
+ * minutes without a call to the document source on every message.
+ */
+export class DocumentClusterRegistry implements ClusterRegistry {
+  private readonly load: () => Promise<string>;
+  private readonly ttlMs: number;
+  private cached: { at: number; clusters: Map<string, Cluster>; doc: ClusterRegistryDocument } | undefined;
+  constructor(load: () => Promise<string>, ttlMs = 300_000) {
+    this.load = load;
+    this.ttlMs = ttlMs;
+  }
+  async get(id: string): Promise<Cluster> {
+    if (!this.cached || Date.now() - this.cached.at > this.ttlMs) {
+      const doc = ClusterRegistryDocument.parse(JSON.parse(await this.load()));
+      this.cached = { at: Date.now(), clusters: new Map(), doc };
+    }
+    const { clusters, doc } = this.cached;
+    let c = clusters.get(id);
+    if (!c) {
+      const entry = doc.clusters[id];
+      if (!entry) throw permanent('UnknownCluster', `cluster "${id}" is not in the cluster registry`);
+      c = new Cluster(id, kubeConfigFor(id, entry));
+      clusters.set(id, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * From the environment: CLUSTER_REGISTRY_SECRET_ID (AWS Secrets Manager), else CLUSTER_REGISTRY_FILE (the same JSON
+ * on disk), else KUBECONFIG (or ~/.kube/config) as the single cluster CLUSTER_ID (default "local").
+ */
+export async function clusterRegistryFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ClusterRegistry> {
+  if (env.CLUSTER_REGISTRY_SECRET_ID) {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const sm = new SecretsManagerClient({});
+    const secretId = env.CLUSTER_REGISTRY_SECRET_ID;
+    return new DocumentClusterRegistry(async () => (await sm.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString ?? '{}');
+  }
+  if (env.CLUSTER_REGISTRY_FILE) {
+    const file = env.CLUSTER_REGISTRY_FILE;
+    return new DocumentClusterRegistry(() => readFile(file, 'utf8'));
+  }
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return new StaticClusterRegistry({ [env.CLUSTER_ID ?? 'local']: kc });
+}

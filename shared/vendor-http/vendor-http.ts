@@ -1,0 +1,159 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { Agent, request, type Dispatcher } from 'undici';
+import { CallCounter } from '../kube/cluster.ts';
+import { permanent, transient, SyncError } from '../engine/errors.ts';
+import { refusal, type AddressPolicy } from './address-policy.ts';
+
+export interface VendorRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string | string[]>;
+  timeoutMs?: number;
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/**
+ * The only way vendor folders reach a vendor: timeouts on every call, the address policy enforced at connect time
+ * (so DNS rebinding cannot bypass it), transport failures turned into transient sync errors, and calls counted.
+ */
+export class VendorHttp {
+  readonly calls = new CallCounter();
+  private readonly policy: AddressPolicy;
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number }) {
+    this.policy = opts.policy;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    const policy = opts.policy;
+    this.dispatcher = new Agent({
+      connections: opts.connections ?? 32,
+      keepAliveTimeout: 10_000,
+      connect: {
+        lookup(hostname, options, callback) {
+          dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+            if (err) return callback(err, '', 0);
+            const list = addresses as LookupAddress[];
+            const refused = list.map((a) => refusal(a.address, policy)).find(Boolean);
+            if (refused) return callback(Object.assign(new Error(`address refused: ${hostname} resolves to ${refused}`), { code: 'EADDRREFUSED' }), '', 0);
+            if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+            callback(null, list[0].address, list[0].family);
+          });
+        },
+      },
+    });
+  }
+
+  async request(req: VendorRequest): Promise<VendorResponse> {
+    const url = new URL(req.url);
+    this.checkLiteralHost(url);
+    this.calls.add(req.method);
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    } else if (req.form) {
+      body = formEncode(req.form);
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const timeout = req.timeoutMs ?? this.timeoutMs;
+    try {
+      const res = await request(url, {
+        method: req.method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: AbortSignal.timeout(timeout),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body: parseBody(text, res.headers['content-type']) };
+    } catch (err) {
+      throw transportError(req, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private checkLiteralHost(url: URL): void {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isIP(host)) return;
+    const why = refusal(host, this.policy);
+    if (why) throw permanent('AddressRefused', `address refused: ${why}; allow it in the sync function's configuration if intended`);
+  }
+}
+
+function formEncode(form: Record<string, string | string[]>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) p.append(k, item);
+  return p.toString();
+}
+
+function parseBody(text: string, contentType: unknown): unknown {
+  if (!text) return undefined;
+  if (String(contentType ?? '').includes('json') || /^[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function transportError(req: VendorRequest, err: unknown): SyncError {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.code;
+  const where = `request [${req.method}] ${redactUrl(req.url)}`;
+  if (code === 'EADDRREFUSED' || e.cause?.message?.startsWith('address refused')) {
+    return permanent('AddressRefused', `${where} refused: ${(e.cause?.message ?? e.message ?? '').replace(/^address refused: /, '')}`);
+  }
+  const timedOut = e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  return transient(timedOut ? 'Timeout' : 'Unreachable', `${where} failed: ${timedOut ? 'timed out' : (code ?? e.message ?? 'network error')}`, { cause: err });
+}
+
+/** URLs never carry credentials in apim-sync, but a user may have put some in a baseUrl. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = '***';
+      u.password = '';
+    }
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** Default mapping of a vendor HTTP error (GKO's): 400 and 401 are permanent; 403/404/409/429/5xx are retried. */
+export function httpFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse, reason = 'ControlPlaneError'): SyncError {
+  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+  const detail = (res.body as { message?: string } | undefined)?.message;
+  const message = `request [${req.method}] ${redactUrl(req.url)} failed with status ${res.status}${detail ? ` (${detail})` : ''}: ${body.slice(0, 500)}`;
+  if (res.status === 429 || res.status >= 500 || [403, 404, 408, 409].includes(res.status)) {
+    return transient(reason, message, { retryAfterSeconds: retryAfter(res.headers['retry-after']) });
+  }
+  return permanent(reason, message);
+}
+
+function retryAfter(h: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
+}

@@ -1,0 +1,34 @@
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { automationClient, baseStatus } from '../automation-client.ts';
+import { hridOf } from '../hrid.ts';
+import { ManagementApi } from '../management-api.ts';
+import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
+import { graviteeReferences } from '../references.ts';
+import { ApiV4DefinitionType } from '../resource-types.ts';
+import { apiV4Payload } from './payload.ts';
+import { ApiV4DefinitionSpec } from './schema.ts';
+
+/** ApiV4Definition → Automation API `apis`, addressed by hrid `<namespace>-<name>` (or by UUID for legacy `spec.id`). */
+export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
+  ...ApiV4DefinitionType,
+  references: graviteeReferences,
+  schema: ApiV4DefinitionSpec,
+  failureStatus: { processingStatus: 'Failed' },
+  async connect({ object, spec }, ctx) {
+    const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
+    const hrid = spec.id ?? hridOf(object);
+    return automationClient({
+      api,
+      collection: 'apis',
+      hrid,
+      hridIsUuid: Boolean(spec.id),
+      payload: apiV4Payload(spec, hrid, object),
+      toStatus: (state) => ({
+        ...baseStatus(state),
+        crossId: state.crossId,
+        state: state.state,
+        plans: Object.fromEntries(((state.plans ?? []) as { hrid?: string; id?: string }[]).filter((p) => p.hrid).map((p) => [p.hrid, p.id])),
+      }),
+    });
+  },
+};

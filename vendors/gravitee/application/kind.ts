@@ -1,0 +1,29 @@
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { automationClient, baseStatus } from '../automation-client.ts';
+import { hridOf } from '../hrid.ts';
+import { ManagementApi } from '../management-api.ts';
+import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
+import { graviteeReferences } from '../references.ts';
+import { ApplicationType } from '../resource-types.ts';
+import { ApplicationSpec } from './schema.ts';
+
+/** Application → Automation API `applications` (APIM archives the application on delete). */
+export const applicationKind: KindDefinition<ApplicationSpec> = {
+  ...ApplicationType,
+  references: graviteeReferences,
+  schema: ApplicationSpec,
+  failureStatus: { processingStatus: 'Failed' },
+  async connect({ object, spec }, ctx) {
+    const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
+    const hrid = spec.id ?? hridOf(object);
+    const { contextRef: _c, id: _i, hrid: _h, ...fields } = spec;
+    return automationClient({
+      api,
+      collection: 'applications',
+      hrid,
+      hridIsUuid: Boolean(spec.id),
+      payload: { ...fields, hrid },
+      toStatus: baseStatus,
+    });
+  },
+};

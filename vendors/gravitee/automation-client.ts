@@ -1,0 +1,51 @@
+import { isSubset } from '../../shared/engine/status-patch.ts';
+import type { ExternalClient, ExternalStatus } from '../../shared/engine/kind.ts';
+import type { ManagementApi } from './management-api.ts';
+
+/**
+ * The Automation API's upsert contract, shared by APIs and Applications: PUT is idempotent by hrid, GET reads the
+ * current state, DELETE by hrid with 404 meaning already gone. Observe compares what we would send with what APIM
+ * holds, so a resync with nothing changed makes no write and a change made in the console is reverted.
+ */
+export function automationClient(opts: {
+  api: ManagementApi;
+  collection: 'apis' | 'applications';
+  hrid: string;
+  /** true for legacy objects addressed by UUID (spec.id set), as GKO's hridContainsUUID */
+  hridIsUuid: boolean;
+  payload: Record<string, unknown>;
+  toStatus(state: Record<string, unknown>): ExternalStatus;
+}): ExternalClient {
+  const { api, collection, hrid, payload, toStatus } = opts;
+  const query = opts.hridIsUuid ? '?hridContainsUUID=true' : '';
+  const item = () => `${api.automation()}/${collection}/${encodeURIComponent(hrid)}${query}`;
+  const upsert = async () => {
+    const res = await api.call('PUT', `${api.automation()}/${collection}?dryRun=false${opts.hridIsUuid ? '&hridContainsUUID=true' : ''}`, { json: payload });
+    return toStatus((res.body ?? {}) as Record<string, unknown>);
+  };
+  return {
+    async observe() {
+      const res = await api.call('GET', item(), { accept: [200, 404] });
+      if (res.status === 404) return { exists: false, upToDate: false };
+      const state = (res.body ?? {}) as Record<string, unknown>;
+      return { exists: true, upToDate: isSubset(payload, state), status: toStatus(state) };
+    },
+    create: upsert,
+    update: upsert,
+    async delete() {
+      await api.call('DELETE', item(), { accept: [200, 204, 404] });
+    },
+  };
+}
+
+/** The ids and outcome APIM reports, as GKO writes them into status. */
+export function baseStatus(state: Record<string, unknown>): ExternalStatus {
+  const errors = (state.errors ?? {}) as { severe?: unknown[]; warning?: unknown[] };
+  return {
+    id: state.id,
+    organizationId: state.organizationId,
+    environmentId: state.environmentId,
+    processingStatus: 'Completed',
+    errors: { severe: errors.severe ?? [], warning: errors.warning ?? [] },
+  };
+}

@@ -1,0 +1,8 @@
+import type { KindDefinition } from '../../shared/engine/kind.ts';
+import { apiDefinitionKind } from './api-definition/kind.ts';
+import { apiV4DefinitionKind } from './api-v4-definition/kind.ts';
+import { applicationKind } from './application/kind.ts';
+import { managementContextKind } from './management-context/kind.ts';
+
+/** Gravitee APIM, as the Gravitee Kubernetes Operator's gravitee.io/v1alpha1 kinds. */
+export const graviteeKinds: KindDefinition<any>[] = [managementContextKind, apiV4DefinitionKind, apiDefinitionKind, applicationKind];

@@ -1,0 +1,5 @@
+import type { KindDefinition } from '../shared/engine/kind.ts';
+import { graviteeKinds } from './gravitee/kinds.ts';
+
+/** Every kind the sync function reconciles. */
+export const syncKinds: KindDefinition<any>[] = [...graviteeKinds];
