@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { validatePaths } from './validate.ts';
+
+const USAGE = `apim-sync — API management from Kubernetes, through SQS and Lambda
+
+Usage:
+  apim-sync start                 sync the cluster in KUBECONFIG; without a reachable cluster, start the sandbox
+  apim-sync sandbox               test API server + Gravitee emulator + sync plane, with examples/ applied
+  apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
+  apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate': {
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string', short: 'f', multiple: true } } });
+      if (!values.file?.length) return usage('validate needs -f FILE|DIR');
+      const { checked, findings } = validatePaths(values.file);
+      for (const f of findings) {
+        console.log(`${f.file}: ${f.resource}`);
+        for (const p of f.problems) console.log(`  ${p}`);
+      }
+      console.log(`${checked} resource(s) checked, ${findings.length} invalid`);
+      return findings.length ? 1 : 0;
+    }
+    case 'emulate': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' } } });
+      if (positionals[0] !== 'gravitee') return usage('emulate supports: gravitee');
+      const { startGraviteeEmulator } = await import('../emulators/gravitee/index.ts');
+      const apim = await startGraviteeEmulator({ port: Number(values.port ?? 8083), host: values.host ?? '127.0.0.1' });
+      console.log(JSON.stringify({ message: 'Gravitee APIM emulator listening', url: apim.url, username: 'admin', password: 'admin' }));
+      await untilSignal();
+      await apim.close();
+      return 0;
+    }
+    case 'sandbox':
+    case 'start': {
+      const { runStart } = await import('../local/start.ts');
+      return runStart({ sandboxOnly: command === 'sandbox' });
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return 0;
+    default:
+      return usage(`unknown command ${command}`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

@@ -1,0 +1,51 @@
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { untilSignal } from '../cli/main.ts';
+import { jsonLogger } from '../shared/log.ts';
+import { startSandbox } from './sandbox.ts';
+import { startSyncPlane } from './sync-plane.ts';
+
+/** `npm start`: sync the cluster in KUBECONFIG when one answers, else start the sandbox. */
+export async function runStart(opts: { sandboxOnly: boolean }): Promise<number> {
+  const kc = opts.sandboxOnly ? undefined : await reachableCluster();
+  if (kc) {
+    console.error(`• syncing cluster ${kc.getCurrentCluster()?.server} (context ${kc.getCurrentContext()})`);
+    const plane = await startSyncPlane({
+      kubeConfig: kc,
+      clusterId: process.env.CLUSTER_ID ?? kc.getCurrentContext(),
+      namespaces: process.env.WATCH_NAMESPACES ? process.env.WATCH_NAMESPACES.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      allowLoopback: process.env.ALLOW_LOOPBACK === 'true',
+      resyncIntervalSeconds: Number(process.env.RESYNC_INTERVAL_SECONDS ?? 600),
+      log: jsonLogger(),
+    });
+    console.error('• sync plane running; Ctrl-C stops it');
+    await untilSignal();
+    await plane.stop();
+    return 0;
+  }
+  const sandbox = await startSandbox();
+  const kcPath = sandbox.kubeconfigPath;
+  console.error(`
+${sandbox.settled ? 'Every example settled.' : 'Some examples have not settled yet (see the table above).'}
+The sandbox keeps running. Try, in another terminal:
+  export KUBECONFIG=${kcPath}
+  kubectl get managementcontexts,apiv4definitions,applications,apidefinitions -A
+  kubectl apply -f your-api.yaml && kubectl wait --for=condition=Accepted apiv4definition/NAME -n NAMESPACE
+ManagementContexts reach the Gravitee emulator at ${sandbox.apim.url} (admin/admin, bearer token xxxx-yyyy-zzzz).
+Ctrl-C stops the sandbox.`);
+  await untilSignal();
+  await sandbox.stop();
+  return 0;
+}
+
+async function reachableCluster(): Promise<KubeConfig | undefined> {
+  if (!process.env.KUBECONFIG) return undefined;
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+    await Promise.race([kc.makeApiClient(VersionApi).getCode(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
+    return kc;
+  } catch {
+    console.error('• no reachable cluster in KUBECONFIG; starting the sandbox instead');
+    return undefined;
+  }
+}

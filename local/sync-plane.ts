@@ -1,0 +1,89 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createHandler } from '../functions/sync/handler.ts';
+import type { HandlerDependencies } from '../functions/sync/dependencies.ts';
+import { SqsRequeue } from '../functions/sync/requeue.ts';
+import { KindCatalog } from '../shared/engine/kind-catalog.ts';
+import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
+import { StaticClusterRegistry } from '../shared/kube/cluster-registry.ts';
+import { jsonLogger, type Logger } from '../shared/log.ts';
+import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
+import { syncKinds } from '../vendors/sync-kinds.ts';
+import { startWatcher } from '../watcher/watcher.ts';
+import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
+import { LambdaRunner } from './lambda-runner.ts';
+
+export interface SyncPlaneOptions {
+  kubeConfig: KubeConfig;
+  clusterId?: string;
+  namespaces?: string[];
+  /** The sandbox and tests reach their emulators on loopback; a real deployment refuses it. */
+  allowLoopback?: boolean;
+  resyncIntervalSeconds?: number;
+  concurrency?: number;
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+  retry?: Partial<RetryPolicy>;
+  vendorTimeoutMs?: number;
+  log?: Logger;
+  /** false: no watcher (tests that drive the queue themselves). */
+  watch?: boolean;
+}
+
+export interface SyncPlane {
+  queue: EmbeddedQueue;
+  deps: HandlerDependencies;
+  runner: LambdaRunner;
+  watcher: Awaited<ReturnType<typeof startWatcher>> | undefined;
+  stop(): Promise<void>;
+}
+
+/** The whole sync plane on one machine: embedded SQS, the watcher, and the very same Lambda handler behind a local runner. */
+export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane> {
+  const clusterId = opts.clusterId ?? 'local';
+  const log = opts.log ?? jsonLogger();
+  const queue = await startEmbeddedQueue({ maxReceiveCount: opts.maxReceiveCount, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
+  const deps: HandlerDependencies = {
+    clusters: new StaticClusterRegistry({ [clusterId]: opts.kubeConfig }),
+    kinds: new KindCatalog(syncKinds),
+    http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs }),
+    log,
+    retry: { ...retryPolicyFromEnv(), ...opts.retry },
+    requeue: new SqsRequeue(queue.sqs, queue.queueUrl),
+  };
+  const handler = createHandler(async () => deps);
+  const runner = new LambdaRunner({
+    sqs: queue.sqs,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    handler,
+    concurrency: opts.concurrency ?? 4,
+    onError: (err) => log.warn('local runner error', { error: (err as Error).message }),
+  });
+  runner.start();
+  const watcher =
+    opts.watch === false
+      ? undefined
+      : await startWatcher({
+          clusterId,
+          kubeConfig: opts.kubeConfig,
+          queueUrl: queue.queueUrl,
+          sqs: queue.sqs,
+          namespaces: opts.namespaces,
+          resyncIntervalSeconds: opts.resyncIntervalSeconds ?? 0,
+          httpAddr: false,
+          log: (entry: object) => log.info('watcher', entry),
+        });
+  await watcher?.ready;
+  return {
+    queue,
+    deps,
+    runner,
+    watcher,
+    async stop() {
+      await watcher?.stop();
+      await runner.stop();
+      await deps.http.close();
+      await queue.close();
+    },
+  };
+}
