@@ -1,3 +1,4 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createHandler } from '../functions/sync/handler.ts';
 import type { HandlerDependencies } from '../functions/sync/dependencies.ts';
@@ -34,6 +35,10 @@ export interface SyncPlane {
   deps: HandlerDependencies;
   runner: LambdaRunner;
   watcher: Awaited<ReturnType<typeof startWatcher>> | undefined;
+  /** Stops the watcher and starts a new one, as a pod restart would (nothing carried over in memory). */
+  restartWatcher(between?: () => Promise<void>): Promise<void>;
+  /** True once no message is waiting or in flight. */
+  drained(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -60,30 +65,42 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     onError: (err) => log.warn('local runner error', { error: (err as Error).message }),
   });
   runner.start();
-  const watcher =
-    opts.watch === false
-      ? undefined
-      : await startWatcher({
-          clusterId,
-          kubeConfig: opts.kubeConfig,
-          queueUrl: queue.queueUrl,
-          sqs: queue.sqs,
-          namespaces: opts.namespaces,
-          resyncIntervalSeconds: opts.resyncIntervalSeconds ?? 0,
-          httpAddr: false,
-          log: (entry: object) => log.info('watcher', entry),
-        });
-  await watcher?.ready;
-  return {
+  const newWatcher = async () => {
+    const w = await startWatcher({
+      clusterId,
+      kubeConfig: opts.kubeConfig,
+      queueUrl: queue.queueUrl,
+      sqs: queue.sqs,
+      namespaces: opts.namespaces,
+      resyncIntervalSeconds: opts.resyncIntervalSeconds ?? 0,
+      httpAddr: false,
+      log: (entry: object) => log.info('watcher', entry),
+    });
+    await w.ready;
+    return w;
+  };
+  const plane: SyncPlane = {
     queue,
     deps,
     runner,
-    watcher,
+    watcher: opts.watch === false ? undefined : await newWatcher(),
+    async restartWatcher(between) {
+      await plane.watcher?.stop();
+      await between?.();
+      plane.watcher = await newWatcher();
+    },
+    async drained() {
+      const { Attributes: a = {} } = await queue.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      );
+      return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0) === 0;
+    },
     async stop() {
-      await watcher?.stop();
+      await plane.watcher?.stop();
       await runner.stop();
       await deps.http.close();
       await queue.close();
     },
   };
+  return plane;
 }

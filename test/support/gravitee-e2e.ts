@@ -27,7 +27,7 @@ export interface GraviteeWorld {
 
 export async function startGraviteeWorld(opts: Partial<SyncPlaneOptions> = {}): Promise<GraviteeWorld> {
   const cluster = await startClusterUnderTest();
-  const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [ADMIN], tokens: [TOKEN] });
+  const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [ADMIN], tokens: [TOKEN], pathPrefixes: ['/custom'] });
   const logs: string[] = [];
   const plane = await startSyncPlane({
     kubeConfig: cluster.kubeConfig,
