@@ -1,0 +1,70 @@
+/**
+ * The contracts the emulator serves, each with its handlers. Published specs are read at run time from
+ * `shared/specs/gravitee/` beside the repository (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`,
+ * either the `specs` folder or its `gravitee` subfolder).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpec, type OpenApiContract } from '../openapi/index.ts';
+import { automationApis } from './automation-apis.ts';
+import { automationApplications } from './automation-applications.ts';
+import type { ApiArea } from './errors.ts';
+import type { Handler } from './handler.ts';
+import { managementV1Apis, managementV2Apis, managementV2Installation } from './management.ts';
+
+/** Canonical mount of a contract: the path prefix its base paths start with. */
+export type Mount = '/management' | '/automation';
+
+export interface ServedContract {
+  name: string;
+  mount: Mount;
+  area: ApiArea;
+  contract: OpenApiContract;
+  handlers: Record<string, Handler>;
+}
+
+const AUTOMATION_SPEC = 'automation-open-api.yaml';
+
+export function resolveSpecsDir(specsDir?: string): string {
+  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+  if (existsSync(join(dir, AUTOMATION_SPEC))) return dir;
+  const gravitee = join(dir, 'gravitee');
+  if (existsSync(join(gravitee, AUTOMATION_SPEC))) return gravitee;
+  throw new Error(`Gravitee specs not found in ${dir} (expected ${AUTOMATION_SPEC} there or in its gravitee/ folder)`);
+}
+
+const cache = new Map<string, ServedContract[]>();
+
+/** Loaded once per specs folder and shared by emulator instances (contracts hold no request state). */
+export function servedContracts(specsDir?: string): ServedContract[] {
+  const dir = resolveSpecsDir(specsDir);
+  let served = cache.get(dir);
+  if (!served) {
+    served = [
+      {
+        name: 'automation',
+        mount: '/automation',
+        area: 'automation',
+        // The spec's server is Gravitee Cloud's `/apim/automation`; APIM itself mounts it at `/automation`.
+        contract: loadSpec(join(dir, AUTOMATION_SPEC), { basePaths: ['/automation'] }),
+        handlers: { ...automationApis.handlers, ...automationApplications.handlers },
+      },
+      served2('management-v2-installation', join(dir, 'management-v2-openapi-installation.yaml'), managementV2Installation.handlers),
+      served2('management-v2-apis', join(dir, 'management-v2-openapi-apis.yaml'), managementV2Apis.handlers),
+      {
+        name: 'management-v1',
+        mount: '/management',
+        area: 'management-v1',
+        contract: loadSpec(new URL('./management-v1-apis.openapi.yaml', import.meta.url)),
+        handlers: managementV1Apis.handlers,
+      },
+    ];
+    cache.set(dir, served);
+  }
+  return served;
+}
+
+function served2(name: string, file: string, handlers: Record<string, Handler>): ServedContract {
+  return { name, mount: '/management', area: 'management-v2', contract: loadSpec(file), handlers };
+}

@@ -1,0 +1,46 @@
+/** What the API-area modules receive and return. */
+import type { ApiArea } from './errors.ts';
+import { hridNotFound } from './errors.ts';
+import { topLevelIds } from './ids.ts';
+import type { EnvironmentData, Stored } from './store.ts';
+
+export interface RequestContext {
+  org: string;
+  env: string;
+  /** Path parameters of the matched operation. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  data: EnvironmentData;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+}
+
+export type Handler = (ctx: RequestContext) => HandlerResult;
+
+/** Handlers of one API area, by operationId of that area's contract. */
+export interface AreaHandlers {
+  area: ApiArea;
+  handlers: Record<string, Handler>;
+}
+
+/** Boolean query parameters as JAX-RS reads them: only `true` (any case) is true. */
+export const queryFlag = (query: URLSearchParams, name: string): boolean => query.get(name)?.toLowerCase() === 'true';
+
+export const clone = <T>(v: T): T => structuredClone(v);
+
+/** Id of the object an Automation HRID designates; with `hridContainsUUID=true` the HRID is the id itself. */
+export const idOfHrid = (ctx: RequestContext, hrid: string): string =>
+  queryFlag(ctx.query, 'hridContainsUUID') ? hrid : topLevelIds(ctx.org, ctx.env, hrid).id;
+
+/** The stored object of the `{hrid}` path parameter, or the Automation API's 404. */
+export function findByHridParam<T>(ctx: RequestContext, map: Map<string, Stored<T>>): { id: string; stored: Stored<T> } {
+  const hrid = ctx.params.hrid!;
+  const id = idOfHrid(ctx, hrid);
+  const stored = map.get(id);
+  if (!stored) throw hridNotFound(hrid);
+  return { id, stored };
+}
