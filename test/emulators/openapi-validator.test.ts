@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createContract, loadSpec } from '../../emulators/openapi/index.ts';
+
+const specs = fileURLToPath(new URL('../../../shared/specs/gravitee/', import.meta.url));
+const automation = loadSpec(specs + 'automation-open-api.yaml', { basePaths: ['/automation'] });
+const installation = loadSpec(specs + 'management-v2-openapi-installation.yaml');
+const v2apis = loadSpec(specs + 'management-v2-openapi-apis.yaml');
+const A = '/automation/organizations/DEFAULT/environments/DEFAULT';
+const json = { 'content-type': 'application/json' };
+
+const application = { hrid: 'default-app', name: 'App', description: 'An app', settings: { app: { type: 'web' } } };
+const api = {
+  hrid: 'default-api',
+  name: 'API',
+  version: '1',
+  type: 'PROXY',
+  lifecycleState: 'CREATED',
+  listeners: [{ type: 'HTTP', paths: [{ path: '/x' }], entrypoints: [{ type: 'http-proxy' }] }],
+  endpointGroups: [{ name: 'default', type: 'http-proxy', endpoints: [{ name: 'e', type: 'http-proxy' }] }],
+};
+
+describe('OpenAPI 3.1 (Automation API)', () => {
+  it('accepts a valid API import and names the operation', () => {
+    const r = automation.validateRequest({ method: 'PUT', path: `${A}/apis`, query: new URLSearchParams('dryRun=true'), headers: json, body: api });
+    expect(r.violations).toEqual([]);
+    expect(r.operationId).toBe('createOrUpdateApis');
+    expect(r.operation?.pathParams).toEqual({ orgId: 'DEFAULT', envId: 'DEFAULT' });
+  });
+
+  it('reports body violations with JSON pointers', () => {
+    const body = { ...api, name: '', listeners: [{ type: 'TCP' }, { type: 'QUIC' }] };
+    const r = automation.validateRequest({ method: 'PUT', path: `${A}/apis`, headers: json, body });
+    expect(r.violations).toEqual(
+      expect.arrayContaining([
+        { in: 'body', pointer: '/name', message: 'must NOT have fewer than 1 characters' },
+        { in: 'body', pointer: '/listeners/0/hosts', message: "must have required property 'hosts'" },
+        expect.objectContaining({ in: 'body', pointer: '/listeners/1/type' }),
+      ]),
+    );
+  });
+
+  it('picks the discriminated listener schema instead of failing oneOf on overlapping alternatives', () => {
+    const body = { ...api, listeners: [{ type: 'SUBSCRIPTION', entrypoints: [{ type: 'webhook' }] }, { type: 'KAFKA', host: 'k' }] };
+    expect(automation.validateRequest({ method: 'PUT', path: `${A}/apis`, headers: json, body }).violations).toEqual([]);
+  });
+
+  it('checks query parameter types, required bodies and media types', () => {
+    const badQuery = automation.validateRequest({ method: 'PUT', path: `${A}/applications`, query: new URLSearchParams('dryRun=yes'), headers: json, body: application });
+    expect(badQuery.violations).toEqual([{ in: 'query', pointer: '/dryRun', message: 'must be boolean' }]);
+    const noBody = automation.validateRequest({ method: 'PUT', path: `${A}/applications`, headers: json });
+    expect(noBody.violations).toEqual([{ in: 'body', pointer: '', message: 'request body is required' }]);
+    const xml = automation.validateRequest({ method: 'PUT', path: `${A}/applications`, headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+    expect(xml.violations[0]!.message).toContain("unsupported content type 'application/xml'");
+    const getWithBody = automation.validateRequest({ method: 'GET', path: `${A}/applications/default-app`, body: {} });
+    expect(getWithBody.violations[0]!.message).toBe('this operation does not accept a request body');
+  });
+
+  it('reports unknown paths and methods', () => {
+    expect(automation.validateRequest({ method: 'GET', path: `${A}/unknown` }).violations).toEqual([
+      { in: 'route', pointer: '', message: `no operation matches GET ${A}/unknown` },
+    ]);
+    const post = automation.validateRequest({ method: 'POST', path: `${A}/apis` });
+    expect(post.operationId).toBeUndefined();
+    expect(post.violations[0]!.message).toBe('method POST is not allowed on this path (allowed: PUT)');
+    // the spec's paths only answer under the configured base path
+    expect(automation.matchRoute('GET', '/organizations/DEFAULT/environments/DEFAULT/apis/x')).toBeUndefined();
+    expect(automation.matchRoute('GET', `${A}/apis/x`)?.operationId).toBe('getApi');
+  });
+});
+
+describe('OpenAPI 3.0 (Management API v2)', () => {
+  it('takes server variables as path parameters and honours path-level servers', () => {
+    const env = installation.validateRequest({ method: 'GET', path: '/management/v2/organizations/acme/environments/dev' });
+    expect(env).toMatchObject({ operationId: 'getEnvironmentById', violations: [] });
+    expect(env.operation?.pathParams).toEqual({ orgId: 'acme', envId: 'dev' });
+    expect(installation.matchRoute('GET', '/management/v2/organizations/acme')?.operationId).toBe('getOrganizationById');
+  });
+
+  it('validates query parameters and prefers concrete paths over templated ones', () => {
+    const base = '/management/v2/organizations/DEFAULT/environments/DEFAULT/apis';
+    expect(v2apis.validateRequest({ method: 'GET', path: base, query: new URLSearchParams('page=2&perPage=10') }).violations).toEqual([]);
+    expect(v2apis.validateRequest({ method: 'GET', path: base, query: new URLSearchParams('page=two') }).violations).toEqual([
+      { in: 'query', pointer: '/page', message: 'must be integer' },
+    ]);
+    expect(v2apis.matchRoute('GET', `${base}/0f1e`)?.operationId).toBe('getApi');
+    expect(v2apis.matchRoute('POST', `${base}/_search`)?.pathTemplate).toBe('/environments/{envId}/apis/_search');
+  });
+
+  it('loads the GKO spec that is not valid YAML upstream', () => {
+    const gko = loadSpec(specs + 'gko-openapi-management-selected-endpoints.yml');
+    expect(gko.matchRoute('PUT', '/management/v2/organizations/DEFAULT/environments/DEFAULT/apis/_import/crd')?.operationId).toBeDefined();
+  });
+});
+
+describe('generic features (inline documents)', () => {
+  const doc = () => ({
+    openapi: '3.0.3',
+    info: { title: 'inline', version: '1' },
+    components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
+    security: [{ key: [] }],
+    paths: {
+      '/things/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        post: {
+          operationId: 'postThing',
+          parameters: [
+            { name: 'X-Trace', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'tags', in: 'query', schema: { type: 'array', items: { type: 'string', enum: ['a', 'b'] } } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  required: ['count'],
+                  properties: { count: { type: 'integer', exclusiveMinimum: true, minimum: 0 }, note: { type: 'string', nullable: true } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+
+  it('coerces form fields, path and query values, and converts 3.0 keywords', () => {
+    const c = createContract(doc(), { checkSecurity: true });
+    const ok = c.validateRequest({
+      method: 'POST',
+      path: '/things/7',
+      query: new URLSearchParams('tags=a&tags=b'),
+      headers: { 'X-Trace': 't', 'x-key': 'k', 'content-type': 'application/x-www-form-urlencoded' },
+      body: { count: '3', note: null },
+    });
+    expect(ok.violations).toEqual([]);
+  });
+
+  it('reports every kind of problem at once', () => {
+    const c = createContract(doc(), { checkSecurity: true });
+    const r = c.validateRequest({
+      method: 'POST',
+      path: '/things/0',
+      query: new URLSearchParams('tags=c'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { count: '0' },
+    });
+    expect(r.violations).toEqual([
+      { in: 'header', pointer: '/x-trace', message: "required header parameter 'x-trace' is missing" },
+      { in: 'path', pointer: '/id', message: 'must be >= 1' },
+      expect.objectContaining({ in: 'query', pointer: '/tags/0' }),
+      { in: 'security', pointer: '', message: 'no credential satisfies the operation security requirements' },
+      { in: 'body', pointer: '/count', message: 'must be > 0' },
+    ]);
+  });
+
+  it('rejects unsupported OpenAPI versions', () => {
+    expect(() => createContract({ swagger: '2.0', paths: {} })).toThrow(/unsupported OpenAPI version/);
+  });
+});
