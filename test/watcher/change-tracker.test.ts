@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
+import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import type { SyncReason } from '../../shared/queue/envelope.ts';
+import { watchedKinds } from '../../vendors/watched-kinds.ts';
+import { ChangeTracker } from '../../watcher/change-tracker.ts';
+import { createLog } from '../../watcher/log.ts';
+import { WatcherMetrics } from '../../watcher/metrics.ts';
+import type { TrackedType } from '../../watcher/object-state.ts';
+
+const G = 'gravitee.io/v1alpha1';
+const type = (kind: string): TrackedType => {
+  const k = watchedKinds.find((x) => x.kind === kind);
+  return k ? { apiVersion: k.apiVersion, kind, plural: k.plural, role: 'synced' } : { apiVersion: 'v1', kind, plural: `${kind.toLowerCase()}s`, role: 'data' };
+};
+const CTX = type('ManagementContext');
+const API = type('ApiV4Definition');
+const SECRET = type('Secret');
+const CONFIGMAP = type('ConfigMap');
+
+let rv = 100;
+function obj(t: TrackedType, name: string, extra: Partial<KubeObject> & { meta?: Partial<KubeObject['metadata']> } = {}): KubeObject {
+  const { meta, ...rest } = extra;
+  return { apiVersion: t.apiVersion, kind: t.kind, metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: String(++rv), generation: 1, ...meta }, ...rest };
+}
+const ctx = (name: string, secret: string, meta?: Partial<KubeObject['metadata']>) => obj(CTX, name, { meta, spec: { baseUrl: 'http://apim', auth: { secretRef: { name: secret } } } });
+const api = (name: string, context: string, meta?: Partial<KubeObject['metadata']>, extraSpec: Record<string, unknown> = {}) =>
+  obj(API, name, { meta, spec: { name, contextRef: { name: context }, ...extraSpec } });
+const secret = (name: string, data: Record<string, string>, meta?: Partial<KubeObject['metadata']>) => obj(SECRET, name, { meta, data });
+
+let sent: Array<{ name: string; reason: SyncReason; cause?: string }>;
+let fetches: string[];
+let tracker: ChangeTracker;
+let metrics: WatcherMetrics;
+
+beforeEach(() => {
+  sent = [];
+  fetches = [];
+  metrics = new WatcherMetrics();
+  tracker = new ChangeTracker({
+    forward: (st, reason, cause) => sent.push({ name: st.name, reason, cause }),
+    fetch: (t, ns, name) => fetches.push(`${t.kind}/${ns}/${name}`),
+    references: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.references(o) ?? [],
+    dataTypes: [SECRET, CONFIGMAP],
+    watchesNamespace: () => true,
+    metrics,
+    log: createLog(() => {}),
+  });
+});
+
+/** A cluster with a Secret → context → two APIs, listed at start with everything in step. */
+function startInStep() {
+  const status = { conditions: [{ type: 'Ready', observedGeneration: 1 }] };
+  tracker.listItem(CTX, { ...ctx('ctx', 'creds'), status }, 1, true);
+  tracker.listDone(CTX, undefined, 1);
+  tracker.listItem(API, { ...api('a', 'ctx'), status }, 1, true);
+  tracker.listItem(API, { ...api('b', 'ctx'), status }, 1, true);
+  tracker.listDone(API, undefined, 1);
+  tracker.listItem(SECRET, secret('creds', { token: 'c2VjcmV0' }), 1, true);
+  tracker.listItem(SECRET, secret('unrelated', { x: 'eA==' }), 1, true);
+  tracker.listDone(SECRET, undefined, 1);
+  tracker.listDone(CONFIGMAP, undefined, 1);
+}
+
+describe('change tracker', () => {
+  it('keeps only referenced Secrets, and forwards nothing in step at start', () => {
+    startInStep();
+    expect(sent).toEqual([]);
+    expect(tracker.objects.size).toBe(3);
+    expect([...tracker.data.keys()]).toEqual(['v1/Secret/ns/creds']);
+    expect(metrics.snapshot().skippedByReason).toMatchObject({ 'in-step': 3, unreferenced: 1, baseline: 1 });
+  });
+
+  it('sends a Secret data change to the context and, through it, to its APIs; a label change to nobody', () => {
+    startInStep();
+    tracker.event(SECRET, 'MODIFIED', secret('creds', { token: 'c2VjcmV0' }, { labels: { rotated: 'no' } }));
+    expect(sent).toEqual([]);
+    const changed = secret('creds', { token: 'bmV3' });
+    tracker.event(SECRET, 'MODIFIED', changed);
+    const cause = `v1/Secret/ns/creds@${changed.metadata.resourceVersion}`;
+    expect(sent).toEqual([
+      { name: 'ctx', reason: 'reference-changed', cause },
+      { name: 'a', reason: 'reference-changed', cause },
+      { name: 'b', reason: 'reference-changed', cause },
+    ]);
+  });
+
+  it('sends a context spec change to the context and its users, a status write to nobody', () => {
+    startInStep();
+    tracker.event(CTX, 'MODIFIED', ctx('ctx', 'creds', { uid: 'uid-ctx', generation: 1 }));
+    expect(sent).toEqual([]);
+    tracker.event(CTX, 'MODIFIED', ctx('ctx', 'creds', { uid: 'uid-ctx', generation: 2 }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['ctx:spec-changed', 'a:reference-changed', 'b:reference-changed']);
+  });
+
+  it('wakes a deleting context when its last user goes away', () => {
+    startInStep();
+    tracker.event(CTX, 'MODIFIED', ctx('ctx', 'creds', { deletionTimestamp: 'now', finalizers: [FINALIZER], generation: 2 }));
+    tracker.event(API, 'DELETED', api('a', 'ctx'));
+    tracker.event(API, 'MODIFIED', api('b', 'ctx', { generation: 2 }, { contextRef: undefined }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['ctx:deleting', 'ctx:dependent-removed', 'ctx:dependent-removed', 'b:spec-changed']);
+  });
+
+  it('diffs a relist: changed, new and vanished objects are forwarded, unchanged ones are not', () => {
+    startInStep();
+    const status = { conditions: [{ type: 'Ready', observedGeneration: 1 }] };
+    const ctxNow = tracker.objects.get(`${G}/ManagementContext/ns/ctx`);
+    const a = tracker.objects.get(`${G}/ApiV4Definition/ns/a`);
+    // The relist sees a (unchanged), c (new, never synced); b vanished; ctx was not touched.
+    tracker.listItem(API, { ...api('a', 'ctx', { resourceVersion: a?.resourceVersion }), status }, 2, false);
+    tracker.listItem(API, api('c', 'ctx'), 2, false);
+    tracker.listDone(API, undefined, 2);
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['c:added']);
+    expect(tracker.objects.has(`${G}/ApiV4Definition/ns/b`)).toBe(false);
+    expect(ctxNow?.deleting).toBe(false);
+    // The Secret was deleted during the gap: its users hear of it.
+    tracker.listDone(SECRET, undefined, 2);
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['c:added', 'ctx:reference-changed', 'a:reference-changed', 'c:reference-changed']);
+  });
+
+  it('fetches a Secret that becomes referenced after the lists, and uses it as the baseline', () => {
+    startInStep();
+    tracker.event(API, 'MODIFIED', api('a', 'ctx', { generation: 2 }, { description: '[[ secret `tpl/key` ]]' }));
+    expect(fetches).toEqual(['Secret/ns/tpl']);
+    tracker.fetched(SECRET, 'ns', 'tpl', secret('tpl', { key: 'djE=' }));
+    sent.length = 0;
+    tracker.event(SECRET, 'MODIFIED', secret('tpl', { key: 'djE=' }, { labels: { x: 'y' } }));
+    expect(sent).toEqual([]);
+    tracker.event(SECRET, 'MODIFIED', secret('tpl', { key: 'djI=' }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['a:reference-changed']);
+  });
+
+  it('lets the users of a missing reference proceed when it appears', () => {
+    startInStep();
+    tracker.event(API, 'ADDED', api('late', 'ctx2'));
+    tracker.event(CTX, 'ADDED', ctx('ctx2', 'creds'));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['late:added', 'ctx2:added', 'late:reference-changed']);
+  });
+
+  it('resyncs every synced object with the epoch as cause', () => {
+    startInStep();
+    expect(tracker.resync(7)).toBe(3);
+    expect(sent.map((s) => `${s.name}:${s.reason}:${s.cause}`)).toEqual(['ctx:resync:7', 'a:resync:7', 'b:resync:7']);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseHttpAddr } from '../../watcher/config.ts';
+
+const base = { CLUSTER_ID: 'eu-1', QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123/apim-sync.fifo' };
+
+describe('watcher configuration', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig(base)).toEqual({
+      clusterId: 'eu-1',
+      queueUrl: base.QUEUE_URL,
+      region: 'eu-west-1',
+      sqsEndpoint: undefined,
+      namespaces: undefined,
+      resyncIntervalSeconds: 600,
+      httpAddr: { host: '0.0.0.0', port: 8080 },
+      kubeconfigPath: undefined,
+      listPageSize: 500,
+    });
+  });
+
+  it('reads every variable', () => {
+    const cfg = loadConfig({
+      ...base,
+      AWS_REGION: 'us-east-1',
+      SQS_ENDPOINT: 'http://127.0.0.1:4566',
+      WATCH_NAMESPACES: ' team-a, team-b,,team-a ',
+      RESYNC_INTERVAL_SECONDS: '0',
+      HTTP_ADDR: '127.0.0.1:9090',
+      KUBECONFIG: '/tmp/kubeconfig',
+      LIST_PAGE_SIZE: '50',
+    });
+    expect(cfg).toMatchObject({
+      region: 'us-east-1',
+      sqsEndpoint: 'http://127.0.0.1:4566',
+      namespaces: ['team-a', 'team-b'],
+      resyncIntervalSeconds: 0,
+      httpAddr: { host: '127.0.0.1', port: 9090 },
+      kubeconfigPath: '/tmp/kubeconfig',
+      listPageSize: 50,
+    });
+  });
+
+  it('refuses missing or malformed values with the variable named', () => {
+    expect(() => loadConfig({ QUEUE_URL: base.QUEUE_URL })).toThrow(/CLUSTER_ID is required/);
+    expect(() => loadConfig({ CLUSTER_ID: 'x' })).toThrow(/QUEUE_URL is required/);
+    expect(() => loadConfig({ ...base, RESYNC_INTERVAL_SECONDS: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, HTTP_ADDR: 'nope' })).toThrow(/HTTP_ADDR/);
+  });
+
+  it('parses listen addresses', () => {
+    expect(parseHttpAddr('[::]:8080')).toEqual({ host: '::', port: 8080 });
+    expect(parseHttpAddr(':8080')).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(parseHttpAddr('off')).toBe(false);
+  });
+});

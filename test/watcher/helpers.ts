@@ -1,0 +1,1 @@
+export { waitFor } from '../support/wait.ts';

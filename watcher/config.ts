@@ -1,0 +1,86 @@
+/**
+ * Watcher configuration from environment variables.
+ *
+ *   CLUSTER_ID               required  Name of this cluster in every message (`cluster`), 1-253 characters.
+ *   QUEUE_URL                required  URL of the SQS FIFO queue (…/name.fifo).
+ *   AWS_REGION               optional  Region of the queue; default: the region in QUEUE_URL, else us-east-1.
+ *   SQS_ENDPOINT             optional  SQS endpoint override, e.g. http://127.0.0.1:4566 for the fauxqs emulator.
+ *   WATCH_NAMESPACES         optional  Comma-separated namespaces to watch; empty or unset = all namespaces.
+ *   RESYNC_INTERVAL_SECONDS  optional  Period of the full re-enqueue (reason `resync`); default 600, 0 disables.
+ *   HTTP_ADDR                optional  host:port of /healthz, /readyz and /metrics; default 0.0.0.0:8080, `off` disables.
+ *   KUBECONFIG               optional  Path of a kubeconfig file (its current context; token, token file, client
+ *                                      certificate and CA are supported, exec plugins are not). Unset: in-cluster
+ *                                      service account (KUBERNETES_SERVICE_HOST/PORT, token and ca.crt files).
+ *   LIST_PAGE_SIZE           optional  Items per list page (`limit`); default 500.
+ *
+ * AWS credentials come from the SDK's default chain (IRSA, pod identity, environment).
+ */
+
+export interface HttpAddr {
+  host: string;
+  port: number;
+}
+
+export interface WatcherEnvConfig {
+  clusterId: string;
+  queueUrl: string;
+  region: string;
+  sqsEndpoint?: string;
+  namespaces?: string[];
+  resyncIntervalSeconds: number;
+  httpAddr: HttpAddr | false;
+  kubeconfigPath?: string;
+  listPageSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): WatcherEnvConfig {
+  const clusterId = required(env, 'CLUSTER_ID');
+  if (clusterId.length > 253) throw new ConfigError('CLUSTER_ID must be at most 253 characters');
+  const queueUrl = required(env, 'QUEUE_URL');
+  if (!/^https?:\/\//.test(queueUrl)) throw new ConfigError('QUEUE_URL must be an http(s) URL');
+  const namespaces = parseList(env.WATCH_NAMESPACES);
+  return {
+    clusterId,
+    queueUrl,
+    region: env.AWS_REGION?.trim() || regionOfQueueUrl(queueUrl) || 'us-east-1',
+    sqsEndpoint: env.SQS_ENDPOINT?.trim() || undefined,
+    namespaces: namespaces.length ? namespaces : undefined,
+    resyncIntervalSeconds: nonNegativeInt(env, 'RESYNC_INTERVAL_SECONDS', 600),
+    httpAddr: parseHttpAddr(env.HTTP_ADDR?.trim() || '0.0.0.0:8080'),
+    kubeconfigPath: env.KUBECONFIG?.trim() || undefined,
+    listPageSize: Math.max(1, nonNegativeInt(env, 'LIST_PAGE_SIZE', 500)),
+  };
+}
+
+function required(env: Record<string, string | undefined>, name: string): string {
+  const v = env[name]?.trim();
+  if (!v) throw new ConfigError(`${name} is required`);
+  return v;
+}
+
+function nonNegativeInt(env: Record<string, string | undefined>, name: string, dflt: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return Number(raw);
+}
+
+export function parseList(raw: string | undefined): string[] {
+  return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+export function parseHttpAddr(raw: string): HttpAddr | false {
+  if (raw === 'off') return false;
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(raw);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`HTTP_ADDR must be host:port (or off), got "${raw}"`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+function regionOfQueueUrl(url: string): string | undefined {
+  return /sqs[.-]([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1];
+}

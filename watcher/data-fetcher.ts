@@ -1,0 +1,56 @@
+import type { KubeObject } from '../shared/kube/object-ref.ts';
+import { resourcePath } from '../shared/kube/resources.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { KubeApiError, type KubeHttp } from './kube-http.ts';
+import type { TrackedType } from './object-state.ts';
+
+export interface FetchResult {
+  fetched(type: TrackedType, namespace: string, name: string, obj: KubeObject | undefined): void;
+  fetchAbandoned(type: TrackedType, namespace: string, name: string): void;
+}
+
+/** GETs of newly referenced Secrets/ConfigMaps (their data-hash baseline), a few at a time, retried a bounded number of times. */
+export class DataFetcher {
+  private readonly http: KubeHttp;
+  private readonly result: FetchResult;
+  private readonly signal: AbortSignal;
+  private readonly queue: Array<{ type: TrackedType; namespace: string; name: string }> = [];
+  private running = 0;
+  private readonly concurrency = 4;
+  private readonly maxAttempts = 6;
+
+  constructor(http: KubeHttp, result: FetchResult, signal: AbortSignal) {
+    this.http = http;
+    this.result = result;
+    this.signal = signal;
+  }
+
+  request(type: TrackedType, namespace: string, name: string): void {
+    this.queue.push({ type, namespace, name });
+    this.next();
+  }
+
+  private next(): void {
+    while (this.running < this.concurrency && this.queue.length && !this.signal.aborted) {
+      const job = this.queue.shift() as { type: TrackedType; namespace: string; name: string };
+      this.running++;
+      void this.fetch(job.type, job.namespace, job.name).finally(() => {
+        this.running--;
+        this.next();
+      });
+    }
+  }
+
+  private async fetch(type: TrackedType, namespace: string, name: string): Promise<void> {
+    for (let attempt = 0; attempt < this.maxAttempts && !this.signal.aborted; attempt++) {
+      try {
+        const obj = await this.http.getJson<KubeObject>(resourcePath(type, namespace, name), {}, this.signal);
+        return this.result.fetched(type, namespace, name, obj);
+      } catch (err) {
+        if (err instanceof KubeApiError && err.status === 404) return this.result.fetched(type, namespace, name, undefined);
+        await sleep(backoffDelay(attempt, 200, 10_000), this.signal);
+      }
+    }
+    if (!this.signal.aborted) this.result.fetchAbandoned(type, namespace, name);
+  }
+}

@@ -1,0 +1,72 @@
+import type { ObjectRef } from '../shared/kube/object-ref.ts';
+
+interface Referenced {
+  /** The one copy of this key string; objects' ref lists share it. */
+  key: string;
+  ref: ObjectRef;
+  users: Set<string>;
+}
+
+/** Who reads what: for each referenced object (context, Secret, ConfigMap), the keys of the objects that read it. */
+export class DependencyIndex {
+  private readonly byKey = new Map<string, Referenced>();
+
+  /**
+   * Replaces the references of one object. Returns its new ref keys (interned) and the keys it no longer references.
+   */
+  update(user: string, oldRefs: readonly string[], newRefs: ReadonlyArray<{ key: string; ref: ObjectRef }>): { refs: string[]; dropped: string[] } {
+    const refs: string[] = [];
+    for (const { key, ref } of newRefs) {
+      let r = this.byKey.get(key);
+      if (!r) this.byKey.set(key, (r = { key, ref, users: new Set() }));
+      r.users.add(user);
+      if (!refs.includes(r.key)) refs.push(r.key);
+    }
+    const dropped: string[] = [];
+    for (const key of oldRefs) {
+      if (refs.includes(key)) continue;
+      const r = this.byKey.get(key);
+      if (!r) continue;
+      r.users.delete(user);
+      if (r.users.size === 0) this.byKey.delete(key);
+      dropped.push(key);
+    }
+    return { refs, dropped };
+  }
+
+  isReferenced(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** Direct users of key. */
+  users(key: string): ReadonlySet<string> {
+    return this.byKey.get(key)?.users ?? EMPTY;
+  }
+
+  /** Everything that reads key directly or through others (Secret → contexts → APIs), breadth first, without key. */
+  transitiveUsers(key: string): string[] {
+    const seen = new Set<string>([key]);
+    const out: string[] = [];
+    const queue = [key];
+    for (let i = 0; i < queue.length; i++) {
+      for (const u of this.users(queue[i])) {
+        if (seen.has(u)) continue;
+        seen.add(u);
+        out.push(u);
+        queue.push(u);
+      }
+    }
+    return out;
+  }
+
+  /** Referenced objects matching a filter (e.g. the Secrets of one namespace). */
+  *referenced(filter: (ref: ObjectRef) => boolean): Generator<{ key: string; ref: ObjectRef }> {
+    for (const r of this.byKey.values()) if (filter(r.ref)) yield { key: r.key, ref: r.ref };
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();

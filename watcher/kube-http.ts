@@ -1,0 +1,102 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConnection } from './kube-connection.ts';
+
+/** A non-2xx answer of the API server, with the Status reason (never the body of an object). */
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  readonly status: number;
+  readonly reason?: string;
+  constructor(status: number, message: string, reason?: string) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** GETs and watch streams over plain node:http(s); nothing of client-node is loaded. */
+export class KubeHttp {
+  private readonly conn: KubeConnection;
+  private readonly requestTimeoutMs: number;
+
+  constructor(conn: KubeConnection, requestTimeoutMs = 60_000) {
+    this.conn = conn;
+    this.requestTimeoutMs = requestTimeoutMs;
+  }
+
+  /** A JSON document; 404 and every other non-2xx status throw KubeApiError. */
+  async getJson<T>(path: string, query: Query, signal?: AbortSignal): Promise<T> {
+    const res = await this.request(path, query, this.requestTimeoutMs, signal);
+    const text = await readBody(res);
+    if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, text, path);
+    return JSON.parse(text) as T;
+  }
+
+  /**
+   * Opens a watch and calls onLine for each newline-terminated JSON event, as it arrives (never buffering the stream).
+   * Resolves when the server ends the stream; rejects on a non-200 status, a network error or idleMs without bytes.
+   */
+  async stream(path: string, query: Query, onLine: (line: string) => void, idleMs: number, signal?: AbortSignal): Promise<void> {
+    const res = await this.request(path, query, idleMs, signal);
+    if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, await readBody(res), path);
+    res.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      let partial = '';
+      res.on('data', (chunk: string) => {
+        let start = 0;
+        for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+          const line = partial + chunk.slice(start, nl);
+          partial = '';
+          start = nl + 1;
+          if (line.trim()) {
+            try {
+              onLine(line);
+            } catch (err) {
+              res.destroy();
+              return reject(err);
+            }
+          }
+        }
+        partial += chunk.slice(start);
+      });
+      res.on('end', () => resolve());
+      res.on('aborted', () => reject(new Error('watch stream aborted')));
+      res.on('error', reject);
+      res.on('close', () => (res.complete ? resolve() : reject(new Error('watch stream closed'))));
+    });
+  }
+
+  private async request(path: string, query: Query, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const url = new URL(path.replace(/^\//, ''), this.conn.server.href.endsWith('/') ? this.conn.server : `${this.conn.server.href}/`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers = { Accept: 'application/json', 'User-Agent': 'apim-sync-watcher', ...(await this.conn.headers()) };
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, { method: 'GET', headers, agent: this.conn.agent, signal }, resolve);
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from the API server within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}
+
+async function readBody(res: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function apiError(status: number, text: string, path: string): KubeApiError {
+  let message = `GET ${path}: HTTP ${status}`;
+  let reason: string | undefined;
+  try {
+    const s = JSON.parse(text) as { message?: string; reason?: string };
+    if (s.message) message += `: ${s.message.slice(0, 300)}`;
+    reason = s.reason;
+  } catch {
+    // not a Status object; the body is not logged
+  }
+  return new KubeApiError(status, message, reason);
+}

@@ -1,0 +1,48 @@
+// The watcher's container entry: configuration from the environment (see config.ts), JSON logs on stdout.
+//   node dist/watcher.mjs      (bundled by scripts/build-watcher.ts; `node watcher/main.ts` runs the sources)
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError, loadConfig } from './config.ts';
+import { inClusterEndpoint, kubeconfigEndpoint } from './kube-connection.ts';
+import { createLog, errorFields, levelFilter, stdoutSink, type LogLevel } from './log.ts';
+import { startWatcher } from './watcher.ts';
+
+const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === process.env.LOG_LEVEL?.trim()) ?? ('info' satisfies LogLevel);
+const sink = levelFilter(stdoutSink, level);
+const log = createLog(sink, { component: 'watcher' });
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const sqs = new SQSClient({ region: cfg.region, ...(cfg.sqsEndpoint ? { endpoint: cfg.sqsEndpoint } : {}) });
+  const kubeConfig = cfg.kubeconfigPath ? await kubeconfigEndpoint(cfg.kubeconfigPath) : inClusterEndpoint();
+  const watcher = await startWatcher({
+    clusterId: cfg.clusterId,
+    kubeConfig,
+    queueUrl: cfg.queueUrl,
+    sqs,
+    namespaces: cfg.namespaces,
+    resyncIntervalSeconds: cfg.resyncIntervalSeconds,
+    httpAddr: cfg.httpAddr,
+    listPageSize: cfg.listPageSize,
+    log: sink,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    watcher
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error('shutdown failed', errorFields(err));
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  log.error(err instanceof ConfigError ? 'invalid configuration' : 'watcher failed to start', errorFields(err));
+  process.exit(1);
+});

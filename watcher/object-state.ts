@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { FINALIZER } from '../shared/engine/metadata-keys.ts';
+import type { KubeObject } from '../shared/kube/object-ref.ts';
+
+/** A resource type as the watcher handles it; `synced` types are forwarded, `data` types (Secret, ConfigMap) only hashed. */
+export interface TrackedType {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  role: 'synced' | 'data';
+}
+
+/**
+ * What the watcher remembers of one object: keys and versions, never the object. About 300 bytes each.
+ * Fields are updated in place, so a message waiting to be sent always carries the latest version.
+ */
+export class ObjectState {
+  readonly type: TrackedType;
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  uid = '';
+  resourceVersion = '';
+  generation: number | undefined = undefined;
+  deleting = false;
+  /** 32-bit hash of the sorted finalizer list. */
+  finalizers = 0;
+  hasOurFinalizer = false;
+  /** Keys of the objects this one reads (synced types only). */
+  refs: readonly string[] = NO_REFS;
+  /** Short hash of data (data types only); ABSENT while the object does not exist. */
+  dataHash = '';
+  /** Number of the last list that saw the object; a relist drops objects it did not see. */
+  listEpoch = 0;
+
+  constructor(type: TrackedType, key: string, namespace: string, name: string) {
+    this.type = type;
+    this.key = key;
+    this.namespace = namespace;
+    this.name = name;
+  }
+}
+
+export const NO_REFS: readonly string[] = Object.freeze([]);
+export const ABSENT = '-';
+
+/** The facts of one version of an object the change filter compares. */
+export interface Observed {
+  uid: string;
+  resourceVersion: string;
+  generation: number | undefined;
+  deleting: boolean;
+  finalizers: number;
+  hasOurFinalizer: boolean;
+}
+
+export function observe(obj: KubeObject): Observed {
+  const m = obj.metadata;
+  const fins = Array.isArray(m.finalizers) ? m.finalizers : [];
+  return {
+    uid: m.uid ?? '',
+    resourceVersion: m.resourceVersion ?? '',
+    generation: typeof m.generation === 'number' ? m.generation : undefined,
+    deleting: Boolean(m.deletionTimestamp),
+    finalizers: fins.length ? fnv1a([...fins].sort().join('\n')) : 0,
+    hasOurFinalizer: fins.includes(FINALIZER),
+  };
+}
+
+export function assign(state: ObjectState, o: Observed): void {
+  state.uid = o.uid;
+  state.resourceVersion = o.resourceVersion;
+  state.generation = o.generation;
+  state.deleting = o.deleting;
+  state.finalizers = o.finalizers;
+  state.hasOurFinalizer = o.hasOurFinalizer;
+}
+
+/**
+ * "In step": a Ready condition observed at the current generation, and not being deleted. The sync function writes it
+ * after every successful sync, so an object in step needs nothing at watcher start.
+ */
+export function inStep(obj: KubeObject): boolean {
+  if (obj.metadata.deletionTimestamp) return false;
+  const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return false;
+  const ready = conditions.find((c) => c && typeof c === 'object' && (c as { type?: unknown }).type === 'Ready') as { observedGeneration?: unknown } | undefined;
+  return ready !== undefined && typeof ready.observedGeneration === 'number' && ready.observedGeneration === obj.metadata.generation;
+}
+
+/** 16 hex characters of SHA-256 over the sorted data and binaryData entries; the data itself is dropped right after. */
+export function dataHash(obj: KubeObject): string {
+  const h = createHash('sha256');
+  for (const field of ['data', 'binaryData'] as const) {
+    const data = (obj as unknown as Record<string, unknown>)[field];
+    if (!data || typeof data !== 'object') continue;
+    for (const k of Object.keys(data).sort()) h.update(`${field}\u0000${k}\u0000${String((data as Record<string, unknown>)[k])}\u0000`);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0 || 1;
+}
