@@ -1,0 +1,179 @@
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { startGraviteeEmulator } from '../emulators/gravitee/index.ts';
+import { startKubeApiServer } from '../emulators/kube-api-server/index.ts';
+import { applyManifests, type Manifest } from '../local/apply.ts';
+import { crdFiles } from '../local/crd-files.ts';
+import { startSyncPlane, type SyncPlane } from '../local/sync-plane.ts';
+import { jsonLogger } from '../shared/log.ts';
+import { deduplicationId, messageGroupId, type SyncMessage } from '../shared/queue/envelope.ts';
+import type { KubeObject } from '../shared/kube/object-ref.ts';
+import { AcceptedTracker } from './accepted-tracker.ts';
+import { percentile, progress, progressDone, round } from './stats.ts';
+
+const NS = 'bench';
+
+function api(name: string): Manifest {
+  return {
+    apiVersion: 'gravitee.io/v1alpha1',
+    kind: 'ApiV4Definition',
+    metadata: { name, namespace: NS },
+    spec: {
+      name,
+      version: '1.0',
+      contextRef: { name: 'ctx' },
+      type: 'PROXY',
+      listeners: [{ type: 'HTTP', paths: [{ path: `/${name}` }], entrypoints: [{ type: 'http-proxy', qos: 'AUTO' }] }],
+      endpointGroups: [{ name: 'default', type: 'http-proxy', endpoints: [{ name: 'default', type: 'http-proxy', configuration: { target: 'https://backend.internal/echo' } }] }],
+      plans: { KeyLess: { name: 'Free', security: { type: 'KEY_LESS' } } },
+    },
+  } as Manifest;
+}
+
+export interface GraviteeBenchResult {
+  count: number;
+  emulatorLatencyMs: number;
+  single: { p50: number; p95: number; p99: number; samples: number };
+  burst: { p50: number; p95: number; p99: number; allAcceptedSeconds: number; throughputPerSecond: number; vendorCallsPerSync: number; kubeCallsPerSync: number };
+  resync: { seconds: number; vendorCallsPerSync: number; vendorWrites: number; kubeCallsPerSync: number; kubeWrites: number };
+}
+
+const totalCalls = (plane: SyncPlane, filter?: (verb: string) => boolean) => plane.deps.http.calls.total(filter);
+
+async function kubeCalls(plane: SyncPlane, filter?: (verb: string) => boolean) {
+  return (await plane.deps.clusters.get('local')).calls.total(filter);
+}
+
+async function resetCounters(plane: SyncPlane) {
+  plane.deps.http.calls.counts.clear();
+  (await plane.deps.clusters.get('local')).calls.counts.clear();
+}
+
+/** N ApiV4Definitions applied at once to the sandbox (test API server + Gravitee emulator with fixed latency). */
+export async function benchGravitee(opts: { count: number; latencyMs: number; singles: number; concurrency: number }): Promise<GraviteeBenchResult> {
+  const kube = await startKubeApiServer({ crdFiles: crdFiles() });
+  const apim = await startGraviteeEmulator({ organizations: { acme: ['dev'] }, users: [{ username: 'admin', password: 'admin' }], latencyMs: opts.latencyMs });
+  const kc = new KubeConfig();
+  kc.loadFromString(kube.kubeconfigYaml());
+  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: jsonLogger({ level: 'ERROR' }) });
+  const tracker = new AcceptedTracker();
+  try {
+    await applyManifests(kc, [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'apim', namespace: NS }, stringData: { username: 'admin', password: 'admin' } } as Manifest,
+      { apiVersion: 'gravitee.io/v1alpha1', kind: 'ManagementContext', metadata: { name: 'ctx', namespace: NS }, spec: { baseUrl: apim.url, organizationId: 'acme', environmentId: 'dev', auth: { secretRef: { name: 'apim' } } } } as Manifest,
+    ]);
+    await tracker.start(kc, `/apis/gravitee.io/v1alpha1/namespaces/${NS}/apiv4definitions`);
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+
+    // One object at a time: the latency a person sees after `kubectl apply`.
+    const singles: number[] = [];
+    for (let i = 0; i < opts.singles; i++) {
+      const name = `single-${i}`;
+      await objects.create(api(name));
+      const t0 = performance.now();
+      if (!(await tracker.waitFor([name], 30_000))) throw new Error(`${name} was not Accepted`);
+      singles.push((tracker.acceptedAt.get(name) ?? 0) - t0);
+      progress(`single-object syncs: ${i + 1}/${opts.singles}`);
+    }
+    progressDone(`single-object syncs: ${opts.singles} done`);
+    await waitDrained(plane);
+
+    // N at once.
+    await resetCounters(plane);
+    const names = Array.from({ length: opts.count }, (_, i) => `api-${i}`);
+    const appliedAt = new Map<string, number>();
+    const start = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < names.length) {
+          const name = names[next++];
+          await objects.create(api(name));
+          appliedAt.set(name, performance.now());
+        }
+      }),
+    );
+    progressDone(`applied ${opts.count} ApiV4Definitions in ${round((performance.now() - start) / 1000, 2)} s`);
+    const waiting = tracker.waitFor(names, 300_000);
+    const ticker = setInterval(() => progress(`Accepted: ${names.filter((n) => tracker.acceptedAt.has(n)).length}/${opts.count}`), 500);
+    const ok = await waiting;
+    clearInterval(ticker);
+    if (!ok) throw new Error('not every object was Accepted within 300 s');
+    const end = Math.max(...names.map((n) => tracker.acceptedAt.get(n) ?? 0));
+    progressDone(`all ${opts.count} Accepted`);
+    const latencies = names.map((n) => (tracker.acceptedAt.get(n) ?? 0) - (appliedAt.get(n) ?? 0));
+    await waitDrained(plane);
+    const burstSyncs = opts.count;
+    const burst = {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+      allAcceptedSeconds: round((end - start) / 1000, 2),
+      throughputPerSecond: round(opts.count / ((end - start) / 1000)),
+      vendorCallsPerSync: round(totalCalls(plane) / burstSyncs, 2),
+      kubeCallsPerSync: round((await kubeCalls(plane)) / burstSyncs, 2),
+    };
+
+    // Steady state: every object re-enqueued with nothing changed.
+    await resetCounters(plane);
+    const all = (await objects.list('gravitee.io/v1alpha1', 'ApiV4Definition', NS)).items as KubeObject[];
+    const t1 = performance.now();
+    await enqueueResync(plane, all);
+    progress('resync: waiting for the queue to drain');
+    await waitDrained(plane);
+    const seconds = (performance.now() - t1) / 1000;
+    progressDone(`resync of ${all.length} objects drained in ${round(seconds, 2)} s`);
+    const isWrite = (v: string) => v !== 'GET';
+    const resync = {
+      seconds: round(seconds, 2),
+      vendorCallsPerSync: round(totalCalls(plane) / all.length, 2),
+      vendorWrites: totalCalls(plane, isWrite),
+      kubeCallsPerSync: round((await kubeCalls(plane)) / all.length, 2),
+      kubeWrites: await kubeCalls(plane, (v) => v !== 'get' && v !== 'list'),
+    };
+    return {
+      count: opts.count,
+      emulatorLatencyMs: opts.latencyMs,
+      single: { p50: round(percentile(singles, 50)), p95: round(percentile(singles, 95)), p99: round(percentile(singles, 99)), samples: singles.length },
+      burst,
+      resync,
+    };
+  } finally {
+    tracker.stop();
+    await plane.stop();
+    await apim.close();
+    await kube.close();
+  }
+}
+
+async function enqueueResync(plane: SyncPlane, objs: KubeObject[]): Promise<void> {
+  const epoch = String(Date.now());
+  for (let i = 0; i < objs.length; i += 10) {
+    const entries = objs.slice(i, i + 10).map((o, j) => {
+      const msg: SyncMessage = {
+        v: 1,
+        cluster: 'local',
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        namespace: o.metadata.namespace ?? NS,
+        name: o.metadata.name,
+        uid: o.metadata.uid ?? '',
+        resourceVersion: o.metadata.resourceVersion ?? '',
+        generation: o.metadata.generation,
+        reason: 'resync',
+        cause: epoch,
+      };
+      return { Id: String(j), MessageBody: JSON.stringify(msg), MessageGroupId: messageGroupId(msg), MessageDeduplicationId: deduplicationId(msg) };
+    });
+    await plane.queue.sqs.send(new SendMessageBatchCommand({ QueueUrl: plane.queue.queueUrl, Entries: entries }));
+  }
+}
+
+async function waitDrained(plane: SyncPlane): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (await plane.drained()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('queue did not drain within 120 s');
+}
