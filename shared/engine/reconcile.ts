@@ -26,6 +26,21 @@ async function prepare<S>(obj: KubeObject, kind: KindDefinition<S>, ctx: SyncCon
   return { object: obj, spec: parseSpec(kind.schema, spec) };
 }
 
+/**
+ * Deleting needs only the object's identity and its context: a spec that became invalid after it was synced must
+ * not keep the vendor object (and the resource) alive, so validation failures fall back to the raw spec.
+ */
+async function prepareForDeletion<S>(obj: KubeObject, kind: KindDefinition<S>, ctx: SyncContext): Promise<Desired<S>> {
+  try {
+    return await prepare(obj, kind, ctx);
+  } catch (e) {
+    const err = asSyncError(e);
+    if (err.retry !== 'permanent') throw err;
+    ctx.log.warn('deleting with an invalid spec', { kind: obj.kind, name: obj.metadata.name, error: err.message });
+    return { object: obj, spec: (obj.spec ?? {}) as S };
+  }
+}
+
 async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
   let live = obj;
   try {
@@ -67,7 +82,7 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
       return 'blocked';
     }
     await event(ctx, obj, 'Normal', 'DeleteStarted', `Deleting the ${obj.kind} from the vendor`);
-    const client = await kind.connect(await prepare(obj, kind, ctx), ctx);
+    const client = await kind.connect(await prepareForDeletion(obj, kind, ctx), ctx);
     await client.delete();
     await removeFinalizer(obj, ctx);
     await event(ctx, obj, 'Normal', 'DeleteSucceeded', `${obj.kind} deleted from the vendor`);

@@ -16,9 +16,10 @@ export const managementContextKind: KindDefinition<ManagementContextSpec> = {
   references: graviteeReferences,
   schema: ManagementContextSpec,
   async connect(desired, ctx): Promise<ExternalClient> {
-    const api = new ManagementApi(await resolveContextObject(desired.object, ctx), ctx.http);
     return {
       async observe() {
+        // Resolved here, not in connect: deleting a context must not depend on its credentials still existing.
+        const api = new ManagementApi(await resolveContextObject(desired.object, ctx), ctx.http);
         const res = await api.call('GET', api.environmentV2(), { accept: [200, 404] });
         if (res.status === 404) {
           throw permanent('NotFound', `APIM has no environment ${api.context.environmentId} in organization ${api.context.organizationId}`);
