@@ -1,9 +1,10 @@
 /** Automation API: v4 APIs (`PUT apis`, `GET apis/{hrid}`, `DELETE apis/{hrid}`). */
-import { checkCategories, checkContextPaths, checkGroups, hasHttpListener, v4Paths } from './domain-validation.ts';
+import { hasHttpListener, v4Paths } from './context-paths.ts';
+import { checkCategories, checkContextPaths, checkGroups } from './domain-validation.ts';
 import { importErrors } from './errors.ts';
 import { clone, findByHridParam, idOfHrid, queryFlag, type AreaHandlers, type RequestContext } from './handler.ts';
 import { apiSubResourceIds, nameUuid, topLevelIds } from './ids.ts';
-import { upsert, type ApiV4State, type Json, type PlanState } from './store.ts';
+import type { ApiV4State, Json, PlanState } from './store.ts';
 
 function createOrUpdateApis(ctx: RequestContext) {
   const spec = ctx.body as Json;
@@ -27,7 +28,7 @@ function createOrUpdateApis(ctx: RequestContext) {
   };
   if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: { ...state, errors: { severe, warning } } };
   if (severe.length) throw importErrors(severe);
-  upsert(ctx.data.apis, id, state);
+  ctx.data.apis.upsert(id, state);
   return { status: 200, body: state };
 }
 

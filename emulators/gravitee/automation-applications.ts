@@ -1,7 +1,7 @@
 /** Automation API: applications (`PUT applications`, `GET/DELETE applications/{hrid}`). */
 import { checkGroups } from './domain-validation.ts';
 import { clone, findByHridParam, idOfHrid, queryFlag, type AreaHandlers, type RequestContext } from './handler.ts';
-import { upsert, type ApplicationState, type Json } from './store.ts';
+import type { ApplicationState, Json } from './store.ts';
 
 function createOrUpdateApplications(ctx: RequestContext) {
   const spec = ctx.body as Json;
@@ -17,7 +17,7 @@ function createOrUpdateApplications(ctx: RequestContext) {
   };
   if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: state };
   ctx.data.archivedApplications.delete(id);
-  upsert(ctx.data.applications, id, state);
+  ctx.data.applications.upsert(id, state);
   return { status: 200, body: state };
 }
 
@@ -29,7 +29,7 @@ function getApplication(ctx: RequestContext) {
 function deleteApplication(ctx: RequestContext) {
   const { id, stored } = findByHridParam(ctx, ctx.data.applications);
   ctx.data.applications.delete(id);
-  ctx.data.archivedApplications.set(id, { ...stored, value: { ...stored.value, status: 'ARCHIVED' } });
+  ctx.data.archivedApplications.upsert(id, { ...stored.value, status: 'ARCHIVED' });
   return { status: 204 };
 }
 

@@ -2,7 +2,8 @@
 import type { ApiArea } from './errors.ts';
 import { hridNotFound } from './errors.ts';
 import { topLevelIds } from './ids.ts';
-import type { EnvironmentData, Stored } from './store.ts';
+import type { EnvironmentData, Json, Stored } from './store.ts';
+import type { Table } from './table.ts';
 
 export interface RequestContext {
   org: string;
@@ -37,10 +38,10 @@ export const idOfHrid = (ctx: RequestContext, hrid: string): string =>
   queryFlag(ctx.query, 'hridContainsUUID') ? hrid : topLevelIds(ctx.org, ctx.env, hrid).id;
 
 /** The stored object of the `{hrid}` path parameter, or the Automation API's 404. */
-export function findByHridParam<T>(ctx: RequestContext, map: Map<string, Stored<T>>): { id: string; stored: Stored<T> } {
+export function findByHridParam<T extends Json>(ctx: RequestContext, table: Table<T>): { id: string; stored: Stored<T> } {
   const hrid = ctx.params.hrid!;
   const id = idOfHrid(ctx, hrid);
-  const stored = map.get(id);
+  const stored = table.get(id);
   if (!stored) throw hridNotFound(hrid);
   return { id, stored };
 }

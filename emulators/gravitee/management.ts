@@ -2,11 +2,12 @@
  * Management API: v2 environment and API reads (published specs), v1 `import-crd` and delete of v2 API
  * definitions (emulator-authored contract, see management-v1-apis.openapi.yaml).
  */
-import { checkCategories, checkContextPaths, checkGroups, v2Paths } from './domain-validation.ts';
+import { v2Paths } from './context-paths.ts';
+import { checkCategories, checkContextPaths, checkGroups } from './domain-validation.ts';
 import { apiNotFound, importErrors } from './errors.ts';
 import { clone, queryFlag, type AreaHandlers, type RequestContext } from './handler.ts';
 import { nameUuid } from './ids.ts';
-import { upsert, type ApiV2State, type ApiV4State, type Json } from './store.ts';
+import type { ApiV2State, ApiV4State, Json } from './store.ts';
 
 function getEnvironmentById(ctx: RequestContext) {
   const name = ctx.env === 'DEFAULT' ? 'Default environment' : ctx.env;
@@ -91,7 +92,7 @@ function importApiDefinitionCrd(ctx: RequestContext) {
   if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: status };
   if (severe.length) throw importErrors(severe);
   const stored: ApiV2State = { ...(clone(definition) as ApiV2State), id, crossId, organizationId: ctx.org, environmentId: ctx.env, state, plans };
-  upsert(ctx.data.v2Apis, id, stored);
+  ctx.data.v2Apis.upsert(id, stored);
   return { status: 200, body: status };
 }
 

@@ -2,60 +2,53 @@
 import { randomUUID } from 'node:crypto';
 import { clone } from './handler.ts';
 import { topLevelIds } from './ids.ts';
-import type { Json, StateStore, Stored } from './store.ts';
+import type { Json, StateStore } from './store.ts';
+import type { Table } from './table.ts';
 import type { EmulatorState } from './types.ts';
 
-const values = <T>(map: Map<string, Stored<T>>): T[] => [...map.values()].map((s) => clone(s.value));
-
-/** The entry of an HRID: by derived id, else (legacy ids) by the `hrid` field. */
-function byHrid<T extends { hrid?: unknown }>(map: Map<string, Stored<T>>, org: string, env: string, hrid: string) {
+/** The id of an HRID's entry: the derived id, else (legacy ids) the entry whose `hrid` field matches. */
+function idOfHrid<T extends Json>(table: Table<T>, org: string, env: string, hrid: string): string | undefined {
   const id = topLevelIds(org, env, hrid).id;
-  const direct = map.get(id);
-  if (direct) return { id, stored: direct };
-  for (const [key, stored] of map) if (stored.value.hrid === hrid || key === hrid) return { id: key, stored };
+  if (table.get(id)) return id;
+  if (table.get(hrid)) return hrid;
+  for (const [key, stored] of table.entries()) if (stored.value.hrid === hrid) return key;
   return undefined;
 }
 
-function patch<T>(stored: Stored<T> | undefined, what: string, changes: Json): void {
-  if (!stored) throw new Error(`${what} not found`);
-  stored.value = { ...stored.value, ...clone(changes) };
-  stored.updatedAt = new Date().toISOString();
+const read = <T extends Json>(table: Table<T>, id: string | undefined): T | undefined => {
+  const stored = id === undefined ? undefined : table.get(id);
+  return stored && clone(stored.value);
+};
+
+function patch<T extends Json>(table: Table<T>, id: string | undefined, what: string, changes: Json): void {
+  if (id === undefined || !table.patch(id, changes)) throw new Error(`${what} not found`);
 }
 
 export function createStateApi(store: StateStore): EmulatorState {
+  const apis = (org: string, env: string) => store.env(org, env).apis;
+  const apps = (org: string, env: string) => store.env(org, env).applications;
+  const v2 = (org: string, env: string) => store.env(org, env).v2Apis;
   return {
-    apis: (org, env) => values(store.env(org, env).apis),
-    api: (org, env, hrid) => {
-      const found = byHrid(store.env(org, env).apis, org, env, hrid);
-      return found && clone(found.stored.value);
-    },
-    applications: (org, env) => values(store.env(org, env).applications),
-    application: (org, env, hrid) => {
-      const found = byHrid(store.env(org, env).applications, org, env, hrid);
-      return found && clone(found.stored.value);
-    },
-    archivedApplications: (org, env) => values(store.env(org, env).archivedApplications),
-    v2Apis: (org, env) => values(store.env(org, env).v2Apis),
-    v2Api: (org, env, id) => {
-      const stored = store.env(org, env).v2Apis.get(id);
-      return stored && clone(stored.value);
-    },
-    patchApi: (org, env, hrid, changes) =>
-      patch(byHrid(store.env(org, env).apis, org, env, hrid)?.stored, `API ${hrid}`, changes),
+    apis: (org, env) => clone(apis(org, env).values()),
+    api: (org, env, hrid) => read(apis(org, env), idOfHrid(apis(org, env), org, env, hrid)),
+    applications: (org, env) => clone(apps(org, env).values()),
+    application: (org, env, hrid) => read(apps(org, env), idOfHrid(apps(org, env), org, env, hrid)),
+    archivedApplications: (org, env) => clone(store.env(org, env).archivedApplications.values()),
+    v2Apis: (org, env) => clone(v2(org, env).values()),
+    v2Api: (org, env, id) => read(v2(org, env), id),
+    patchApi: (org, env, hrid, changes) => patch(apis(org, env), idOfHrid(apis(org, env), org, env, hrid), `API ${hrid}`, changes),
     patchApplication: (org, env, hrid, changes) =>
-      patch(byHrid(store.env(org, env).applications, org, env, hrid)?.stored, `application ${hrid}`, changes),
-    patchV2Api: (org, env, id, changes) => patch(store.env(org, env).v2Apis.get(id), `v2 API ${id}`, changes),
+      patch(apps(org, env), idOfHrid(apps(org, env), org, env, hrid), `application ${hrid}`, changes),
+    patchV2Api: (org, env, id, changes) => patch(v2(org, env), id, `v2 API ${id}`, changes),
     deleteApi: (org, env, hrid) => {
-      const data = store.env(org, env);
-      const found = byHrid(data.apis, org, env, hrid);
-      return found ? data.apis.delete(found.id) : false;
+      const id = idOfHrid(apis(org, env), org, env, hrid);
+      return id !== undefined && apis(org, env).delete(id) !== undefined;
     },
     deleteApplication: (org, env, hrid) => {
-      const data = store.env(org, env);
-      const found = byHrid(data.applications, org, env, hrid);
-      return found ? data.applications.delete(found.id) : false;
+      const id = idOfHrid(apps(org, env), org, env, hrid);
+      return id !== undefined && apps(org, env).delete(id) !== undefined;
     },
-    deleteV2Api: (org, env, id) => store.env(org, env).v2Apis.delete(id),
+    deleteV2Api: (org, env, id) => v2(org, env).delete(id) !== undefined,
     addGroup: (org, env, name, id = randomUUID()) => {
       store.env(org, env).groups.set(id, name);
       return id;

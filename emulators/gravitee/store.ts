@@ -1,4 +1,7 @@
 /** In-memory APIM state, per organization and environment. */
+import { sanitizedPaths, v2Paths, v4Paths } from './context-paths.ts';
+import { PathIndex } from './path-index.ts';
+import { Table } from './table.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -58,11 +61,13 @@ export interface Stored<T> {
 }
 
 export class EnvironmentData {
-  readonly apis = new Map<string, Stored<ApiV4State>>();
-  readonly applications = new Map<string, Stored<ApplicationState>>();
+  /** Context paths of every API (v4 and v2) of the environment, for conflict checks. */
+  readonly paths = new PathIndex();
+  readonly apis = new Table<ApiV4State>((id, api) => this.paths.replace(id, api ? sanitizedPaths(v4Paths(api)) : []));
+  readonly v2Apis = new Table<ApiV2State>((id, api) => this.paths.replace(id, api ? sanitizedPaths(v2Paths(api)) : []));
+  readonly applications = new Table<ApplicationState>();
   /** Deleted applications: APIM archives them. */
-  readonly archivedApplications = new Map<string, Stored<ApplicationState>>();
-  readonly v2Apis = new Map<string, Stored<ApiV2State>>();
+  readonly archivedApplications = new Table<ApplicationState>();
   /** Group id → name. */
   readonly groups = new Map<string, string>();
   readonly categories = new Set<string>();
@@ -81,14 +86,4 @@ export class StateStore {
   reset(): void {
     this.data.clear();
   }
-}
-
-export function upsert<T>(map: Map<string, Stored<T>>, id: string, value: T): Stored<T> {
-  const now = new Date().toISOString();
-  const existing = map.get(id);
-  const stored: Stored<T> = existing
-    ? { value, createdAt: existing.createdAt, updatedAt: now, revision: existing.revision + 1 }
-    : { value, createdAt: now, updatedAt: now, revision: 1 };
-  map.set(id, stored);
-  return stored;
 }

@@ -104,6 +104,21 @@ describe('apis', () => {
     expect((await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: apiSpec('default-petstore', '/petstore') })).status).toBe(200);
   });
 
+  it('frees a context path when its API is deleted or moved by console drift', async () => {
+    await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: apiSpec('default-a', '/shop/') });
+    expect((await call(emu, 'PUT', `${AUTOMATION}/apis?dryRun=true`, { body: apiSpec('default-b', '/') })).body.errors.severe).toEqual([
+      'Path [/shop/] already exists',
+    ]);
+    emu.state.patchApi('DEFAULT', 'DEFAULT', 'default-a', { listeners: [{ type: 'HTTP', paths: [{ path: '/store', host: 'h.example' }] }] });
+    expect((await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: apiSpec('default-b', '/shop') })).status).toBe(200);
+    const dup = await call(emu, 'PUT', `${AUTOMATION}/apis?dryRun=true`, {
+      body: apiSpec('default-c', '/x', { listeners: [{ type: 'HTTP', paths: [{ path: '/c' }, { path: 'c//' }, { path: '/bad path' }] }] }),
+    });
+    expect(dup.body.errors.severe).toEqual(['Path [/bad path] is invalid', 'Path [/c/] is duplicated']);
+    expect((await call(emu, 'DELETE', `${AUTOMATION}/apis/default-b`)).status).toBe(204);
+    expect((await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: apiSpec('default-c', '/shop/cart') })).status).toBe(200);
+  });
+
   it('reports an HTTP listener without path and unknown groups', async () => {
     const spec = apiSpec('default-nopath', '/x', { listeners: [{ type: 'HTTP', entrypoints: [{ type: 'http-proxy' }] }], groups: ['devs'] });
     const dry = await call(emu, 'PUT', `${AUTOMATION}/apis?dryRun=true`, { body: spec });
