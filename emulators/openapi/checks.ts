@@ -49,7 +49,8 @@ export function checkBody(op: CompiledOperation, body: unknown, contentTypeHeade
   }
   if (!hasBody) return op.body.required ? [{ in: 'body', pointer: '', message: 'request body is required' }] : [];
   const mediaType = contentTypeHeader?.split(';')[0]!.trim().toLowerCase();
-  const media = mediaType ? pickMedia(op.body.media, mediaType) : op.body.media[0];
+  if (!mediaType) return [{ in: 'header', pointer: '/content-type', message: 'a request with a body needs a Content-Type' }];
+  const media = pickMedia(op.body.media, mediaType);
   if (!media) {
     const accepted = op.body.media.map((m) => m.mediaType).join(', ');
     return [{ in: 'body', pointer: '', message: `unsupported content type '${mediaType}' (accepted: ${accepted})` }];

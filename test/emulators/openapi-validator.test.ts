@@ -52,6 +52,8 @@ describe('OpenAPI 3.1 (Automation API)', () => {
     expect(noBody.violations).toEqual([{ in: 'body', pointer: '', message: 'request body is required' }]);
     const xml = automation.validateRequest({ method: 'PUT', path: `${A}/applications`, headers: { 'content-type': 'application/xml' }, body: '<a/>' });
     expect(xml.violations[0]!.message).toContain("unsupported content type 'application/xml'");
+    const untyped = automation.validateRequest({ method: 'PUT', path: `${A}/applications`, body: application });
+    expect(untyped.violations).toEqual([{ in: 'header', pointer: '/content-type', message: 'a request with a body needs a Content-Type' }]);
     const getWithBody = automation.validateRequest({ method: 'GET', path: `${A}/applications/default-app`, body: {} });
     expect(getWithBody.violations[0]!.message).toBe('this operation does not accept a request body');
   });
