@@ -1,0 +1,207 @@
+/**
+ * The HTTP front: authentication, fault injection, request counting, routing to discovery or resource handlers,
+ * and Status bodies for every error.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, genericStatus, methodNotAllowed, pathNotFound, unauthorized, type Status } from './status-errors.ts';
+import { parsePath, type PathInfo } from './request-info.ts';
+import type { Faults } from './faults.ts';
+import type { ResourceRequest, ServerState, HandlerResult } from './request-context.ts';
+import { aggregatedDiscovery, aggregatedMediaType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.ts';
+import { get, list } from './read-handlers.ts';
+import { create, patch, update } from './write-handlers.ts';
+import { deleteCollection, deleteOne } from './delete-handlers.ts';
+import { serveWatch, type OpenWatch } from './watch.ts';
+import { isNamespaceType } from './core-types.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
+
+/** kube-apiserver's default --max-request-bytes for JSON bodies is 3 MiB. */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface HttpDeps {
+  state: ServerState;
+  faults: Faults;
+  token?: string;
+  counts: Map<string, number>;
+  watches: Set<OpenWatch>;
+  serverAddress(): string;
+}
+
+export function createHandler(deps: HttpDeps) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    handle(deps, req, res).catch((e) => sendError(res, e));
+  };
+}
+
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const method = req.method ?? 'GET';
+  const info = parsePath(url.pathname);
+  count(deps, method, url.searchParams, info);
+
+  const fault = deps.faults.take(method, url.pathname + url.search);
+  if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault?.dropConnection) {
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.status) return sendError(res, genericStatus(fault.status));
+
+  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) return sendError(res, unauthorized());
+  const body = await readBody(req);
+
+  if (info.kind === 'discovery' || info.kind === 'group' || info.kind === 'groupVersion') {
+    if (method !== 'GET') throw methodNotAllowed();
+    return serveDiscovery(deps, req, res, info);
+  }
+  if (info.kind === 'openapi') return serveOpenApi(deps, res, info.version, info.rest);
+  if (info.kind !== 'resource') throw pathNotFound();
+
+  const { registry } = deps.state;
+  const type = registry.lookup(info.group, info.version, info.resource);
+  if (!type) throw pathNotFound();
+  const sub = info.subresource;
+  if (sub && !(sub === 'status' && type.statusSubresource) && !(sub === 'finalize' && isNamespaceType(type))) throw pathNotFound();
+  if (type.namespaced === false && info.namespace !== undefined) throw pathNotFound();
+  const r: ResourceRequest = {
+    state: deps.state,
+    type,
+    version: info.version,
+    namespace: info.namespace,
+    name: info.name,
+    subresource: sub === 'finalize' ? 'status' : sub,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    warnings: [],
+  };
+  const watch = info.legacyWatch || isTrue(url.searchParams.get('watch'));
+  if (method === 'GET' && watch) {
+    if (sub) throw methodNotAllowed();
+    return serveWatch(r, res, deps.watches);
+  }
+  send(res, dispatch(method, r, !!info.name), r.warnings);
+}
+
+function dispatch(method: string, r: ResourceRequest, named: boolean): HandlerResult {
+  switch (method) {
+    case 'GET':
+      return named ? get(r) : list(r);
+    case 'POST':
+      if (named) throw methodNotAllowed();
+      return create(r);
+    case 'PUT':
+      if (!named) throw methodNotAllowed();
+      return update(r);
+    case 'PATCH':
+      if (!named) throw methodNotAllowed();
+      return patch(r);
+    case 'DELETE':
+      if (r.subresource) throw methodNotAllowed();
+      return named ? deleteOne(r) : deleteCollection(r);
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+const isTrue = (v: string | null) => v === 'true' || v === '1';
+
+/** Counts by `verb resource[/subresource]`, e.g. `patch apiv4definitions.gravitee.io/status`, `list secrets`. */
+function count(deps: HttpDeps, method: string, q: URLSearchParams, info: PathInfo): void {
+  if (info.kind !== 'resource') return;
+  const verb =
+    method === 'GET'
+      ? info.legacyWatch || isTrue(q.get('watch'))
+        ? 'watch'
+        : info.name
+          ? 'get'
+          : 'list'
+      : method === 'POST'
+        ? 'create'
+        : method === 'PUT'
+          ? 'update'
+          : method === 'PATCH'
+            ? 'patch'
+            : method === 'DELETE'
+              ? info.name
+                ? 'delete'
+                : 'deletecollection'
+              : method.toLowerCase();
+  const resource = `${info.group ? `${info.resource}.${info.group}` : info.resource}${info.subresource ? `/${info.subresource}` : ''}`;
+  const key = `${verb} ${resource}`;
+  deps.counts.set(key, (deps.counts.get(key) ?? 0) + 1);
+}
+
+function serveDiscovery(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, info: PathInfo): void {
+  const { registry } = deps.state;
+  const aggregated = aggregatedMediaType(req.headers.accept);
+  if (info.kind === 'group') {
+    const g = apiGroupDoc(registry, info.group);
+    if (!g) throw pathNotFound();
+    return send(res, { code: 200, body: g });
+  }
+  if (info.kind === 'groupVersion') {
+    if (!registry.groups().some((g) => g.name === info.group && g.versions.includes(info.version)) && info.group !== '') throw pathNotFound();
+    return send(res, { code: 200, body: apiResourceList(registry, info.group, info.version) });
+  }
+  if (info.kind !== 'discovery') throw pathNotFound();
+  switch (info.path) {
+    case 'version':
+      return send(res, { code: 200, body: KUBE_VERSION });
+    case 'health':
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('ok');
+      return;
+    case 'api':
+    case 'apis':
+      if (aggregated) return send(res, { code: 200, body: aggregatedDiscovery(registry, info.path === 'api', aggregated) }, [], aggregated);
+      return send(res, { code: 200, body: info.path === 'api' ? apiVersions(deps.serverAddress()) : apiGroupList(registry) });
+  }
+}
+
+/** OpenAPI v3 only; /openapi/v2 is 404, which kubectl tolerates once v3 answers. */
+function serveOpenApi(deps: HttpDeps, res: ServerResponse, version: string, rest: string): void {
+  const { registry } = deps.state;
+  if (version !== 'v3') throw pathNotFound();
+  if (!rest) return send(res, { code: 200, body: openApiIndex(registry) });
+  const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(rest);
+  const doc = m ? openApiDocument(registry, m[1] ? '' : m[2], m[1] ?? m[3]) : undefined;
+  if (!doc) throw pathNotFound();
+  send(res, { code: 200, body: doc });
+}
+
+function send(res: ServerResponse, result: HandlerResult, warnings: string[] = [], contentType = 'application/json'): void {
+  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  const text = JSON.stringify(result.body);
+  headers['Content-Length'] = String(Buffer.byteLength(text));
+  res.writeHead(result.code, headers);
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: unknown): void {
+  const status: Status =
+    e instanceof ApiError
+      ? e.status
+      : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e instanceof Error ? e.message : String(e), reason: 'InternalError', code: 500 };
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(status.reason === '' ? { ...status, reason: undefined } : status);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' };
+  if (status.code === 429) headers['Retry-After'] = '1';
+  res.writeHead(status.code, headers);
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
