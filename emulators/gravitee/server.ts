@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Violation } from '../openapi/index.ts';
 import { CredentialStore, DEFAULT_USERS } from './auth.ts';
-import { servedContracts, type ServedContract } from './contracts.ts';
+import { servedContracts } from './contracts.ts';
 import {
   ApimError,
   environmentNotFound,
@@ -15,18 +15,11 @@ import {
   type ApiArea,
 } from './errors.ts';
 import { FaultInjector } from './faults.ts';
+import { drain, parseBody, readBody, send, type Answer } from './http-io.ts';
 import { Router, type Routed } from './routing.ts';
 import { createStateApi } from './state-api.ts';
 import { StateStore } from './store.ts';
 import type { CallRecord, ContractViolation, GraviteeEmulator, GraviteeEmulatorOptions } from './types.ts';
-
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
 
 export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}): Promise<GraviteeEmulator> {
   const organizations = opts.organizations ?? { DEFAULT: ['DEFAULT'] };
@@ -42,7 +35,8 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
 
   const record = (method: string, path: string, status: number) => {
     calls.push({ method, path, status });
-    if (calls.length > maxCalls) calls.splice(0, calls.length - maxCalls);
+    // trimmed in batches: dropping one entry per request would move the whole array every time
+    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,47 +155,3 @@ function areaOfPath(path: string): ApiArea {
   return /\/management\/organizations\//.test(path) ? 'management-v1' : path.includes('/automation') ? 'automation' : 'management-v2';
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApimError(413, 'Request entity too large', 'payload.tooLarge');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) void _;
-}
-
-/** JSON and form bodies parsed; an Error when a JSON body does not parse; undefined when empty. */
-function parseBody(raw: Buffer, contentType: string | undefined): unknown {
-  if (raw.length === 0) return undefined;
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = raw.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
-  if (type === '' || type === 'application/json' || type.endsWith('+json')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return new Error('request body is not valid JSON');
-    }
-  }
-  return text;
-}
-
-function send(res: ServerResponse, answer: Answer): void {
-  const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | undefined;
-  if (answer.body !== undefined && answer.status !== 204) {
-    payload = JSON.stringify(answer.body);
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  res.writeHead(answer.status, headers);
-  res.end(payload);
-}
-
-export type { ServedContract };

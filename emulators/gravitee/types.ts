@@ -23,7 +23,7 @@ export interface GraviteeEmulatorOptions {
   latencyMs?: number;
   /** Folder of the published specs (`shared/specs` or `shared/specs/gravitee`); env APIM_SYNC_SPECS_DIR. */
   specsDir?: string;
-  /** Bound of the `calls` log (oldest entries dropped). Default 100 000. */
+  /** Bound of the `calls` log (oldest entries dropped in batches of about 1 000). Default 100 000. */
   maxCalls?: number;
 }
 
