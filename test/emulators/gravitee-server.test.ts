@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { startGraviteeEmulator, type GraviteeEmulator } from '../../emulators/gravitee/index.ts';
 import { AUTOMATION, MANAGEMENT_V1, MANAGEMENT_V2, apiSpec, call, v2Definition } from './gravitee-helpers.ts';
 
@@ -179,6 +180,21 @@ describe('faults', () => {
     expect((await call(emu, 'GET', MANAGEMENT_V2)).status).toBe(502);
     emu.faults.clear();
     expect((await call(emu, 'GET', MANAGEMENT_V2)).status).toBe(200);
+  });
+});
+
+describe('specs location', () => {
+  it('accepts the specs folder or its gravitee subfolder, and fails clearly elsewhere', async () => {
+    const specs = fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+    for (const specsDir of [specs, specs + 'gravitee']) {
+      const e = await startGraviteeEmulator({ specsDir });
+      try {
+        expect((await call(e, 'GET', MANAGEMENT_V2)).status).toBe(200);
+      } finally {
+        await e.close();
+      }
+    }
+    await expect(startGraviteeEmulator({ specsDir: '/nonexistent' })).rejects.toThrow(/Gravitee specs not found/);
   });
 });
 
