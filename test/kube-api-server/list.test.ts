@@ -104,7 +104,7 @@ describe('list', () => {
   it('lists core kinds without apiVersion/kind on items, with selectors', async () => {
     await h.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 's1', labels: { app: 'x' } }, type: 'kubernetes.io/basic-auth', stringData: { username: 'u', password: 'p' } } });
     await h.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 's2' }, stringData: { k: 'v' } } });
-    const raw = await (await fetch(`${h.server.url}/api/v1/namespaces/${NS}/secrets?labelSelector=app%3Dx`)).json();
+    const raw = (await (await fetch(`${h.server.url}/api/v1/namespaces/${NS}/secrets?labelSelector=app%3Dx`)).json()) as any;
     expect(raw.kind).toBe('SecretList');
     expect(raw.apiVersion).toBe('v1');
     expect(raw.items.map((i: any) => i.metadata.name)).toEqual(['s1']);

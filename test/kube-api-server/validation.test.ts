@@ -154,7 +154,7 @@ describe('schema validation', () => {
       body: JSON.stringify(widget('strict', { name: 'abc', bogus: 1 })),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toBe('strict decoding error: unknown field "spec.bogus"');
+    expect(((await res.json()) as any).message).toBe('strict decoding error: unknown field "spec.bogus"');
     const warned = await fetch(`${h.server.url}/apis/test.io/v1/namespaces/${NS}/widgets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -192,7 +192,7 @@ describe('schema validation', () => {
       body: JSON.stringify([{ op: 'replace', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/name/maxLength', value: 3 }]),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).metadata.generation).toBe(2);
+    expect(((await res.json()) as any).metadata.generation).toBe(2);
     const ok = (await h.custom.patchNamespacedCustomObject({ ...W, namespace: NS, name: 'ratchet', body: { spec: { size: 2 } } }, MERGE)) as any;
     expect(ok.spec).toMatchObject({ name: 'abcd', size: 2 });
     const st = await statusOf(h.custom.patchNamespacedCustomObject({ ...W, namespace: NS, name: 'ratchet', body: { spec: { name: 'abcde' } } }, MERGE));
