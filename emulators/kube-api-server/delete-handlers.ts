@@ -3,7 +3,7 @@
  * generation bumped); the last finalizer's removal deletes them (see write-handlers).
  */
 import { conflict, badRequest, notFound } from './status-errors.ts';
-import { collectionOf, dryRun, keyOf, present, type HandlerResult, type ResourceRequest, type ServerState } from './request-context.ts';
+import { collectionOf, decodeBody, dryRun, keyOf, present, type HandlerResult, type ResourceRequest, type ServerState } from './request-context.ts';
 import { grKey, type KubeObj, type ResourceType } from './resource-type.ts';
 import { nowTimestamp } from './object-meta.ts';
 import { isNamespaceType } from './core-types.ts';
@@ -19,15 +19,7 @@ interface DeleteOptions {
 }
 
 function deleteOptions(r: ResourceRequest): DeleteOptions {
-  let opts: DeleteOptions = {};
-  const text = r.body.toString('utf8').trim();
-  if (text) {
-    try {
-      opts = JSON.parse(text);
-    } catch (e) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
-    }
-  }
+  const opts: DeleteOptions = r.body.length && r.body.toString('utf8').trim() ? decodeBody(r) : {};
   const policy = opts.propagationPolicy ?? r.query.get('propagationPolicy') ?? undefined;
   if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy))
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);

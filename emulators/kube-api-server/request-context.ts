@@ -1,6 +1,7 @@
 /** What a resource handler gets: the parsed request, and the shared server state it acts on. */
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest } from './status-errors.ts';
+import { ApiError, badRequest, unsupportedMediaType } from './status-errors.ts';
+import { decodeProtobuf, PROTOBUF } from './protobuf.ts';
 import { apiVersionOf, grKey, type KubeObj, type ResourceType } from './resource-type.ts';
 import type { Registry } from './registry.ts';
 import type { Collection, Store } from './store.ts';
@@ -43,8 +44,13 @@ export function header(r: ResourceRequest, name: string): string {
 
 /** Decodes a JSON (or YAML) request body; malformed input is a 400 as the apiserver's decoder reports it. */
 export function decodeBody(r: ResourceRequest): any {
-  const text = r.body.toString('utf8');
   const type = header(r, 'content-type').split(';')[0].trim();
+  if (type === PROTOBUF) {
+    // Custom resources have no protobuf form; built-in kinds do.
+    if (r.type.custom) throw unsupportedMediaType(['application/json', 'application/yaml']);
+    return decodeProtobuf(r.body);
+  }
+  const text = r.body.toString('utf8');
   if (!text.trim()) throw badRequest('the body of the request was empty');
   try {
     return type === 'application/yaml' || type === 'application/apply-patch+yaml' ? parseYaml(text) : JSON.parse(text);
