@@ -44,27 +44,36 @@ export class KubeHttp {
     res.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
       let partial = '';
+      let settled = false;
+      const settle = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(err);
+        else resolve();
+      };
       res.on('data', (chunk: string) => {
+        if (settled) return;
         let start = 0;
         for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
           const line = partial + chunk.slice(start, nl);
           partial = '';
           start = nl + 1;
-          if (line.trim()) {
-            try {
-              onLine(line);
-            } catch (err) {
-              res.destroy();
-              return reject(err);
-            }
+          if (!line.trim()) continue;
+          try {
+            onLine(line);
+          } catch (err) {
+            // Settled before destroy(): destroying emits 'aborted'/'close', which must not replace this error.
+            settle(err);
+            res.destroy();
+            return;
           }
         }
         partial += chunk.slice(start);
       });
-      res.on('end', () => resolve());
-      res.on('aborted', () => reject(new Error('watch stream aborted')));
-      res.on('error', reject);
-      res.on('close', () => (res.complete ? resolve() : reject(new Error('watch stream closed'))));
+      res.on('end', () => settle());
+      res.on('aborted', () => settle(new Error('watch stream aborted')));
+      res.on('error', (err) => settle(err));
+      res.on('close', () => settle(res.complete ? undefined : new Error('watch stream closed')));
     });
   }
 
