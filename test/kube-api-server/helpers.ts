@@ -31,7 +31,8 @@ export async function statusOf(p: Promise<unknown>): Promise<{ code: number; rea
     await p;
   } catch (e) {
     if (!(e instanceof ApiException)) throw e;
-    const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+    // client-node drops the body of some codes (401); the code is still there.
+    const body = typeof e.body === 'string' && e.body ? JSON.parse(e.body) : (e.body ?? { code: e.code });
     return body;
   }
   throw new Error('expected the call to fail');
