@@ -24,7 +24,7 @@ function api(name: string): Manifest {
       contextRef: { name: 'ctx' },
       type: 'PROXY',
       listeners: [{ type: 'HTTP', paths: [{ path: `/${name}` }], entrypoints: [{ type: 'http-proxy', qos: 'AUTO' }] }],
-      endpointGroups: [{ name: 'default', type: 'http-proxy', endpoints: [{ name: 'default', type: 'http-proxy', configuration: { target: 'https://backend.internal/echo' } }] }],
+      endpointGroups: [{ name: 'default', type: 'http-proxy', endpoints: [{ name: 'default', type: 'http-proxy', inheritConfiguration: false, configuration: { target: 'https://backend.internal/echo' } }] }],
       plans: { KeyLess: { name: 'Free', security: { type: 'KEY_LESS' } } },
     },
   } as Manifest;
