@@ -10,7 +10,7 @@ import { ABSENT, assign, dataHash, NO_REFS, observe, ObjectState, type TrackedTy
 export interface TrackerDeps {
   /** Queues a message for a synced object (coalesced by the sender). */
   forward(state: ObjectState, reason: SyncReason, cause?: string): void;
-  /** Asks for one GET of a Secret/ConfigMap that just became referenced; the answer comes back through fetched(). */
+  /** Asks for one read of a Secret/ConfigMap that just became referenced; the answer comes back through fetched(). */
   fetch(type: TrackedType, namespace: string, name: string): void;
   /** What a synced object reads (WatchedKind.references). */
   references(type: TrackedType, obj: KubeObject): ObjectRef[];

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { resourcePath } from '../shared/kube/resources.ts';
 import { backoffDelay, sleep } from './backoff.ts';
-import { KubeApiError, type KubeHttp } from './kube-http.ts';
+import type { KubeHttp } from './kube-http.ts';
 import type { TrackedType } from './object-state.ts';
 
 export interface FetchResult {
@@ -9,7 +9,7 @@ export interface FetchResult {
   fetchAbandoned(type: TrackedType, namespace: string, name: string): void;
 }
 
-/** GETs of newly referenced Secrets/ConfigMaps (their data-hash baseline), a few at a time, retried a bounded number of times. */
+/** Reads of newly referenced Secrets/ConfigMaps (their data-hash baseline), a few at a time, retried a bounded number of times. */
 export class DataFetcher {
   private readonly http: KubeHttp;
   private readonly result: FetchResult;
@@ -44,10 +44,10 @@ export class DataFetcher {
   private async fetch(type: TrackedType, namespace: string, name: string): Promise<void> {
     for (let attempt = 0; attempt < this.maxAttempts && !this.signal.aborted; attempt++) {
       try {
-        const obj = await this.http.getJson<KubeObject>(resourcePath(type, namespace, name), {}, this.signal);
-        return this.result.fetched(type, namespace, name, obj);
-      } catch (err) {
-        if (err instanceof KubeApiError && err.status === 404) return this.result.fetched(type, namespace, name, undefined);
+        // A list narrowed to the name, not a GET: the watcher's RBAC grants list and watch only.
+        const list = await this.http.getJson<{ items?: KubeObject[] }>(resourcePath(type, namespace), { fieldSelector: `metadata.name=${name}` }, this.signal);
+        return this.result.fetched(type, namespace, name, list.items?.find((o) => o.metadata?.name === name));
+      } catch {
         await sleep(backoffDelay(attempt, 200, 10_000), this.signal);
       }
     }

@@ -153,6 +153,25 @@ describe('watcher', () => {
     expect(causes.size).toBe(1);
   });
 
+  it('reads a Secret once it becomes referenced (a template), then follows its data, not its labels', async () => {
+    const ns = await namespace('template');
+    await kube.create(secret(ns, 'tpl', { key: 'sup3r-s3cret-tpl' }));
+    const tracked = main.metrics().trackedReferences;
+    const a = { ...api(ns, 'a', 'ctx'), spec: { ...api(ns, 'a', 'ctx').spec, description: '[[ secret `tpl/key` ]]' } };
+    await kube.create(a);
+    await kube.markSynced(a);
+    await waitFor('template source read', () => main.metrics().trackedReferences > tracked);
+    await settle(main, mainSent, ns);
+    const before = mainSent.length;
+    await kube.patch(secret(ns, 'tpl', {}), { metadata: { labels: { x: 'y' } } });
+    await kube.patch(secret(ns, 'tpl', {}), { stringData: { key: 'sup3r-s3cret-tpl-2' } });
+    await waitFor('user told', () => summary(mainSent, ns, before).includes('a:reference-changed'));
+    await settle(main, mainSent, ns);
+    expect(without(summary(mainSent, ns, before))).toEqual(['a:reference-changed']);
+    // The watcher's RBAC grants list and watch only: it never GETs a Secret.
+    expect(Object.keys(server.requestCounts()).filter((k) => k.startsWith('get secrets'))).toEqual([]);
+  });
+
   it('sends a context spec change to the context and its users', async () => {
     const ns = await namespace('ctxchange');
     const objs = [context(ns, 'ctx', 'creds'), api(ns, 'a', 'ctx'), api(ns, 'b', 'other')];
