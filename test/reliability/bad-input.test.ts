@@ -24,7 +24,7 @@ const conditionMessage = async (kind: string, name: string) => {
 
 describe('malformed resources', () => {
   it('each get Accepted=False naming the field, while valid neighbours sync', async () => {
-    const endpointGroups = (target: string) => [{ name: 'g', type: 'http-proxy', endpoints: [{ name: 'e', type: 'http-proxy', configuration: { target } }] }];
+    const endpointGroups = (target: string) => [{ name: 'g', type: 'http-proxy', endpoints: [{ name: 'e', type: 'http-proxy', inheritConfiguration: false, configuration: { target } }] }];
     await Promise.all([
       w.apply(managementContext('bad-url', 'not a url', { credentials: ADMIN })),
       w.apply({ ...managementContext('no-org', w.apim.url, { credentials: ADMIN }), spec: { baseUrl: w.apim.url, environmentId: 'dev', auth: { credentials: ADMIN } } }),

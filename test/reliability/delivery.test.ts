@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait.ts';
 
 let w: GraviteeWorld;
 beforeAll(async () => {
-  w = await startGraviteeWorld({ vendorTimeoutMs: 1_000, maxReceiveCount: 3 });
+  w = await startGraviteeWorld({ vendorTimeoutMs: 1_000, maxReceiveCount: 6 });
   await w.apply(secret('apim-admin', ADMIN));
   await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
   await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
