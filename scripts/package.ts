@@ -172,7 +172,7 @@ export function sizeTable(report: PackageReport): string {
 }
 
 const USAGE = `Usage: npm run package [-- --json] [-- --no-network] [-- <osls package options>]
-  --json        print the report as JSON on stdout (osls output goes to stderr)
+  --json        print the report as JSON on stdout, osls output on stderr (npm run -s keeps npm's banner out of it)
   --no-network  run osls under 'unshare --net' (Linux, root or user namespaces): fails if anything needs the network
   anything else is passed to 'osls package', e.g. --stage prod --region eu-central-1 --param="maxReceiveCount=3"`;
 
