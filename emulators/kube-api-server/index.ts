@@ -79,7 +79,9 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const cert = opts.tls ? selfSignedCertificate([host, 'localhost']) : undefined;
   const handler = createHandler({ state, faults, token: opts.token, counts, watches, serverAddress: () => address });
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
-  server.keepAliveTimeout = 30_000;
+  // client-node 2.x opens a new connection (new undici Agent) for every request and lets it idle until the server's
+  // Keep-Alive hint expires; with client and server in one process a long hint exhausts file descriptors under load.
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

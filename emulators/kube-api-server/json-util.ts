@@ -15,7 +15,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-export const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+/** Deep copy of decoded JSON (faster than structuredClone for small plain values). */
+export function clone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = clone((v as Record<string, unknown>)[k]);
+  return out as T;
+}
 
 /** Everything but metadata (and, for status-split kinds, status): what a generation bump is decided on. */
 export function withoutKeys(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -100,7 +100,15 @@ export function generateName(prefix: string): string {
   return `${prefix.slice(0, 253 - 5)}${suffix}`;
 }
 
-/** RFC 3339 at second precision, as metav1.Time marshals. */
+let lastSecond = -1;
+let lastStamp = '';
+
+/** RFC 3339 at second precision, as metav1.Time marshals (formatted once per second: it is on every write). */
 export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastStamp;
 }

@@ -4,7 +4,7 @@
  * (`spec.rules[0].name: Required value`). Updates ratchet: unchanged values are not re-validated.
  */
 import { OMIT, type FieldError } from './status-errors.ts';
-import { deepEqual } from './json-util.ts';
+import { clone, deepEqual } from './json-util.ts';
 
 export interface StructuralSchema {
   type?: string;
@@ -99,7 +99,7 @@ export function applyDefaults(value: Json, s: StructuralSchema): void {
   if (!isObject(value)) return;
   for (const [k, prop] of Object.entries(s.properties ?? {})) {
     if (prop.default === undefined) continue;
-    if (!(k in value) || (value[k] === null && !prop.nullable)) value[k] = structuredClone(prop.default);
+    if (!(k in value) || (value[k] === null && !prop.nullable)) value[k] = clone(prop.default);
   }
   for (const [k, v] of Object.entries(value)) {
     const sub = s.properties?.[k] ?? (isObject(s.additionalProperties) ? s.additionalProperties : undefined);

@@ -135,7 +135,7 @@ describe('lifecycle', () => {
 describe('generic clients and request forms', () => {
   it('works with KubernetesObjectApi (create, read, patch, list, delete)', async () => {
     const created = await h.objects.create(apiV4('generic', {}, { namespace: 'gen' }));
-    expect(created.metadata?.uid).toBeTruthy();
+    expect((created.metadata as { uid?: string }).uid).toBeTruthy();
     const read = await h.objects.read({ apiVersion: 'gravitee.io/v1alpha1', kind: 'ApiV4Definition', metadata: { name: 'generic', namespace: 'gen' } });
     expect((read as any).spec.state).toBe('STARTED');
     const patched = await h.objects.patch(
