@@ -25,6 +25,7 @@ function coreType(t: Omit<ResourceType, 'group' | 'listKind' | 'custom' | 'categ
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const secretStrategy = coreStrategy({
+  knownFields: ['data', 'stringData', 'type', 'immutable'],
   // v1 -> internal conversion: stringData is write-only and wins over data (core/v1 conversion.go).
   normalize(obj) {
     const data: Record<string, string> = { ...(obj.data ?? {}) };
@@ -55,6 +56,7 @@ const secretStrategy = coreStrategy({
 });
 
 const configMapStrategy = coreStrategy({
+  knownFields: ['data', 'binaryData', 'immutable'],
   validate(obj, old) {
     const errs = [...dataKeyErrors(obj.data, 'data'), ...dataKeyErrors(obj.binaryData, 'binaryData')];
     if (old?.immutable === true && (JSON.stringify(obj.data ?? {}) !== JSON.stringify(old.data ?? {}) || obj.immutable !== true))
@@ -68,6 +70,10 @@ const configMapStrategy = coreStrategy({
 });
 
 const eventStrategy = coreStrategy({
+  knownFields: [
+    'involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related',
+    'reportingComponent', 'reportingInstance',
+  ],
   allowCreateOnUpdate: true,
   validate(obj) {
     const errs: FieldError[] = [];
@@ -101,10 +107,12 @@ const eventStrategy = coreStrategy({
 });
 
 const namespaceStrategy = coreStrategy({
+  knownFields: ['spec', 'status'],
   deleteReturnsObject: true,
+  // spec.finalizers is set on create and changed only through /finalize; phase is the server's.
   normalize(obj, old) {
-    obj.spec = { finalizers: ['kubernetes'], ...(old?.spec ?? {}), ...(obj.spec ?? {}) };
-    obj.status = old ? (old.status ?? { phase: 'Active' }) : { phase: 'Active' };
+    obj.spec = old ? old.spec : { finalizers: ['kubernetes'] };
+    obj.status = old ? old.status : { phase: 'Active' };
     // Since 1.21 every namespace carries its own name as an immutable label.
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
   },

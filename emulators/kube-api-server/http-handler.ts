@@ -69,7 +69,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     version: info.version,
     namespace: info.namespace,
     name: info.name,
-    subresource: sub === 'finalize' ? 'status' : sub,
+    subresource: sub,
     query: url.searchParams,
     headers: req.headers,
     body,

@@ -40,7 +40,7 @@ export class Lifecycle {
     }
     if (t && isNamespaceType(t)) {
       if (ev.type === 'DELETED') terminatingNamespaces.delete(meta.name);
-      else if (meta.deletionTimestamp && !terminatingNamespaces.has(meta.name)) {
+      else if (meta.deletionTimestamp) {
         terminatingNamespaces.add(meta.name);
         this.enqueue(`ns:${meta.name}`);
       }

@@ -7,7 +7,7 @@ import { applyDefaults, prune, pruneObjectMeta, validate } from './schema.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { isNamespaceType } from './core-types.ts';
 import { deepEqual, withoutKeys } from './json-util.ts';
-import { header, type ResourceRequest } from './request-context.ts';
+import type { ResourceRequest } from './request-context.ts';
 import type { KubeObj } from './resource-type.ts';
 
 const schemaOf = (r: ResourceRequest) => r.type.versions.find((v) => v.name === r.version)?.schema;
@@ -16,12 +16,22 @@ const schemaOf = (r: ResourceRequest) => r.type.versions.find((v) => v.name === 
 export function decodeInto(r: ResourceRequest, obj: KubeObj): void {
   if (obj.metadata && typeof obj.metadata === 'object') pruneObjectMeta(obj.metadata);
   const schema = schemaOf(r);
-  if (!schema) return;
-  const unknown = prune(obj, schema);
-  const mode = r.query.get('fieldValidation') ?? (header(r, 'content-type').includes('apply-patch') ? 'Strict' : 'Warn');
+  const unknown = schema ? prune(obj, schema) : pruneTopLevel(obj, r.type.strategy.knownFields);
+  const mode = r.query.get('fieldValidation') ?? 'Warn';
   if (unknown.length && mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`);
   if (mode === 'Warn') r.warnings.push(...unknown.map((p) => `unknown field "${p}"`));
-  applyDefaults(obj, schema);
+  if (schema) applyDefaults(obj, schema);
+}
+
+function pruneTopLevel(obj: KubeObj, known: string[] | undefined): string[] {
+  if (!known) return [];
+  const dropped: string[] = [];
+  for (const k of Object.keys(obj)) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'metadata' || known.includes(k)) continue;
+    dropped.push(k);
+    delete obj[k];
+  }
+  return dropped;
 }
 
 /** PrepareForCreate: server-owned fields reset, status dropped where /status owns it, generation 1. */
@@ -49,6 +59,9 @@ export function prepareForUpdate(r: ResourceRequest, incoming: KubeObj, old: Kub
     next = { ...old, metadata: { ...old.metadata } };
     if ('status' in incoming) next.status = incoming.status;
     else delete next.status;
+  } else if (r.subresource === 'finalize') {
+    // namespaces/{name}/finalize: only spec.finalizers changes.
+    next = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: incoming.spec?.finalizers ?? [] } };
   } else {
     next = incoming;
     if (t.statusSubresource) {

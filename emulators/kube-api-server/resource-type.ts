@@ -34,6 +34,8 @@ export interface Strategy {
   deleteReturnsObject: boolean;
   /** Accepted PATCH content types; strategic merge exists only for compiled-in kinds. */
   patchTypes: string[];
+  /** Top-level fields of a compiled-in kind; others are dropped on decode like unknown JSON fields of a Go struct. */
+  knownFields?: string[];
   /** Decoding-time conversions and defaults (Secret stringData, Secret type, Namespace phase). */
   normalize?(obj: KubeObj, old: KubeObj | undefined): void;
   /** Kind-specific validation beyond ObjectMeta and the OpenAPI schema. */

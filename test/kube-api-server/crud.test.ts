@@ -140,6 +140,23 @@ describe('custom resource CRUD', () => {
     expect(st.message).toMatch(/^the body of the request was in an unknown format - accepted media types include: /);
   });
 
+  it('does not serve server-side apply (415), and answers watch=1 like watch=true', async () => {
+    const apply = await fetch(`${h.server.url}/apis/gravitee.io/v1alpha1/namespaces/${NS}/managementcontexts/c1?fieldManager=t`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/apply-patch+yaml' },
+      body: 'apiVersion: gravitee.io/v1alpha1\nkind: ManagementContext\nmetadata:\n  name: c1\n',
+    });
+    expect(apply.status).toBe(415);
+    expect(((await apply.json()) as any).reason).toBe('UnsupportedMediaType');
+    const ctl = new AbortController();
+    const w = await fetch(`${h.server.url}/apis/gravitee.io/v1alpha1/namespaces/${NS}/managementcontexts?watch=1&fieldSelector=metadata.name%3Dc1`, { signal: ctl.signal });
+    const reader = w.body!.getReader();
+    const first = JSON.parse(new TextDecoder().decode((await reader.read()).value).split('\n')[0]);
+    ctl.abort();
+    expect(w.headers.get('transfer-encoding')).toBe('chunked');
+    expect(first).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'c1' } } });
+  });
+
   it('deletes objects without finalizers at once with a Success Status', async () => {
     await h.custom.createNamespacedCustomObject({ ...CONTEXTS, namespace: NS, body: context('gone') });
     const res = (await h.custom.deleteNamespacedCustomObject({ ...CONTEXTS, namespace: NS, name: 'gone', body: { propagationPolicy: 'Background' } })) as Obj;
@@ -222,6 +239,26 @@ describe('core kinds', () => {
     expect(e.metadata!.name).toMatch(/^c1\.[a-z0-9]{5}$/);
     const events = await h.core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=c1' });
     expect(events.items.map((x) => x.reason)).toEqual(['Synced']);
+  });
+
+  it('drops unknown top-level fields of core kinds with a warning', async () => {
+    const res = await fetch(`${h.server.url}/api/v1/namespaces/${NS}/configmaps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'unknown-field' }, data: { a: 'b' }, datta: { typo: 'x' } }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('warning')).toBe('299 - "unknown field \\"datta\\""');
+    expect(((await res.json()) as any).datta).toBeUndefined();
+  });
+
+  it('changes Namespace spec.finalizers only through /finalize', async () => {
+    await h.core.createNamespace({ body: { metadata: { name: 'fin-ns' }, spec: { finalizers: ['ignored'] } } });
+    const put = await h.core.replaceNamespace({ name: 'fin-ns', body: { metadata: { name: 'fin-ns', labels: { a: 'b' } }, spec: { finalizers: [] } } });
+    expect(put.spec!.finalizers).toEqual(['kubernetes']);
+    expect(put.metadata!.labels).toEqual({ a: 'b', 'kubernetes.io/metadata.name': 'fin-ns' });
+    const fin = await h.core.replaceNamespaceFinalize({ name: 'fin-ns', body: { metadata: { name: 'fin-ns' }, spec: { finalizers: [] } } });
+    expect(fin.spec!.finalizers).toEqual([]);
   });
 
   it('creates objects in any namespace and serves Namespaces', async () => {
