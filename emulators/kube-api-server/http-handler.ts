@@ -106,29 +106,20 @@ function dispatch(method: string, r: ResourceRequest, named: boolean): HandlerRe
 
 const isTrue = (v: string | null) => v === 'true' || v === '1';
 
+const WRITE_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
+
+/** The Kubernetes verb of a request, as RBAC and audit name it. */
+function verbOf(method: string, q: URLSearchParams, info: Extract<PathInfo, { kind: 'resource' }>): string {
+  if (method === 'GET') return info.legacyWatch || isTrue(q.get('watch')) ? 'watch' : info.name ? 'get' : 'list';
+  if (method === 'DELETE') return info.name ? 'delete' : 'deletecollection';
+  return WRITE_VERBS[method] ?? method.toLowerCase();
+}
+
 /** Counts by `verb resource[/subresource]`, e.g. `patch apiv4definitions.gravitee.io/status`, `list secrets`. */
 function count(deps: HttpDeps, method: string, q: URLSearchParams, info: PathInfo): void {
   if (info.kind !== 'resource') return;
-  const verb =
-    method === 'GET'
-      ? info.legacyWatch || isTrue(q.get('watch'))
-        ? 'watch'
-        : info.name
-          ? 'get'
-          : 'list'
-      : method === 'POST'
-        ? 'create'
-        : method === 'PUT'
-          ? 'update'
-          : method === 'PATCH'
-            ? 'patch'
-            : method === 'DELETE'
-              ? info.name
-                ? 'delete'
-                : 'deletecollection'
-              : method.toLowerCase();
   const resource = `${info.group ? `${info.resource}.${info.group}` : info.resource}${info.subresource ? `/${info.subresource}` : ''}`;
-  const key = `${verb} ${resource}`;
+  const key = `${verbOf(method, q, info)} ${resource}`;
   deps.counts.set(key, (deps.counts.get(key) ?? 0) + 1);
 }
 

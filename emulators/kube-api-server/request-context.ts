@@ -69,6 +69,7 @@ export function present(r: { type: ResourceType; version: string }, obj: KubeObj
 export function checkTypeMeta(r: ResourceRequest, obj: any): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the object provided is unrecognized (must be of type map)');
   if (!obj.kind && r.type.custom) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+  if (!obj.apiVersion && r.type.custom) throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
   const expected = apiVersionOf(r.type.group, r.version);
   if (obj.apiVersion && obj.apiVersion !== expected && !r.type.versions.some((v) => apiVersionOf(r.type.group, v.name) === obj.apiVersion))
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
