@@ -69,7 +69,13 @@ const configMapStrategy = coreStrategy({
   },
 });
 
+/** metav1.Time has second precision: a fractional timestamp written by a client is stored truncated. */
+const toSeconds = (ts: unknown) => (typeof ts === 'string' && !Number.isNaN(Date.parse(ts)) ? new Date(Math.floor(Date.parse(ts) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : ts);
+
 const eventStrategy = coreStrategy({
+  normalize(obj) {
+    for (const k of ['firstTimestamp', 'lastTimestamp']) if (obj[k] != null) obj[k] = toSeconds(obj[k]);
+  },
   knownFields: [
     'involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related',
     'reportingComponent', 'reportingInstance',

@@ -24,11 +24,16 @@ export class Lifecycle {
   }
 
   observe(key: string, ev: ChangeEvent): void {
-    const { registry, terminatingNamespaces } = this.state;
+    const { registry, store, terminatingNamespaces } = this.state;
     const t = registry.byGroupResource(key);
     const meta = ev.object.metadata;
     if (key === CRD_KEY) {
-      if (ev.type === 'DELETED') registry.uninstallCrd(meta.name);
+      if (ev.type === 'DELETED') {
+        // The resource stops being served: its open watches end, as kube-apiserver's do.
+        const t = registry.typeOfCrd(meta.name);
+        if (t) for (const w of [...store.collection(grKey(t)).watchers]) w.close();
+        registry.uninstallCrd(meta.name);
+      }
       else {
         const crType = registry.installCrd(ev.object);
         if (meta.deletionTimestamp) {

@@ -7,6 +7,8 @@ import type { KubeObj } from './resource-type.ts';
 
 export interface WatchSink {
   deliver(ev: ChangeEvent): void;
+  /** Ends the watch (its resource stopped being served). */
+  close(): void;
 }
 
 export const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;

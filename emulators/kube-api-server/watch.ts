@@ -76,6 +76,7 @@ export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<Op
       if (type) write(type, json(present(r, ev.object)));
       if (res.writableLength > MAX_BUFFERED_BYTES) handle.close();
     },
+    close: () => handle.close(),
   };
   for (const ev of replay) sink.deliver(ev);
 

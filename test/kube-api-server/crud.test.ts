@@ -234,9 +234,17 @@ describe('core kinds', () => {
   it('creates Events with generateName', async () => {
     const e = await h.core.createNamespacedEvent({
       namespace: NS,
-      body: { metadata: { generateName: 'c1.' }, involvedObject: { kind: 'ManagementContext', name: 'c1', namespace: NS }, reason: 'Synced', message: 'ok', type: 'Normal' },
+      body: {
+        metadata: { generateName: 'c1.' },
+        involvedObject: { kind: 'ManagementContext', name: 'c1', namespace: NS },
+        reason: 'Synced',
+        message: 'ok',
+        type: 'Normal',
+        firstTimestamp: new Date('2030-01-02T03:04:05.678Z'),
+      },
     });
     expect(e.metadata!.name).toMatch(/^c1\.[a-z0-9]{5}$/);
+    expect(e.firstTimestamp!.toISOString()).toBe('2030-01-02T03:04:05.000Z');
     const events = await h.core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=c1' });
     expect(events.items.map((x) => x.reason)).toEqual(['Synced']);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { APIS, CONTEXTS, MERGE, apiV4, context, startHarness, statusOf, type Harness } from './helpers.ts';
 
 let h: Harness;
@@ -97,6 +97,7 @@ describe('lifecycle', () => {
     const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/managementcontexts.gravitee.io';
     await h.custom.createNamespacedCustomObject({ ...CONTEXTS, namespace: 'crd', body: context('held', { finalizers: ['x.io/f'] }) });
     await h.custom.createNamespacedCustomObject({ ...CONTEXTS, namespace: 'crd', body: context('free') });
+    const watchEnded = new Promise((resolve) => new Watch(h.server.kubeConfig()).watch('/apis/gravitee.io/v1alpha1/managementcontexts', {}, () => {}, resolve));
     const del = await fetch(`${h.server.url}${crdPath}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     const marked = (await del.json()) as any;
@@ -111,6 +112,7 @@ describe('lifecycle', () => {
     await new Promise((r) => setImmediate(r));
     expect((await get(crdPath)).status).toBe(404);
     expect((await get('/apis/gravitee.io/v1alpha1/managementcontexts')).status).toBe(404);
+    await watchEnded;
   });
 
   it('terminates a namespace: refuses new content, deletes what is there, then removes it', async () => {
