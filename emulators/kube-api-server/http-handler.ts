@@ -63,6 +63,8 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   const sub = info.subresource;
   if (sub && !(sub === 'status' && type.statusSubresource) && !(sub === 'finalize' && isNamespaceType(type))) throw pathNotFound();
   if (type.namespaced === false && info.namespace !== undefined) throw pathNotFound();
+  // Namespaced resources are served across namespaces only for list and watch.
+  if (type.namespaced && info.namespace === undefined && (method !== 'GET' || info.name)) throw pathNotFound();
   const r: ResourceRequest = {
     state: deps.state,
     type,

@@ -57,6 +57,8 @@ describe('discovery', () => {
   it('answers unknown paths with a NotFound Status', async () => {
     const r = await get('/apis/gravitee.io/v1alpha1/namespaces/x/nothings');
     expect(r.status).toBe(404);
+    expect((await get('/apis/gravitee.io/v1alpha1/apiv4definitions/some-name')).status).toBe(404);
+    expect((await fetch(`${h.server.url}/apis/gravitee.io/v1alpha1/apiv4definitions`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
   });
 });
