@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { SyncReason } from '../shared/queue/envelope.ts';
-import { keyOf, type KubeObject, type ObjectRef } from '../shared/kube/object-ref.ts';
+import type { KubeObject, ObjectRef } from '../shared/kube/object-ref.ts';
 import { classifyChange, classifyNew, type Decision, type SkipReason } from './change-filter.ts';
 import { DependencyIndex } from './dependency-index.ts';
 import type { WatcherLog } from './log.ts';
 import type { WatcherMetrics } from './metrics.ts';
-import { ABSENT, assign, dataHash, NO_REFS, observe, ObjectState, type TrackedType } from './object-state.ts';
+import { ABSENT, assign, dataHash, NO_REFS, objectKey, observe, ObjectState, type TrackedType } from './object-state.ts';
 
 export interface TrackerDeps {
   /** Queues a message for a synced object (coalesced by the sender). */
@@ -51,7 +51,7 @@ export class ChangeTracker {
 
   /** A list completed: whatever of its scope it did not see was deleted while the watch was away. */
   listDone(type: TrackedType, namespace: string | undefined, epoch: number): void {
-    const inScope = (st: ObjectState) => st.type === type && (namespace === undefined || st.namespace === namespace) && st.listEpoch !== epoch;
+    const inScope = (st: ObjectState) => st.type === type && (namespace === undefined || st.inNamespace(namespace)) && st.listEpoch !== epoch;
     if (type.role === 'synced') {
       for (const st of [...this.objects.values()].filter(inScope)) this.removeSynced(st, causeOf(st.key, `deleted:${st.uid}`));
       return;
@@ -83,7 +83,7 @@ export class ChangeTracker {
 
   /** The answer to fetch(): the object, or undefined when it does not exist. */
   fetched(type: TrackedType, namespace: string, name: string, obj: KubeObject | undefined): void {
-    const key = keyOf({ apiVersion: type.apiVersion, kind: type.kind, namespace, name });
+    const key = objectKey(type.apiVersion, type.kind, namespace, name);
     if (!this.fetching.delete(key) || this.data.has(key) || !this.index.isReferenced(key)) return;
     this.newData(type, key, obj ?? { apiVersion: type.apiVersion, kind: type.kind, metadata: { namespace, name } }).dataHash = obj ? dataHash(obj) : ABSENT;
   }
@@ -114,7 +114,7 @@ export class ChangeTracker {
       st = undefined;
     }
     if (!st) {
-      st = new ObjectState(type, key, obj.metadata.namespace ?? '', obj.metadata.name);
+      st = new ObjectState(type, key);
       assign(st, next);
       this.objects.set(key, st);
       this.setRefs(st, obj);
@@ -147,7 +147,7 @@ export class ChangeTracker {
   }
 
   private setRefs(st: ObjectState, obj: KubeObject | undefined): void {
-    const refs = obj ? this.deps.references(st.type, obj).map((ref) => ({ key: keyOf(ref), ref })) : [];
+    const refs = obj ? this.deps.references(st.type, obj).map((ref) => ({ key: refKey(ref), ref })) : [];
     if (refs.length === 0 && st.refs.length === 0) return;
     const previous = st.refs;
     const { refs: keys, dropped } = this.index.update(st.key, previous, refs);
@@ -211,7 +211,7 @@ export class ChangeTracker {
   }
 
   private newData(type: TrackedType, key: string, obj: KubeObject): ObjectState {
-    const st = new ObjectState(type, key, obj.metadata.namespace ?? '', obj.metadata.name);
+    const st = new ObjectState(type, key);
     st.uid = obj.metadata.uid ?? '';
     st.resourceVersion = obj.metadata.resourceVersion ?? '';
     this.data.set(key, st);
@@ -260,7 +260,7 @@ export class ChangeTracker {
   }
 
   private requestFetch(type: TrackedType, ref: ObjectRef): void {
-    const key = keyOf(ref);
+    const key = refKey(ref);
     if (this.data.has(key) || this.fetching.has(key) || !this.deps.watchesNamespace(ref.namespace)) return;
     this.fetching.add(key);
     this.deps.fetch(type, ref.namespace, ref.name);
@@ -268,7 +268,11 @@ export class ChangeTracker {
 }
 
 function keyFor(type: TrackedType, obj: KubeObject): string {
-  return keyOf({ apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name });
+  return objectKey(type.apiVersion, type.kind, obj.metadata.namespace ?? '', obj.metadata.name);
+}
+
+function refKey(r: ObjectRef): string {
+  return objectKey(r.apiVersion, r.kind, r.namespace, r.name);
 }
 
 /** Which version of which object caused a message: distinct causes must not share a dedup id. At most 300 characters. */

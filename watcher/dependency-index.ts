@@ -11,27 +11,48 @@ interface Referenced {
 export class DependencyIndex {
   private readonly byKey = new Map<string, Referenced>();
 
+  /** Identical ref lists share one frozen array (10,000 objects of one context: one array, not 10,000). */
+  private readonly lists = new Map<string, { refs: readonly string[]; count: number }>();
+
   /**
-   * Replaces the references of one object. Returns its new ref keys (interned) and the keys it no longer references.
+   * Replaces the references of one object. Returns its new ref keys (interned, shared, frozen) and the keys it no
+   * longer references.
    */
-  update(user: string, oldRefs: readonly string[], newRefs: ReadonlyArray<{ key: string; ref: ObjectRef }>): { refs: string[]; dropped: string[] } {
-    const refs: string[] = [];
+  update(user: string, oldRefs: readonly string[], newRefs: ReadonlyArray<{ key: string; ref: ObjectRef }>): { refs: readonly string[]; dropped: string[] } {
+    const keys: string[] = [];
     for (const { key, ref } of newRefs) {
       let r = this.byKey.get(key);
       if (!r) this.byKey.set(key, (r = { key, ref, users: new Set() }));
       r.users.add(user);
-      if (!refs.includes(r.key)) refs.push(r.key);
+      if (!keys.includes(r.key)) keys.push(r.key);
     }
     const dropped: string[] = [];
     for (const key of oldRefs) {
-      if (refs.includes(key)) continue;
+      if (keys.includes(key)) continue;
       const r = this.byKey.get(key);
       if (!r) continue;
       r.users.delete(user);
       if (r.users.size === 0) this.byKey.delete(key);
       dropped.push(key);
     }
-    return { refs, dropped };
+    this.release(oldRefs);
+    return { refs: this.share(keys), dropped };
+  }
+
+  private share(keys: string[]): readonly string[] {
+    if (keys.length === 0) return NO_KEYS;
+    const id = keys.join('\n');
+    let list = this.lists.get(id);
+    if (!list) this.lists.set(id, (list = { refs: Object.freeze(keys.slice()), count: 0 }));
+    list.count++;
+    return list.refs;
+  }
+
+  private release(refs: readonly string[]): void {
+    if (refs.length === 0) return;
+    const id = refs.join('\n');
+    const list = this.lists.get(id);
+    if (list && --list.count <= 0) this.lists.delete(id);
   }
 
   isReferenced(key: string): boolean {
@@ -70,3 +91,4 @@ export class DependencyIndex {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const NO_KEYS: readonly string[] = Object.freeze([]);

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { deduplicationId, messageGroupId, parseSyncMessage, type SyncMessage } from '../../shared/queue/envelope.ts';
 import { createLog } from '../../watcher/log.ts';
 import { WatcherMetrics } from '../../watcher/metrics.ts';
-import { ObjectState, type TrackedType } from '../../watcher/object-state.ts';
+import { objectKey, ObjectState, type TrackedType } from '../../watcher/object-state.ts';
 import { QueueSender, type BatchEntry, type QueueTransport } from '../../watcher/queue-sender.ts';
 import { waitFor } from './helpers.ts';
 
 const API: TrackedType = { apiVersion: 'gravitee.io/v1alpha1', kind: 'ApiV4Definition', plural: 'apiv4definitions', role: 'synced' };
 
 function state(name: string, rv = '1'): ObjectState {
-  const st = new ObjectState(API, `k/${name}`, 'ns', name);
+  const st = new ObjectState(API, objectKey(API.apiVersion, API.kind, 'ns', name));
   st.uid = `uid-${name}`;
   st.resourceVersion = rv;
   st.generation = 1;

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Measures the watcher's resident memory as it runs in its container: its own process, configured by environment
+ * variables (config.ts), against a Kubernetes API and an SQS endpoint the caller provides (already holding the
+ * objects to watch). Returns RSS once /readyz answers 200 and nothing is pending, after a short settle.
+ *
+ * Run the bundle the image runs (`node scripts/build-watcher.ts` → dist/watcher.mjs): started from the TypeScript
+ * sources, Node loads its type-stripping WebAssembly module, which alone adds about 20 MB.
+ */
+export interface RssMeasurement {
+  rssMb: number;
+  /** VmHWM: the highest RSS of the process, the initial list included. */
+  peakMb: number;
+  watchedObjects: number;
+}
+
+export interface RssOptions {
+  kubeconfigPath: string;
+  queueUrl: string;
+  sqsEndpoint: string;
+  /** Default: dist/watcher.mjs when built, else watcher/main.ts. */
+  entry?: string;
+  /** Node flags, e.g. RECOMMENDED_NODE_OPTIONS. */
+  nodeArgs?: string[];
+  /** Extra environment (e.g. MALLOC_ARENA_MAX). */
+  env?: Record<string, string>;
+  port?: number;
+  settleMs?: number;
+  timeoutMs?: number;
+}
+
+/** What the container should run with (NODE_OPTIONS): a small young generation keeps RSS near the live heap. */
+export const RECOMMENDED_NODE_OPTIONS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
+
+export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const bundle = `${root}dist/watcher.mjs`;
+  const entry = o.entry ?? (existsSync(bundle) ? bundle : `${root}watcher/main.ts`);
+  const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KUBECONFIG: o.kubeconfigPath,
+      CLUSTER_ID: 'rss',
+      QUEUE_URL: o.queueUrl,
+      SQS_ENDPOINT: o.sqsEndpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      HTTP_ADDR: `127.0.0.1:${port}`,
+      RESYNC_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'error',
+      ...o.env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + (o.timeoutMs ?? 300_000);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the watcher exited with code ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error('the watcher did not become ready with an empty send buffer');
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const text = ready ? await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '') : '';
+      const pending = Number(/^apim_sync_watcher_pending_messages (\d+)$/m.exec(text)?.[1] ?? NaN);
+      if (ready && pending === 0) {
+        await new Promise((r) => setTimeout(r, o.settleMs ?? 2000));
+        const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+        const watchedObjects = [...metrics.matchAll(/^apim_sync_watcher_watched_objects\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const mb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 102.4) / 10;
+        return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), watchedObjects };
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
