@@ -8,21 +8,9 @@ import {
   type CoreV1Event,
 } from '@kubernetes/client-node';
 import { transient } from '../engine/errors.ts';
+import { CallCounter } from './call-counter.ts';
 import type { KubeObject, ObjectRef } from './object-ref.ts';
 import { resourceType } from './resources.ts';
-
-/** Counts API server calls by verb; the benchmark reports them per sync. */
-export class CallCounter {
-  readonly counts = new Map<string, number>();
-  add(verb: string): void {
-    this.counts.set(verb, (this.counts.get(verb) ?? 0) + 1);
-  }
-  total(filter: (verb: string) => boolean = () => true): number {
-    let n = 0;
-    for (const [verb, c] of this.counts) if (filter(verb)) n += c;
-    return n;
-  }
-}
 
 export interface EventRecord {
   type: 'Normal' | 'Warning';

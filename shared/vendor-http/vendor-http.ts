@@ -1,7 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
-import { Agent, request, type Dispatcher } from 'undici';
-import { CallCounter } from '../kube/cluster.ts';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { CallCounter } from '../kube/call-counter.ts';
 import { permanent, transient, SyncError } from '../engine/errors.ts';
 import { refusal, type AddressPolicy } from './address-policy.ts';
 
@@ -21,35 +22,22 @@ export interface VendorResponse {
 }
 
 /**
- * The only way vendor folders reach a vendor: timeouts on every call, the address policy enforced at connect time
+ * The only way vendor folders reach a vendor: a timeout on every call, the address policy enforced at connect time
  * (so DNS rebinding cannot bypass it), transport failures turned into transient sync errors, and calls counted.
+ * Built on node:http(s), which Lambda loads anyway, to keep the function's cold start small.
  */
 export class VendorHttp {
   readonly calls = new CallCounter();
   private readonly policy: AddressPolicy;
   private readonly timeoutMs: number;
-  private readonly dispatcher: Dispatcher;
+  private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number }) {
     this.policy = opts.policy;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    const policy = opts.policy;
-    this.dispatcher = new Agent({
-      connections: opts.connections ?? 32,
-      keepAliveTimeout: 10_000,
-      connect: {
-        lookup(hostname, options, callback) {
-          dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-            if (err) return callback(err, '', 0);
-            const list = addresses as LookupAddress[];
-            const refused = list.map((a) => refusal(a.address, policy)).find(Boolean);
-            if (refused) return callback(Object.assign(new Error(`address refused: ${hostname} resolves to ${refused}`), { code: 'EADDRREFUSED' }), '', 0);
-            if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-            callback(null, list[0].address, list[0].family);
-          });
-        },
-      },
-    });
+    const lookup = guardedLookup(opts.policy);
+    const common = { keepAlive: true, maxSockets: opts.connections ?? 32, lookup };
+    this.agents = { http: new http.Agent(common), https: new https.Agent(common) };
   }
 
   async request(req: VendorRequest): Promise<VendorResponse> {
@@ -65,26 +53,36 @@ export class VendorHttp {
       body = formEncode(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const timeout = req.timeoutMs ?? this.timeoutMs;
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     try {
-      const res = await request(url, {
-        method: req.method,
-        headers,
-        body,
-        dispatcher: this.dispatcher,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-        signal: AbortSignal.timeout(timeout),
-      });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body: parseBody(text, res.headers['content-type']) };
+      const res = await this.send(url, req.method, headers, body, req.timeoutMs ?? this.timeoutMs);
+      return { status: res.status, headers: res.headers, body: parseBody(res.text, res.headers['content-type']) };
     } catch (err) {
       throw transportError(req, err);
     }
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
+    const mod = url.protocol === 'https:' ? https : http;
+    const agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
+    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const req = mod.request(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      // One deadline for the whole exchange, as a user of the vendor API would expect.
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   private checkLiteralHost(url: URL): void {
@@ -93,6 +91,20 @@ export class VendorHttp {
     const why = refusal(host, this.policy);
     if (why) throw permanent('AddressRefused', `address refused: ${why}; allow it in the sync function's configuration if intended`);
   }
+}
+
+/** Resolves as usual, then refuses the connection if any address the name resolves to is not allowed. */
+function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return ((hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as LookupAddress[];
+      const refused = list.map((a) => refusal(a.address, policy)).find(Boolean);
+      if (refused) return callback(Object.assign(new Error(`address refused: ${hostname} resolves to ${refused}`), { code: 'EADDRREFUSED' }), '', 0);
+      if (options.all) return callback(null, list);
+      callback(null, list[0].address, list[0].family);
+    });
+  }) as LookupFunction;
 }
 
 function formEncode(form: Record<string, string | string[]>): string {
@@ -114,14 +126,11 @@ function parseBody(text: string, contentType: unknown): unknown {
 }
 
 function transportError(req: VendorRequest, err: unknown): SyncError {
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.cause?.code ?? e.code;
+  const e = err as { code?: string; message?: string };
   const where = `request [${req.method}] ${redactUrl(req.url)}`;
-  if (code === 'EADDRREFUSED' || e.cause?.message?.startsWith('address refused')) {
-    return permanent('AddressRefused', `${where} refused: ${(e.cause?.message ?? e.message ?? '').replace(/^address refused: /, '')}`);
-  }
-  const timedOut = e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-  return transient(timedOut ? 'Timeout' : 'Unreachable', `${where} failed: ${timedOut ? 'timed out' : (code ?? e.message ?? 'network error')}`, { cause: err });
+  if (e.code === 'EADDRREFUSED') return permanent('AddressRefused', `${where} refused: ${(e.message ?? '').replace(/^address refused: /, '')}`);
+  const timedOut = e.code === 'ETIMEDOUT';
+  return transient(timedOut ? 'Timeout' : 'Unreachable', `${where} failed: ${timedOut ? 'timed out' : (e.code ?? e.message ?? 'network error')}`, { cause: err });
 }
 
 /** URLs never carry credentials in apim-sync, but a user may have put some in a baseUrl. */
