@@ -12,8 +12,12 @@
  *                                      certificate and CA are supported, exec plugins are not). Unset: in-cluster
  *                                      service account (KUBERNETES_SERVICE_HOST/PORT, token and ca.crt files).
  *   LIST_PAGE_SIZE           optional  Items per list page (`limit`); default 500.
+ *   SQS_TRANSPORT            optional  `http` (default): SigV4-signed calls of its own, credentials from the
+ *                                      environment, IRSA or EKS Pod Identity (aws-credentials.ts); `sdk`: the AWS SDK
+ *                                      and its full credential chain, about 11 MB more resident memory.
+ *   LOG_LEVEL                optional  debug, info (default), warn or error.
  *
- * AWS credentials come from the SDK's default chain (IRSA, pod identity, environment).
+ * Run it with the Node flags and malloc setting of RECOMMENDED_RUNTIME (measure-rss.ts) to stay within 64 MB.
  */
 
 export interface HttpAddr {
@@ -31,6 +35,7 @@ export interface WatcherEnvConfig {
   httpAddr: HttpAddr | false;
   kubeconfigPath?: string;
   listPageSize: number;
+  sqsTransport: 'http' | 'sdk';
 }
 
 export class ConfigError extends Error {
@@ -53,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpAddr: parseHttpAddr(env.HTTP_ADDR?.trim() || '0.0.0.0:8080'),
     kubeconfigPath: env.KUBECONFIG?.trim() || undefined,
     listPageSize: Math.max(1, nonNegativeInt(env, 'LIST_PAGE_SIZE', 500)),
+    sqsTransport: oneOf(env, 'SQS_TRANSPORT', ['http', 'sdk'] as const, 'http'),
   };
 }
 
@@ -67,6 +73,13 @@ function nonNegativeInt(env: Record<string, string | undefined>, name: string, d
   if (!raw) return dflt;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return Number(raw);
+}
+
+function oneOf<T extends string>(env: Record<string, string | undefined>, name: string, values: readonly T[], dflt: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return dflt;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 export function parseList(raw: string | undefined): string[] {

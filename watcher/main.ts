@@ -1,24 +1,33 @@
 // The watcher's container entry: configuration from the environment (see config.ts), JSON logs on stdout.
 //   node dist/watcher.mjs      (bundled by scripts/build-watcher.ts; `node watcher/main.ts` runs the sources)
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { ConfigError, loadConfig } from './config.ts';
+import { defaultCredentials } from './aws-credentials.ts';
+import { ConfigError, loadConfig, type WatcherEnvConfig } from './config.ts';
 import { inClusterEndpoint, kubeconfigEndpoint } from './kube-connection.ts';
-import { createLog, errorFields, levelFilter, stdoutSink, type LogLevel } from './log.ts';
+import { createLog, errorFields, levelFilter, stdoutSink } from './log.ts';
+import type { QueueTransport } from './queue-sender.ts';
+import { sqsHttpTransport } from './sqs-http-transport.ts';
 import { startWatcher } from './watcher.ts';
 
-const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === process.env.LOG_LEVEL?.trim()) ?? ('info' satisfies LogLevel);
+const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === process.env.LOG_LEVEL?.trim().toLowerCase()) ?? 'info';
 const sink = levelFilter(stdoutSink, level);
 const log = createLog(sink, { component: 'watcher' });
 
+async function queue(cfg: WatcherEnvConfig): Promise<{ transport: QueueTransport } | { sqs: import('@aws-sdk/client-sqs').SQSClient }> {
+  if (cfg.sqsTransport === 'http') {
+    return { transport: sqsHttpTransport({ queueUrl: cfg.queueUrl, region: cfg.region, endpoint: cfg.sqsEndpoint, credentials: defaultCredentials(cfg.region) }) };
+  }
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  return { sqs: new SQSClient({ region: cfg.region, ...(cfg.sqsEndpoint ? { endpoint: cfg.sqsEndpoint } : {}) }) };
+}
+
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  const sqs = new SQSClient({ region: cfg.region, ...(cfg.sqsEndpoint ? { endpoint: cfg.sqsEndpoint } : {}) });
   const kubeConfig = cfg.kubeconfigPath ? await kubeconfigEndpoint(cfg.kubeconfigPath) : inClusterEndpoint();
   const watcher = await startWatcher({
     clusterId: cfg.clusterId,
     kubeConfig,
     queueUrl: cfg.queueUrl,
-    sqs,
+    ...(await queue(cfg)),
     namespaces: cfg.namespaces,
     resyncIntervalSeconds: cfg.resyncIntervalSeconds,
     httpAddr: cfg.httpAddr,

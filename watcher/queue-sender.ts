@@ -19,6 +19,18 @@ export interface QueueTransport {
   ping(): Promise<void>;
 }
 
+/** The failed entries of a SendMessageBatch answer; an entry it does not mention counts as failed, so it is retried. */
+export function failedEntries(
+  entries: BatchEntry[],
+  successful: Array<{ Id?: string }> | undefined,
+  failed: Array<{ Id?: string; Code?: string; Message?: string }> | undefined,
+): Array<{ id: string; code?: string; message?: string }> {
+  const ok = new Set((successful ?? []).map((s) => s.Id));
+  const out = (failed ?? []).map((f) => ({ id: f.Id ?? '', code: f.Code, message: f.Message }));
+  for (const e of entries) if (!ok.has(e.id) && !out.some((f) => f.id === e.id)) out.push({ id: e.id, code: 'Missing', message: undefined });
+  return out;
+}
+
 export interface QueueSenderOptions {
   transport: QueueTransport;
   clusterId: string;

@@ -15,14 +15,14 @@ import { WatcherMetrics, type MetricsSnapshot } from './metrics.ts';
 import type { TrackedType } from './object-state.ts';
 import { QueueSender, type QueueTransport } from './queue-sender.ts';
 import { ResourceWatch, type WatchSink } from './resource-watch.ts';
-import { sqsTransport } from './sqs-transport.ts';
 
 export interface WatcherOptions {
   clusterId: string;
   /** A client-node KubeConfig (its current context), or a plain endpoint. */
   kubeConfig: KubeConfig | KubeEndpoint;
   queueUrl: string;
-  sqs: SQSClient;
+  /** The queue through the AWS SDK (tests, the local runner). Either this or `transport`. */
+  sqs?: SQSClient;
   /** Namespaces to watch; undefined or empty = all. */
   namespaces?: string[];
   /** Full re-enqueue period; default 600, 0 disables. */
@@ -37,7 +37,7 @@ export interface WatcherOptions {
   listPageSize?: number;
   /** Server-side watch timeout (each watch picks between this and twice this); default 300. */
   watchTimeoutSeconds?: number;
-  /** Replaces the SQS transport (tests of send failures). */
+  /** The queue without the SDK (sqs-http-transport.ts, what the container uses), or a fake in tests. */
   transport?: QueueTransport;
 }
 
@@ -70,7 +70,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
 
   const conn = await resolveConnection(opts.kubeConfig);
   const http = new KubeHttp(conn);
-  const sender = new QueueSender({ transport: opts.transport ?? sqsTransport(opts.sqs, opts.queueUrl), clusterId: opts.clusterId, metrics, log });
+  const sender = new QueueSender({ transport: await transportOf(opts), clusterId: opts.clusterId, metrics, log });
 
   const syncedTypes: TrackedType[] = kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, role: 'synced' }));
   const referencesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.references] as const));
@@ -173,6 +173,14 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       log.info('watcher stopped', { drained, pending: sender.size });
     },
   };
+}
+
+/** The SDK is loaded only when an SQSClient is passed: the container's bundle never evaluates it. */
+async function transportOf(opts: WatcherOptions): Promise<QueueTransport> {
+  if (opts.transport) return opts.transport;
+  if (!opts.sqs) throw new Error('startWatcher needs `sqs` or `transport`');
+  const { sqsTransport } = await import('./sqs-transport.ts');
+  return sqsTransport(opts.sqs, opts.queueUrl);
 }
 
 /** Pings the queue until it answers, then every 30 s, so /readyz notices a queue that became unreachable. */

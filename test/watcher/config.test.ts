@@ -15,6 +15,7 @@ describe('watcher configuration', () => {
       httpAddr: { host: '0.0.0.0', port: 8080 },
       kubeconfigPath: undefined,
       listPageSize: 500,
+      sqsTransport: 'http',
     });
   });
 
@@ -28,6 +29,7 @@ describe('watcher configuration', () => {
       HTTP_ADDR: '127.0.0.1:9090',
       KUBECONFIG: '/tmp/kubeconfig',
       LIST_PAGE_SIZE: '50',
+      SQS_TRANSPORT: 'sdk',
     });
     expect(cfg).toMatchObject({
       region: 'us-east-1',
@@ -37,6 +39,7 @@ describe('watcher configuration', () => {
       httpAddr: { host: '127.0.0.1', port: 9090 },
       kubeconfigPath: '/tmp/kubeconfig',
       listPageSize: 50,
+      sqsTransport: 'sdk',
     });
   });
 
@@ -45,6 +48,7 @@ describe('watcher configuration', () => {
     expect(() => loadConfig({ CLUSTER_ID: 'x' })).toThrow(/QUEUE_URL is required/);
     expect(() => loadConfig({ ...base, RESYNC_INTERVAL_SECONDS: '-1' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, HTTP_ADDR: 'nope' })).toThrow(/HTTP_ADDR/);
+    expect(() => loadConfig({ ...base, SQS_TRANSPORT: 'carrier-pigeon' })).toThrow(/SQS_TRANSPORT/);
   });
 
   it('parses listen addresses', () => {

@@ -4,6 +4,7 @@ import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api
 import { parseSyncMessage, type SyncMessage } from '../../shared/queue/envelope.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { waitFor } from '../support/wait.ts';
+import type { QueueTransport } from '../../watcher/queue-sender.ts';
 
 export { waitFor };
 
@@ -155,6 +156,23 @@ export function recordSends(sqs: SQSClient): SentEntry[] {
     { step: 'initialize', name: `watcherTestSpy${Math.random()}` },
   );
   return sent;
+}
+
+/** The same record for a transport without the SDK (sqs-http-transport.ts). */
+export function recordTransport(t: QueueTransport): { transport: QueueTransport; sent: SentEntry[] } {
+  const sent: SentEntry[] = [];
+  return {
+    sent,
+    transport: {
+      ping: () => t.ping(),
+      async sendBatch(entries) {
+        const res = await t.sendBatch(entries);
+        const failed = new Set(res.failed.map((f) => f.id));
+        for (const e of entries) if (!failed.has(e.id)) sent.push({ body: e.body, message: parseSyncMessage(e.body), groupId: e.groupId, deduplicationId: e.deduplicationId });
+        return res;
+      },
+    },
+  };
 }
 
 /** `name:reason` of what was sent for one namespace, in order. */

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from '../../local/embedded-queue.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
+import { defaultCredentials } from '../../watcher/aws-credentials.ts';
 import { kubeconfigEndpoint } from '../../watcher/kube-connection.ts';
+import { sqsHttpTransport } from '../../watcher/sqs-http-transport.ts';
 import { startWatcher, type Watcher, type WatcherOptions } from '../../watcher/watcher.ts';
-import { api, context, Kube, readyCondition, recordSends, secret, startTestCluster, summary, TOKEN, waitFor, type SentEntry } from './helpers.ts';
+import { api, context, Kube, recordSends, recordTransport, secret, startTestCluster, summary, TOKEN, waitFor, type SentEntry } from './helpers.ts';
 
 let server: KubeApiServer;
 let kube: Kube;
@@ -270,14 +272,16 @@ describe('watcher', () => {
     expect(mainSent.some((e) => e.message.reason === 'resync')).toBe(false); // 0 disables
   });
 
-  it('watches only the configured namespaces (endpoint from a kubeconfig file)', async () => {
+  it('watches only the configured namespaces (as the container runs: kubeconfig file, SQS without the SDK)', async () => {
     const nsA = await namespace('only-a');
     const nsB = await namespace('only-b');
     const path = join(mkdtempSync(join(tmpdir(), 'watcher-kubeconfig-')), 'config');
     await server.writeKubeconfig(path);
     const endpoint = await kubeconfigEndpoint(path);
     expect(endpoint).toMatchObject({ server: server.url, token: TOKEN, ca: caPem });
-    const { w, sent } = await watcher({ namespaces: [nsA], kubeConfig: endpoint });
+    const credentials = defaultCredentials('us-east-1', { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const { transport, sent } = recordTransport(sqsHttpTransport({ queueUrl: queue.queueUrl, region: 'us-east-1', endpoint: queue.endpoint, credentials }));
+    const { w } = await watcher({ namespaces: [nsA], kubeConfig: endpoint, transport });
     await kube.create(api(nsB, 'b', 'ctx'));
     await kube.create(api(nsA, 'a', 'ctx'));
     await settle(w, sent, nsA);

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type { AwsCredentials } from './aws-sigv4.ts';
+
+/** Current credentials; temporary ones are fetched again five minutes before they expire. */
+export type CredentialSource = () => Promise<AwsCredentials>;
+
+/**
+ * The credential sources a pod uses, in the AWS SDK's order: environment variables, IRSA (web identity token file and
+ * role ARN, exchanged with STS) and EKS Pod Identity / ECS (the container credentials endpoint). Profiles, SSO and
+ * instance metadata are not read; SQS_TRANSPORT=sdk uses the SDK's full chain instead.
+ */
+export function defaultCredentials(region: string, env: Record<string, string | undefined> = process.env): CredentialSource {
+  const load = pickSource(region, env);
+  let cached: AwsCredentials | undefined;
+  let loading: Promise<AwsCredentials> | undefined;
+  return async () => {
+    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 5 * 60_000)) return cached;
+    loading ??= load().then(
+      (c) => {
+        cached = c;
+        loading = undefined;
+        return c;
+      },
+      (err) => {
+        loading = undefined;
+        throw err;
+      },
+    );
+    return loading;
+  };
+}
+
+function pickSource(region: string, env: Record<string, string | undefined>): () => Promise<AwsCredentials> {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const creds = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+    return async () => creds;
+  }
+  if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN) {
+    const tokenFile = env.AWS_WEB_IDENTITY_TOKEN_FILE;
+    const roleArn = env.AWS_ROLE_ARN;
+    const session = env.AWS_ROLE_SESSION_NAME || `apim-sync-watcher-${Date.now()}`;
+    const sts = env.AWS_STS_ENDPOINT || `https://sts.${region}.amazonaws.com/`;
+    return () => assumeRoleWithWebIdentity(sts, roleArn, session, readFileSync(tokenFile, 'utf8').trim());
+  }
+  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI || (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? `http://169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}` : undefined);
+  if (full) {
+    return () => {
+      const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ? readFileSync(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, 'utf8').trim() : env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      return containerCredentials(full, token);
+    };
+  }
+  return async () => {
+    throw new Error('no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use IRSA or EKS Pod Identity, or SQS_TRANSPORT=sdk');
+  };
+}
+
+async function assumeRoleWithWebIdentity(endpoint: string, roleArn: string, session: string, token: string): Promise<AwsCredentials> {
+  const body = new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: session, WebIdentityToken: token });
+  const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(10_000) });
+  const xml = await res.text();
+  const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  if (!res.ok || !tag('AccessKeyId')) throw new Error(`STS AssumeRoleWithWebIdentity failed with HTTP ${res.status}: ${tag('Code') ?? ''} ${tag('Message') ?? ''}`.trim());
+  return { accessKeyId: tag('AccessKeyId') as string, secretAccessKey: tag('SecretAccessKey') ?? '', sessionToken: tag('SessionToken'), expiration: expiry(tag('Expiration')) };
+}
+
+async function containerCredentials(url: string, token: string | undefined): Promise<AwsCredentials> {
+  const res = await fetch(url, { headers: token ? { Authorization: token } : {}, signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`container credentials endpoint answered HTTP ${res.status}`);
+  const c = (await res.json()) as { AccessKeyId?: string; SecretAccessKey?: string; Token?: string; Expiration?: string };
+  if (!c.AccessKeyId || !c.SecretAccessKey) throw new Error('container credentials endpoint returned no credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.Token, expiration: expiry(c.Expiration) };
+}
+
+function expiry(s: string | undefined): Date | undefined {
+  const d = s ? new Date(s) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
