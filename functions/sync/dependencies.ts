@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { KindCatalog } from '../../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv } from '../../shared/engine/retry-policy.ts';
 import type { SyncDependencies } from '../../shared/engine/sync-message.ts';
@@ -15,13 +14,12 @@ export interface HandlerDependencies extends SyncDependencies {
 
 /** Built once per container from the environment (see README, "Configuration"). */
 export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<HandlerDependencies> {
-  const sqs = new SQSClient(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {});
   return {
     clusters: await clusterRegistryFromEnv(env),
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: policyFromEnv(env), timeoutMs: Number(env.VENDOR_TIMEOUT_MS ?? 10_000) }),
     log: createLogger('apim-sync'),
     retry: retryPolicyFromEnv(env),
-    requeue: new SqsRequeue(sqs, env.QUEUE_URL || undefined),
+    requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL || undefined),
   };
 }

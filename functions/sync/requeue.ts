@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 
 /** Makes a failed message visible again after a delay: the queue is the retry timer, nothing waits in memory. */
@@ -12,15 +12,20 @@ export function queueUrlFromArn(arn: string, endpoint?: string): string {
   return `${endpoint ?? `https://sqs.${region}.amazonaws.com`}/${account}/${name}`;
 }
 
+/**
+ * Sets the visibility timeout of a failed message. The SQS client is loaded on the first failure only: most
+ * invocations never need it, and the function's cold start should not pay for it.
+ */
 export class SqsRequeue implements Requeue {
-  private readonly sqs: SQSClient;
+  private sqs: SQSClient | Promise<SQSClient>;
   private readonly queueUrl: string | undefined;
-  constructor(sqs: SQSClient, queueUrl?: string) {
-    this.sqs = sqs;
+  constructor(sqs: SQSClient | { endpoint?: string }, queueUrl?: string) {
     this.queueUrl = queueUrl;
+    this.sqs = 'send' in sqs ? sqs : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {}));
   }
   async after(record: SQSRecord, seconds: number): Promise<void> {
-    await this.sqs.send(
+    const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+    await (await this.sqs).send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.queueUrl ?? queueUrlFromArn(record.eventSourceARN),
         ReceiptHandle: record.receiptHandle,
