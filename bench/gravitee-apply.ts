@@ -1,14 +1,12 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import { startGraviteeEmulator } from '../emulators/gravitee/index.ts';
-import { startKubeApiServer } from '../emulators/kube-api-server/index.ts';
 import { applyManifests, type Manifest } from '../local/apply.ts';
-import { crdFiles } from '../local/crd-files.ts';
 import { startSyncPlane, type SyncPlane } from '../local/sync-plane.ts';
 import { jsonLogger } from '../shared/log.ts';
 import { deduplicationId, messageGroupId, type SyncMessage } from '../shared/queue/envelope.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
+import { startBenchServices } from './services.ts';
 import { percentile, progress, progressDone, round } from './stats.ts';
 
 const NS = 'bench';
@@ -49,12 +47,12 @@ async function resetCounters(plane: SyncPlane) {
   (await plane.deps.clusters.get('local')).calls.counts.clear();
 }
 
-/** N ApiV4Definitions applied at once to the sandbox (test API server + Gravitee emulator with fixed latency). */
+/** N ApiV4Definitions applied at once to the sandbox's services (test API server + Gravitee emulator with fixed latency). */
 export async function benchGravitee(opts: { count: number; latencyMs: number; singles: number; concurrency: number }): Promise<GraviteeBenchResult> {
-  const kube = await startKubeApiServer({ crdFiles: crdFiles() });
-  const apim = await startGraviteeEmulator({ organizations: { acme: ['dev'] }, users: [{ username: 'admin', password: 'admin' }], latencyMs: opts.latencyMs });
+  const services = await startBenchServices(opts.latencyMs);
+  const apim = { url: services.apimUrl };
   const kc = new KubeConfig();
-  kc.loadFromString(kube.kubeconfigYaml());
+  kc.loadFromString(services.kubeconfig);
   const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: jsonLogger({ level: 'ERROR' }) });
   const tracker = new AcceptedTracker();
   try {
@@ -142,8 +140,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
   } finally {
     tracker.stop();
     await plane.stop();
-    await apim.close();
-    await kube.close();
+    await services.stop();
   }
 }
 
