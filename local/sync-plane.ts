@@ -9,13 +9,16 @@ import { StaticClusterRegistry } from '../shared/kube/cluster-registry.ts';
 import { jsonLogger, type Logger } from '../shared/log.ts';
 import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../vendors/sync-kinds.ts';
-import { startWatcher } from '../watcher/watcher.ts';
+import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
 import { LambdaRunner } from './lambda-runner.ts';
 
 export interface SyncPlaneOptions {
-  kubeConfig: KubeConfig;
+  /** One cluster (id `clusterId`, default "local")… */
+  kubeConfig?: KubeConfig;
   clusterId?: string;
+  /** …or several: one watcher each, one queue and one sync function for all, as a central plane runs. */
+  clusters?: Record<string, KubeConfig>;
   namespaces?: string[];
   /** The sandbox and tests reach their emulators on loopback; a real deployment refuses it. */
   allowLoopback?: boolean;
@@ -34,8 +37,9 @@ export interface SyncPlane {
   queue: EmbeddedQueue;
   deps: HandlerDependencies;
   runner: LambdaRunner;
-  watcher: Awaited<ReturnType<typeof startWatcher>> | undefined;
-  /** Stops the watcher and starts a new one, as a pod restart would (nothing carried over in memory). */
+  /** One per cluster; none with `watch: false`. */
+  watchers: Watcher[];
+  /** Stops the watchers and starts new ones, as a pod restart would (nothing carried over in memory). */
   restartWatcher(between?: () => Promise<void>): Promise<void>;
   /** True once no message is waiting or in flight. */
   drained(): Promise<boolean>;
@@ -44,11 +48,12 @@ export interface SyncPlane {
 
 /** The whole sync plane on one machine: embedded SQS, the watcher, and the very same Lambda handler behind a local runner. */
 export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane> {
-  const clusterId = opts.clusterId ?? 'local';
+  const clusters = opts.clusters ?? (opts.kubeConfig ? { [opts.clusterId ?? 'local']: opts.kubeConfig } : {});
+  if (Object.keys(clusters).length === 0) throw new Error('startSyncPlane needs kubeConfig or clusters');
   const log = opts.log ?? jsonLogger();
   const queue = await startEmbeddedQueue({ maxReceiveCount: opts.maxReceiveCount, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
   const deps: HandlerDependencies = {
-    clusters: new StaticClusterRegistry({ [clusterId]: opts.kubeConfig }),
+    clusters: new StaticClusterRegistry(clusters),
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs }),
     log,
@@ -65,10 +70,10 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     onError: (err) => log.warn('local runner error', { error: (err as Error).message }),
   });
   runner.start();
-  const newWatcher = async () => {
+  const newWatcher = async ([clusterId, kubeConfig]: [string, KubeConfig]) => {
     const w = await startWatcher({
       clusterId,
-      kubeConfig: opts.kubeConfig,
+      kubeConfig,
       queueUrl: queue.queueUrl,
       sqs: queue.sqs,
       namespaces: opts.namespaces,
@@ -83,11 +88,11 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     queue,
     deps,
     runner,
-    watcher: opts.watch === false ? undefined : await newWatcher(),
+    watchers: opts.watch === false ? [] : await Promise.all(Object.entries(clusters).map(newWatcher)),
     async restartWatcher(between) {
-      await plane.watcher?.stop();
+      await Promise.all(plane.watchers.map((w) => w.stop()));
       await between?.();
-      plane.watcher = await newWatcher();
+      plane.watchers = await Promise.all(Object.entries(clusters).map(newWatcher));
     },
     async drained() {
       const { Attributes: a = {} } = await queue.sqs.send(
@@ -96,7 +101,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0) === 0;
     },
     async stop() {
-      await plane.watcher?.stop();
+      await Promise.all(plane.watchers.map((w) => w.stop()));
       await runner.stop();
       await deps.http.close();
       await queue.close();
