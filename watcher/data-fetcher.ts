@@ -1,7 +1,7 @@
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { resourcePath } from '../shared/kube/resources.ts';
 import { backoffDelay, sleep } from './backoff.ts';
-import type { KubeHttp } from './kube-http.ts';
+import type { KubeHttp } from '../shared/kube/kube-http.ts';
 import type { TrackedType } from './object-state.ts';
 
 export interface FetchResult {

@@ -2,7 +2,7 @@
 //   node dist/watcher.mjs      (bundled by scripts/build-watcher.ts; `node watcher/main.ts` runs the sources)
 import { defaultCredentials } from './aws-credentials.ts';
 import { ConfigError, loadConfig, type WatcherEnvConfig } from './config.ts';
-import { inClusterEndpoint, kubeconfigEndpoint } from './kube-connection.ts';
+import { KubeConnectionError, inClusterEndpoint, kubeconfigEndpoint } from '../shared/kube/connection.ts';
 import { createLog, errorFields, levelFilter, stdoutSink } from './log.ts';
 import type { QueueTransport } from './queue-sender.ts';
 import { sqsHttpTransport } from './sqs-http-transport.ts';
@@ -52,6 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  log.error(err instanceof ConfigError ? 'invalid configuration' : 'watcher failed to start', errorFields(err));
+  log.error(err instanceof ConfigError || err instanceof KubeConnectionError ? 'invalid configuration' : 'watcher failed to start', errorFields(err));
   process.exit(1);
 });

@@ -27,7 +27,6 @@ export interface RssOptions {
   nodeArgs?: string[];
   /** Extra environment (e.g. MALLOC_ARENA_MAX). */
   env?: Record<string, string>;
-  port?: number;
   settleMs?: number;
   timeoutMs?: number;
 }
@@ -39,7 +38,6 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
   const root = fileURLToPath(new URL('..', import.meta.url));
   const bundle = `${root}dist/watcher.mjs`;
   const entry = o.entry ?? (existsSync(bundle) ? bundle : `${root}watcher/main.ts`);
-  const port = o.port ?? 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), entry], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -50,24 +48,38 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      HTTP_ADDR: `127.0.0.1:${port}`,
+      HTTP_ADDR: '127.0.0.1:0',
       RESYNC_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: 'info',
       ...o.env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The bound port is in the first log line ("watcher starting"); the rest of the log is dropped.
+  const port = new Promise<number>((resolve) => {
+    let buf = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buf += chunk;
+      const m = /"msg":"watcher starting".*?"http":\{"host":"[^"]*","port":(\d+)\}/.exec(buf);
+      if (m) resolve(Number(m[1]));
+      if (buf.length > 65536) buf = buf.slice(-4096);
+    });
   });
   const deadline = Date.now() + (o.timeoutMs ?? 300_000);
+  let last = '';
   try {
+    const base = `http://127.0.0.1:${await Promise.race([port, exited.then(() => Promise.reject(new Error(`the watcher exited with code ${child.exitCode}`)))])}`;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the watcher exited with code ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error('the watcher did not become ready with an empty send buffer');
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-      const text = ready ? await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '') : '';
-      const pending = Number(/^apim_sync_watcher_pending_messages (\d+)$/m.exec(text)?.[1] ?? NaN);
+      if (Date.now() > deadline) throw new Error(`the watcher did not become ready with an empty send buffer; last metrics:\n${last}`);
+      const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+      last = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+      const pending = Number(/^apim_sync_watcher_pending_messages (\d+)$/m.exec(last)?.[1] ?? NaN);
       if (ready && pending === 0) {
         await new Promise((r) => setTimeout(r, o.settleMs ?? 2000));
-        const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+        const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
         const watchedObjects = [...metrics.matchAll(/^apim_sync_watcher_watched_objects\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const mb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 102.4) / 10;
@@ -77,5 +89,6 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
     }
   } finally {
     child.kill('SIGTERM');
+    await exited;
   }
 }

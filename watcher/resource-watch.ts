@@ -2,7 +2,7 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { resourcePath } from '../shared/kube/resources.ts';
 import { Backoff, sleep } from './backoff.ts';
 import type { WatchEventType } from './change-tracker.ts';
-import { KubeApiError, type KubeHttp } from './kube-http.ts';
+import { KubeApiError, type KubeHttp } from '../shared/kube/kube-http.ts';
 import { errorFields, type WatcherLog } from './log.ts';
 import type { TrackedType } from './object-state.ts';
 

@@ -8,8 +8,8 @@ import { backoffDelay, sleep } from './backoff.ts';
 import { ChangeTracker } from './change-tracker.ts';
 import { DataFetcher } from './data-fetcher.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
-import { resolveConnection, type KubeEndpoint } from './kube-connection.ts';
-import { KubeHttp } from './kube-http.ts';
+import { resolveConnection, type KubeEndpoint } from '../shared/kube/connection.ts';
+import { KubeHttp } from '../shared/kube/kube-http.ts';
 import { createLog, errorFields, levelFilter, stdoutSink } from './log.ts';
 import { WatcherMetrics, type MetricsSnapshot } from './metrics.ts';
 import type { TrackedType } from './object-state.ts';
@@ -69,7 +69,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
   const metrics = new WatcherMetrics();
 
   const conn = await resolveConnection(opts.kubeConfig);
-  const http = new KubeHttp(conn);
+  const http = new KubeHttp(conn, 60_000, 'apim-sync-watcher');
   const sender = new QueueSender({ transport: await transportOf(opts), clusterId: opts.clusterId, metrics, log });
 
   const syncedTypes: TrackedType[] = kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, role: 'synced' }));

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { KubeConfig } from '@kubernetes/client-node';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { permanent } from '../engine/errors.ts';
 import { Cluster } from './cluster.ts';
+import { inClusterEndpoint, kubeconfigEndpoint, type KubeEndpoint } from './connection.ts';
 
 /** Cluster id → a client for that cluster's API server. One sync plane serves many clusters. */
 export interface ClusterRegistry {
@@ -12,31 +15,26 @@ export interface ClusterRegistry {
 /** How a cluster is reached; in the cloud this JSON lives in AWS Secrets Manager (the token is the secret part). */
 export const ClusterEntry = z.union([
   z.object({ server: z.url(), caData: z.string().optional(), token: z.string().min(1), insecureSkipTLSVerify: z.boolean().optional() }),
-  z.object({ kubeconfig: z.string().min(1), context: z.string().optional() }),
+  z.object({ kubeconfig: z.string().min(1) }),
 ]);
 export const ClusterRegistryDocument = z.object({ clusters: z.record(z.string(), ClusterEntry) });
 export type ClusterRegistryDocument = z.infer<typeof ClusterRegistryDocument>;
 
-export function kubeConfigFor(id: string, entry: z.infer<typeof ClusterEntry>): KubeConfig {
-  const kc = new KubeConfig();
-  if ('kubeconfig' in entry) {
-    kc.loadFromFile(entry.kubeconfig);
-    if (entry.context) kc.setCurrentContext(entry.context);
-    return kc;
-  }
-  kc.loadFromOptions({
-    clusters: [{ name: id, server: entry.server, caData: entry.caData, skipTLSVerify: entry.insecureSkipTLSVerify ?? false }],
-    users: [{ name: id, token: entry.token }],
-    contexts: [{ name: id, cluster: id, user: id }],
-    currentContext: id,
-  });
-  return kc;
+/** How to reach one registry entry: inline server, CA and token, or the current context of a kubeconfig file. */
+export async function endpointFor(entry: z.infer<typeof ClusterEntry>): Promise<KubeEndpoint> {
+  if ('kubeconfig' in entry) return kubeconfigEndpoint(entry.kubeconfig);
+  return {
+    server: entry.server,
+    token: entry.token,
+    ca: entry.caData ? Buffer.from(entry.caData, 'base64').toString('utf8') : undefined,
+    insecureSkipTlsVerify: entry.insecureSkipTLSVerify ?? false,
+  };
 }
 
 /** Clusters known up front (local runs, tests). */
 export class StaticClusterRegistry implements ClusterRegistry {
   private readonly clusters = new Map<string, Cluster>();
-  constructor(entries: Record<string, KubeConfig>) {
+  constructor(entries: Record<string, KubeConfig | KubeEndpoint>) {
     for (const [id, kc] of Object.entries(entries)) this.clusters.set(id, new Cluster(id, kc));
   }
   async get(id: string): Promise<Cluster> {
@@ -68,7 +66,7 @@ export class DocumentClusterRegistry implements ClusterRegistry {
     if (!c) {
       const entry = doc.clusters[id];
       if (!entry) throw permanent('UnknownCluster', `cluster "${id}" is not in the cluster registry`);
-      c = new Cluster(id, kubeConfigFor(id, entry));
+      c = new Cluster(id, await endpointFor(entry));
       clusters.set(id, c);
     }
     return c;
@@ -77,7 +75,8 @@ export class DocumentClusterRegistry implements ClusterRegistry {
 
 /**
  * From the environment: CLUSTER_REGISTRY_SECRET_ID (AWS Secrets Manager), else CLUSTER_REGISTRY_FILE (the same JSON
- * on disk), else KUBECONFIG (or ~/.kube/config) as the single cluster CLUSTER_ID (default "local").
+ * on disk), else the current context of KUBECONFIG (or ~/.kube/config), or the in-cluster service account, as the
+ * single cluster CLUSTER_ID (default "local").
  */
 export async function clusterRegistryFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ClusterRegistry> {
   if (env.CLUSTER_REGISTRY_SECRET_ID) {
@@ -90,7 +89,6 @@ export async function clusterRegistryFromEnv(env: NodeJS.ProcessEnv = process.en
     const file = env.CLUSTER_REGISTRY_FILE;
     return new DocumentClusterRegistry(() => readFile(file, 'utf8'));
   }
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return new StaticClusterRegistry({ [env.CLUSTER_ID ?? 'local']: kc });
+  const endpoint = env.KUBERNETES_SERVICE_HOST && !env.KUBECONFIG ? inClusterEndpoint(env) : await kubeconfigEndpoint(env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config'));
+  return new StaticClusterRegistry({ [env.CLUSTER_ID ?? 'local']: endpoint });
 }

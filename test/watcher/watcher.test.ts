@@ -7,7 +7,7 @@ import type { KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from '../../local/embedded-queue.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { defaultCredentials } from '../../watcher/aws-credentials.ts';
-import { kubeconfigEndpoint } from '../../watcher/kube-connection.ts';
+import { kubeconfigEndpoint } from '../../shared/kube/connection.ts';
 import { sqsHttpTransport } from '../../watcher/sqs-http-transport.ts';
 import { startWatcher, type Watcher, type WatcherOptions } from '../../watcher/watcher.ts';
 import { api, context, Kube, recordSends, recordTransport, secret, startTestCluster, summary, TOKEN, waitFor, type SentEntry } from './helpers.ts';

@@ -3,7 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ConfigError } from './config.ts';
+
+/** A kubeconfig or in-cluster setting that cannot work: the process cannot start (or the cluster cannot be reached) until it is fixed. */
+export class KubeConnectionError extends Error {
+  override name = 'KubeConnectionError';
+}
 
 /** A cluster endpoint without a kubeconfig: what the local runner, tests and the in-cluster setup pass. */
 export interface KubeEndpoint {
@@ -42,7 +46,7 @@ function isKubeConfig(x: KubeConfig | KubeEndpoint): x is KubeConfig {
 
 async function fromKubeConfig(kc: KubeConfig): Promise<KubeConnection> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new ConfigError('kubeconfig has no current cluster');
+  if (!cluster?.server) throw new KubeConnectionError('kubeconfig has no current cluster');
   const server = new URL(cluster.server);
   const opts: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
@@ -93,7 +97,7 @@ function makeAgent(server: URL, tls: https.AgentOptions): http.Agent {
 export function inClusterEndpoint(env: Record<string, string | undefined> = process.env): KubeEndpoint {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) throw new ConfigError('not running in a cluster (KUBERNETES_SERVICE_HOST/PORT unset) and KUBECONFIG is not set');
+  if (!host || !port) throw new KubeConnectionError('not running in a cluster (KUBERNETES_SERVICE_HOST/PORT unset) and KUBECONFIG is not set');
   return {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     tokenFile: `${SA_DIR}/token`,
@@ -115,11 +119,11 @@ export async function kubeconfigEndpoint(path: string): Promise<KubeEndpoint> {
   const dir = dirname(path);
   const ctxName = doc['current-context'];
   const ctx = doc.contexts?.find((c) => c.name === ctxName)?.context;
-  if (!ctx) throw new ConfigError(`kubeconfig ${path}: current context "${ctxName ?? ''}" not found`);
+  if (!ctx) throw new KubeConnectionError(`kubeconfig ${path}: current context "${ctxName ?? ''}" not found`);
   const cluster = doc.clusters?.find((c) => c.name === ctx.cluster)?.cluster;
-  if (!cluster || typeof cluster.server !== 'string') throw new ConfigError(`kubeconfig ${path}: cluster "${ctx.cluster ?? ''}" has no server`);
+  if (!cluster || typeof cluster.server !== 'string') throw new KubeConnectionError(`kubeconfig ${path}: cluster "${ctx.cluster ?? ''}" has no server`);
   const user = doc.users?.find((u) => u.name === ctx.user)?.user ?? {};
-  if (user.exec || user['auth-provider']) throw new ConfigError(`kubeconfig ${path}: exec and auth-provider users are not supported by the watcher; use a token`);
+  if (user.exec || user['auth-provider']) throw new KubeConnectionError(`kubeconfig ${path}: exec and auth-provider users are not supported; use a token`);
   const str = (o: Record<string, unknown>, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
   const pem = (o: Record<string, unknown>, dataKey: string, fileKey: string) => {
     const data = str(o, dataKey);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConnection } from './kube-connection.ts';
+import type { KubeConnection } from './connection.ts';
 
 /** A non-2xx answer of the API server, with the Status reason (never the body of an object). */
 export class KubeApiError extends Error {
@@ -16,22 +16,35 @@ export class KubeApiError extends Error {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** GETs and watch streams over plain node:http(s); nothing of client-node is loaded. */
+/**
+ * The Kubernetes REST API over plain node:http(s): JSON reads and writes, and watch streams. Nothing of client-node
+ * is loaded, which keeps the watcher's memory and the sync function's cold start small.
+ */
 export class KubeHttp {
   private readonly conn: KubeConnection;
   private readonly requestTimeoutMs: number;
+  private readonly userAgent: string;
 
-  constructor(conn: KubeConnection, requestTimeoutMs = 60_000) {
+  constructor(conn: KubeConnection, requestTimeoutMs = 60_000, userAgent = 'apim-sync') {
     this.conn = conn;
     this.requestTimeoutMs = requestTimeoutMs;
+    this.userAgent = userAgent;
   }
 
   /** A JSON document; 404 and every other non-2xx status throw KubeApiError. */
   async getJson<T>(path: string, query: Query, signal?: AbortSignal): Promise<T> {
-    const res = await this.request(path, query, this.requestTimeoutMs, signal);
+    return this.send<T>('GET', path, query);
+  }
+
+  /** Any verb with an optional JSON body (merge patches say so in contentType); non-2xx statuses throw KubeApiError. */
+  async send<T>(method: string, path: string, query: Query = {}, body?: { json: unknown; contentType?: string }, signal?: AbortSignal): Promise<T> {
+    const payload = body ? JSON.stringify(body.json) : undefined;
+    const headers: Record<string, string> = payload ? { 'Content-Type': body?.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {};
+    const res = await this.request(path, query, this.requestTimeoutMs, signal, method, headers, payload);
     const text = await readBody(res);
-    if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, text, path);
-    return JSON.parse(text) as T;
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) throw apiError(status, text, path, method);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /**
@@ -77,16 +90,24 @@ export class KubeHttp {
     });
   }
 
-  private async request(path: string, query: Query, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  private async request(
+    path: string,
+    query: Query,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    method = 'GET',
+    extraHeaders: Record<string, string> = {},
+    payload?: string,
+  ): Promise<http.IncomingMessage> {
     const url = new URL(path.replace(/^\//, ''), this.conn.server.href.endsWith('/') ? this.conn.server : `${this.conn.server.href}/`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers = { Accept: 'application/json', 'User-Agent': 'apim-sync-watcher', ...(await this.conn.headers()) };
+    const headers = { Accept: 'application/json', 'User-Agent': this.userAgent, ...extraHeaders, ...(await this.conn.headers()) };
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method: 'GET', headers, agent: this.conn.agent, signal }, resolve);
+      const req = mod.request(url, { method, headers, agent: this.conn.agent, signal }, resolve);
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from the API server within ${timeoutMs} ms`)));
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
   }
 }
@@ -97,8 +118,8 @@ async function readBody(res: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function apiError(status: number, text: string, path: string): KubeApiError {
-  let message = `GET ${path}: HTTP ${status}`;
+function apiError(status: number, text: string, path: string, method = 'GET'): KubeApiError {
+  let message = `${method} ${path}: HTTP ${status}`;
   let reason: string | undefined;
   try {
     const s = JSON.parse(text) as { message?: string; reason?: string };
