@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { crdFiles } from '../../local/crd-files.ts';
 import { randomBytes } from 'node:crypto';
-import { ApiextensionsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { resolveConnection } from '../../shared/kube/connection.ts';
+import { KubeApiError, KubeHttp } from '../../shared/kube/kube-http.ts';
 import { parseAllDocuments } from 'yaml';
 import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { waitFor } from './wait.ts';
@@ -46,20 +48,26 @@ export async function startClusterUnderTest(): Promise<ClusterUnderTest> {
   };
 }
 
+/**
+ * Installs (or replaces) our CRDs as raw JSON: client-node's typed models drop the x-kubernetes-* schema keys, which
+ * would make a real API server prune the status apim-sync writes.
+ */
 async function installCrds(kc: KubeConfig): Promise<void> {
-  const api = kc.makeApiClient(ApiextensionsV1Api);
+  const http = new KubeHttp(await resolveConnection(kc));
+  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
   for (const file of crdFiles()) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS() as KubernetesObject & { metadata: { name: string } };
+      const crd = doc.toJS() as { metadata: { name: string; resourceVersion?: string } } | null;
       if (!crd) continue;
-      await api
-        .patchCustomResourceDefinition(
-          { name: crd.metadata.name, body: crd, fieldManager: 'apim-sync-e2e', force: true },
-          setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-        )
-        .catch(async () => api.createCustomResourceDefinition({ body: crd as never }));
+      try {
+        await http.send('POST', base, {}, { json: crd });
+      } catch (err) {
+        if (!(err instanceof KubeApiError) || err.status !== 409) throw err;
+        const current = await http.send<{ metadata: { resourceVersion: string } }>('GET', `${base}/${crd.metadata.name}`);
+        await http.send('PUT', `${base}/${crd.metadata.name}`, {}, { json: { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata.resourceVersion } } });
+      }
       await waitFor(`CRD ${crd.metadata.name} established`, async () => {
-        const got = await api.readCustomResourceDefinition({ name: crd.metadata.name });
+        const got = await http.send<{ status?: { conditions?: { type: string; status: string }[] } }>('GET', `${base}/${crd.metadata.name}`);
         return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
       });
     }
