@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AwsCredentials } from './aws-sigv4.ts';
+import { httpCall } from './http-call.ts';
 
 /** Current credentials; temporary ones are fetched again five minutes before they expire. */
 export type CredentialSource = () => Promise<AwsCredentials>;
@@ -56,17 +57,16 @@ function pickSource(region: string, env: Record<string, string | undefined>): ()
 
 async function assumeRoleWithWebIdentity(endpoint: string, roleArn: string, session: string, token: string): Promise<AwsCredentials> {
   const body = new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: session, WebIdentityToken: token });
-  const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(10_000) });
-  const xml = await res.text();
+  const { status, text: xml } = await httpCall(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString() });
   const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-  if (!res.ok || !tag('AccessKeyId')) throw new Error(`STS AssumeRoleWithWebIdentity failed with HTTP ${res.status}: ${tag('Code') ?? ''} ${tag('Message') ?? ''}`.trim());
+  if (status !== 200 || !tag('AccessKeyId')) throw new Error(`STS AssumeRoleWithWebIdentity failed with HTTP ${status}: ${tag('Code') ?? ''} ${tag('Message') ?? ''}`.trim());
   return { accessKeyId: tag('AccessKeyId') as string, secretAccessKey: tag('SecretAccessKey') ?? '', sessionToken: tag('SessionToken'), expiration: expiry(tag('Expiration')) };
 }
 
 async function containerCredentials(url: string, token: string | undefined): Promise<AwsCredentials> {
-  const res = await fetch(url, { headers: token ? { Authorization: token } : {}, signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`container credentials endpoint answered HTTP ${res.status}`);
-  const c = (await res.json()) as { AccessKeyId?: string; SecretAccessKey?: string; Token?: string; Expiration?: string };
+  const { status, text } = await httpCall(url, { headers: token ? { Authorization: token } : {}, timeoutMs: 5_000 });
+  if (status !== 200) throw new Error(`container credentials endpoint answered HTTP ${status}`);
+  const c = JSON.parse(text) as { AccessKeyId?: string; SecretAccessKey?: string; Token?: string; Expiration?: string };
   if (!c.AccessKeyId || !c.SecretAccessKey) throw new Error('container credentials endpoint returned no credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.Token, expiration: expiry(c.Expiration) };
 }

@@ -14,6 +14,9 @@ export interface RssMeasurement {
   rssMb: number;
   /** VmHWM: the highest RSS of the process, the initial list included. */
   peakMb: number;
+  /** Of rssMb: anonymous memory (heaps), and file pages (mostly the node binary's own code and data). */
+  anonMb: number;
+  fileMb: number;
   watchedObjects: number;
 }
 
@@ -83,7 +86,7 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
         const watchedObjects = [...metrics.matchAll(/^apim_sync_watcher_watched_objects\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const mb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 102.4) / 10;
-        return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), watchedObjects };
+        return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile'), watchedObjects };
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -1,5 +1,6 @@
 import type { CredentialSource } from './aws-credentials.ts';
 import { signV4 } from './aws-sigv4.ts';
+import { httpCall } from './http-call.ts';
 import { failedEntries, type BatchEntry, type QueueTransport } from './queue-sender.ts';
 
 export interface SqsHttpOptions {
@@ -25,16 +26,15 @@ export function sqsHttpTransport(o: SqsHttpOptions): QueueTransport {
       o.region,
       'sqs',
     );
-    const res = await fetch(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
-    const text = await res.text();
+    const { status, text } = await httpCall(endpoint, { method: 'POST', headers, body, timeoutMs: o.timeoutMs });
     let json: Record<string, unknown> = {};
     try {
       json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
       // not JSON: reported by status below
     }
-    if (!res.ok) {
-      const type = String(json.__type ?? res.status).split('#').pop();
+    if (status !== 200) {
+      const type = String(json.__type ?? status).split('#').pop();
       throw new Error(`SQS ${action} failed: ${type}: ${String(json.message ?? json.Message ?? text.slice(0, 200))}`);
     }
     return json;
