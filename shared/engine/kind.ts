@@ -55,6 +55,12 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
   connect(desired: Desired<Spec>, ctx: SyncContext): Promise<ExternalClient>;
   /** Objects that must be gone before this one may be deleted (e.g. users of a ManagementContext). */
   deletionBlockers?(object: KubeObject, ctx: SyncContext): Promise<ObjectRef[]>;
+  /**
+   * True when create and update are one idempotent upsert (Gravitee's PUT by hrid): when the spec moved since the
+   * last successful sync, the engine writes without observing first, saving a vendor round trip. Kinds whose create
+   * is not idempotent (3scale) leave it unset and are always observed first.
+   */
+  idempotentUpsert?: boolean;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
   /** Condition types this kind writes besides Ready (GKO: Accepted, ResolvedRefs). */

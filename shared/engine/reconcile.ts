@@ -8,7 +8,7 @@ import { parseSpec } from './spec-validation.ts';
 import { statusPatch } from './status-patch.ts';
 import { renderTemplates } from './templates.ts';
 
-export type ReconcileAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours';
+export type ReconcileAction = 'created' | 'updated' | 'applied' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours';
 
 /**
  * The managed reconciler: reads the object, then either converges the vendor object on its spec
@@ -48,15 +48,25 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     live = await ensureFinalizer(obj, ctx);
     desired.object = live;
     const client = await kind.connect(desired, ctx);
-    const observed = await client.observe();
     let action: ReconcileAction = 'unchanged';
-    let vendorStatus: ExternalStatus = observed.status ?? {};
-    if (!observed.exists || !observed.upToDate) {
-      await event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`);
-      action = observed.exists ? 'updated' : 'created';
-      vendorStatus = observed.exists ? await client.update() : await client.create();
+    let vendorStatus: ExternalStatus;
+    const started: Promise<void>[] = [];
+    const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
+    if (kind.idempotentUpsert && !inStep(live)) {
+      // The spec moved (or never synced): an upsert is needed whatever the vendor holds.
+      begin();
+      action = 'applied';
+      vendorStatus = await client.update();
+    } else {
+      const observed = await client.observe();
+      vendorStatus = observed.status ?? {};
+      if (!observed.exists || !observed.upToDate) {
+        begin();
+        action = observed.exists ? 'updated' : 'created';
+        vendorStatus = observed.exists ? await client.update() : await client.create();
+      }
     }
-    await writeStatus(ctx, live, vendorStatus, successConditions(kind));
+    await Promise.all([writeStatus(ctx, live, vendorStatus, successConditions(kind)), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
     return action;
   } catch (e) {
@@ -92,6 +102,12 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
     err.message += ` (to delete the resource and keep the vendor object, annotate it ${DELETION_POLICY}=orphan)`;
     throw await recordFailure(ctx, obj, kind, err, 'DeleteFailed');
   }
+}
+
+/** Synced successfully at the current generation: only drift can make the vendor differ. */
+function inStep(obj: KubeObject): boolean {
+  const ready = findCondition(obj.status, 'Ready');
+  return ready?.status === 'True' && ready.observedGeneration === obj.metadata.generation;
 }
 
 function successConditions(kind: KindDefinition): ConditionInput[] {

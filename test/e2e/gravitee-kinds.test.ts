@@ -2,13 +2,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { nameUuid } from '../../vendors/gravitee/uuid-v3.ts';
 import { ADMIN, apiV2, apiV4, application, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** The three kinds that create a vendor object, each exercised through the same lifecycle. */
 const kinds = [
-  { kind: 'ApiV4Definition', make: apiV4, vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.apis('acme', env), field: 'description' },
-  { kind: 'Application', make: application, vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.applications('acme', env), field: 'description' },
-  { kind: 'ApiDefinition', make: apiV2, vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.v2Apis('acme', env), field: 'description' },
+  {
+    kind: 'ApiV4Definition',
+    make: apiV4,
+    vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.apis('acme', env),
+    field: 'description',
+    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApi('acme', 'dev', hridOf(name), { description: 'edited in the console' }),
+    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApi('acme', 'dev', hridOf(name)),
+  },
+  {
+    kind: 'Application',
+    make: application,
+    vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.applications('acme', env),
+    field: 'description',
+    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApplication('acme', 'dev', hridOf(name), { description: 'edited in the console' }),
+    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApplication('acme', 'dev', hridOf(name)),
+  },
+  {
+    kind: 'ApiDefinition',
+    make: apiV2,
+    vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.v2Apis('acme', env),
+    field: 'description',
+    // v2 definitions are compared by a digest of what was imported: edits made in the console are not seen, deletions are.
+    edit: undefined,
+    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteV2Api('acme', 'dev', findVendor(w.apim.state.v2Apis('acme', 'dev'), name, 'ApiDefinition')?.id ?? ''),
+  },
 ] as const;
 
 let w: GraviteeWorld;
@@ -24,7 +47,7 @@ const hridOf = (name: string) => `${w.ns}-${name}`;
 const findVendor = (list: { hrid?: string; id?: string; name?: string }[], name: string, kind: string) =>
   kind === 'ApiDefinition' ? list.find((o) => o.name === name) : list.find((o) => o.hrid === hridOf(name));
 
-describe.each(kinds)('$kind', ({ kind, make, vendor, field }) => {
+describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsole }) => {
   const name = `${kind.toLowerCase()}-life`;
 
   it('creates the vendor object, adds the finalizer and reports ids and conditions', async () => {
@@ -53,6 +76,19 @@ describe.each(kinds)('$kind', ({ kind, make, vendor, field }) => {
     const obj = await w.waitForCondition(kind, name, 'Ready', 'True');
     expect(obj.metadata.generation).toBe(2);
     expect(vendor(w).filter((o) => findVendor([o], name, kind))).toHaveLength(1);
+  });
+
+  it.skipIf(!edit)('reverts an edit made in the APIM console on the next resync', async () => {
+    edit?.(w, name);
+    await sendPointer(w.plane, (await w.get(kind, name))!, { reason: 'resync', cause: `edit-${kind}` });
+    await waitFor('console edit reverted', () => (findVendor(vendor(w), name, kind) as Record<string, unknown> | undefined)?.[field] === 'changed by the e2e test');
+  });
+
+  it('recreates an object deleted in the APIM console on the next resync', async () => {
+    expect(removeInConsole(w, name)).toBe(true);
+    await sendPointer(w.plane, (await w.get(kind, name))!, { reason: 'resync', cause: `delete-${kind}` });
+    await waitFor('recreated', () => findVendor(vendor(w), name, kind));
+    await w.waitForCondition(kind, name, 'Accepted', 'True');
   });
 
   it('deletes the vendor object before the resource', async () => {

@@ -20,6 +20,7 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
   references: graviteeReferences,
   schema: ApiDefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
+  idempotentUpsert: true,
   async connect({ object, spec }, ctx) {
     const context = await resolveContext(contextRefOf(object, spec.contextRef), ctx);
     const api = new ManagementApi(context, ctx.http);

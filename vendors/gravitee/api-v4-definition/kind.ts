@@ -14,6 +14,7 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
   references: graviteeReferences,
   schema: ApiV4DefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
+  idempotentUpsert: true,
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);

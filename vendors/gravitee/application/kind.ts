@@ -13,6 +13,7 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
   references: graviteeReferences,
   schema: ApplicationSpec,
   failureStatus: { processingStatus: 'Failed' },
+  idempotentUpsert: true,
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);
