@@ -7,8 +7,8 @@ export type CredentialSource = () => Promise<AwsCredentials>;
 
 /**
  * The credential sources a pod uses, in the AWS SDK's order: environment variables, IRSA (web identity token file and
- * role ARN, exchanged with STS) and EKS Pod Identity / ECS (the container credentials endpoint). Profiles, SSO and
- * instance metadata are not read; SQS_TRANSPORT=sdk uses the SDK's full chain instead.
+ * role ARN, exchanged with STS), EKS Pod Identity / ECS (the container credentials endpoint), then the node's
+ * instance profile (IMDSv2). Profiles and SSO are not read; SQS_TRANSPORT=sdk uses the SDK's full chain instead.
  */
 export function defaultCredentials(region: string, env: Record<string, string | undefined> = process.env): CredentialSource {
   const load = pickSource(region, env);
@@ -50,9 +50,25 @@ function pickSource(region: string, env: Record<string, string | undefined>): ()
       return containerCredentials(full, token);
     };
   }
-  return async () => {
-    throw new Error('no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use IRSA or EKS Pod Identity, or SQS_TRANSPORT=sdk');
-  };
+  if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === 'true') {
+    return async () => {
+      throw new Error('no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use IRSA or EKS Pod Identity, or SQS_TRANSPORT=sdk');
+    };
+  }
+  return () => instanceCredentials(env.AWS_EC2_METADATA_SERVICE_ENDPOINT || 'http://169.254.169.254');
+}
+
+/** The node's instance profile through IMDSv2 (session token first), the SDK chain's last resort. */
+async function instanceCredentials(base: string): Promise<AwsCredentials> {
+  const url = (path: string) => new URL(path, base);
+  const token = await httpCall(url('/latest/api/token'), { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' }, timeoutMs: 2_000 });
+  if (token.status !== 200) throw new Error(`no AWS credentials: instance metadata answered HTTP ${token.status} (set AWS credentials, IRSA or EKS Pod Identity)`);
+  const headers = { 'x-aws-ec2-metadata-token': token.text };
+  const role = await httpCall(url('/latest/meta-data/iam/security-credentials/'), { headers, timeoutMs: 2_000 });
+  const name = role.text.split('\n')[0]?.trim();
+  if (role.status !== 200 || !name) throw new Error('no AWS credentials: the instance has no IAM role');
+  const { status, text } = await httpCall(url(`/latest/meta-data/iam/security-credentials/${encodeURIComponent(name)}`), { headers, timeoutMs: 2_000 });
+  return parseCredentialDocument(status, text, 'instance metadata');
 }
 
 async function assumeRoleWithWebIdentity(endpoint: string, roleArn: string, session: string, token: string): Promise<AwsCredentials> {
@@ -65,9 +81,14 @@ async function assumeRoleWithWebIdentity(endpoint: string, roleArn: string, sess
 
 async function containerCredentials(url: string, token: string | undefined): Promise<AwsCredentials> {
   const { status, text } = await httpCall(url, { headers: token ? { Authorization: token } : {}, timeoutMs: 5_000 });
-  if (status !== 200) throw new Error(`container credentials endpoint answered HTTP ${status}`);
+  return parseCredentialDocument(status, text, 'container credentials endpoint');
+}
+
+/** The JSON both the container endpoint and instance metadata answer. */
+function parseCredentialDocument(status: number, text: string, source: string): AwsCredentials {
+  if (status !== 200) throw new Error(`${source} answered HTTP ${status}`);
   const c = JSON.parse(text) as { AccessKeyId?: string; SecretAccessKey?: string; Token?: string; Expiration?: string };
-  if (!c.AccessKeyId || !c.SecretAccessKey) throw new Error('container credentials endpoint returned no credentials');
+  if (!c.AccessKeyId || !c.SecretAccessKey) throw new Error(`${source} returned no credentials`);
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.Token, expiration: expiry(c.Expiration) };
 }
 

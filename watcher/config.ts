@@ -13,11 +13,12 @@
  *                                      service account (KUBERNETES_SERVICE_HOST/PORT, token and ca.crt files).
  *   LIST_PAGE_SIZE           optional  Items per list page (`limit`); default 500.
  *   SQS_TRANSPORT            optional  `http` (default): SigV4-signed calls of its own, credentials from the
- *                                      environment, IRSA or EKS Pod Identity (aws-credentials.ts); `sdk`: the AWS SDK
- *                                      and its full credential chain, about 11 MB more resident memory.
+ *                                      environment, IRSA, EKS Pod Identity or IMDSv2 (aws-credentials.ts); `sdk`: the
+ *                                      AWS SDK and its full credential chain (profiles, SSO), a few MB more memory.
  *   LOG_LEVEL                optional  debug, info (default), warn or error.
  *
- * Run it with the Node flags and malloc setting of RECOMMENDED_RUNTIME (measure-rss.ts) to stay within 64 MB.
+ * Memory: run it as `node --max-old-space-size=48 --max-semi-space-size=1 --lite-mode watcher.mjs` with
+ * MALLOC_ARENA_MAX=1 (RECOMMENDED_NODE_ARGS / RECOMMENDED_ENV in measure-rss.ts, where the measurements are).
  */
 
 export interface HttpAddr {

@@ -99,6 +99,10 @@ export class WatcherMetrics {
     family('apim_sync_watcher_tracked_references', 'gauge', 'Referenced Secrets and ConfigMaps whose data hash is held.', [[{}, this.gauges.trackedReferences()]]);
     family('apim_sync_watcher_pending_messages', 'gauge', 'Messages waiting to be sent (including ones being retried).', [[{}, this.gauges.pendingMessages()]]);
     family('apim_sync_watcher_ready', 'gauge', '1 when the initial lists are done and the queue is reachable.', [[{}, this.gauges.ready() ? 1 : 0]]);
+    const mem = process.memoryUsage();
+    family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [[{}, mem.rss]]);
+    family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [[{}, mem.heapUsed]]);
+    family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved, in bytes.', [[{}, mem.heapTotal]]);
     return `${out.join('\n')}\n`;
   }
 }

@@ -70,7 +70,12 @@ describe('AWS credentials', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         seen.push({ url: req.url ?? '', auth: req.headers.authorization, body });
-        if (req.url === '/sts') {
+        if (req.url === '/latest/api/token') {
+          res.end(req.method === 'PUT' ? 'imds-token' : '');
+        } else if (req.url?.startsWith('/latest/meta-data/iam/security-credentials/')) {
+          if (req.headers['x-aws-ec2-metadata-token'] !== 'imds-token') return void res.writeHead(401).end();
+          res.end(req.url.endsWith('/') ? 'node-role\n' : JSON.stringify({ AccessKeyId: 'ASIANODE', SecretAccessKey: 'n0de', Token: 'nodetok', Expiration: new Date(Date.now() + 3600_000).toISOString() }));
+        } else if (req.url === '/sts') {
           res.end(`<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIASTS</AccessKeyId><SecretAccessKey>s3</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>${new Date(Date.now() + 3600_000).toISOString()}</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`);
         } else {
           res.setHeader('content-type', 'application/json');
@@ -112,8 +117,13 @@ describe('AWS credentials', () => {
     expect(calls[0].auth).toBe('pod-token');
   });
 
+  it("falls back to the node's instance profile through IMDSv2", async () => {
+    const c = await defaultCredentials('us-east-1', { AWS_EC2_METADATA_SERVICE_ENDPOINT: base })();
+    expect(c).toMatchObject({ accessKeyId: 'ASIANODE', secretAccessKey: 'n0de', sessionToken: 'nodetok' });
+  });
+
   it('says what to configure when there is nothing', async () => {
-    await expect(defaultCredentials('us-east-1', {})()).rejects.toThrow(/no AWS credentials/);
+    await expect(defaultCredentials('us-east-1', { AWS_EC2_METADATA_DISABLED: 'true' })()).rejects.toThrow(/no AWS credentials/);
   });
 });
 
