@@ -17,6 +17,9 @@ export interface RssMeasurement {
   /** Of rssMb: anonymous memory (heaps), and file pages (mostly the node binary's own code and data). */
   anonMb: number;
   fileMb: number;
+  /** The V8 heap: in use, and reserved (part of anonMb). */
+  heapUsedMb: number;
+  heapTotalMb: number;
   watchedObjects: number;
 }
 
@@ -93,7 +96,16 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
         const watchedObjects = [...metrics.matchAll(/^apim_sync_watcher_watched_objects\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const mb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 102.4) / 10;
-        return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile'), watchedObjects };
+        const gauge = (name: string) => Math.round(Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0) / 104857.6) / 10;
+        return {
+          rssMb: mb('VmRSS'),
+          peakMb: mb('VmHWM'),
+          anonMb: mb('RssAnon'),
+          fileMb: mb('RssFile'),
+          heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
+          heapTotalMb: gauge('nodejs_heap_size_total_bytes'),
+          watchedObjects,
+        };
       }
       await new Promise((r) => setTimeout(r, 200));
     }
