@@ -33,7 +33,7 @@ export class KubeHttp {
 
   /** A JSON document; 404 and every other non-2xx status throw KubeApiError. */
   async getJson<T>(path: string, query: Query, signal?: AbortSignal): Promise<T> {
-    return this.send<T>('GET', path, query);
+    return this.send<T>('GET', path, query, undefined, signal);
   }
 
   /** Any verb with an optional JSON body (merge patches say so in contentType); non-2xx statuses throw KubeApiError. */
