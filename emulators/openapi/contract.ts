@@ -37,7 +37,7 @@ export function createContract(document: Json, options: LoadSpecOptions = {}): O
 
   const documentId = `urn:openapi-contract:${++contractCount}`;
   const warnings: string[] = [];
-  const routes = buildRoutes(document, options.basePaths);
+  const routes = buildRoutes(document, options.basePaths, { formatSuffixes: options.formatSuffixes, methodAliases: options.methodAliases });
   const maxViolations = options.maxViolations ?? 25;
   let ctx: CompileContext | undefined;
   const context = (): CompileContext =>

@@ -15,6 +15,25 @@ export interface Route {
   names: string[];
   /** Fewer variables first, then longer templates: concrete paths win over templated ones. */
   rank: [number, number];
+  /** The spec path ended with one of the format suffixes (stripped from `regex`). */
+  suffixed: boolean;
+}
+
+/** Format-suffix and method-alias options of a route table (see LoadSpecOptions). */
+export interface RouteOptions {
+  formatSuffixes?: string[];
+  methodAliases?: Record<string, string[]>;
+}
+
+export interface RouteTable {
+  byMethod: Map<string, Route[]>;
+  options: RouteOptions;
+}
+
+/** The path without a trailing format suffix, and whether it had one. */
+function stripSuffix(path: string, suffixes: string[] | undefined): [string, boolean] {
+  if (suffixes) for (const s of suffixes) if (path.endsWith(s) && path.length > s.length) return [path.slice(0, -s.length), true];
+  return [path, false];
 }
 
 type Json = Record<string, unknown>;
@@ -49,7 +68,7 @@ function compileTemplate(template: string): { regex: RegExp; names: string[] } {
   return { regex: new RegExp(`^${source.replace(/\/$/, '')}/?$`), names };
 }
 
-export function buildRoutes(doc: Json, basePathsOverride?: string[]): Map<string, Route[]> {
+export function buildRoutes(doc: Json, basePathsOverride?: string[], options: RouteOptions = {}): RouteTable {
   const byMethod = new Map<string, Route[]>();
   const paths = (doc.paths ?? {}) as Json;
   const rootServers = serverPaths(doc.servers) ?? [''];
@@ -62,7 +81,8 @@ export function buildRoutes(doc: Json, basePathsOverride?: string[]): Map<string
       if (typeof op !== 'object' || op === null) continue;
       const bases = basePathsOverride ?? serverPaths((op as Json).servers) ?? itemServers ?? rootServers;
       for (const base of bases) {
-        const { regex, names } = compileTemplate(base + pathTemplate);
+        const [template, suffixed] = stripSuffix(base + pathTemplate, options.formatSuffixes);
+        const { regex, names } = compileTemplate(template);
         const route: Route = {
           method: method.toUpperCase(),
           pathTemplate,
@@ -71,7 +91,8 @@ export function buildRoutes(doc: Json, basePathsOverride?: string[]): Map<string
           operationPointer: pointerOf(['paths', pathTemplate, method]),
           regex,
           names,
-          rank: [names.length, -(base + pathTemplate).length],
+          rank: [names.length, -template.length],
+          suffixed,
         };
         const list = byMethod.get(route.method) ?? [];
         list.push(route);
@@ -80,17 +101,31 @@ export function buildRoutes(doc: Json, basePathsOverride?: string[]): Map<string
     }
   }
   for (const list of byMethod.values()) list.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1]);
-  return byMethod;
+  return { byMethod, options };
 }
 
 export function matchRoute(
-  routes: Map<string, Route[]>,
+  table: RouteTable,
   method: string,
   path: string,
 ): { route: Route; match: MatchedOperation } | undefined {
-  const candidates = routes.get(method.toUpperCase());
+  const upper = method.toUpperCase();
+  const [bare, suffixed] = stripSuffix(path, table.options.formatSuffixes);
+  for (const m of [upper, ...(table.options.methodAliases?.[upper] ?? [])]) {
+    const found = matchMethod(table.byMethod.get(m.toUpperCase()), bare, suffixed);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function matchMethod(
+  candidates: Route[] | undefined,
+  path: string,
+  suffixed: boolean,
+): { route: Route; match: MatchedOperation } | undefined {
   if (!candidates) return undefined;
   for (const route of candidates) {
+    if (route.suffixed && !suffixed) continue;
     const m = route.regex.exec(path);
     if (!m) continue;
     const pathParams: Record<string, string> = {};
@@ -114,8 +149,9 @@ function safeDecode(s: string): string {
 }
 
 /** True when some operation exists for this path under another method (for a clearer message). */
-export function pathExists(routes: Map<string, Route[]>, path: string): string[] {
+export function pathExists(table: RouteTable, path: string): string[] {
+  const [bare, suffixed] = stripSuffix(path, table.options.formatSuffixes);
   const methods: string[] = [];
-  for (const [method, list] of routes) if (list.some((r) => r.regex.test(path))) methods.push(method);
+  for (const [method, list] of table.byMethod) if (list.some((r) => (suffixed || !r.suffixed) && r.regex.test(bare))) methods.push(method);
   return methods;
 }

@@ -49,6 +49,19 @@ export interface LoadSpecOptions {
   lenient?: boolean;
   /** At most this many violations per request (default 25). */
   maxViolations?: number;
+  /**
+   * Format extensions treated as interchangeable at the end of paths, e.g. `['.json', '.xml']` for Rails
+   * APIs whose spec documents `/x.xml` while clients call `/x.json`. The extension is stripped from both
+   * the spec paths and the request path before matching (so `{id}.xml` captures `5` from `5.json`); a spec
+   * path with an extension then needs one of these extensions in the request.
+   */
+  formatSuffixes?: string[];
+  /**
+   * Methods tried, in order, when no operation of the request's method matches the path, e.g.
+   * `{ PUT: ['PATCH'] }` for Rails, which routes both to `update` while the spec documents only one.
+   * The matched operation reports the method it was documented with.
+   */
+  methodAliases?: Record<string, string[]>;
 }
 
 export interface OpenApiContract {

@@ -1,0 +1,27 @@
+/** Standalone 3scale emulator: `node emulators/threescale/main.ts [--port N] [--host H] [--tenant NAME:TOKEN]…`. */
+import { parseArgs } from 'node:util';
+import { startThreescaleEmulator } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string' },
+    'master-token': { type: 'string' },
+    tenant: { type: 'string', multiple: true },
+  },
+});
+const tenants = (values.tenant?.length ? values.tenant : ['acme:acme-token']).map((spec) => {
+  const [name, adminToken] = spec.split(':');
+  return { name: name!, adminToken: adminToken || `${name}-token` };
+});
+const emulator = await startThreescaleEmulator({ port: Number(values.port), host: values.host, masterToken: values['master-token'], tenants });
+console.log(
+  JSON.stringify({
+    url: emulator.url,
+    masterToken: values['master-token'] ?? 'master-token',
+    tenants: tenants.map((t) => ({ name: t.name, adminUrl: emulator.adminUrl(t.name), token: t.adminToken })),
+  }),
+);
+const stop = () => void emulator.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,119 @@
+/**
+ * The published porta specs (`PORTA doc/active_docs/*.json`), read at run time from `shared/specs/threescale/`
+ * beside the repository (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, either `specs/` or its
+ * `threescale/` folder), patched with the errata below and compiled once per folder.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createContract, parseSpecText, type OpenApiContract } from '../openapi/index.ts';
+
+type Json = Record<string, unknown>;
+
+const FILES = ['account_management_api.json', 'master_api.json', 'policy_registry_api.json'] as const;
+
+/** What the emulator needs to know about an operation beyond the validator: where its parameters go. */
+export interface OperationInfo {
+  /** Method as documented and path without format suffix, e.g. `PATCH /admin/api/services/{service_id}/proxy`. */
+  key: string;
+  hasBody: boolean;
+  /** Body properties declared as strings (a JSON client's nested value there is sent as JSON text). */
+  stringBodyProps: Set<string>;
+  bodyProps: Set<string>;
+  queryParams: Set<string>;
+}
+
+export interface ServedSpec {
+  file: string;
+  contract: OpenApiContract;
+  operations: Map<string, OperationInfo>;
+}
+
+/**
+ * Errata of the published specs, each a plain mistake in the document (porta's controllers disagree):
+ * - `PUT /admin/api/services/{service_id}/backend_usages/{id}.json` declares `path` as an integer; it is the
+ *   public path (`/v1`) as in the create operation.
+ */
+const ERRATA: { file: string; pointer: string[]; value: unknown }[] = [
+  {
+    file: 'account_management_api.json',
+    pointer: ['paths', '/admin/api/services/{service_id}/backend_usages/{id}.json', 'put', 'requestBody', 'content',
+      'application/x-www-form-urlencoded', 'schema', 'properties', 'path', 'type'],
+    value: 'string',
+  },
+];
+
+export const FORMAT_SUFFIXES = ['.json', '.xml'];
+/** Rails routes `update` from both PUT and PATCH; the specs document one of them. */
+const METHOD_ALIASES = { PUT: ['PATCH'], PATCH: ['PUT'] };
+
+export function resolveSpecsDir(specsDir?: string): string {
+  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+  if (existsSync(join(dir, FILES[0]))) return dir;
+  const sub = join(dir, 'threescale');
+  if (existsSync(join(sub, FILES[0]))) return sub;
+  throw new Error(`3scale specs not found in ${dir} (expected ${FILES[0]} there or in its threescale/ folder)`);
+}
+
+const cache = new Map<string, ServedSpec[]>();
+
+export function servedSpecs(specsDir?: string): ServedSpec[] {
+  const dir = resolveSpecsDir(specsDir);
+  let served = cache.get(dir);
+  if (!served) {
+    served = FILES.map((file) => loadServed(dir, file));
+    cache.set(dir, served);
+  }
+  return served;
+}
+
+function loadServed(dir: string, file: string): ServedSpec {
+  const path = join(dir, file);
+  const doc = parseSpecText(readFileSync(path, 'utf8'), path);
+  for (const e of ERRATA) if (e.file === file) setAt(doc, e.pointer, e.value);
+  const operations = indexOperations(doc);
+  const contract = createContract(doc, { formatSuffixes: FORMAT_SUFFIXES, methodAliases: METHOD_ALIASES });
+  return { file, contract, operations };
+}
+
+function setAt(doc: Json, pointer: string[], value: unknown): void {
+  let node: Json = doc;
+  for (const key of pointer.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) return; // the spec was fixed upstream
+    node = next as Json;
+  }
+  node[pointer.at(-1)!] = value;
+}
+
+export const stripFormat = (path: string): string => path.replace(/\.(json|xml)$/, '');
+
+export const operationKey = (method: string, template: string): string => `${method.toUpperCase()} ${stripFormat(template)}`;
+
+function indexOperations(doc: Json): Map<string, OperationInfo> {
+  const out = new Map<string, OperationInfo>();
+  const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Json;
+  const deref = (s: unknown): Json => {
+    const ref = (s as Json | undefined)?.$ref;
+    return (typeof ref === 'string' ? schemas[ref.split('/').pop()!] : s) as Json ?? {};
+  };
+  for (const [template, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters' || typeof op !== 'object' || op === null) continue;
+      const o = op as Json;
+      const params = [...((item.parameters ?? []) as Json[]), ...((o.parameters ?? []) as Json[])];
+      const content = ((o.requestBody as Json | undefined)?.content ?? {}) as Json;
+      const schema = deref(Object.values(content)[0] && (Object.values(content)[0] as Json).schema);
+      const props = (schema.properties ?? {}) as Record<string, Json>;
+      const key = operationKey(method, template);
+      out.set(key, {
+        key,
+        hasBody: o.requestBody !== undefined,
+        bodyProps: new Set(Object.keys(props)),
+        stringBodyProps: new Set(Object.keys(props).filter((k) => props[k]!.type === 'string')),
+        queryParams: new Set(params.filter((p) => p.in === 'query').map((p) => String(p.name))),
+      });
+    }
+  }
+  return out;
+}
