@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     resyncIntervalSeconds: cfg.resyncIntervalSeconds,
     httpAddr: cfg.httpAddr,
     listPageSize: cfg.listPageSize,
-    log: sink,
+    log: stdoutSink,
+    logLevel: level,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

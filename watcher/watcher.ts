@@ -10,7 +10,7 @@ import { DataFetcher } from './data-fetcher.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
 import { resolveConnection, type KubeEndpoint } from '../shared/kube/connection.ts';
 import { KubeHttp } from '../shared/kube/kube-http.ts';
-import { createLog, errorFields, levelFilter, stdoutSink } from './log.ts';
+import { createLog, errorFields, levelFilter, stdoutSink, type LogLevel } from './log.ts';
 import { WatcherMetrics, type MetricsSnapshot } from './metrics.ts';
 import type { TrackedType } from './object-state.ts';
 import { QueueSender, type QueueTransport } from './queue-sender.ts';
@@ -31,8 +31,10 @@ export interface WatcherOptions {
   httpAddr?: { host: string; port: number } | false;
   /** Synced kinds; default: vendors/watched-kinds.ts. */
   kinds?: WatchedKind[];
-  /** Receives one structured entry per log line; default: JSON lines on stdout, without debug. */
+  /** Receives one structured entry per log line; default: JSON lines on stdout. */
   log?: (entry: object) => void;
+  /** Entries below this level are dropped; default info (debug adds one entry per forwarded change). */
+  logLevel?: LogLevel;
   /** Items per list page; default 500. */
   listPageSize?: number;
   /** Server-side watch timeout (each watch picks between this and twice this); default 300. */
@@ -61,7 +63,7 @@ const DATA_TYPES: TrackedType[] = [SECRET, CONFIG_MAP].map((t) => ({ ...resource
 
 /** Starts list+watch of every synced kind (and of the Secrets/ConfigMaps they reference) and forwarding to the queue. */
 export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
-  const log = createLog(opts.log ?? levelFilter(stdoutSink, 'info'), { component: 'watcher', cluster: opts.clusterId });
+  const log = createLog(levelFilter(opts.log ?? stdoutSink, opts.logLevel ?? 'info'), { component: 'watcher', cluster: opts.clusterId });
   const kinds = opts.kinds ?? watchedKinds;
   const namespaces = opts.namespaces?.length ? [...new Set(opts.namespaces)] : undefined;
   const resyncMs = (opts.resyncIntervalSeconds ?? 600) * 1000;
