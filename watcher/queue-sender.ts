@@ -90,7 +90,9 @@ export class QueueSender {
     } else {
       this.pending.set(state.key, { state, reason, cause, attempts: 0, notBefore: 0 });
     }
-    this.schedule(this.pending.size >= MAX_ENTRIES ? 0 : this.o.flushDelayMs);
+    // Idle: send almost at once (events of one watch chunk still share a batch). Busy: let a batch fill.
+    const delay = this.pending.size >= MAX_ENTRIES ? 0 : this.batchesInFlight === 0 ? Math.min(2, this.o.flushDelayMs) : this.o.flushDelayMs;
+    this.schedule(delay);
   }
 
   async ping(): Promise<void> {
