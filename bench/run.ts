@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import { benchGravitee } from './gravitee-apply.ts';
 import { measureSyncFunction } from './sync-function-bundle.ts';
-import { measureWatcherRss } from './watcher-rss.ts';
+import { benchWatcherRss } from './watcher-rss.ts';
 
 /** `npm run bench [-- --count 1000 --latency 20 --json]`: prints the figures docs/benchmarks.md records. */
 const { values } = parseArgs({
@@ -18,7 +18,7 @@ const { values } = parseArgs({
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const gravitee = await benchGravitee({ count: Number(values.count), latencyMs: Number(values.latency), singles: Number(values.singles), concurrency: Number(values.concurrency) });
-const watcher = await measureWatcherRss(Number(values['watched-objects']));
+const watcher = await benchWatcherRss(Number(values['watched-objects']));
 const fn = await measureSyncFunction();
 const result = { machine, gravitee, watcher, syncFunction: fn };
 

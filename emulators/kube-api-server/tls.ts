@@ -70,7 +70,7 @@ export function selfSignedCertificate(hosts: string[]): { keyPem: string; certPe
     ),
   );
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0] & 0x7f) | 0x40; // positive, and no leading zero byte (DER forbids the padding)
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),

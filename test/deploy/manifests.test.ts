@@ -136,11 +136,13 @@ describe('watcher workload', () => {
     expect(find(objs, 'Namespace').map((n) => n.metadata.name)).toEqual(['apim-sync']);
   });
 
-  it('has a Dockerfile that runs dist/watcher.mjs as non-root on Node 24 with a 48 MB heap', () => {
+  it('has a Dockerfile that runs dist/watcher.mjs as non-root on Node 24 with the measured memory flags', () => {
     const dockerfile = readFileSync(join(ROOT, 'infra/watcher/Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM (node:24-alpine|gcr\.io\/distroless\/nodejs24\S*)$/m);
     expect(dockerfile).toMatch(/^COPY .*dist\/watcher\.mjs /m);
-    expect(dockerfile).toMatch(/NODE_OPTIONS=--max-old-space-size=48/);
+    // The measured memory flags (watcher/measure-rss.ts): a 48 MB heap, a small young generation, lite mode.
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--max-old-space-size=48", "--max-semi-space-size=1", "--lite-mode", "\/app\/watcher\.mjs"\]$/m);
+    expect(dockerfile).toMatch(/MALLOC_ARENA_MAX=1/);
     const user = dockerfile.match(/^USER (\S+)$/m)?.[1] ?? '';
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(user).not.toBe('');
