@@ -8,6 +8,7 @@ Usage:
   apim-sync sandbox               test API server + Gravitee emulator + sync plane, with examples/ applied
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
+  apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -26,7 +27,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'emulate': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' } } });
-      if (positionals[0] !== 'gravitee') return usage('emulate supports: gravitee');
+      if (positionals[0] === '3scale') {
+        const { startThreescaleEmulator } = await import('../emulators/threescale/index.ts');
+        const tenants = [{ name: 'acme', adminToken: 'acme-token' }];
+        const emu = await startThreescaleEmulator({ port: Number(values.port ?? 8084), host: values.host ?? '127.0.0.1', tenants });
+        console.log(JSON.stringify({ message: '3scale emulator listening', url: emu.url, masterToken: 'master-token', tenants: tenants.map((t) => ({ name: t.name, adminUrl: emu.adminUrl(t.name), token: t.adminToken })) }));
+        await untilSignal();
+        await emu.close();
+        return 0;
+      }
+      if (positionals[0] !== 'gravitee') return usage('emulate supports: gravitee, 3scale');
       const { startGraviteeEmulator } = await import('../emulators/gravitee/index.ts');
       const apim = await startGraviteeEmulator({ port: Number(values.port ?? 8083), host: values.host ?? '127.0.0.1' });
       console.log(JSON.stringify({ message: 'Gravitee APIM emulator listening', url: apim.url, username: 'admin', password: 'admin' }));

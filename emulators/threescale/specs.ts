@@ -30,16 +30,36 @@ export interface ServedSpec {
 }
 
 /**
- * Errata of the published specs, each a plain mistake in the document (porta's controllers disagree):
- * - `PUT /admin/api/services/{service_id}/backend_usages/{id}.json` declares `path` as an integer; it is the
- *   public path (`/v1`) as in the create operation.
+ * Errata of the published specs: places where porta (and the 3scale operator, which relies on it) accept
+ * what the document forbids.
+ * - `PUT …/backend_usages/{id}.json` declares `path` as an integer; it is the public path (`/v1`) as in
+ *   the create operation.
+ * - `POST …/applications/{application_id}/keys.xml` requires `key`; porta generates a random key when it
+ *   is absent, and the operator's ApplicationAuth `generateSecret` posts without a body.
+ * - `UserCreateRequest` requires `password`; porta creates API users without one (the operator's Tenant
+ *   reconciler creates the tenant admin with `{email, username}` only).
  */
-const ERRATA: { file: string; pointer: string[]; value: unknown }[] = [
+type Erratum = { file: string; apply: (doc: Json) => void };
+
+const at = (doc: Json, ...keys: string[]): Json | undefined => {
+  let node: unknown = doc;
+  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
+  return typeof node === 'object' && node !== null ? (node as Json) : undefined; // undefined once fixed upstream
+};
+const FORM = 'application/x-www-form-urlencoded';
+const dropRequired = (schema: Json | undefined, field: string): void => {
+  if (schema && Array.isArray(schema.required)) schema.required = schema.required.filter((f) => f !== field);
+};
+
+const ERRATA: Erratum[] = [
   {
     file: 'account_management_api.json',
-    pointer: ['paths', '/admin/api/services/{service_id}/backend_usages/{id}.json', 'put', 'requestBody', 'content',
-      'application/x-www-form-urlencoded', 'schema', 'properties', 'path', 'type'],
-    value: 'string',
+    apply(doc) {
+      const usage = at(doc, 'paths', '/admin/api/services/{service_id}/backend_usages/{id}.json', 'put', 'requestBody', 'content', FORM, 'schema', 'properties', 'path');
+      if (usage) usage.type = 'string';
+      dropRequired(at(doc, 'paths', '/admin/api/accounts/{account_id}/applications/{application_id}/keys.xml', 'post', 'requestBody', 'content', FORM, 'schema'), 'key');
+      dropRequired(at(doc, 'components', 'schemas', 'UserCreateRequest'), 'password');
+    },
   },
 ];
 
@@ -70,20 +90,10 @@ export function servedSpecs(specsDir?: string): ServedSpec[] {
 function loadServed(dir: string, file: string): ServedSpec {
   const path = join(dir, file);
   const doc = parseSpecText(readFileSync(path, 'utf8'), path);
-  for (const e of ERRATA) if (e.file === file) setAt(doc, e.pointer, e.value);
+  for (const e of ERRATA) if (e.file === file) e.apply(doc);
   const operations = indexOperations(doc);
   const contract = createContract(doc, { formatSuffixes: FORMAT_SUFFIXES, methodAliases: METHOD_ALIASES });
   return { file, contract, operations };
-}
-
-function setAt(doc: Json, pointer: string[], value: unknown): void {
-  let node: Json = doc;
-  for (const key of pointer.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null) return; // the spec was fixed upstream
-    node = next as Json;
-  }
-  node[pointer.at(-1)!] = value;
 }
 
 export const stripFormat = (path: string): string => path.replace(/\.(json|xml)$/, '');

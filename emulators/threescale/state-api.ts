@@ -117,7 +117,7 @@ export function createStateApi(world: () => World): ThreescaleState {
         if (t.account.state !== 'scheduled_for_deletion') continue;
         world().tenants.delete(t.name);
         world().master.accounts.delete(t.account.id);
-        world().master.users.deleteWhere((u) => u.account_id === t.account.id);
+        world().master.users.deleteWhere((u) => u._account === t.account.id);
         purged.push(t.name);
       }
       return purged;

@@ -64,7 +64,7 @@ export function createTenant(world: World, t: NewTenant): Tenant {
     links: [{ rel: 'self', href: `${master.url}/admin/api/users.${userId}` }],
     username: t.username ?? 'admin',
     email: t.email ?? `admin@${t.name}.example.com`,
-    account_id: id,
+    _account: id,
   });
   const tenant = emptyTenant(t.name, account, t.port, t.url);
   tenant.tokens.set(t.adminToken, { value: t.adminToken, scopes: t.tokenScopes ?? [...ALL_SCOPES], permission: 'rw' });
