@@ -7,6 +7,8 @@ import { errorFields, type WatcherLog } from './log.ts';
 import type { TrackedType } from './object-state.ts';
 
 /** Why a watch was opened again: expired = 410 Gone (relisted), closed = ended by the server, dropped = connection lost. */
+const NOT_INSTALLED_RECHECK_MS = 60_000;
+
 export type RestartCause = 'expired' | 'closed' | 'dropped' | 'error' | 'list-error';
 
 /** Where a watch delivers; called synchronously, one item at a time, so no object outlives its line. */
@@ -90,6 +92,16 @@ export class ResourceWatch {
           this.backoff.reset();
         } catch (err) {
           if (this.signal.aborted) break;
+          if (err instanceof KubeApiError && err.status === 404) {
+            // The kind's CRD is not installed here (a cluster using one vendor only): nothing to watch, and no reason
+            // to hold up readiness. Look again now and then, so a CRD installed later is picked up.
+            if (initial) {
+              this.o.log.info('kind not installed in this cluster; checking again every minute', { kind: this.type.kind });
+              this.markSynced();
+            }
+            await sleep(NOT_INSTALLED_RECHECK_MS, this.signal);
+            continue;
+          }
           const gone = err instanceof Gone || (err instanceof KubeApiError && err.status === 410);
           this.restart(gone ? 'expired' : 'list-error', err);
           if (!gone) await sleep(this.backoff.next(), this.signal);

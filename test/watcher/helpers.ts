@@ -8,7 +8,8 @@ import type { QueueTransport } from '../../watcher/queue-sender.ts';
 
 export { waitFor };
 
-const CRD_DIR = '/work/shared/crds/gravitee';
+// The reference CRDs beside the repository (../shared), wherever the clone lives.
+const CRD_DIR = new URL('../../../shared/crds/gravitee', import.meta.url).pathname;
 export const CRD_FILES = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'].map((p) => `${CRD_DIR}/gravitee.io_${p}.yaml`);
 export const G = 'gravitee.io/v1alpha1';
 export const TOKEN = 'watcher-test-token';

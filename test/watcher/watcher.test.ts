@@ -10,7 +10,7 @@ import { defaultCredentials } from '../../watcher/aws-credentials.ts';
 import { kubeconfigEndpoint } from '../../shared/kube/connection.ts';
 import { sqsHttpTransport } from '../../watcher/sqs-http-transport.ts';
 import { startWatcher, type Watcher, type WatcherOptions } from '../../watcher/watcher.ts';
-import { api, context, Kube, recordSends, recordTransport, secret, startTestCluster, summary, TOKEN, waitFor, type SentEntry } from './helpers.ts';
+import { api, CRD_FILES, context, Kube, recordSends, recordTransport, secret, startTestCluster, summary, TOKEN, waitFor, type SentEntry } from './helpers.ts';
 
 let server: KubeApiServer;
 let kube: Kube;
@@ -338,5 +338,24 @@ describe('readiness', () => {
     expect(w.isReady()).toBe(false);
     await w.stop();
     await expect(w.ready).rejects.toThrow(/stopped/);
+  });
+});
+
+describe('kinds whose CRD is not installed', () => {
+  it('do not hold up readiness (a cluster may use one vendor only)', async () => {
+    const { startKubeApiServer } = await import('../../emulators/kube-api-server/index.ts');
+    const { startEmbeddedQueue } = await import('../../local/embedded-queue.ts');
+    const { startWatcher } = await import('../../watcher/watcher.ts');
+    const kube = await startKubeApiServer({ crdFiles: [CRD_FILES[0]] });
+    const queue = await startEmbeddedQueue({ name: 'partial-crds' });
+    const watcher = await startWatcher({ clusterId: 'partial', kubeConfig: kube.kubeConfig(), queueUrl: queue.queueUrl, sqs: queue.sqs, httpAddr: false, log: () => {} });
+    try {
+      await watcher.ready;
+      expect(watcher.isReady()).toBe(true);
+    } finally {
+      await watcher.stop();
+      await queue.close();
+      await kube.close();
+    }
   });
 });
