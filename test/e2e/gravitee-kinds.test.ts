@@ -78,11 +78,13 @@ describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsol
     expect(vendor(w).filter((o) => findVendor([o], name, kind))).toHaveLength(1);
   });
 
-  it.skipIf(!edit)('reverts an edit made in the APIM console on the next resync', async () => {
-    edit?.(w, name);
-    await sendPointer(w.plane, (await w.get(kind, name))!, { reason: 'resync', cause: `edit-${kind}` });
-    await waitFor('console edit reverted', () => (findVendor(vendor(w), name, kind) as Record<string, unknown> | undefined)?.[field] === 'changed by the e2e test');
-  });
+  if (edit) {
+    it('reverts an edit made in the APIM console on the next resync', async () => {
+      edit(w, name);
+      await sendPointer(w.plane, (await w.get(kind, name))!, { reason: 'resync', cause: `edit-${kind}` });
+      await waitFor('console edit reverted', () => (findVendor(vendor(w), name, kind) as Record<string, unknown> | undefined)?.[field] === 'changed by the e2e test');
+    });
+  }
 
   it('recreates an object deleted in the APIM console on the next resync', async () => {
     expect(removeInConsole(w, name)).toBe(true);
