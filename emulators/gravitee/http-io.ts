@@ -1,29 +1,11 @@
-/** Reading request bodies and writing JSON answers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Reading request bodies and writing JSON answers: the common emulator I/O, with APIM's 413 and body parsing. */
+import type { IncomingMessage } from 'node:http';
+import { drain, readBody as readAnyBody, send, type Answer } from '../common/http-io.ts';
 import { ApimError } from './errors.ts';
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export { drain, send, type Answer };
 
-export interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApimError(413, 'Request entity too large', 'payload.tooLarge');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-export async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) void _;
-}
+export const readBody = (req: IncomingMessage): Promise<Buffer> => readAnyBody(req, () => new ApimError(413, 'Request entity too large', 'payload.tooLarge'));
 
 /** JSON and form bodies parsed; an Error when a JSON body does not parse; undefined when empty. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
@@ -39,16 +21,4 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
     }
   }
   return text;
-}
-
-export function send(res: ServerResponse, answer: Answer): void {
-  const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | undefined;
-  if (answer.body !== undefined && answer.status !== 204) {
-    payload = JSON.stringify(answer.body);
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  res.writeHead(answer.status, headers);
-  res.end(payload);
 }

@@ -6,7 +6,7 @@
 export { startGraviteeEmulator } from './server.ts';
 export { nameUuid, topLevelIds, apiSubResourceIds } from './ids.ts';
 export type { Credentials, UserCredential } from './auth.ts';
-export type { FaultRule } from './faults.ts';
+export type { FaultRule } from '../common/faults.ts';
 export type { ApiV2State, ApiV4State, ApplicationState, ErrorsState, PlanState } from './store.ts';
 export type {
   CallRecord,

@@ -14,7 +14,7 @@ import {
   unauthorized,
   type ApiArea,
 } from './errors.ts';
-import { FaultInjector } from './faults.ts';
+import { FaultInjector } from '../common/faults.ts';
 import { drain, parseBody, readBody, send, type Answer } from './http-io.ts';
 import { Router, type Routed } from './routing.ts';
 import { createStateApi } from './state-api.ts';

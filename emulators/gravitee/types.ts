@@ -1,6 +1,9 @@
 /** Public types of the Gravitee APIM emulator. */
+import type { CallRecord, ContractViolation } from '../common/records.ts';
+
+export type { CallRecord, ContractViolation };
 import type { Credentials, UserCredential } from './auth.ts';
-import type { FaultRule } from './faults.ts';
+import type { FaultRule } from '../common/faults.ts';
 import type { ApiV2State, ApiV4State, ApplicationState, Json } from './store.ts';
 
 export interface GraviteeEmulatorOptions {
@@ -25,20 +28,6 @@ export interface GraviteeEmulatorOptions {
   specsDir?: string;
   /** Bound of the `calls` log (oldest entries dropped in batches of about 1 000). Default 100 000. */
   maxCalls?: number;
-}
-
-export interface ContractViolation {
-  method: string;
-  path: string;
-  problems: string[];
-}
-
-export interface CallRecord {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  /** 0 when the connection was dropped by an injected fault. */
-  status: number;
 }
 
 export interface EmulatorState {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultInjector } from '../gravitee/faults.ts';
+import { FaultInjector } from '../common/faults.ts';
 import type { Violation } from '../openapi/index.ts';
 import { authorizeAdmin, authorizeMaster, presentedToken } from './auth.ts';
 import { accessDenied, badRequest, notFound, ThreescaleError } from './errors.ts';

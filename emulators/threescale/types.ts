@@ -1,6 +1,9 @@
 /** Public types of the 3scale emulator. */
-import type { FaultRule } from '../gravitee/faults.ts';
+import type { CallRecord as BaseCallRecord, ContractViolation } from '../common/records.ts';
+import type { FaultRule } from '../common/faults.ts';
 import type { ThreescaleState } from './state-api.ts';
+
+export type { ContractViolation };
 
 export interface TenantOption {
   name: string;
@@ -25,18 +28,7 @@ export interface ThreescaleEmulatorOptions {
   maxCalls?: number;
 }
 
-export interface ContractViolation {
-  method: string;
-  path: string;
-  problems: string[];
-}
-
-export interface CallRecord {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  /** 0 when the connection was dropped by an injected fault. */
-  status: number;
+export interface CallRecord extends BaseCallRecord {
   /** Tenant whose admin portal answered; undefined on the master portal. */
   tenant?: string;
 }

@@ -6,7 +6,7 @@ export interface FaultRule {
   path?: RegExp;
   /** Answer with this status instead of handling the request. */
   status?: number;
-  /** Body of that answer; defaults to an APIM error body for the status. */
+  /** Body of that answer; defaults to the emulated vendor's error body for the status. */
   body?: unknown;
   /** Adds a `Retry-After` header (seconds). */
   retryAfterSeconds?: number;
