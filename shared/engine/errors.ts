@@ -12,15 +12,20 @@ export class SyncError extends Error {
   /** Condition reason, e.g. ControlPlaneError, InvalidSpec, Unauthorized. */
   readonly reason: string;
   readonly retryAfterSeconds: number | undefined;
-  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  /** Permanent because the spec itself is wrong (the vendor refused fields, or the schema did): 3scale's `Invalid`. */
+  readonly invalid: boolean;
+  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean } = {}) {
     super(message, { cause: opts.cause });
     this.retry = retry;
     this.reason = reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.invalid = opts.invalid ?? false;
   }
 }
 
 export const permanent = (reason: string, message: string, cause?: unknown) => new SyncError('permanent', reason, message, { cause });
+/** The spec must change: a field the schema or the vendor refused (422), named in the message. */
+export const invalidSpec = (reason: string, message: string, cause?: unknown) => new SyncError('permanent', reason, message, { cause, invalid: true });
 export const transient = (reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) =>
   new SyncError('transient', reason, message, opts);
 export const missingReference = (message: string) => new SyncError('reference', 'ReconcileFailed', message);

@@ -4,6 +4,7 @@ import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
 import type { ResourceType } from '../kube/resources.ts';
 import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { Logger } from '../log.ts';
+import type { ConditionPolicy } from './condition-policy.ts';
 
 /** What the watcher needs of a kind: where it lives and what it depends on. Pure, light, no vendor client. */
 export interface WatchedKind extends ResourceType {
@@ -63,6 +64,6 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
   idempotentUpsert?: boolean;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
-  /** Condition types this kind writes besides Ready (GKO: Accepted, ResolvedRefs). */
-  conditionTypes?: { accepted: string; resolvedRefs?: string };
+  /** The conditions written after a sync, as the vendor's operator writes them; default GKO's (Accepted, ResolvedRefs, Ready). */
+  conditions?: ConditionPolicy;
 }

@@ -1,5 +1,6 @@
 import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
 import { refOf } from '../kube/object-ref.ts';
+import { gkoConditions } from './condition-policy.ts';
 import { mergeConditions, findCondition, type ConditionInput } from './conditions.ts';
 import { asSyncError, type SyncError } from './errors.ts';
 import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
@@ -66,7 +67,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
         vendorStatus = observed.exists ? await client.update() : await client.create();
       }
     }
-    await Promise.all([writeStatus(ctx, live, vendorStatus, successConditions(kind)), ...started]);
+    await Promise.all([writeStatus(ctx, live, vendorStatus, (kind.conditions ?? gkoConditions).success()), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
     return action;
   } catch (e) {
@@ -110,30 +111,9 @@ function inStep(obj: KubeObject): boolean {
   return ready?.status === 'True' && ready.observedGeneration === obj.metadata.generation;
 }
 
-function successConditions(kind: KindDefinition): ConditionInput[] {
-  const { accepted, resolvedRefs } = kind.conditionTypes ?? { accepted: 'Accepted', resolvedRefs: 'ResolvedRefs' };
-  const list: ConditionInput[] = [
-    { type: accepted, status: 'True', reason: 'Accepted', message: 'Successfully reconciled' },
-    { type: 'Ready', status: 'True', reason: 'Synced', message: 'Synced with the vendor' },
-  ];
-  if (resolvedRefs) list.push({ type: resolvedRefs, status: 'True', reason: 'ResolvedRefs', message: 'All References successfully resolved' });
-  return list;
-}
-
 /** Writes the failure as conditions (and an event when the message is new), then hands the error back. */
 async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefinition, err: SyncError, eventReason: string): Promise<SyncError> {
-  const { accepted, resolvedRefs } = kind.conditionTypes ?? { accepted: 'Accepted', resolvedRefs: 'ResolvedRefs' };
-  const conditions: ConditionInput[] = [
-    { type: accepted, status: 'False', reason: err.reason, message: err.message },
-    { type: 'Ready', status: 'False', reason: err.reason, message: err.message },
-  ];
-  if (resolvedRefs) {
-    conditions.push(
-      err.retry === 'reference'
-        ? { type: resolvedRefs, status: 'False', reason: 'ResolveRefError', message: err.message }
-        : { type: resolvedRefs, status: 'True', reason: 'ResolvedRefs', message: 'All References successfully resolved' },
-    );
-  }
+  const conditions = (kind.conditions ?? gkoConditions).failure(err);
   const isNew = findCondition(obj.status, 'Ready')?.message !== err.message;
   try {
     await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions);

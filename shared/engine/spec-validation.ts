@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { permanent } from './errors.ts';
+import { invalidSpec } from './errors.ts';
 
 /** `spec.listeners[0].type: Invalid input` — the field path first, so a user finds it in their YAML. */
 export function formatIssues(issues: z.core.$ZodIssue[], root = 'spec'): string {
@@ -11,6 +11,6 @@ export function formatIssues(issues: z.core.$ZodIssue[], root = 'spec'): string 
 
 export function parseSpec<T>(schema: z.ZodType<T>, spec: unknown): T {
   const r = schema.safeParse(spec ?? {});
-  if (!r.success) throw permanent('InvalidSpec', formatIssues(r.error.issues));
+  if (!r.success) throw invalidSpec('InvalidSpec', formatIssues(r.error.issues));
   return r.data;
 }
