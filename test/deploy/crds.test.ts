@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { APIM_SYNC_COLUMNS, crdFileName, generateAll, PLURALS, UPSTREAM_DIR } from '../../infra/crds/generate.ts';
+import { ALL_CRD_FILES, APIM_SYNC_COLUMNS, crdFileName, generateAll, PLURALS, THREESCALE_COLUMNS, UPSTREAM_DIR } from '../../infra/crds/generate.ts';
 import { get, readYaml, ROOT } from './support.ts';
 
 const SHARED_UPSTREAM = join(ROOT, '../shared/crds/gravitee');
@@ -90,7 +90,45 @@ describe('infra/crds/generate.ts', () => {
     for (const [path, text] of generateAll()) expect(readFileSync(path, 'utf8'), path).toBe(text);
   });
 
-  it('lists the four CRDs in its kustomization', () => {
-    expect(get(readYaml('infra/crds/kustomization.yaml'), 'resources')).toEqual(PLURALS.map(crdFileName));
+  it('lists every generated CRD in its kustomization', () => {
+    expect(get(readYaml('infra/crds/kustomization.yaml'), 'resources')).toEqual(ALL_CRD_FILES);
+  });
+});
+
+describe('CRD backends.capabilities.3scale.net', () => {
+  const file = 'capabilities.3scale.net_backends.yaml';
+  const upstream = readYaml(`infra/crds/upstream/${file}`);
+  const ours = readYaml(`infra/crds/${file}`);
+  const shared = join(ROOT, '../shared/crds/threescale', file);
+
+  it('keeps upstream names, group, scope and spec schema', () => {
+    expect(get(ours, 'metadata', 'name')).toBe('backends.capabilities.3scale.net');
+    expect(get(ours, 'spec', 'names')).toEqual(get(upstream, 'spec', 'names'));
+    expect(get(ours, 'spec', 'scope')).toBe('Namespaced');
+    const props = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties');
+    const uProps = get(upstream, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties');
+    expect(props.spec).toEqual(uProps.spec);
+    expect(Object.keys(props).sort()).toEqual(Object.keys(uProps).sort());
+  });
+
+  it('accepts the status apim-sync writes (3scale conditions with observedGeneration, backendId, providerAccountHost)', () => {
+    const schema = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'status');
+    expect(schema['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    expect(schema.properties.conditions.items.properties.observedGeneration).toMatchObject({ type: 'integer' });
+    const condition = (type: string, status: string) => ({ type, status, reason: 'Synced', message: '', lastTransitionTime: '2026-01-02T03:04:05Z', observedGeneration: 2 });
+    const written = { backendId: 12, providerAccountHost: 'https://acme-admin.example.com', observedGeneration: 2, conditions: ['Synced', 'Ready', 'Invalid', 'Failed', 'Orphan'].map((t) => condition(t, 'True')) };
+    const validate = ajv.compile(schema);
+    expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('adds Synced/Ready printer columns', () => {
+    const cols = get(ours, 'spec', 'versions', 0, 'additionalPrinterColumns') as any[];
+    expect(cols.map((c) => c.name)).toEqual(THREESCALE_COLUMNS.map((c) => c.name));
+    expect(cols.find((c) => c.name === 'Synced')).toMatchObject({ jsonPath: '.status.conditions[?(@.type=="Synced")].status' });
+    expect(cols.find((c) => c.name === 'Ready')).toMatchObject({ jsonPath: '.status.conditions[?(@.type=="Ready")].status' });
+  });
+
+  it.skipIf(!existsSync(shared))('vendors the same upstream as shared/crds/threescale', () => {
+    expect(readFileSync(join(UPSTREAM_DIR, file), 'utf8')).toBe(readFileSync(shared, 'utf8'));
   });
 });
