@@ -1,5 +1,6 @@
 import type { KindDefinition } from '../shared/engine/kind.ts';
 import { graviteeKinds } from './gravitee/kinds.ts';
+import { threescaleKinds } from './threescale/kinds.ts';
 
 /** Every kind the sync function reconciles. */
-export const syncKinds: KindDefinition<any>[] = [...graviteeKinds];
+export const syncKinds: KindDefinition<any>[] = [...graviteeKinds, ...threescaleKinds];

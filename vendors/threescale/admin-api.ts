@@ -1,0 +1,91 @@
+import { invalidSpec, permanent, type SyncError } from '../../shared/engine/errors.ts';
+import { httpFailure, redactUrl, type VendorHttp, type VendorRequest, type VendorResponse } from '../../shared/vendor-http/vendor-http.ts';
+import type { ProviderAccount } from './provider-account.ts';
+
+export type Form = Record<string, string | undefined>;
+type Json = Record<string, any>;
+
+/** porta's page size limit; the porta client lists with it and stops at the first short page. */
+const PER_PAGE = 500;
+
+/**
+ * The tenant's Account Management API as the porta Go client calls it: token as the HTTP Basic password, form
+ * bodies, JSON answers. Every call goes through VendorHttp (timeout, address policy, counting).
+ */
+export class AdminApi {
+  private readonly authorization: string;
+  private readonly account: ProviderAccount;
+  private readonly http: VendorHttp;
+
+  constructor(account: ProviderAccount, http: VendorHttp) {
+    this.account = account;
+    this.http = http;
+    this.authorization = 'Basic ' + Buffer.from(':' + account.token).toString('base64');
+  }
+
+  /** A single object (`{"backend_api": {...}}` → its inner object); undefined on 404. */
+  async find(path: string, singular: string): Promise<Json | undefined> {
+    const res = await this.call({ method: 'GET', url: this.url(path) }, [200, 404]);
+    return res.status === 404 ? undefined : (res.body as Json)[singular];
+  }
+
+  /** A whole collection, page by page when porta paginates it. */
+  async list(path: string, plural: string, singular: string, paged = true): Promise<Json[]> {
+    const out: Json[] = [];
+    for (let page = 1; ; page++) {
+      const query = paged ? `?page=${page}&per_page=${PER_PAGE}` : '';
+      const res = await this.call({ method: 'GET', url: this.url(path) + query }, [200]);
+      const items = ((res.body as Json)?.[plural] ?? []) as Json[];
+      out.push(...items.map((i) => i[singular]));
+      if (!paged || items.length < PER_PAGE) return out;
+    }
+  }
+
+  async create(path: string, singular: string, form: Form): Promise<Json> {
+    const res = await this.call({ method: 'POST', url: this.url(path), form: clean(form) }, [201]);
+    return (res.body as Json)[singular];
+  }
+
+  async update(path: string, singular: string, form: Form): Promise<Json> {
+    const res = await this.call({ method: 'PUT', url: this.url(path), form: clean(form) }, [200]);
+    return (res.body as Json)[singular];
+  }
+
+  /** Deletes; an object already gone (404) is success. */
+  async remove(path: string): Promise<void> {
+    await this.call({ method: 'DELETE', url: this.url(path) }, [200, 404]);
+  }
+
+  private url(path: string): string {
+    return `${this.account.adminURL}${path}`;
+  }
+
+  private async call(req: VendorRequest, expected: number[]): Promise<VendorResponse> {
+    const res = await this.http.request({ ...req, headers: { authorization: this.authorization } });
+    if (!expected.includes(res.status)) throw adminApiFailure(req, res);
+    return res;
+  }
+}
+
+/**
+ * porta's errors as the operator treats them: 422 names the refused fields (the spec must change: Invalid);
+ * 403 is a token that is wrong or lacks the account_management scope (permanent until the Secret changes);
+ * 404/409 on a write and 5xx/429 are retried.
+ */
+export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse): SyncError {
+  const where = `request [${req.method}] ${redactUrl(req.url)}`;
+  const body = res.body as Json | undefined;
+  if (res.status === 422) {
+    const fields = Object.entries((body?.errors ?? {}) as Record<string, string[]>).map(([f, msgs]) => `${f} ${[msgs].flat().join(', ')}`);
+    return invalidSpec('Invalid', `3scale refused ${where}: ${fields.join('; ') || JSON.stringify(body ?? '')}`);
+  }
+  if (res.status === 403) {
+    return permanent('Forbidden', `3scale refused ${where} (403 ${body?.error ?? 'Forbidden'}): the provider account token is wrong or lacks the account_management scope or write permission`);
+  }
+  if (res.status === 401) return permanent('Unauthorized', `3scale refused ${where} (401): the provider account token is wrong`);
+  return httpFailure(req, res, 'ThreescaleError');
+}
+
+function clean(form: Form): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined));
+}

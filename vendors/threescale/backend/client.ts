@@ -1,0 +1,45 @@
+import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
+import type { AdminApi } from '../admin-api.ts';
+import type { ProviderAccount } from '../provider-account.ts';
+import { endpointWithPort } from '../system-name.ts';
+import { childrenUpToDate, convergeChildren, readChildren } from './children.ts';
+import type { BackendSpec } from './schema.ts';
+
+type Json = Record<string, any>;
+
+/**
+ * A Backend as a 3scale `backend_api`, identified by system_name (the operator's identity): creating is a POST,
+ * so observe always looks it up first and a redelivered message never creates a second one.
+ */
+export function backendClient(api: AdminApi, account: ProviderAccount, spec: BackendSpec): ExternalClient {
+  let found: Json | undefined;
+  const status = (b: Json): ExternalStatus => ({ backendId: b.id, providerAccountHost: account.adminURL });
+  const lookup = async () => (await api.list('/admin/api/backend_apis.json', 'backend_apis', 'backend_api')).find((b) => b.system_name === spec.systemName);
+  const fields = { name: spec.name, description: spec.description ?? '', private_endpoint: spec.privateBaseURL };
+  const fieldsDiffer = (b: Json) => b.name !== spec.name || (b.description ?? '') !== fields.description || b.private_endpoint !== endpointWithPort(spec.privateBaseURL);
+
+  return {
+    async observe(): Promise<Observation> {
+      found = await lookup();
+      if (!found) return { exists: false, upToDate: false };
+      const upToDate = !fieldsDiffer(found) && childrenUpToDate(spec, await readChildren(api, found.id));
+      return { exists: true, upToDate, status: status(found) };
+    },
+    async create() {
+      const created = await api.create('/admin/api/backend_apis.json', 'backend_api', { ...fields, system_name: spec.systemName });
+      await convergeChildren(api, created.id, spec);
+      return status(created);
+    },
+    async update() {
+      const backend = found ?? (await lookup());
+      if (!backend) return this.create();
+      const current = fieldsDiffer(backend) ? await api.update(`/admin/api/backend_apis/${backend.id}.json`, 'backend_api', fields) : backend;
+      await convergeChildren(api, backend.id, spec);
+      return status(current);
+    },
+    async delete() {
+      const backend = await lookup();
+      if (backend) await api.remove(`/admin/api/backend_apis/${backend.id}.json`);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { threescaleConditions } from '../../../shared/engine/condition-policy.ts';
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { AdminApi } from '../admin-api.ts';
+import { resolveProviderAccount } from '../provider-account.ts';
+import { threescaleReferences } from '../references.ts';
+import { BackendType } from '../resource-types.ts';
+import { backendClient } from './client.ts';
+import { BackendSpec } from './schema.ts';
+
+/** Backend → 3scale `backend_apis` with its metrics, methods and mapping rules; conditions as the operator's. */
+export const backendKind: KindDefinition<BackendSpec> = {
+  ...BackendType,
+  references: threescaleReferences,
+  schema: BackendSpec,
+  conditions: threescaleConditions('Synced'),
+  async connect({ object, spec }, ctx) {
+    const account = await resolveProviderAccount(object, ctx);
+    return backendClient(new AdminApi(account, ctx.http), account, spec);
+  },
+};

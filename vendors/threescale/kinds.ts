@@ -1,0 +1,5 @@
+import type { KindDefinition } from '../../shared/engine/kind.ts';
+import { backendKind } from './backend/kind.ts';
+
+/** Red Hat 3scale, as the 3scale operator's capabilities.3scale.net kinds. */
+export const threescaleKinds: KindDefinition<any>[] = [backendKind];
