@@ -2,6 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transient } from '../../shared/engine/errors.ts';
 import { ADMIN, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -34,21 +35,15 @@ describe('at-least-once delivery', () => {
   });
 
   it('converges after a crash between the vendor call and the status write, with no duplicate', async () => {
-    const cluster = await w.plane.deps.clusters.get('local');
-    const patchStatus = cluster.patchStatus.bind(cluster);
-    let crashed = 0;
-    cluster.patchStatus = async (ref, status, rv) => {
-      if (ref.name === 'crash' && crashed++ === 0) throw new Error('process killed before the status write');
-      return patchStatus(ref, status, rv);
-    };
+    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash');
     try {
       await w.apply(apiV4('crash', 'ctx'));
       const obj = await w.waitForCondition('ApiV4Definition', 'crash', 'Accepted', 'True');
-      expect(crashed).toBeGreaterThan(1);
+      expect(crash.attempts()).toBeGreaterThan(1);
       expect(vendorCopies('crash')).toBe(1);
       expect(obj.status?.id).toBe(w.apim.state.apis('acme', 'dev').find((a) => a.hrid === hrid('crash'))?.id);
     } finally {
-      cluster.patchStatus = patchStatus;
+      crash.restore();
     }
   });
 

@@ -1,27 +1,19 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { startGraviteeEmulator, type GraviteeEmulator } from '../../emulators/gravitee/index.ts';
-import { startSyncPlane, type SyncPlane, type SyncPlaneOptions } from '../../local/sync-plane.ts';
-import { jsonLogger } from '../../shared/log.ts';
-import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import type { SyncPlane, SyncPlaneOptions } from '../../local/sync-plane.ts';
 import { startClusterUnderTest, type ClusterUnderTest } from './cluster-under-test.ts';
-import { waitFor } from './wait.ts';
+import { startWorldPlane, worldObjects, type WorldObjects } from './world-objects.ts';
 
 export const GRAVITEE = 'gravitee.io/v1alpha1';
 export const ADMIN = { username: 'admin', password: 'admin-password-7f3a' };
 export const TOKEN = 'bearer-token-0c9e4d1b';
 
 /** One end-to-end world: a cluster, the Gravitee emulator, and the sync plane watching the test namespace. */
-export interface GraviteeWorld {
+export interface GraviteeWorld extends WorldObjects {
   cluster: ClusterUnderTest;
   apim: GraviteeEmulator;
   plane: SyncPlane;
   ns: string;
   logs: string[];
-  apply(obj: Record<string, unknown>): Promise<KubeObject>;
-  get(kind: string, name: string, apiVersion?: string): Promise<KubeObject | undefined>;
-  remove(kind: string, name: string, apiVersion?: string): Promise<void>;
-  waitForCondition(kind: string, name: string, type: string, status: 'True' | 'False', opts?: { reason?: string; generation?: boolean }): Promise<KubeObject>;
-  waitForGone(kind: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,53 +21,15 @@ export async function startGraviteeWorld(opts: Partial<SyncPlaneOptions> = {}): 
   const cluster = await startClusterUnderTest();
   const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [ADMIN], tokens: [TOKEN], pathPrefixes: ['/custom'] });
   const logs: string[] = [];
-  const plane = await startSyncPlane({
-    kubeConfig: cluster.kubeConfig,
-    namespaces: [cluster.namespace],
-    allowLoopback: true,
-    retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 3 },
-    log: jsonLogger({ level: 'DEBUG', sink: (l) => logs.push(l) }),
-    ...opts,
-  });
+  const plane = await startWorldPlane(cluster, logs, opts);
   const ns = cluster.namespace;
-  const get = async (kind: string, name: string, apiVersion = GRAVITEE) => {
-    try {
-      return (await cluster.objects.read({ apiVersion, kind, metadata: { name, namespace: ns } })) as KubeObject;
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    }
-  };
   return {
     cluster,
     apim,
     plane,
     ns,
     logs,
-    get,
-    async apply(obj) {
-      const o = { ...obj, metadata: { namespace: ns, ...(obj.metadata as object) } } as KubernetesObject & { metadata: { name: string } };
-      const existing = await get(o.kind ?? '', o.metadata.name, o.apiVersion);
-      if (!existing) return (await cluster.objects.create(o)) as KubeObject;
-      return (await cluster.objects.patch(o, undefined, undefined, 'apim-sync-e2e', undefined, PatchStrategy.MergePatch)) as KubeObject;
-    },
-    async remove(kind, name, apiVersion = GRAVITEE) {
-      await cluster.objects.delete({ apiVersion, kind, metadata: { name, namespace: ns } }).catch((err) => {
-        if ((err as { code?: number }).code !== 404) throw err;
-      });
-    },
-    waitForCondition(kind, name, type, status, o = {}) {
-      return waitFor(`${kind} ${name} ${type}=${status}${o.reason ? ` (${o.reason})` : ''}`, async () => {
-        const obj = await get(kind, name);
-        const c = (obj?.status?.conditions as { type: string; status: string; reason: string; observedGeneration?: number }[] | undefined)?.find((x) => x.type === type);
-        if (!obj || !c || c.status !== status || (o.reason && c.reason !== o.reason)) return undefined;
-        if (o.generation !== false && c.observedGeneration !== obj.metadata.generation) return undefined;
-        return obj;
-      });
-    },
-    async waitForGone(kind, name) {
-      await waitFor(`${kind} ${name} gone`, async () => !(await get(kind, name)));
-    },
+    ...worldObjects(cluster, GRAVITEE),
     async close() {
       await plane.stop();
       await apim.close();

@@ -1,0 +1,46 @@
+import { startThreescaleEmulator, type ThreescaleEmulator } from '../../emulators/threescale/index.ts';
+import type { SyncPlane, SyncPlaneOptions } from '../../local/sync-plane.ts';
+import { startClusterUnderTest, type ClusterUnderTest } from './cluster-under-test.ts';
+import { startWorldPlane, worldObjects, type WorldObjects } from './world-objects.ts';
+
+export const THREESCALE = 'capabilities.3scale.net/v1beta1';
+export const TENANT = 'acme';
+export const TENANT_TOKEN = 'acme-admin-token-5b1e';
+
+/** One end-to-end world: a cluster, the 3scale emulator with one tenant, and the sync plane watching the namespace. */
+export interface ThreescaleWorld extends WorldObjects {
+  cluster: ClusterUnderTest;
+  threescale: ThreescaleEmulator;
+  plane: SyncPlane;
+  ns: string;
+  logs: string[];
+  /** The tenant's admin portal, as a provider account Secret's adminURL. */
+  adminURL: string;
+  close(): Promise<void>;
+}
+
+export async function startThreescaleWorld(opts: Partial<SyncPlaneOptions> = {}): Promise<ThreescaleWorld> {
+  const cluster = await startClusterUnderTest();
+  const threescale = await startThreescaleEmulator({ tenants: [{ name: TENANT, adminToken: TENANT_TOKEN }], masterToken: 'master-token-e2e' });
+  const logs: string[] = [];
+  const plane = await startWorldPlane(cluster, logs, opts);
+  return {
+    cluster,
+    threescale,
+    plane,
+    ns: cluster.namespace,
+    logs,
+    adminURL: threescale.adminUrl(TENANT),
+    ...worldObjects(cluster, THREESCALE),
+    async close() {
+      await plane.stop();
+      await threescale.close();
+      await cluster.close();
+    },
+  };
+}
+
+/** The provider account Secret the operator reads: `adminURL` and `token`. */
+export function providerAccount(name: string, adminURL: string, token: string) {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { adminURL, token } };
+}
