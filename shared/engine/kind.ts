@@ -64,6 +64,6 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
   idempotentUpsert?: boolean;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
-  /** The conditions written after a sync, as the vendor's operator writes them; default GKO's (Accepted, ResolvedRefs, Ready). */
-  conditions?: ConditionPolicy;
+  /** The conditions written after a sync, as the vendor's operator writes them (always with Ready). */
+  conditions: ConditionPolicy;
 }

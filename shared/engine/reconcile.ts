@@ -1,6 +1,5 @@
 import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
 import { refOf } from '../kube/object-ref.ts';
-import { gkoConditions } from './condition-policy.ts';
 import { mergeConditions, findCondition, type ConditionInput } from './conditions.ts';
 import { asSyncError, type SyncError } from './errors.ts';
 import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
@@ -67,7 +66,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
         vendorStatus = observed.exists ? await client.update() : await client.create();
       }
     }
-    await Promise.all([writeStatus(ctx, live, vendorStatus, (kind.conditions ?? gkoConditions).success()), ...started]);
+    await Promise.all([writeStatus(ctx, live, vendorStatus, kind.conditions.success()), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
     return action;
   } catch (e) {
@@ -113,7 +112,7 @@ function inStep(obj: KubeObject): boolean {
 
 /** Writes the failure as conditions (and an event when the message is new), then hands the error back. */
 async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefinition, err: SyncError, eventReason: string): Promise<SyncError> {
-  const conditions = (kind.conditions ?? gkoConditions).failure(err);
+  const conditions = kind.conditions.failure(err);
   const isNew = findCondition(obj.status, 'Ready')?.message !== err.message;
   try {
     await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions);

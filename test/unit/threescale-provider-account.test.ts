@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gkoConditions, threescaleConditions } from '../../shared/engine/condition-policy.ts';
+import { gkoConditions } from '../../vendors/gravitee/conditions.ts';
+import { threescaleConditions } from '../../vendors/threescale/conditions.ts';
 import { invalidSpec, missingReference, permanent } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';

@@ -1,3 +1,4 @@
+import { gkoConditions } from '../conditions.ts';
 import { createHmac } from 'node:crypto';
 import type { ExternalStatus, KindDefinition } from '../../../shared/engine/kind.ts';
 import { hridOf } from '../hrid.ts';
@@ -18,6 +19,7 @@ const LOCAL_FIELDS = ['contextRef', 'local', 'groupRefs', 'notificationsRefs'];
 export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
   ...ApiDefinitionType,
   references: graviteeReferences,
+  conditions: gkoConditions,
   schema: ApiDefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,

@@ -1,3 +1,4 @@
+import { gkoConditions } from '../conditions.ts';
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
@@ -12,6 +13,7 @@ import { ApiV4DefinitionSpec } from './schema.ts';
 export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
   ...ApiV4DefinitionType,
   references: graviteeReferences,
+  conditions: gkoConditions,
   schema: ApiV4DefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,

@@ -1,3 +1,4 @@
+import { gkoConditions } from '../conditions.ts';
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
@@ -11,6 +12,7 @@ import { ApplicationSpec } from './schema.ts';
 export const applicationKind: KindDefinition<ApplicationSpec> = {
   ...ApplicationType,
   references: graviteeReferences,
+  conditions: gkoConditions,
   schema: ApplicationSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,

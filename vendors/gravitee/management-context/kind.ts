@@ -1,3 +1,4 @@
+import { gkoConditions } from '../conditions.ts';
 import { permanent } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
@@ -14,6 +15,7 @@ import { ManagementContextSpec } from './schema.ts';
 export const managementContextKind: KindDefinition<ManagementContextSpec> = {
   ...ManagementContextType,
   references: graviteeReferences,
+  conditions: gkoConditions,
   schema: ManagementContextSpec,
   async connect(desired, ctx): Promise<ExternalClient> {
     return {

@@ -1,4 +1,4 @@
-import { threescaleConditions } from '../../../shared/engine/condition-policy.ts';
+import { threescaleConditions } from '../conditions.ts';
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { AdminApi } from '../admin-api.ts';
 import { resolveProviderAccount } from '../provider-account.ts';

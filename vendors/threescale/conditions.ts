@@ -1,0 +1,33 @@
+import type { ConditionInput } from '../../shared/engine/conditions.ts';
+import type { ConditionPolicy } from '../../shared/engine/condition-policy.ts';
+
+/**
+ * The 3scale operator's capabilities conditions (`Synced` for Backend/Product, `Ready` for the other kinds):
+ * the success condition True iff no error; `Invalid` iff the spec must change; `Orphan` iff a reference is missing;
+ * `Failed` for any error. `Ready` is always written too.
+ */
+export function threescaleConditions(successType: 'Synced' | 'Ready'): ConditionPolicy {
+  const ok = (status: 'True' | 'False', reason: string, message: string): ConditionInput[] => {
+    const list: ConditionInput[] = [{ type: 'Ready', status, reason, message }];
+    if (successType !== 'Ready') list.push({ type: successType, status, reason, message });
+    return list;
+  };
+  return {
+    success: () => [
+      ...ok('True', 'Synced', 'Synced with 3scale'),
+      { type: 'Invalid', status: 'False', reason: 'Valid', message: '' },
+      { type: 'Orphan', status: 'False', reason: 'ReferencesResolved', message: '' },
+      { type: 'Failed', status: 'False', reason: 'Synced', message: '' },
+    ],
+    failure: (err) => [
+      ...ok('False', err.reason, err.message),
+      err.invalid
+        ? { type: 'Invalid', status: 'True', reason: err.reason, message: err.message }
+        : { type: 'Invalid', status: 'False', reason: 'Valid', message: '' },
+      err.retry === 'reference'
+        ? { type: 'Orphan', status: 'True', reason: err.reason, message: err.message }
+        : { type: 'Orphan', status: 'False', reason: 'ReferencesResolved', message: '' },
+      { type: 'Failed', status: 'True', reason: err.reason, message: err.message },
+    ],
+  };
+}
