@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startGraviteeEmulator } from '../emulators/gravitee/index.ts';
+import { startThreescaleEmulator } from '../emulators/threescale/index.ts';
 import { startKubeApiServer } from '../emulators/kube-api-server/index.ts';
 import { jsonLogger } from '../shared/log.ts';
-import { applyManifests, readManifests } from './apply.ts';
+import { applyManifests, readManifests, type Manifest } from './apply.ts';
 import { crdFiles } from './crd-files.ts';
 import { showProgress } from './progress-view.ts';
 import { startSyncPlane } from './sync-plane.ts';
@@ -22,6 +23,8 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   const kube = await startKubeApiServer({ crdFiles: crdFiles() });
   step('starting the Gravitee APIM emulator');
   const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [{ username: 'admin', password: 'admin' }], tokens: ['xxxx-yyyy-zzzz'] });
+  step('starting the 3scale emulator (tenant "3scale", token 123456)');
+  const threescale = await startThreescaleEmulator({ tenants: [{ name: '3scale', adminToken: '123456' }] });
   const kc = new KubeConfig();
   kc.loadFromString(kube.kubeconfigYaml());
   step('starting the sync plane (embedded SQS FIFO queue, watcher, local Lambda runner)');
@@ -30,13 +33,11 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   mkdirSync(stateDir, { recursive: true });
   const kubeconfigPath = join(stateDir, 'sandbox.kubeconfig');
   writeFileSync(kubeconfigPath, kube.kubeconfigYaml(), { mode: 0o600 });
-  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) =>
-    m.kind === 'ManagementContext' ? { ...m, spec: { ...(m as unknown as { spec: object }).spec, baseUrl: apim.url } } : m,
-  );
+  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) => pointAtEmulators(m, apim.url, threescale.adminUrl('3scale')));
   step(`applying ${manifests.length} example objects`);
   await applyManifests(kc, manifests);
   const synced = manifests
-    .filter((m) => m.apiVersion?.startsWith('gravitee.io/'))
+    .filter((m) => m.apiVersion?.startsWith('gravitee.io/') || m.apiVersion?.startsWith('capabilities.3scale.net/'))
     .map((m) => ({ apiVersion: m.apiVersion ?? '', kind: m.kind ?? '', namespace: m.metadata.namespace ?? 'default', name: m.metadata.name }));
   const settled = opts.progress === false ? true : await showProgress(kc, synced);
   return {
@@ -45,10 +46,20 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
     plane,
     kubeconfigPath,
     settled,
+    threescale,
     async stop() {
       await plane.stop();
+      await threescale.close();
       await apim.close();
       await kube.close();
     },
   };
+}
+
+/** The examples name the vendors' real hosts; in the sandbox, ManagementContexts and 3scale provider accounts reach the emulators. */
+function pointAtEmulators(m: Manifest, graviteeUrl: string, threescaleAdminUrl: string): Manifest {
+  if (m.kind === 'ManagementContext') return { ...m, spec: { ...(m as unknown as { spec: object }).spec, baseUrl: graviteeUrl } } as Manifest;
+  const stringData = (m as unknown as { stringData?: Record<string, string> }).stringData;
+  if (m.kind === 'Secret' && stringData?.adminURL) return { ...m, stringData: { ...stringData, adminURL: threescaleAdminUrl } } as Manifest;
+  return m;
 }
