@@ -1,11 +1,11 @@
 import type { WatchedKind } from '../shared/engine/kind.ts';
 import { graviteeReferences } from './gravitee/references.ts';
 import { graviteeResourceTypes } from './gravitee/resource-types.ts';
-import { threescaleReferences } from './threescale/references.ts';
+import { threescaleReferencesOf } from './threescale/watched-references.ts';
 import { threescaleResourceTypes } from './threescale/resource-types.ts';
 
 /** Every kind apim-sync syncs, as the watcher needs them: light, no vendor clients loaded. */
 export const watchedKinds: WatchedKind[] = [
   ...graviteeResourceTypes.map((t) => ({ ...t, references: graviteeReferences })),
-  ...threescaleResourceTypes.map((t) => ({ ...t, references: threescaleReferences })),
+  ...threescaleResourceTypes.map((t) => ({ ...t, references: threescaleReferencesOf(t.kind) })),
 ];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SyncReason } from '../shared/queue/envelope.ts';
+import type { DependencyRef } from '../shared/engine/kind.ts';
 import type { KubeObject, ObjectRef } from '../shared/kube/object-ref.ts';
 import { classifyChange, classifyNew, type Decision, type SkipReason } from './change-filter.ts';
 import { DependencyIndex } from './dependency-index.ts';
@@ -13,7 +14,7 @@ export interface TrackerDeps {
   /** Asks for one read of a Secret/ConfigMap that just became referenced; the answer comes back through fetched(). */
   fetch(type: TrackedType, namespace: string, name: string): void;
   /** What a synced object reads (WatchedKind.references). */
-  references(type: TrackedType, obj: KubeObject): ObjectRef[];
+  references(type: TrackedType, obj: KubeObject): DependencyRef[];
   dataTypes: TrackedType[];
   /** Whether a namespace is watched at all (a reference outside can never be observed). */
   watchesNamespace(namespace: string): boolean;
@@ -126,11 +127,13 @@ export class ChangeTracker {
     const generationMoved = next.generation !== st.generation;
     // Deletion bumps the generation too, but users do not depend on the deletion of what they use.
     const startsDeleting = next.deleting && !st.deleting;
+    // A status write that makes it Ready lets users waiting for it proceed (a DeveloperUser for its account).
+    const becameReady = next.ready && !st.ready;
     const decision = classifyChange(st, next);
     assign(st, next);
     if (generationMoved || next.generation === undefined) this.setRefs(st, obj);
     this.decide(st, decision);
-    if (generationMoved && !startsDeleting) this.cascade(st, causeOf(key, next.resourceVersion));
+    if ((generationMoved || becameReady) && !startsDeleting) this.cascade(st, causeOf(key, next.resourceVersion));
     return st;
   }
 
@@ -138,16 +141,20 @@ export class ChangeTracker {
   private removeSynced(st: ObjectState, cause: string): void {
     this.objects.delete(st.key);
     const refs = st.refs;
+    const waiters = st.waiters;
     this.setRefs(st, undefined);
     for (const ref of refs) {
       const target = this.objects.get(ref);
       if (target?.deleting) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
     }
-    this.cascade(st, cause);
+    this.cascade(st, cause, waiters);
   }
 
   private setRefs(st: ObjectState, obj: KubeObject | undefined): void {
-    const refs = obj ? this.deps.references(st.type, obj).map((ref) => ({ key: refKey(ref), ref })) : [];
+    const all = obj ? this.deps.references(st.type, obj) : [];
+    const waiters = all.filter((r) => r.mutual).map(refKey);
+    st.waiters = waiters.length ? waiters : NO_REFS;
+    const refs = all.map((ref) => ({ key: refKey(ref), ref }));
     if (refs.length === 0 && st.refs.length === 0) return;
     const previous = st.refs;
     const { refs: keys, dropped } = this.index.update(st.key, previous, refs);
@@ -224,10 +231,14 @@ export class ChangeTracker {
     this.deps.log.debug('referenced data changed', { kind: st.type.kind, namespace: st.namespace, name: st.name, users });
   }
 
-  /** Every object that reads st, directly or through others, with reason reference-changed. */
-  private cascade(st: ObjectState, cause: string): number {
+  /** Every object that reads st, directly or through others, and those waiting for them; reason reference-changed. */
+  private cascade(st: ObjectState, cause: string, waiters: readonly string[] = st.waiters): number {
     let n = 0;
-    for (const key of this.index.transitiveUsers(st.key)) {
+    const users = this.index.transitiveUsers(st.key);
+    const targets = new Set([...users, ...waiters]);
+    for (const key of users) for (const w of this.objects.get(key)?.waiters ?? NO_REFS) targets.add(w);
+    targets.delete(st.key);
+    for (const key of targets) {
       const user = this.objects.get(key);
       if (!user) continue;
       this.forward(user, 'reference-changed', cause);

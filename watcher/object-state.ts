@@ -27,6 +27,10 @@ export class ObjectState {
   hasOurFinalizer = false;
   /** Keys of the objects this one reads (synced types only); arrays are shared between objects with the same refs. */
   refs: readonly string[] = NO_REFS;
+  /** Keys of the synced objects that wait for this one (its `mutual` references); shared like refs. */
+  waiters: readonly string[] = NO_REFS;
+  /** Its Ready condition is True: a reference becoming Ready lets the objects waiting for it proceed. */
+  ready = false;
   /** Short hash of data (data types only); ABSENT while the object does not exist. */
   dataHash = '';
   /** Number of the last list that saw the object; a relist drops objects it did not see. */
@@ -74,6 +78,7 @@ export interface Observed {
   deleting: boolean;
   finalizers: number;
   hasOurFinalizer: boolean;
+  ready: boolean;
 }
 
 export function observe(obj: KubeObject): Observed {
@@ -86,6 +91,7 @@ export function observe(obj: KubeObject): Observed {
     deleting: Boolean(m.deletionTimestamp),
     finalizers: fins.length ? fnv1a([...fins].sort().join('\n')) : 0,
     hasOurFinalizer: fins.includes(FINALIZER),
+    ready: readyTrue(obj),
   };
 }
 
@@ -96,6 +102,12 @@ export function assign(state: ObjectState, o: Observed): void {
   state.deleting = o.deleting;
   state.finalizers = o.finalizers;
   state.hasOurFinalizer = o.hasOurFinalizer;
+  state.ready = o.ready;
+}
+
+function readyTrue(obj: KubeObject): boolean {
+  const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
+  return Array.isArray(conditions) && conditions.some((c) => c && typeof c === 'object' && c.type === 'Ready' && c.status === 'True');
 }
 
 /**

@@ -19,7 +19,7 @@ export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
 export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
-export const THREESCALE_PLURALS = ['backends'] as const;
+export const THREESCALE_PLURALS = ['backends', 'developeraccounts', 'developerusers'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
 export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];
@@ -56,6 +56,20 @@ export const THREESCALE_COLUMNS: PrinterColumn[] = [
   { description: 'The generation apim-sync last synced.', jsonPath: '.status.observedGeneration', name: 'Observed', priority: 1, type: 'integer' },
   { description: 'Time since creation.', jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date' },
 ];
+
+/** The kinds whose `3scale ID` column is not the backend's: their own id field. */
+const ID_COLUMNS: Record<string, { what: string; field: string }> = {
+  products: { what: 'product', field: 'productId' },
+  developeraccounts: { what: 'developer account', field: 'accountID' },
+  developerusers: { what: 'developer user', field: 'userID' },
+};
+
+/** The `3scale ID` column shows the kind's own id field (`backendId`, `productId`, `accountID`, `userID`). */
+function idColumnFor(file: string, col: PrinterColumn): PrinterColumn {
+  const id = ID_COLUMNS[file.replace(/^.*_|\.yaml$/g, '')];
+  if (col.name !== '3scale ID' || !id) return col;
+  return { ...col, description: `The 3scale ${id.what} id.`, jsonPath: `.status.${id.field}` };
+}
 
 const OBSERVED_GENERATION = {
   description: 'The .metadata.generation apim-sync last synced (set together with the conditions).',
@@ -123,7 +137,7 @@ export function transformCrd(upstreamYaml: string, file: string, vendor: 'gravit
     if (!doc.hasIn(columns)) doc.setIn(columns, doc.createNode([]));
     const existing = (doc.getIn(columns, false) as { items: unknown[] }).items.map((c) => String((c as Document['contents'] & { get(k: string): unknown }).get('name')));
     for (const col of columnsToAdd) {
-      if (!existing.includes(col.name)) doc.addIn(columns, doc.createNode(col));
+      if (!existing.includes(col.name)) doc.addIn(columns, doc.createNode(idColumnFor(file, col)));
     }
   }
   return doc.toString();

@@ -14,12 +14,15 @@ export class SyncError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** Permanent because the spec itself is wrong (the vendor refused fields, or the schema did): 3scale's `Invalid`. */
   readonly invalid: boolean;
-  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean } = {}) {
+  /** A reference class error where another resource must act first (3scale's `Waiting`), not one that is missing. */
+  readonly waiting: boolean;
+  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean; waiting?: boolean } = {}) {
     super(message, { cause: opts.cause });
     this.retry = retry;
     this.reason = reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.invalid = opts.invalid ?? false;
+    this.waiting = opts.waiting ?? false;
   }
 }
 
@@ -29,6 +32,8 @@ export const invalidSpec = (reason: string, message: string, cause?: unknown) =>
 export const transient = (reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) =>
   new SyncError('transient', reason, message, opts);
 export const missingReference = (message: string) => new SyncError('reference', 'ReconcileFailed', message);
+/** Waits for another resource to do its part (a DeveloperAccount for its admin DeveloperUser); re-triggered by the watcher. */
+export const waitingFor = (message: string) => new SyncError('reference', 'Waiting', message, { waiting: true });
 
 /** Anything not classified (a bug, an unexpected throw) is retried and, if it persists, reaches the DLQ. */
 export function asSyncError(err: unknown): SyncError {

@@ -6,10 +6,18 @@ import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { Logger } from '../log.ts';
 import type { ConditionPolicy } from './condition-policy.ts';
 
+/**
+ * An object read while syncing. `mutual`: the referenced object also waits for this one (a DeveloperAccount signs up
+ * with its admin DeveloperUser, which references it), so it hears when this one appears, changes, becomes Ready or goes.
+ */
+export interface DependencyRef extends ObjectRef {
+  mutual?: boolean;
+}
+
 /** What the watcher needs of a kind: where it lives and what it depends on. Pure, light, no vendor client. */
 export interface WatchedKind extends ResourceType {
   /** Objects this one reads while syncing (a context, a Secret, a template source). */
-  references(obj: KubeObject): ObjectRef[];
+  references(obj: KubeObject): DependencyRef[];
 }
 
 /** Status fields the vendor reports (ids, state, plans); the engine adds conditions and observedGeneration. */

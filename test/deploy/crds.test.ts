@@ -132,3 +132,39 @@ describe('CRD backends.capabilities.3scale.net', () => {
     expect(readFileSync(join(UPSTREAM_DIR, file), 'utf8')).toBe(readFileSync(shared, 'utf8'));
   });
 });
+
+describe.each([
+  ['developeraccounts', 'accountID', ['Ready', 'Invalid', 'Waiting', 'Failed', 'Orphan']],
+  ['developerusers', 'userID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
+])('CRD %s.capabilities.3scale.net', (plural, idField, conditionTypes) => {
+  const file = `capabilities.3scale.net_${plural}.yaml`;
+  const upstream = readYaml(`infra/crds/upstream/${file}`);
+  const ours = readYaml(`infra/crds/${file}`);
+  const shared = join(ROOT, '../shared/crds/threescale', file);
+
+  it('keeps upstream names, scope and spec schema', () => {
+    expect(get(ours, 'metadata', 'name')).toBe(`${plural}.capabilities.3scale.net`);
+    expect(get(ours, 'spec', 'names')).toEqual(get(upstream, 'spec', 'names'));
+    expect(get(ours, 'spec', 'scope')).toBe('Namespaced');
+    const props = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties');
+    expect(props.spec).toEqual(get(upstream, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties').spec);
+  });
+
+  it(`accepts the status apim-sync writes (${idField}, providerAccountHost, conditions with observedGeneration)`, () => {
+    const schema = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'status');
+    expect(schema['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    const condition = (type: string) => ({ type, status: 'True', reason: 'Synced', message: '', lastTransitionTime: '2026-01-02T03:04:05Z', observedGeneration: 2 });
+    const written = { [idField]: 12, accountID: 12, providerAccountHost: 'https://acme-admin.example.com', conditions: (conditionTypes as string[]).map(condition) };
+    const validate = ajv.compile(schema);
+    expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it(`shows ${idField} as the 3scale ID column`, () => {
+    const cols = get(ours, 'spec', 'versions', 0, 'additionalPrinterColumns') as any[];
+    expect(cols.find((c) => c.name === '3scale ID')).toMatchObject({ jsonPath: `.status.${idField}` });
+  });
+
+  it.skipIf(!existsSync(shared))('vendors the same upstream as shared/crds/threescale', () => {
+    expect(readFileSync(join(UPSTREAM_DIR, file), 'utf8')).toBe(readFileSync(shared, 'utf8'));
+  });
+});

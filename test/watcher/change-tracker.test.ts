@@ -143,3 +143,45 @@ describe('change tracker', () => {
     expect(sent.map((s) => `${s.name}:${s.reason}:${s.cause}`)).toEqual(['ctx:resync:7', 'a:resync:7', 'b:resync:7']);
   });
 });
+
+describe('change tracker: objects that wait for each other (3scale DeveloperAccount ↔ DeveloperUser)', () => {
+  const ACCOUNT = type('DeveloperAccount');
+  const USER = type('DeveloperUser');
+  const account = (meta?: Partial<KubeObject['metadata']>, status?: Record<string, unknown>) => obj(ACCOUNT, 'acc', { meta, spec: { orgName: 'Org' }, status });
+  const user = (meta?: Partial<KubeObject['metadata']>) =>
+    obj(USER, 'admin', { meta, spec: { username: 'u', email: 'u@example.com', role: 'admin', passwordCredentialsRef: { name: 'pw' }, developerAccountRef: { name: 'acc' } } });
+  function listBoth() {
+    tracker.listItem(ACCOUNT, account(), 1, true);
+    tracker.listDone(ACCOUNT, undefined, 1);
+    tracker.listDone(USER, undefined, 1);
+    tracker.listDone(SECRET, undefined, 1);
+    sent = [];
+  }
+
+  it('a user appearing wakes the account waiting for its admin (mutual reference)', () => {
+    listBoth();
+    tracker.event(USER, 'ADDED', user());
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['admin:added', 'acc:reference-changed']);
+  });
+
+  it('its password Secret appearing wakes the user and, through it, the account', () => {
+    listBoth();
+    tracker.event(USER, 'ADDED', user());
+    tracker.fetched(SECRET, 'ns', 'pw', undefined);
+    sent = [];
+    tracker.event(SECRET, 'ADDED', secret('pw', { password: 'cHc=' }));
+    expect(sent.map((s) => s.name)).toEqual(['admin', 'acc']);
+  });
+
+  it('the account becoming Ready wakes the user waiting for it; later status writes do not', () => {
+    listBoth();
+    tracker.event(USER, 'ADDED', user());
+    sent = [];
+    const ready = { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] };
+    tracker.event(ACCOUNT, 'MODIFIED', account({ uid: 'uid-acc' }, ready));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['admin:reference-changed']);
+    sent = [];
+    tracker.event(ACCOUNT, 'MODIFIED', account({ uid: 'uid-acc' }, { ...ready, accountState: 'approved' }));
+    expect(sent).toEqual([]);
+  });
+});

@@ -1,5 +1,7 @@
 import type { KindDefinition } from '../../shared/engine/kind.ts';
 import { backendKind } from './backend/kind.ts';
+import { developerAccountKind } from './developer-account/kind.ts';
+import { developerUserKind } from './developer-user/kind.ts';
 
 /** Red Hat 3scale, as the 3scale operator's capabilities.3scale.net kinds. */
-export const threescaleKinds: KindDefinition<any>[] = [backendKind];
+export const threescaleKinds: KindDefinition<any>[] = [backendKind, developerAccountKind, developerUserKind];

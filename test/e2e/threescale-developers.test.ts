@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validatePaths } from '../../cli/validate.ts';
+import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
+import { sendPointer } from '../support/send-message.ts';
+import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { waitFor } from '../support/wait.ts';
+
+const SEED = new URL('./fixtures/threescale-developers.yaml', import.meta.url).pathname;
+const seedObjects = () => parseAllDocuments(readFileSync(SEED, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+const PASSWORD = (user: string) => `pw-${user}-Zq81xv`;
+
+let w: ThreescaleWorld;
+beforeAll(async () => {
+  // One attempt per missing reference: every wait below must be resolved by the watcher's triggers, not by retries.
+  w = await startThreescaleWorld({ retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
+  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
+}, 60_000);
+afterAll(async () => {
+  expect(w?.threescale.violations ?? []).toEqual([]);
+  await w?.close();
+});
+
+const accounts = (orgName: string) => w.threescale.state.list(TENANT, 'accounts', (a) => a.org_name === orgName);
+const usersNamed = (username: string) => w.threescale.state.list(TENANT, 'users', (u) => u.username === username);
+/** A user row's link to its account (the emulator keeps the owner out of the rows it lists). */
+const inAccount = (id: unknown) => expect.arrayContaining([expect.objectContaining({ rel: 'account', href: expect.stringMatching(new RegExp(`/accounts/${id}$`)) })]);
+const passwordSecret = (name: string, user = name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: PASSWORD(user) } });
+const account = (name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) => ({
+  apiVersion: 'capabilities.3scale.net/v1beta1',
+  kind: 'DeveloperAccount',
+  metadata: { name, ...metadata },
+  spec: { orgName: `Org ${name}`, ...spec },
+});
+const user = (name: string, accountName: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'capabilities.3scale.net/v1beta1',
+  kind: 'DeveloperUser',
+  metadata: { name },
+  spec: { username: name, email: `${name}@example.com`, passwordCredentialsRef: { name }, developerAccountRef: { name: accountName }, ...spec },
+});
+async function applyUser(name: string, accountName: string, spec: Record<string, unknown> = {}) {
+  await w.apply(passwordSecret(name));
+  await w.apply(user(name, accountName, spec));
+}
+/** The sync acknowledged the waiting message: from now on only a watcher trigger can move it. */
+const acknowledgedWaiting = (name: string) =>
+  waitFor(`${name} left to the watcher`, () => w.logs.some((l) => l.includes('the watcher re-enqueues when it appears') && l.includes(`"${name}"`)));
+
+describe('3scale DeveloperAccount and DeveloperUser', () => {
+  it("syncs the operator guide's examples unchanged and reports Ready", async () => {
+    await w.apply(providerAccount('mytenant', w.adminURL, TENANT_TOKEN));
+    await w.apply(passwordSecret('myusername01'));
+    await w.apply(passwordSecret('myusername02'));
+    const [simple, user01, account01, user02] = seedObjects();
+    await w.apply(user01);
+    await w.apply(user02);
+    // The guide's users name `developeraccount1`, which the guide never shows: declared here, same organization.
+    await w.apply(account('developeraccount1', { orgName: 'Ecorp', providerAccountRef: { name: 'mytenant' } }));
+    const acc = await w.waitForCondition('DeveloperAccount', 'developeraccount1', 'Ready', 'True');
+    await w.apply(simple);
+    await w.apply(account01);
+    for (const name of ['developeraccount-simple-sample', 'developeraccount01']) await w.waitForCondition('DeveloperAccount', name, 'Ready', 'True');
+    const u1 = await w.waitForCondition('DeveloperUser', 'developeruser01', 'Ready', 'True');
+    const u2 = await w.waitForCondition('DeveloperUser', 'developeruser02', 'Ready', 'True');
+
+    const [remote] = accounts('Ecorp');
+    expect(accounts('Ecorp')).toHaveLength(1);
+    expect(acc.status).toMatchObject({ accountID: remote.id, providerAccountHost: w.adminURL, accountState: 'approved' });
+    for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Waiting', 'False'], ['Failed', 'False']]) {
+      expect(acc.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
+    }
+    expect(usersNamed('myusername01')).toEqual([expect.objectContaining({ role: 'admin', state: 'active', links: inAccount(remote.id) })]);
+    expect(usersNamed('myusername02')).toEqual([expect.objectContaining({ role: 'member', state: 'active', links: inAccount(remote.id) })]);
+    expect(u1.status).toMatchObject({ userID: usersNamed('myusername01')[0].id, accountID: remote.id, providerAccountHost: w.adminURL });
+    expect(u2.status).toMatchObject({ userID: usersNamed('myusername02')[0].id, accountID: remote.id });
+  });
+
+  it('npx apim-sync validate accepts the examples', () => {
+    expect(validatePaths([SEED])).toEqual({ checked: 4, findings: [] });
+  });
+
+  it('an account waits (Waiting) for its admin user, then signs up with it', async () => {
+    await w.apply(account('waits'));
+    const waiting = await w.waitForCondition('DeveloperAccount', 'waits', 'Waiting', 'True');
+    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('admin developer user') }));
+    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Orphan', status: 'False' }));
+    await acknowledgedWaiting('waits');
+    await applyUser('waits-admin', 'waits', { role: 'admin' });
+    await w.waitForCondition('DeveloperAccount', 'waits', 'Ready', 'True');
+    await w.waitForCondition('DeveloperAccount', 'waits', 'Waiting', 'False');
+    await w.waitForCondition('DeveloperUser', 'waits-admin', 'Ready', 'True');
+    expect(accounts('Org waits')).toHaveLength(1);
+    expect(usersNamed('waits-admin')).toEqual([expect.objectContaining({ role: 'admin', state: 'active', links: inAccount(accounts('Org waits')[0].id) })]);
+  });
+
+  it('a user waits (Orphan) for its account, then is created in it', async () => {
+    await applyUser('early', 'late-account');
+    await w.waitForCondition('DeveloperUser', 'early', 'Orphan', 'True');
+    await acknowledgedWaiting('early');
+    await applyUser('late-admin', 'late-account', { role: 'admin' });
+    await w.apply(account('late-account'));
+    await w.waitForCondition('DeveloperAccount', 'late-account', 'Ready', 'True');
+    await w.waitForCondition('DeveloperUser', 'early', 'Ready', 'True');
+    expect(usersNamed('early')).toEqual([expect.objectContaining({ role: 'member', state: 'active', links: inAccount(accounts('Org late-account')[0].id) })]);
+  });
+
+  it('converges updates of the account and the user', async () => {
+    await w.apply(account('late-account', { orgName: 'Renamed Org', monthlyBillingEnabled: false }));
+    await waitFor('account updated', () => accounts('Renamed Org')[0]?.monthly_billing_enabled === false);
+    await w.waitForCondition('DeveloperAccount', 'late-account', 'Ready', 'True');
+    await w.apply(user('early', 'late-account', { email: 'early-renamed@example.com', role: 'admin', suspended: true }));
+    await waitFor('user updated', () => usersNamed('early')[0]?.email === 'early-renamed@example.com');
+    const u = await w.waitForCondition('DeveloperUser', 'early', 'Ready', 'True');
+    expect(usersNamed('early')).toEqual([expect.objectContaining({ role: 'admin', state: 'suspended' })]);
+    expect(u.status).toMatchObject({ developerUserState: 'suspended' });
+  });
+
+  it('reverts changes made in the admin portal on the next resync', async () => {
+    const acc = accounts('Renamed Org')[0];
+    w.threescale.state.patch(TENANT, 'accounts', Number(acc.id), { org_name: 'Edited in the portal' });
+    const u = usersNamed('early')[0];
+    w.threescale.state.patch(TENANT, 'users', Number(u.id), { state: 'active', role: 'member' });
+    await sendPointer(w.plane, (await w.get('DeveloperAccount', 'late-account'))!, { reason: 'resync', cause: 'drift' });
+    await sendPointer(w.plane, (await w.get('DeveloperUser', 'early'))!, { reason: 'resync', cause: 'drift' });
+    await waitFor('drift reverted', () => accounts('Renamed Org').length === 1 && usersNamed('early')[0]?.state === 'suspended' && usersNamed('early')[0]?.role === 'admin');
+  });
+
+  it('deletes the 3scale user and account before the resources', async () => {
+    const id = accounts('Renamed Org')[0].id;
+    await w.remove('DeveloperUser', 'early');
+    await w.waitForGone('DeveloperUser', 'early');
+    expect(usersNamed('early')).toEqual([]);
+    await w.remove('DeveloperUser', 'late-admin');
+    await w.remove('DeveloperAccount', 'late-account');
+    await w.waitForGone('DeveloperAccount', 'late-account');
+    await w.waitForGone('DeveloperUser', 'late-admin');
+    expect(w.threescale.state.list(TENANT, 'accounts', (a) => a.id === id)).toEqual([]);
+  });
+
+  it('keeps the 3scale account and user with deletion-policy orphan', async () => {
+    const orphan = { 'apim-sync.io/deletion-policy': 'orphan' };
+    await w.apply({ ...user('waits-admin', 'waits', { role: 'admin' }), metadata: { name: 'waits-admin', annotations: orphan } });
+    await w.apply(account('waits', {}, { annotations: orphan }));
+    await w.remove('DeveloperUser', 'waits-admin');
+    await w.remove('DeveloperAccount', 'waits');
+    await w.waitForGone('DeveloperUser', 'waits-admin');
+    await w.waitForGone('DeveloperAccount', 'waits');
+    expect(accounts('Org waits')).toHaveLength(1);
+    expect(usersNamed('waits-admin')).toHaveLength(1);
+  });
+
+  it('finds the account when signup answers 409 although it created it (3scale-operator#1039)', async () => {
+    w.threescale.state.failNextSignupsWithConflict(TENANT, 1);
+    await applyUser('conflict-admin', 'conflict', { role: 'admin' });
+    await w.apply(account('conflict'));
+    const acc = await w.waitForCondition('DeveloperAccount', 'conflict', 'Ready', 'True');
+    expect(accounts('Org conflict')).toHaveLength(1);
+    expect(acc.status).toMatchObject({ accountID: accounts('Org conflict')[0].id });
+    await w.waitForCondition('DeveloperUser', 'conflict-admin', 'Ready', 'True');
+  });
+
+  it('creates no duplicate after a crash between the create and the status write', async () => {
+    const crashAccount = await crashBeforeFirstStatusWrite(w.plane, 'crash');
+    try {
+      await applyUser('crash-admin', 'crash', { role: 'admin' });
+      await w.waitForCondition('DeveloperUser', 'crash-admin', 'Orphan', 'True');
+      await w.apply(account('crash'));
+      await w.waitForCondition('DeveloperAccount', 'crash', 'Ready', 'True');
+      expect(crashAccount.attempts()).toBeGreaterThan(1);
+      expect(accounts('Org crash')).toHaveLength(1);
+    } finally {
+      crashAccount.restore();
+    }
+    const crashUser = await crashBeforeFirstStatusWrite(w.plane, 'crash-member');
+    try {
+      await applyUser('crash-member', 'crash');
+      await w.waitForCondition('DeveloperUser', 'crash-member', 'Ready', 'True');
+      expect(crashUser.attempts()).toBeGreaterThan(1);
+      expect(usersNamed('crash-member')).toHaveLength(1);
+    } finally {
+      crashUser.restore();
+    }
+  });
+
+  it('a rotated password secret re-syncs the user and no password appears in status, events or logs', async () => {
+    const before = w.logs.length;
+    await w.apply({ ...passwordSecret('crash-member'), stringData: { password: PASSWORD('rotated') } });
+    await waitFor('re-synced after rotation', () => w.logs.slice(before).some((l) => l.includes('"crash-member"')));
+    const secrets = ['myusername01', 'myusername02', 'waits-admin', 'early', 'late-admin', 'conflict-admin', 'crash-admin', 'crash-member', 'rotated'].map(PASSWORD);
+    const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns });
+    const statuses = await Promise.all(
+      ['developeraccount1', 'conflict', 'crash'].map((n) => w.get('DeveloperAccount', n)).concat(['developeruser01', 'developeruser02', 'crash-member'].map((n) => w.get('DeveloperUser', n))),
+    );
+    const seen = JSON.stringify([w.logs, events.items.map((e) => e.message), statuses.map((s) => s?.status)]);
+    for (const s of secrets) expect(seen).not.toContain(s);
+  });
+});

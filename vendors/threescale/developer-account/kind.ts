@@ -1,0 +1,22 @@
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { AdminApi } from '../admin-api.ts';
+import { threescaleConditions } from '../conditions.ts';
+import { resolveProviderAccount } from '../provider-account.ts';
+import { threescaleReferences } from '../references.ts';
+import { DeveloperAccountType } from '../resource-types.ts';
+import { findAdminCredentials } from './admin-user.ts';
+import { developerAccountClient } from './client.ts';
+import { DeveloperAccountSpec } from './schema.ts';
+
+/** DeveloperAccount → a 3scale developer account, signed up with its admin DeveloperUser; conditions as the operator's. */
+export const developerAccountKind: KindDefinition<DeveloperAccountSpec> = {
+  ...DeveloperAccountType,
+  references: threescaleReferences,
+  schema: DeveloperAccountSpec,
+  conditions: threescaleConditions('Ready', { waiting: true }),
+  async connect({ object, spec }, ctx) {
+    const account = await resolveProviderAccount(object, ctx);
+    const knownId = typeof object.status?.accountID === 'number' ? object.status.accountID : undefined;
+    return developerAccountClient(new AdminApi(account, ctx.http), account, spec, knownId, () => findAdminCredentials(object, ctx));
+  },
+};

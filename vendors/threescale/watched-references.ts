@@ -1,0 +1,8 @@
+import type { WatchedKind } from '../../shared/engine/kind.ts';
+import { developerUserReferences } from './developer-user/references.ts';
+import { threescaleReferences } from './references.ts';
+
+/** What the watcher indexes for each 3scale kind: the common references, plus a DeveloperUser's own. */
+export function threescaleReferencesOf(kind: string): WatchedKind['references'] {
+  return kind === 'DeveloperUser' ? developerUserReferences : threescaleReferences;
+}
