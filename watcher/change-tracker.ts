@@ -15,6 +15,8 @@ export interface TrackerDeps {
   fetch(type: TrackedType, namespace: string, name: string): void;
   /** What a synced object reads (WatchedKind.references). */
   references(type: TrackedType, obj: KubeObject): DependencyRef[];
+  /** Other names of a synced object (WatchedKind.aliases). */
+  aliases?(type: TrackedType, obj: KubeObject): ObjectRef[];
   dataTypes: TrackedType[];
   /** Whether a namespace is watched at all (a reference outside can never be observed). */
   watchesNamespace(namespace: string): boolean;
@@ -119,6 +121,7 @@ export class ChangeTracker {
       assign(st, next);
       this.objects.set(key, st);
       this.setRefs(st, obj);
+      this.setAliases(st, obj);
       this.decide(st, classifyNew(obj, next));
       // A reference that appears lets its waiting users proceed.
       if (cascade) this.cascade(st, causeOf(key, next.resourceVersion));
@@ -127,11 +130,22 @@ export class ChangeTracker {
     const generationMoved = next.generation !== st.generation;
     // Deletion bumps the generation too, but users do not depend on the deletion of what they use.
     const startsDeleting = next.deleting && !st.deleting;
-    // A status write that makes it Ready lets users waiting for it proceed (a DeveloperUser for its account).
+    // A status write that makes it Ready lets users waiting for it proceed (a Product for its Backend, a DeveloperUser for its account).
     const becameReady = next.ready && !st.ready;
     const decision = classifyChange(st, next);
     assign(st, next);
-    if (generationMoved || next.generation === undefined) this.setRefs(st, obj);
+    const oldAliases = st.aliases;
+    if (generationMoved || next.generation === undefined) {
+      this.setRefs(st, obj);
+      this.setAliases(st, obj);
+    }
+    // Users of an alias it no longer has must hear that it is gone for them.
+    for (const a of oldAliases.filter((x) => !st.aliases.includes(x))) {
+      for (const u of this.index.users(a)) {
+        const user = this.objects.get(u);
+        if (user) this.forward(user, 'reference-changed', causeOf(key, next.resourceVersion));
+      }
+    }
     this.decide(st, decision);
     if ((generationMoved || becameReady) && !startsDeleting) this.cascade(st, causeOf(key, next.resourceVersion));
     return st;
@@ -148,6 +162,11 @@ export class ChangeTracker {
       if (target?.deleting) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
     }
     this.cascade(st, cause, waiters);
+  }
+
+  private setAliases(st: ObjectState, obj: KubeObject): void {
+    const keys = [...new Set((this.deps.aliases?.(st.type, obj) ?? []).map(refKey))].filter((k) => k !== st.key);
+    st.aliases = keys.length ? Object.freeze(keys) : NO_REFS;
   }
 
   private setRefs(st: ObjectState, obj: KubeObject | undefined): void {
@@ -234,7 +253,7 @@ export class ChangeTracker {
   /** Every object that reads st, directly or through others, and those waiting for them; reason reference-changed. */
   private cascade(st: ObjectState, cause: string, waiters: readonly string[] = st.waiters): number {
     let n = 0;
-    const users = this.index.transitiveUsers(st.key);
+    const users = [st.key, ...st.aliases].flatMap((k) => this.index.transitiveUsers(k));
     const targets = new Set([...users, ...waiters]);
     for (const key of users) for (const w of this.objects.get(key)?.waiters ?? NO_REFS) targets.add(w);
     targets.delete(st.key);

@@ -27,6 +27,8 @@ export class ObjectState {
   hasOurFinalizer = false;
   /** Keys of the objects this one reads (synced types only); arrays are shared between objects with the same refs. */
   refs: readonly string[] = NO_REFS;
+  /** Keys under which others reference this object besides its own (WatchedKind.aliases). */
+  aliases: readonly string[] = NO_REFS;
   /** Keys of the synced objects that wait for this one (its `mutual` references); shared like refs. */
   waiters: readonly string[] = NO_REFS;
   /** Its Ready condition is True: a reference becoming Ready lets the objects waiting for it proceed. */

@@ -76,6 +76,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
 
   const syncedTypes: TrackedType[] = kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, role: 'synced' }));
   const referencesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.references] as const));
+  const aliasesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.aliases] as const));
   const tracker: ChangeTracker = new ChangeTracker({
     forward: (st, reason, cause) => sender.enqueue(st, reason, cause),
     fetch: (type, ns, name) => fetcher.request(type, ns, name),
@@ -84,6 +85,13 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
         return referencesOf.get(type)?.(obj) ?? [];
       } catch (err) {
         log.warn('could not read the references of an object', { kind: type.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, ...errorFields(err) });
+        return [];
+      }
+    },
+    aliases: (type, obj) => {
+      try {
+        return aliasesOf.get(type)?.(obj) ?? [];
+      } catch {
         return [];
       }
     },

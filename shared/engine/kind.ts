@@ -18,6 +18,11 @@ export interface DependencyRef extends ObjectRef {
 export interface WatchedKind extends ResourceType {
   /** Objects this one reads while syncing (a context, a Secret, a template source). */
   references(obj: KubeObject): DependencyRef[];
+  /**
+   * Other names under which objects reference this one (a 3scale Backend by its system name, which Products use):
+   * users of an alias hear of this object as its direct users do.
+   */
+  aliases?(obj: KubeObject): ObjectRef[];
 }
 
 /** Status fields the vendor reports (ids, state, plans); the engine adds conditions and observedGeneration. */

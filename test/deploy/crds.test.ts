@@ -95,6 +95,40 @@ describe('infra/crds/generate.ts', () => {
   });
 });
 
+describe('CRD products.capabilities.3scale.net', () => {
+  const file = 'capabilities.3scale.net_products.yaml';
+  const upstream = readYaml(`infra/crds/upstream/${file}`);
+  const ours = readYaml(`infra/crds/${file}`);
+  const shared = join(ROOT, '../shared/crds/threescale', file);
+
+  it('keeps upstream names, scope and spec schema', () => {
+    expect(get(ours, 'metadata', 'name')).toBe('products.capabilities.3scale.net');
+    expect(get(ours, 'spec', 'names')).toEqual(get(upstream, 'spec', 'names'));
+    expect(get(ours, 'spec', 'scope')).toBe('Namespaced');
+    const props = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties');
+    expect(props.spec).toEqual(get(upstream, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties').spec);
+  });
+
+  it('accepts the status apim-sync writes (productId, providerAccountHost, state, conditions with observedGeneration)', () => {
+    const schema = get(ours, 'spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'status');
+    expect(schema['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    const condition = (type: string) => ({ type, status: 'True', reason: 'Synced', message: '', lastTransitionTime: '2026-01-02T03:04:05Z', observedGeneration: 2 });
+    const written = { productId: 12, providerAccountHost: 'https://acme-admin.example.com', state: 'incomplete', observedGeneration: 2, conditions: ['Synced', 'Ready', 'Invalid', 'Failed', 'Orphan'].map(condition) };
+    const validate = ajv.compile(schema);
+    expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('adds Synced/Ready printer columns and shows productId as the 3scale ID', () => {
+    const cols = get(ours, 'spec', 'versions', 0, 'additionalPrinterColumns') as any[];
+    expect(cols.map((c) => c.name)).toEqual(THREESCALE_COLUMNS.map((c) => c.name));
+    expect(cols.find((c) => c.name === '3scale ID')).toMatchObject({ jsonPath: '.status.productId' });
+  });
+
+  it.skipIf(!existsSync(shared))('vendors the same upstream as shared/crds/threescale', () => {
+    expect(readFileSync(join(UPSTREAM_DIR, file), 'utf8')).toBe(readFileSync(shared, 'utf8'));
+  });
+});
+
 describe('CRD backends.capabilities.3scale.net', () => {
   const file = 'capabilities.3scale.net_backends.yaml';
   const upstream = readYaml(`infra/crds/upstream/${file}`);

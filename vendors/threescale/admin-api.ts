@@ -35,7 +35,8 @@ export class AdminApi {
     for (let page = 1; ; page++) {
       const query = paged ? `?page=${page}&per_page=${PER_PAGE}` : '';
       const res = await this.call({ method: 'GET', url: this.url(path) + query }, [200]);
-      const items = ((res.body as Json)?.[plural] ?? []) as Json[];
+      // backend_usages answers a bare array (`[{"backend_usage":{…}}]`), the rest `{"<plural>": […]}`.
+      const items = (Array.isArray(res.body) ? res.body : ((res.body as Json)?.[plural] ?? [])) as Json[];
       out.push(...items.map((i) => i[singular]));
       if (!paged || items.length < PER_PAGE) return out;
     }
@@ -49,6 +50,11 @@ export class AdminApi {
   async update(path: string, singular: string, form: Form): Promise<Json> {
     const res = await this.call({ method: 'PUT', url: this.url(path), form: clean(form) }, [200]);
     return (res.body as Json)[singular];
+  }
+
+  /** A JSON-bodied PUT or PATCH (proxy policies, OIDC configuration), as the porta client sends those. */
+  async writeJson(method: 'PUT' | 'PATCH', path: string, body: unknown): Promise<Json> {
+    return (await this.call({ method, url: this.url(path), json: body }, [200])).body as Json;
   }
 
   /** Deletes; an object already gone (404) is success. */

@@ -1,7 +1,8 @@
 import type { KindDefinition } from '../../shared/engine/kind.ts';
 import { backendKind } from './backend/kind.ts';
+import { productKind } from './product/kind.ts';
 import { developerAccountKind } from './developer-account/kind.ts';
 import { developerUserKind } from './developer-user/kind.ts';
 
 /** Red Hat 3scale, as the 3scale operator's capabilities.3scale.net kinds. */
-export const threescaleKinds: KindDefinition<any>[] = [backendKind, developerAccountKind, developerUserKind];
+export const threescaleKinds: KindDefinition<any>[] = [backendKind, productKind, developerAccountKind, developerUserKind];

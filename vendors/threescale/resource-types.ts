@@ -3,9 +3,10 @@ import { registerResourceType, type ResourceType } from '../../shared/kube/resou
 export const THREESCALE_API_VERSION = 'capabilities.3scale.net/v1beta1';
 
 export const BackendType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'Backend', plural: 'backends' };
+export const ProductType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'Product', plural: 'products' };
 
 export const DeveloperAccountType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperAccount', plural: 'developeraccounts' };
 export const DeveloperUserType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperUser', plural: 'developerusers' };
 
-export const threescaleResourceTypes = [BackendType, DeveloperAccountType, DeveloperUserType];
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType];
 for (const t of threescaleResourceTypes) registerResourceType(t);

@@ -2,7 +2,7 @@ import type { ExternalClient, ExternalStatus, Observation } from '../../../share
 import type { AdminApi } from '../admin-api.ts';
 import type { ProviderAccount } from '../provider-account.ts';
 import { endpointWithPort } from '../system-name.ts';
-import { childrenUpToDate, convergeChildren, readChildren } from './children.ts';
+import { backendOwner, convergeMetricsAndRules, metricsAndRulesUpToDate, readMetricsAndRules } from '../metrics-and-rules.ts';
 import type { BackendSpec } from './schema.ts';
 
 type Json = Record<string, any>;
@@ -22,19 +22,19 @@ export function backendClient(api: AdminApi, account: ProviderAccount, spec: Bac
     async observe(): Promise<Observation> {
       found = await lookup();
       if (!found) return { exists: false, upToDate: false };
-      const upToDate = !fieldsDiffer(found) && childrenUpToDate(spec, await readChildren(api, found.id));
+      const upToDate = !fieldsDiffer(found) && metricsAndRulesUpToDate(spec, await readMetricsAndRules(api, backendOwner(found.id)));
       return { exists: true, upToDate, status: status(found) };
     },
     async create() {
       const created = await api.create('/admin/api/backend_apis.json', 'backend_api', { ...fields, system_name: spec.systemName });
-      await convergeChildren(api, created.id, spec);
+      await convergeMetricsAndRules(api, backendOwner(created.id), spec);
       return status(created);
     },
     async update() {
       const backend = found ?? (await lookup());
       if (!backend) return this.create();
       const current = fieldsDiffer(backend) ? await api.update(`/admin/api/backend_apis/${backend.id}.json`, 'backend_api', fields) : backend;
-      await convergeChildren(api, backend.id, spec);
+      await convergeMetricsAndRules(api, backendOwner(backend.id), spec);
       return status(current);
     },
     async delete() {

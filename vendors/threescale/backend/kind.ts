@@ -3,6 +3,7 @@ import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { AdminApi } from '../admin-api.ts';
 import { resolveProviderAccount } from '../provider-account.ts';
 import { threescaleReferences } from '../references.ts';
+import { backendAliases } from '../backend-alias.ts';
 import { BackendType } from '../resource-types.ts';
 import { backendClient } from './client.ts';
 import { BackendSpec } from './schema.ts';
@@ -11,6 +12,7 @@ import { BackendSpec } from './schema.ts';
 export const backendKind: KindDefinition<BackendSpec> = {
   ...BackendType,
   references: threescaleReferences,
+  aliases: backendAliases,
   schema: BackendSpec,
   conditions: threescaleConditions('Synced'),
   async connect({ object, spec }, ctx) {

@@ -1,18 +1,6 @@
 import { z } from 'zod';
+import { HITS, MappingRule, Method, Metric } from '../metric-schemas.ts';
 import { defaultSystemName } from '../system-name.ts';
-
-const Metric = z.looseObject({ friendlyName: z.string().min(1), unit: z.string().min(1), description: z.string().optional() });
-const Method = z.looseObject({ friendlyName: z.string().min(1), description: z.string().optional() });
-const MappingRule = z.looseObject({
-  httpMethod: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH', 'CONNECT']),
-  pattern: z.string().min(1),
-  metricMethodRef: z.string().min(1),
-  increment: z.number().int(),
-  last: z.boolean().optional(),
-});
-
-/** The operator's SetDefaults adds this when `hits` is absent. */
-const HITS = { friendlyName: 'Hits', unit: 'hit', description: 'Number of API hits' };
 
 /** The 3scale operator's Backend spec (capabilities.3scale.net/v1beta1), with its defaults and Validate() rules. */
 export const BackendSpec = z

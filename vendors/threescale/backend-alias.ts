@@ -1,0 +1,19 @@
+import type { KubeObject, ObjectRef } from '../../shared/kube/object-ref.ts';
+import { BackendType } from './resource-types.ts';
+import { defaultSystemName } from './system-name.ts';
+
+/** A Backend resource's system name, as the operator's Product lookup reads it (spec.systemName, else derived). */
+export const backendSystemName = (b: KubeObject): string => {
+  const spec = (b.spec ?? {}) as { systemName?: unknown; name?: unknown };
+  return typeof spec.systemName === 'string' && spec.systemName ? spec.systemName : defaultSystemName(String(spec.name ?? ''));
+};
+
+/**
+ * The name under which Products refer to a Backend: its system name, which need not be its resource name
+ * (the operator matches backendUsages keys on `spec.systemName`). The watcher indexes a Backend under this alias too.
+ */
+export const backendAlias = (namespace: string, systemName: string): ObjectRef => ({ apiVersion: BackendType.apiVersion, kind: BackendType.kind, namespace, name: systemName });
+
+export function backendAliases(obj: KubeObject): ObjectRef[] {
+  return [backendAlias(obj.metadata.namespace ?? 'default', backendSystemName(obj))];
+}

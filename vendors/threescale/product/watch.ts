@@ -1,0 +1,10 @@
+import type { WatchedKind } from '../../../shared/engine/kind.ts';
+import { backendAliases } from '../backend-alias.ts';
+import { productReferences } from './references.ts';
+
+/** What the watcher needs besides the common 3scale references: a Product's backends, a Backend's system name. */
+export function productWatch(kind: string): Partial<Pick<WatchedKind, 'references' | 'aliases'>> {
+  if (kind === 'Product') return { references: productReferences };
+  if (kind === 'Backend') return { aliases: backendAliases };
+  return {};
+}
