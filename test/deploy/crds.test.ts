@@ -170,6 +170,8 @@ describe('CRD backends.capabilities.3scale.net', () => {
 describe.each([
   ['developeraccounts', 'accountID', ['Ready', 'Invalid', 'Waiting', 'Failed', 'Orphan']],
   ['developerusers', 'userID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
+  ['activedocs', 'activeDocId', ['Ready', 'Invalid', 'Failed', 'Orphan']],
+  ['custompolicydefinitions', 'policyID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
 ])('CRD %s.capabilities.3scale.net', (plural, idField, conditionTypes) => {
   const file = `capabilities.3scale.net_${plural}.yaml`;
   const upstream = readYaml(`infra/crds/upstream/${file}`);

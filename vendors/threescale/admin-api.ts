@@ -57,6 +57,11 @@ export class AdminApi {
     return (await this.call({ method, url: this.url(path), json: body }, [200])).body as Json;
   }
 
+  /** A JSON-bodied create (ActiveDocs, registry policies), as the porta client sends those. */
+  async createJson(path: string, singular: string, body: unknown): Promise<Json> {
+    return ((await this.call({ method: 'POST', url: this.url(path), json: body }, [201])).body as Json)[singular];
+  }
+
   /** Deletes; an object already gone (404) is success. */
   async remove(path: string): Promise<void> {
     await this.call({ method: 'DELETE', url: this.url(path) }, [200, 404]);

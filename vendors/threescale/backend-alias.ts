@@ -1,12 +1,9 @@
 import type { KubeObject, ObjectRef } from '../../shared/kube/object-ref.ts';
 import { BackendType } from './resource-types.ts';
-import { defaultSystemName } from './system-name.ts';
+import { specSystemName } from './system-name.ts';
 
 /** A Backend resource's system name, as the operator's Product lookup reads it (spec.systemName, else derived). */
-export const backendSystemName = (b: KubeObject): string => {
-  const spec = (b.spec ?? {}) as { systemName?: unknown; name?: unknown };
-  return typeof spec.systemName === 'string' && spec.systemName ? spec.systemName : defaultSystemName(String(spec.name ?? ''));
-};
+export const backendSystemName = (b: KubeObject): string => specSystemName(b);
 
 /**
  * The name under which Products refer to a Backend: its system name, which need not be its resource name

@@ -3,6 +3,8 @@ import { backendKind } from './backend/kind.ts';
 import { productKind } from './product/kind.ts';
 import { developerAccountKind } from './developer-account/kind.ts';
 import { developerUserKind } from './developer-user/kind.ts';
+import { activeDocKind } from './active-doc/kind.ts';
+import { customPolicyDefinitionKind } from './custom-policy-definition/kind.ts';
 
 /** Red Hat 3scale, as the 3scale operator's capabilities.3scale.net kinds. */
-export const threescaleKinds: KindDefinition<any>[] = [backendKind, productKind, developerAccountKind, developerUserKind];
+export const threescaleKinds: KindDefinition<any>[] = [backendKind, productKind, developerAccountKind, developerUserKind, activeDocKind, customPolicyDefinitionKind];

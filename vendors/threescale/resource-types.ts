@@ -8,5 +8,8 @@ export const ProductType: ResourceType = { apiVersion: THREESCALE_API_VERSION, k
 export const DeveloperAccountType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperAccount', plural: 'developeraccounts' };
 export const DeveloperUserType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperUser', plural: 'developerusers' };
 
-export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType];
+export const ActiveDocType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ActiveDoc', plural: 'activedocs' };
+export const CustomPolicyDefinitionType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'CustomPolicyDefinition', plural: 'custompolicydefinitions' };
+
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ActiveDocType, CustomPolicyDefinitionType];
 for (const t of threescaleResourceTypes) registerResourceType(t);

@@ -1,6 +1,12 @@
 /** The operator's default system name: the name with every run of non-alphanumerics removed. */
 export const defaultSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '');
 
+/** A Backend's or Product's system name as the operator reads it from the resource: spec.systemName, else derived from spec.name. */
+export function specSystemName(obj: { spec?: unknown }): string {
+  const spec = (obj.spec ?? {}) as { systemName?: unknown; name?: unknown };
+  return typeof spec.systemName === 'string' && spec.systemName ? spec.systemName : defaultSystemName(String(spec.name ?? ''));
+}
+
 /** Backend metric and method system names come back suffixed `.<backendId>` (`hits.45`); compared without it. */
 export const sanitizeBackendSystemName = (systemName: string, backendId: number): string => systemName.replace(new RegExp(`\\.${backendId}$`), '');
 

@@ -2,10 +2,10 @@ import { invalidSpec, missingReference } from '../../../shared/engine/errors.ts'
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { ProviderAccount } from '../provider-account.ts';
+import { isReady } from '../ready.ts';
 import { DeveloperAccountType } from '../resource-types.ts';
 import { passwordSecretRef } from './references.ts';
 
-const isReady = (obj: KubeObject) => (obj.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /**
  * The 3scale account id of the user's DeveloperAccount, as the operator's findParentAccount: the CR must exist, be

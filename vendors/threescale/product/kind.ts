@@ -1,5 +1,6 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { AdminApi } from '../admin-api.ts';
+import { deleteOnlyClient } from '../delete-only-client.ts';
 import { threescaleConditions } from '../conditions.ts';
 import { resolveProviderAccount } from '../provider-account.ts';
 import { ProductType } from '../resource-types.ts';
@@ -26,13 +27,9 @@ export const productKind: KindDefinition<ProductSpec> = {
     if (object.metadata.deletionTimestamp) {
       const api = new AdminApi(account, ctx.http);
       const systemName = spec.systemName || defaultSystemName(String(spec.name ?? ''));
-      return { observe: unused, create: unused, update: unused, delete: () => deleteProduct(api, systemName) };
+      return deleteOnlyClient(() => deleteProduct(api, systemName));
     }
     const [backendIds, resolved] = await Promise.all([resolveBackendIds(object, spec, account, ctx), resolveSecretRefs(spec, namespace, ctx)]);
     return productClient(new AdminApi(account, ctx.http), account, resolved, backendIds);
   },
-};
-
-const unused = (): never => {
-  throw new Error('a Product being deleted is only deleted');
 };

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
+import { sendPointer } from '../support/send-message.ts';
+import { writesOfOneResync } from '../support/threescale-resync.ts';
+import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { waitFor } from '../support/wait.ts';
+
+const SEED = new URL('./fixtures/threescale-custompolicydefinition.yaml', import.meta.url).pathname;
+
+let w: ThreescaleWorld;
+beforeAll(async () => {
+  w = await startThreescaleWorld();
+  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
+}, 60_000);
+afterAll(async () => {
+  expect(w?.threescale.violations ?? []).toEqual([]);
+  await w?.close();
+});
+
+const policies = (name: string) => w.threescale.state.list(TENANT, 'registryPolicies').filter((p) => p.name === name);
+const schemaOf = (name: string) => (policies(name)[0]?.schema ?? {}) as Record<string, unknown>;
+function definition(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
+  const schema = { name, version: '1.0', $schema: 'http://apicast.io/policy-v1/schema#manifest#', summary: `Policy ${name}`, configuration: { type: 'object', properties: {} } };
+  return { apiVersion: THREESCALE, kind: 'CustomPolicyDefinition', metadata: { name, ...metadata }, spec: { name, version: '1.0', schema, ...spec } };
+}
+
+describe('3scale CustomPolicyDefinition', () => {
+  it("registers the operator guide's example unchanged and reports Ready with policyID", async () => {
+    await w.apply(parse(readFileSync(SEED, 'utf8')));
+    const obj = await w.waitForCondition('CustomPolicyDefinition', 'custompolicydefinition-sample', 'Ready', 'True');
+    const [p] = policies('APIcast Example Policy');
+    expect(p).toMatchObject({ version: '0.1', schema: expect.objectContaining({ summary: 'This is just an example.' }) });
+    expect(obj.status).toMatchObject({ policyID: p.id, providerAccountHost: w.adminURL });
+    for (const [type, status] of [['Invalid', 'False'], ['Failed', 'False'], ['Orphan', 'False']]) {
+      expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
+    }
+  });
+
+  it('updates the schema, and reverts a change made in 3scale on the next resync', async () => {
+    await w.apply(definition('life'));
+    await w.waitForCondition('CustomPolicyDefinition', 'life', 'Ready', 'True');
+    const base = definition('life');
+    await w.apply(definition('life', { schema: { ...base.spec.schema, summary: 'second', configuration: { type: 'object', properties: { a: { type: 'string' } } } } }));
+    await waitFor('updated', () => schemaOf('life').summary === 'second');
+    const id = policies('life')[0].id as number;
+    w.threescale.state.patch(TENANT, 'registryPolicies', id, { schema: { ...schemaOf('life'), summary: 'edited in 3scale' } });
+    await sendPointer(w.plane, (await w.get('CustomPolicyDefinition', 'life'))!, { reason: 'resync', cause: 'drift' });
+    await waitFor('drift reverted', () => schemaOf('life').summary === 'second');
+    expect(policies('life')).toHaveLength(1);
+  });
+
+  it('a resync that finds nothing changed writes nothing to 3scale', async () => {
+    expect(await writesOfOneResync(w, 'CustomPolicyDefinition', 'life')).toBe(0);
+  });
+
+  it('removes the policy from the registry before the resource', async () => {
+    await w.remove('CustomPolicyDefinition', 'life');
+    await w.waitForGone('CustomPolicyDefinition', 'life');
+    expect(policies('life')).toHaveLength(0);
+  });
+
+  it('keeps the policy with deletion-policy orphan', async () => {
+    await w.apply(definition('kept', {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } }));
+    await w.waitForCondition('CustomPolicyDefinition', 'kept', 'Ready', 'True');
+    await w.remove('CustomPolicyDefinition', 'kept');
+    await w.waitForGone('CustomPolicyDefinition', 'kept');
+    expect(policies('kept')).toHaveLength(1);
+  });
+
+  it('reports an incomplete policy manifest as Invalid', async () => {
+    const bad = definition('bad');
+    await w.apply({ ...bad, spec: { ...bad.spec, schema: { ...bad.spec.schema, summary: '' } } });
+    const obj = await w.waitForCondition('CustomPolicyDefinition', 'bad', 'Invalid', 'True');
+    expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False' }));
+  });
+
+  it('creates no duplicate after a crash between the create and the status write', async () => {
+    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash');
+    try {
+      await w.apply(definition('crash'));
+      await w.waitForCondition('CustomPolicyDefinition', 'crash', 'Ready', 'True');
+      expect(crash.attempts()).toBeGreaterThan(1);
+      expect(policies('crash')).toHaveLength(1);
+    } finally {
+      crash.restore();
+    }
+  });
+});

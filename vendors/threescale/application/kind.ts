@@ -1,0 +1,24 @@
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { AdminApi } from '../admin-api.ts';
+import { threescaleConditions } from '../conditions.ts';
+import { ApplicationType } from '../resource-types.ts';
+import { applicationClient } from './client.ts';
+import { resolvePlace } from './linked-crs.ts';
+import { planIdBySystemName } from './plan.ts';
+import { applicationReferences } from './references.ts';
+import { ApplicationSpec } from './schema.ts';
+
+/** Application → a 3scale application of its DeveloperAccount on a plan of its Product (suspend); conditions as the operator's. */
+export const applicationKind: KindDefinition<ApplicationSpec> = {
+  ...ApplicationType,
+  references: applicationReferences,
+  schema: ApplicationSpec,
+  conditions: threescaleConditions('Ready'),
+  async connect({ object, spec }, ctx) {
+    const place = await resolvePlace(object, spec, ctx);
+    const api = new AdminApi(place.provider, ctx.http);
+    const planId = object.metadata.deletionTimestamp || place.productId === undefined ? undefined : await planIdBySystemName(api, place.productId, spec.applicationPlanName);
+    const knownId = typeof object.status?.applicationID === 'number' ? object.status.applicationID : undefined;
+    return applicationClient(api, place, spec, planId, knownId);
+  },
+};

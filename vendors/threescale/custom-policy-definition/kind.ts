@@ -1,0 +1,21 @@
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
+import { AdminApi } from '../admin-api.ts';
+import { threescaleConditions } from '../conditions.ts';
+import { resolveProviderAccount } from '../provider-account.ts';
+import { threescaleReferences } from '../references.ts';
+import { CustomPolicyDefinitionType } from '../resource-types.ts';
+import { customPolicyClient } from './client.ts';
+import { CustomPolicyDefinitionSpec } from './schema.ts';
+
+/** CustomPolicyDefinition → a policy of the tenant's registry (the token needs the policy_registry scope); conditions as the operator's. */
+export const customPolicyDefinitionKind: KindDefinition<CustomPolicyDefinitionSpec> = {
+  ...CustomPolicyDefinitionType,
+  references: threescaleReferences,
+  schema: CustomPolicyDefinitionSpec,
+  conditions: threescaleConditions('Ready'),
+  async connect({ object, spec }, ctx) {
+    const account = await resolveProviderAccount(object, ctx);
+    const knownId = typeof object.status?.policyID === 'number' ? object.status.policyID : undefined;
+    return customPolicyClient(new AdminApi(account, ctx.http), account, spec, knownId);
+  },
+};
