@@ -19,7 +19,7 @@ export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
 export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
-export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'activedocs', 'custompolicydefinitions'] as const;
+export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
 export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];
@@ -64,6 +64,8 @@ const ID_COLUMNS: Record<string, { what: string; field: string }> = {
   developerusers: { what: 'developer user', field: 'userID' },
   activedocs: { what: 'ActiveDoc', field: 'activeDocId' },
   custompolicydefinitions: { what: 'custom policy', field: 'policyID' },
+  applications: { what: 'application', field: 'applicationID' },
+  applicationauths: { what: 'application', field: 'applicationID' },
 };
 
 /** The `3scale ID` column shows the kind's own id field (`backendId`, `productId`, `accountID`, `userID`). */

@@ -81,6 +81,16 @@ export class Cluster {
     }
   }
 
+  /** Merge patch of an object's data (a Secret's generated credentials, written back as the vendor's operator does). */
+  async patchData(ref: ObjectRef, data: Record<string, string>): Promise<KubeObject> {
+    this.calls.add('patchData');
+    try {
+      return await (await this.http).send<KubeObject>('PATCH', resourcePath(ref, ref.namespace, ref.name), {}, { json: { data }, contentType: MERGE_PATCH });
+    } catch (err) {
+      throw kubeError('patch', ref, err);
+    }
+  }
+
   /** Records a Kubernetes Event on the object, as controllers do; never fails a sync. */
   async recordEvent(obj: KubeObject, e: EventRecord, component = 'apim-sync'): Promise<void> {
     this.calls.add('createEvent');

@@ -172,6 +172,8 @@ describe.each([
   ['developerusers', 'userID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
   ['activedocs', 'activeDocId', ['Ready', 'Invalid', 'Failed', 'Orphan']],
   ['custompolicydefinitions', 'policyID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
+  ['applications', 'applicationID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
+  ['applicationauths', 'applicationID', ['Ready', 'Invalid', 'Failed', 'Orphan']],
 ])('CRD %s.capabilities.3scale.net', (plural, idField, conditionTypes) => {
   const file = `capabilities.3scale.net_${plural}.yaml`;
   const upstream = readYaml(`infra/crds/upstream/${file}`);

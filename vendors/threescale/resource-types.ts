@@ -7,9 +7,11 @@ export const ProductType: ResourceType = { apiVersion: THREESCALE_API_VERSION, k
 
 export const DeveloperAccountType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperAccount', plural: 'developeraccounts' };
 export const DeveloperUserType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'DeveloperUser', plural: 'developerusers' };
+export const ApplicationType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'Application', plural: 'applications' };
+export const ApplicationAuthType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ApplicationAuth', plural: 'applicationauths' };
 
 export const ActiveDocType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ActiveDoc', plural: 'activedocs' };
 export const CustomPolicyDefinitionType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'CustomPolicyDefinition', plural: 'custompolicydefinitions' };
 
-export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ActiveDocType, CustomPolicyDefinitionType];
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType];
 for (const t of threescaleResourceTypes) registerResourceType(t);
