@@ -5,7 +5,11 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { get, readManifests, readYaml, ROOT } from './support.ts';
 
-const GRAVITEE_KINDS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'];
+import { watchedKinds } from '../../vendors/watched-kinds.ts';
+
+/** `plural.group` of every kind apim-sync syncs: RBAC must follow the kinds, never lag behind them. */
+const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
+const SYNCED_STATUS = watchedKinds.map((k) => `${k.plural}/status.${k.apiVersion.split('/')[0]}`);
 
 function yamlFiles(dir: string): string[] {
   const abs = join(ROOT, dir);
@@ -53,7 +57,7 @@ describe('watcher RBAC', () => {
   const cluster = kustomize('infra/watcher');
   const namespaced = kustomize('infra/watcher/namespaced');
 
-  it('grants only list and watch, on the four Gravitee kinds, Secrets and ConfigMaps', () => {
+  it('grants only list and watch, on the synced kinds, Secrets and ConfigMaps', () => {
     const roles = [...find(cluster, 'ClusterRole'), ...find(namespaced, 'Role')];
     expect(find(cluster, 'ClusterRole')).toHaveLength(1);
     expect(find(namespaced, 'ClusterRole')).toHaveLength(0);
@@ -64,7 +68,7 @@ describe('watcher RBAC', () => {
         expect(rule.resourceNames).toBeUndefined();
         for (const g of rule.apiGroups) for (const r of rule.resources) granted.push(`${r}.${g}`);
       }
-      expect(granted.sort()).toEqual([...GRAVITEE_KINDS.map((k) => `${k}.gravitee.io`), 'secrets.', 'configmaps.'].sort());
+      expect(granted.sort()).toEqual([...SYNCED, 'secrets.', 'configmaps.'].sort());
     }
   });
 
@@ -154,13 +158,13 @@ describe('sync function access in member clusters', () => {
   const objs = kustomize('infra/sync-access');
   const [role] = find(objs, 'ClusterRole');
 
-  it('reads and patches the kinds and their status, reads Secrets/ConfigMaps, creates Events, nothing else', () => {
+  it('reads and patches the kinds and their status, reads Secrets/ConfigMaps, writes generated keys back to Secrets, creates Events, nothing else', () => {
     const grants = new Map<string, string[]>();
     for (const rule of role.rules) for (const g of rule.apiGroups) for (const r of rule.resources) grants.set(`${r}.${g}`, [...rule.verbs].sort());
     const expected = new Map<string, string[]>([
-      ...GRAVITEE_KINDS.map((k): [string, string[]] => [`${k}.gravitee.io`, ['get', 'list', 'patch']]),
-      ...GRAVITEE_KINDS.map((k): [string, string[]] => [`${k}/status.gravitee.io`, ['patch']]),
-      ['secrets.', ['get']],
+      ...SYNCED.map((k): [string, string[]] => [k, ['get', 'list', 'patch']]),
+      ...SYNCED_STATUS.map((k): [string, string[]] => [k, ['patch']]),
+      ['secrets.', ['get', 'patch']],
       ['configmaps.', ['get']],
       ['events.', ['create']],
     ]);
