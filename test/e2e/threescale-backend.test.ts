@@ -3,9 +3,9 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
-import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SEED = new URL('./fixtures/threescale-backend1.yaml', import.meta.url).pathname;
@@ -28,6 +28,14 @@ const ruleKeys = (id: number) => {
   const names = new Map(w.threescale.state.metricsOf(TENANT, { backend: id }).map((m) => [m.id, strip(id)(String(m.system_name))]));
   return w.threescale.state.mappingRulesOf(TENANT, { backend: id }).map((r) => `${r.http_method} ${r.pattern} ${names.get(r.metric_id)} ${r.delta}`);
 };
+const lifecycle: ThreescaleCase = {
+  world: () => w,
+  kind: 'Backend',
+  condition: 'Synced',
+  make: (name, metadata) => backend(name, {}, metadata),
+  copies: (name) => copies(`Backend${name}`),
+};
+
 function backend(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
   return { apiVersion: THREESCALE, kind: 'Backend', metadata: { name, ...metadata }, spec: { name: `Backend ${name}`, privateBaseURL: 'https://api.example.com', ...spec } };
 }
@@ -114,13 +122,7 @@ describe('3scale Backend', () => {
     expect(remote('Backendlife')).toBeUndefined();
   });
 
-  it('keeps the 3scale backend with deletion-policy orphan', async () => {
-    await w.apply(backend('kept', {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } }));
-    await w.waitForCondition('Backend', 'kept', 'Synced', 'True');
-    await w.remove('Backend', 'kept');
-    await w.waitForGone('Backend', 'kept');
-    expect(remote('Backendkept')).toBeDefined();
-  });
+  itKeepsTheObjectWhenOrphaned(lifecycle, '3scale backend');
 
   it('waits (Orphan) for a provider account secret that arrives late, then syncs', async () => {
     await w.apply(backend('late', { providerAccountRef: { name: 'late-account' } }));
@@ -150,15 +152,5 @@ describe('3scale Backend', () => {
     expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Synced', status: 'False' }));
   });
 
-  it('creates no duplicate after a crash between the create and the status write', async () => {
-    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash');
-    try {
-      await w.apply(backend('crash'));
-      await w.waitForCondition('Backend', 'crash', 'Synced', 'True');
-      expect(crash.attempts()).toBeGreaterThan(1);
-      expect(copies('Backendcrash')).toBe(1);
-    } finally {
-      crash.restore();
-    }
-  });
+  itCreatesNoDuplicateAfterACrash(lifecycle);
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SEED = new URL('./fixtures/threescale-custompolicydefinition.yaml', import.meta.url).pathname;
@@ -21,6 +21,14 @@ afterAll(async () => {
 
 const policies = (name: string) => w.threescale.state.list(TENANT, 'registryPolicies').filter((p) => p.name === name);
 const schemaOf = (name: string) => (policies(name)[0]?.schema ?? {}) as Record<string, unknown>;
+const lifecycle: ThreescaleCase = {
+  world: () => w,
+  kind: 'CustomPolicyDefinition',
+  condition: 'Ready',
+  make: (name, metadata) => definition(name, {}, metadata),
+  copies: (name) => policies(name).length,
+};
+
 function definition(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
   const schema = { name, version: '1.0', $schema: 'http://apicast.io/policy-v1/schema#manifest#', summary: `Policy ${name}`, configuration: { type: 'object', properties: {} } };
   return { apiVersion: THREESCALE, kind: 'CustomPolicyDefinition', metadata: { name, ...metadata }, spec: { name, version: '1.0', schema, ...spec } };
@@ -61,13 +69,7 @@ describe('3scale CustomPolicyDefinition', () => {
     expect(policies('life')).toHaveLength(0);
   });
 
-  it('keeps the policy with deletion-policy orphan', async () => {
-    await w.apply(definition('kept', {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } }));
-    await w.waitForCondition('CustomPolicyDefinition', 'kept', 'Ready', 'True');
-    await w.remove('CustomPolicyDefinition', 'kept');
-    await w.waitForGone('CustomPolicyDefinition', 'kept');
-    expect(policies('kept')).toHaveLength(1);
-  });
+  itKeepsTheObjectWhenOrphaned(lifecycle, 'policy');
 
   it('reports an incomplete policy manifest as Invalid', async () => {
     const bad = definition('bad');
@@ -76,15 +78,5 @@ describe('3scale CustomPolicyDefinition', () => {
     expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False' }));
   });
 
-  it('creates no duplicate after a crash between the create and the status write', async () => {
-    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash');
-    try {
-      await w.apply(definition('crash'));
-      await w.waitForCondition('CustomPolicyDefinition', 'crash', 'Ready', 'True');
-      expect(crash.attempts()).toBeGreaterThan(1);
-      expect(policies('crash')).toHaveLength(1);
-    } finally {
-      crash.restore();
-    }
-  });
+  itCreatesNoDuplicateAfterACrash(lifecycle);
 });

@@ -3,9 +3,9 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
-import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -40,6 +40,14 @@ const usages = (id: number) => w.threescale.state.list(TENANT, 'backendUsages', 
 function backend(name: string, spec: Record<string, unknown> = {}) {
   return { apiVersion: THREESCALE, kind: 'Backend', metadata: { name }, spec: { name: `Backend ${name}`, privateBaseURL: 'https://api.example.com', ...spec } };
 }
+const lifecycle: ThreescaleCase = {
+  world: () => w,
+  kind: 'Product',
+  condition: 'Synced',
+  make: (name, metadata) => product(name, {}, metadata),
+  copies: (name) => copies(`Product${name}`),
+};
+
 function product(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
   return { apiVersion: THREESCALE, kind: 'Product', metadata: { name, ...metadata }, spec: { name: `Product ${name}`, ...spec } };
 }
@@ -187,13 +195,7 @@ describe('3scale Product', () => {
     expect(remote('Productlife')).toBeUndefined();
   });
 
-  it('keeps the 3scale product with deletion-policy orphan', async () => {
-    await w.apply(product('kept', {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } }));
-    await w.waitForCondition('Product', 'kept', 'Synced', 'True');
-    await w.remove('Product', 'kept');
-    await w.waitForGone('Product', 'kept');
-    expect(remote('Productkept')).toBeDefined();
-  });
+  itKeepsTheObjectWhenOrphaned(lifecycle, '3scale product');
 
   it('waits (Orphan) for a Backend named by its system name, and syncs when the Backend is synced', async () => {
     await w.apply(product('waiting', { backendUsages: { 'late-backend-sys': { path: '/late' } } }));
@@ -216,15 +218,5 @@ describe('3scale Product', () => {
     expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Synced', status: 'False' }));
   });
 
-  it('creates no duplicate after a crash between the create and the status write', async () => {
-    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash');
-    try {
-      await w.apply(product('crash', { metrics: { m: { friendlyName: 'M', unit: 'u' } } }));
-      await w.waitForCondition('Product', 'crash', 'Synced', 'True');
-      expect(crash.attempts()).toBeGreaterThan(1);
-      expect(copies('Productcrash')).toBe(1);
-    } finally {
-      crash.restore();
-    }
-  });
+  itCreatesNoDuplicateAfterACrash({ ...lifecycle, make: (name) => product(name, { metrics: { m: { friendlyName: 'M', unit: 'u' } } }) });
 });
