@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 let w: ThreescaleWorld;
-beforeAll(async () => {
-  w = await startThreescaleWorld({ retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
-  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
+useThreescaleWorld(async (world) => {
+  w = world;
   await w.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'auth-admin' }, stringData: { password: 'pw-auth-admin-Qx7' } });
   await w.apply({
     apiVersion: THREESCALE,
@@ -17,11 +16,7 @@ beforeAll(async () => {
   for (const [name, authentication] of [['userkey-product', { userkey: {} }], ['appkey-product', { appKeyAppID: {} }]] as const) {
     await w.apply({ apiVersion: THREESCALE, kind: 'Product', metadata: { name }, spec: { name, deployment: { apicastHosted: { authentication } }, applicationPlans: { basic: { published: true } } } });
   }
-}, 60_000);
-afterAll(async () => {
-  expect(w?.threescale.violations ?? []).toEqual([]);
-  await w?.close();
-});
+}, { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
 
 type Row = Record<string, any>;
 const app = (name: string) => (w.threescale.state.list(TENANT, 'applications', (a) => a.name === name) as Row[])[0];

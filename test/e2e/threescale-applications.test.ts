@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
-import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 let w: ThreescaleWorld;
-beforeAll(async () => {
   // One attempt per missing reference: the waits below must be resolved by the watcher's triggers, not by retries.
-  w = await startThreescaleWorld({ retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
-  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
-}, 60_000);
-afterAll(async () => {
-  expect(w?.threescale.violations ?? []).toEqual([]);
-  await w?.close();
-});
+useThreescaleWorld((world) => {
+  w = world;
+}, { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
 
 type Row = Record<string, any>;
 const apps = (name: string) => w.threescale.state.list(TENANT, 'applications', (a) => a.name === name) as Row[];

@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
-import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SEED = new URL('./fixtures/threescale-custompolicydefinition.yaml', import.meta.url).pathname;
 
 let w: ThreescaleWorld;
-beforeAll(async () => {
-  w = await startThreescaleWorld();
-  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
-}, 60_000);
-afterAll(async () => {
-  expect(w?.threescale.violations ?? []).toEqual([]);
-  await w?.close();
+useThreescaleWorld((world) => {
+  w = world;
 });
 
 const policies = (name: string) => w.threescale.state.list(TENANT, 'registryPolicies').filter((p) => p.name === name);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
-import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { providerAccount, useThreescaleWorld, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SEED = new URL('./fixtures/threescale-developers.yaml', import.meta.url).pathname;
@@ -12,15 +12,10 @@ const seedObjects = () => parseAllDocuments(readFileSync(SEED, 'utf8')).map((d) 
 const PASSWORD = (user: string) => `pw-${user}-Zq81xv`;
 
 let w: ThreescaleWorld;
-beforeAll(async () => {
   // One attempt per missing reference: every wait below must be resolved by the watcher's triggers, not by retries.
-  w = await startThreescaleWorld({ retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
-  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
-}, 60_000);
-afterAll(async () => {
-  expect(w?.threescale.violations ?? []).toEqual([]);
-  await w?.close();
-});
+useThreescaleWorld((world) => {
+  w = world;
+}, { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
 
 const accounts = (orgName: string) => w.threescale.state.list(TENANT, 'accounts', (a) => a.org_name === orgName);
 const usersNamed = (username: string) => w.threescale.state.list(TENANT, 'users', (u) => u.username === username);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { sendPointer } from '../support/send-message.ts';
-import { providerAccount, startThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -13,13 +13,8 @@ const BACKEND_SEED = fixture('threescale-backend1.yaml');
 const PRODUCT_SEED = fixture('threescale-product1.yaml');
 
 let w: ThreescaleWorld;
-beforeAll(async () => {
-  w = await startThreescaleWorld();
-  await w.apply(providerAccount('threescale-provider-account', w.adminURL, TENANT_TOKEN));
-}, 60_000);
-afterAll(async () => {
-  expect(w?.threescale.violations ?? []).toEqual([]);
-  await w?.close();
+useThreescaleWorld((world) => {
+  w = world;
 });
 
 type Row = Record<string, any>;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startThreescaleEmulator, type ThreescaleEmulator } from '../../emulators/threescale/index.ts';
 import type { SyncPlane, SyncPlaneOptions } from '../../local/sync-plane.ts';
 import { startClusterUnderTest, type ClusterUnderTest } from './cluster-under-test.ts';
@@ -43,4 +44,21 @@ export async function startThreescaleWorld(opts: Partial<SyncPlaneOptions> = {})
 /** The provider account Secret the operator reads: `adminURL` and `token`. */
 export function providerAccount(name: string, adminURL: string, token: string) {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { adminURL, token } };
+}
+
+/**
+ * One world per test file with the default provider account applied; `ready` gets it for the file's own setup.
+ * Afterwards the emulator must have seen no request outside 3scale's published contract.
+ */
+export function useThreescaleWorld(ready: (w: ThreescaleWorld) => void | Promise<void>, opts: Partial<SyncPlaneOptions> = {}): void {
+  let world: ThreescaleWorld | undefined;
+  beforeAll(async () => {
+    world = await startThreescaleWorld(opts);
+    await world.apply(providerAccount('threescale-provider-account', world.adminURL, TENANT_TOKEN));
+    await ready(world);
+  }, 60_000);
+  afterAll(async () => {
+    expect(world?.threescale.violations ?? []).toEqual([]);
+    await world?.close();
+  });
 }
