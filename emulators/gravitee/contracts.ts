@@ -1,6 +1,6 @@
 /**
  * The contracts the emulator serves, each with its handlers. Published specs are read at run time from
- * `shared/specs/gravitee/` beside the repository (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`,
+ * `emulators/specs/gravitee/` (copies of the published files) (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`,
  * either the `specs` folder or its `gravitee` subfolder).
  */
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ export interface ServedContract {
 const AUTOMATION_SPEC = 'automation-open-api.yaml';
 
 export function resolveSpecsDir(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../specs/', import.meta.url));
   if (existsSync(join(dir, AUTOMATION_SPEC))) return dir;
   const gravitee = join(dir, 'gravitee');
   if (existsSync(join(gravitee, AUTOMATION_SPEC))) return gravitee;

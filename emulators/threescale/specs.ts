@@ -1,6 +1,6 @@
 /**
- * The published porta specs (`PORTA doc/active_docs/*.json`), read at run time from `shared/specs/threescale/`
- * beside the repository (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, either `specs/` or its
+ * The published porta specs (`PORTA doc/active_docs/*.json`), read at run time from
+ * `emulators/specs/threescale/` (copies of the published files) (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, either `specs/` or its
  * `threescale/` folder), patched with the errata below and compiled once per folder.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -68,7 +68,7 @@ export const FORMAT_SUFFIXES = ['.json', '.xml'];
 const METHOD_ALIASES = { PUT: ['PATCH'], PATCH: ['PUT'] };
 
 export function resolveSpecsDir(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../specs/', import.meta.url));
   if (existsSync(join(dir, FILES[0]))) return dir;
   const sub = join(dir, 'threescale');
   if (existsSync(join(sub, FILES[0]))) return sub;

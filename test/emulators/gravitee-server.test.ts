@@ -185,7 +185,7 @@ describe('faults', () => {
 
 describe('specs location', () => {
   it('accepts the specs folder or its gravitee subfolder, and fails clearly elsewhere', async () => {
-    const specs = fileURLToPath(new URL('../../../shared/specs/', import.meta.url));
+    const specs = fileURLToPath(new URL('../../emulators/specs/', import.meta.url));
     for (const specsDir of [specs, specs + 'gravitee']) {
       const e = await startGraviteeEmulator({ specsDir });
       try {

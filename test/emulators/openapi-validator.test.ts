@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createContract, loadSpec } from '../../emulators/openapi/index.ts';
 
-const specs = fileURLToPath(new URL('../../../shared/specs/gravitee/', import.meta.url));
+const specs = fileURLToPath(new URL('../../emulators/specs/gravitee/', import.meta.url));
 const automation = loadSpec(specs + 'automation-open-api.yaml', { basePaths: ['/automation'] });
 const installation = loadSpec(specs + 'management-v2-openapi-installation.yaml');
 const v2apis = loadSpec(specs + 'management-v2-openapi-apis.yaml');

@@ -1,8 +1,8 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from '../../emulators/kube-api-server/index.ts';
 
-// The reference CRDs beside the repository (../shared), wherever the clone lives.
-export const CRD_DIR = new URL('../../../shared/crds/gravitee', import.meta.url).pathname;
+// GKO's CRDs as published (copied from ../shared/crds/gravitee), as test fixtures.
+export const CRD_DIR = new URL('../fixtures/crds', import.meta.url).pathname;
 export const CRD_FILES = [`${CRD_DIR}/gravitee.io_apiv4definitions.yaml`, `${CRD_DIR}/gravitee.io_managementcontexts.yaml`];
 
 export const G = 'gravitee.io';

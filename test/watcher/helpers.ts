@@ -8,8 +8,8 @@ import type { QueueTransport } from '../../watcher/queue-sender.ts';
 
 export { waitFor };
 
-// The reference CRDs beside the repository (../shared), wherever the clone lives.
-const CRD_DIR = new URL('../../../shared/crds/gravitee', import.meta.url).pathname;
+// GKO's CRDs as published (copied from ../shared/crds/gravitee), as test fixtures.
+const CRD_DIR = new URL('../fixtures/crds', import.meta.url).pathname;
 export const CRD_FILES = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'].map((p) => `${CRD_DIR}/gravitee.io_${p}.yaml`);
 export const G = 'gravitee.io/v1alpha1';
 export const TOKEN = 'watcher-test-token';

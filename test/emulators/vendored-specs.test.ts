@@ -1,0 +1,20 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The emulators validate against copies of the vendors' published specs; the CRD fixtures are GKO's as published.
+const copies = [
+  ['emulators/specs/gravitee/', 'specs/gravitee/'],
+  ['emulators/specs/threescale/', 'specs/threescale/'],
+  ['test/fixtures/crds/', 'crds/gravitee/'],
+] as const;
+const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const shared = (p: string) => fileURLToPath(new URL(`../../../shared/${p}`, import.meta.url));
+
+describe.each(copies)('%s', (copy, source) => {
+  it.skipIf(!existsSync(shared(source)))(`is byte for byte the reference material's ${source}`, () => {
+    const files = readdirSync(repo(copy)).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(readFileSync(repo(copy) + f, 'utf8'), f).toBe(readFileSync(shared(source) + f, 'utf8'));
+  });
+});
