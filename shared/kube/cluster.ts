@@ -3,7 +3,7 @@ import { transient } from '../engine/errors.ts';
 import { CallCounter } from './call-counter.ts';
 import { resolveConnection, type KubeEndpoint } from './connection.ts';
 import { KubeApiError, KubeHttp } from './kube-http.ts';
-import type { KubeObject, ObjectRef } from './object-ref.ts';
+import { refOf, type KubeObject, type ObjectRef } from './object-ref.ts';
 import { resourcePath } from './resources.ts';
 
 export interface EventRecord {
@@ -88,6 +88,46 @@ export class Cluster {
       return await (await this.http).send<KubeObject>('PATCH', resourcePath(ref, ref.namespace, ref.name), {}, { json: { data }, contentType: MERGE_PATCH });
     } catch (err) {
       throw kubeError('patch', ref, err);
+    }
+  }
+
+  /**
+   * Creates an object the engine owns (a Tenant's credentials Secret, an OpenAPI's Product and Backend). A 409 means
+   * it exists already: transient, so a redelivery finds it with `get` and converges it instead.
+   */
+  async create(obj: KubeObject): Promise<KubeObject> {
+    this.calls.add('create');
+    const ref = refOf(obj);
+    try {
+      return await (await this.http).send<KubeObject>('POST', resourcePath(ref, ref.namespace), {}, { json: obj });
+    } catch (err) {
+      throw kubeError('create', ref, err);
+    }
+  }
+
+  /** Replaces an object whole (PUT), guarded by the resourceVersion it carries: what someone else changed is reverted. */
+  async replace(obj: KubeObject): Promise<KubeObject> {
+    this.calls.add('replace');
+    const ref = refOf(obj);
+    try {
+      return await (await this.http).send<KubeObject>('PUT', resourcePath(ref, ref.namespace, ref.name), {}, { json: obj });
+    } catch (err) {
+      throw kubeError('replace', ref, err);
+    }
+  }
+
+  /**
+   * Deletes an object (a one-shot ProxyConfigPromote with deleteCR); already gone is success. With `uid`, only that
+   * incarnation is deleted, never a newer object that took the same name.
+   */
+  async delete(ref: ObjectRef, uid?: string): Promise<void> {
+    this.calls.add('delete');
+    const json = { kind: 'DeleteOptions', apiVersion: 'v1', ...(uid ? { preconditions: { uid } } : {}) };
+    try {
+      await (await this.http).send('DELETE', resourcePath(ref, ref.namespace, ref.name), {}, { json });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return;
+      throw kubeError('delete', ref, err);
     }
   }
 
