@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { AgentOptions, RequestOptions } from 'node:https';
+import { http, https } from '../node-http.ts';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -25,7 +26,7 @@ export interface KubeEndpoint {
 /** How requests reach the API server: base URL, a keep-alive agent, and the auth headers of the moment. */
 export interface KubeConnection {
   server: URL;
-  agent: http.Agent;
+  agent: HttpAgent;
   headers(): Promise<Record<string, string>>;
 }
 
@@ -48,7 +49,7 @@ async function fromKubeConfig(kc: KubeConfig): Promise<KubeConnection> {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new KubeConnectionError('kubeconfig has no current cluster');
   const server = new URL(cluster.server);
-  const opts: https.RequestOptions = {};
+  const opts: RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   const agent = makeAgent(server, { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized });
   return {
@@ -56,7 +57,7 @@ async function fromKubeConfig(kc: KubeConfig): Promise<KubeConnection> {
     agent,
     async headers() {
       // client-node refreshes exec and OIDC tokens itself; its agent is discarded, ours is reused.
-      const o: https.RequestOptions = {};
+      const o: RequestOptions = {};
       await kc.applyToHTTPSOptions(o);
       const h: Record<string, string> = {};
       for (const [k, v] of Object.entries((o.headers ?? {}) as Record<string, unknown>)) if (typeof v === 'string') h[k] = v;
@@ -86,7 +87,7 @@ function fromEndpoint(ep: KubeEndpoint): KubeConnection {
   };
 }
 
-function makeAgent(server: URL, tls: https.AgentOptions): http.Agent {
+function makeAgent(server: URL, tls: AgentOptions): HttpAgent {
   const common = { keepAlive: true };
   if (server.protocol === 'http:') return new http.Agent(common);
   const clean = Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined));

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { http, https } from '../node-http.ts';
 import type { KubeConnection } from './connection.ts';
 
 /** A non-2xx answer of the API server, with the Status reason (never the body of an object). */
@@ -98,7 +98,7 @@ export class KubeHttp {
     method = 'GET',
     extraHeaders: Record<string, string> = {},
     payload?: string,
-  ): Promise<http.IncomingMessage> {
+  ): Promise<IncomingMessage> {
     const url = new URL(path.replace(/^\//, ''), this.conn.server.href.endsWith('/') ? this.conn.server : `${this.conn.server.href}/`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers = { Accept: 'application/json', 'User-Agent': this.userAgent, ...extraHeaders, ...(await this.conn.headers()) };
@@ -112,7 +112,7 @@ export class KubeHttp {
   }
 }
 
-async function readBody(res: http.IncomingMessage): Promise<string> {
+async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');

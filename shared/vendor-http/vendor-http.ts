@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { http, https } from '../node-http.ts';
 import { isIP, type LookupFunction } from 'node:net';
 import { CallCounter } from '../kube/call-counter.ts';
 import { permanent, transient, SyncError } from '../engine/errors.ts';
@@ -30,7 +31,7 @@ export class VendorHttp {
   readonly calls = new CallCounter();
   private readonly policy: AddressPolicy;
   private readonly timeoutMs: number;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
   constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number }) {
     this.policy = opts.policy;
@@ -70,7 +71,7 @@ export class VendorHttp {
   private send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
-    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const req = mod.request(url, { method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
