@@ -13,6 +13,7 @@ import { Store } from './store.ts';
 import { Registry } from './registry.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { GarbageCollector } from './garbage-collector.ts';
 import { createHandler } from './http-handler.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { INITIAL_NAMESPACES, namespaceObject } from './core-types.ts';
@@ -61,7 +62,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const registry = new Registry();
   const state: ServerState = { store, registry, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000, terminatingNamespaces: new Set() };
   const lifecycle = new Lifecycle(state);
-  store.observer = (key, ev) => lifecycle.observe(key, ev);
+  const gc = new GarbageCollector(state);
+  store.observer = (key, ev) => {
+    lifecycle.observe(key, ev);
+    gc.observe(key, ev);
+  };
 
   for (const ns of INITIAL_NAMESPACES) createInternal(state, registry.byGroupResource('namespaces')!, namespaceObject(ns));
   for (const file of opts.crdFiles ?? []) {
