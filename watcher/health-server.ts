@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { http } from '../shared/node-http.ts';
 import type { AddressInfo } from 'node:net';
 
 export interface HealthHandlers {
@@ -41,7 +42,7 @@ export async function startHealthServer(addr: { host: string; port: number }, h:
   };
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from '../shared/node-http.ts';
 
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
