@@ -171,7 +171,10 @@ export class ChangeTracker {
 
   private setRefs(st: ObjectState, obj: KubeObject | undefined): void {
     const all = obj ? this.deps.references(st.type, obj) : [];
-    const waiters = all.filter((r) => r.mutual).map(refKey);
+    // Its owners wait for it too (an OpenAPI for the Product it generated): they hear when it appears, changes,
+    // becomes Ready or goes, though they cannot name it in their references. Owners of unwatched kinds are ignored.
+    const owners = (obj?.metadata.ownerReferences ?? []).map((o) => objectKey(o.apiVersion, o.kind, st.namespace, o.name));
+    const waiters = [...new Set([...all.filter((r) => r.mutual).map(refKey), ...owners])];
     st.waiters = waiters.length ? waiters : NO_REFS;
     const refs = all.map((ref) => ({ key: refKey(ref), ref }));
     if (refs.length === 0 && st.refs.length === 0) return;

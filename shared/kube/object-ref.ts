@@ -6,6 +6,16 @@ export interface ObjectRef {
   name: string;
 }
 
+/** metadata.ownerReferences: the objects this one belongs to (its namespace's, for a namespaced object). */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -20,6 +30,7 @@ export interface KubeObject {
     annotations?: Record<string, string>;
     labels?: Record<string, string>;
     creationTimestamp?: string;
+    ownerReferences?: OwnerReference[];
   };
   spec?: unknown;
   status?: Record<string, unknown>;

@@ -185,3 +185,39 @@ describe('change tracker: objects that wait for each other (3scale DeveloperAcco
     expect(sent).toEqual([]);
   });
 });
+
+describe('owners hear of what they own', () => {
+  const owned = (meta?: Partial<KubeObject['metadata']>, status?: Record<string, unknown>, name = 'generated') =>
+    obj(API, name, { meta: { ownerReferences: [{ apiVersion: G, kind: 'ManagementContext', name: 'owner', uid: 'uid-owner', controller: true }], ...meta }, spec: { name, contextRef: { name: 'other' } }, status });
+  function listOwner() {
+    tracker.listItem(CTX, ctx('owner', 'creds'), 1, true);
+    tracker.listDone(CTX, undefined, 1);
+    tracker.listDone(API, undefined, 1);
+    tracker.listDone(SECRET, undefined, 1);
+    sent = [];
+  }
+
+  it('an owned object appearing, becoming Ready, changing its spec or going wakes its owner; its status writes do not', () => {
+    listOwner();
+    tracker.event(API, 'ADDED', owned());
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['generated:added', 'owner:reference-changed']);
+    sent = [];
+    const ready = { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] };
+    tracker.event(API, 'MODIFIED', owned({}, ready));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['owner:reference-changed']);
+    sent = [];
+    tracker.event(API, 'MODIFIED', owned({}, { ...ready, extra: 1 }));
+    expect(sent).toEqual([]);
+    tracker.event(API, 'MODIFIED', owned({ generation: 2 }, ready));
+    expect(sent.map((s) => s.name)).toContain('owner');
+    sent = [];
+    tracker.event(API, 'DELETED', owned({ generation: 2 }, ready));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['owner:reference-changed']);
+  });
+
+  it('an owner of a kind nobody watches is ignored', () => {
+    listOwner();
+    tracker.event(API, 'ADDED', obj(API, 'x', { meta: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', uid: 'u' }] }, spec: { name: 'x', contextRef: { name: 'other' } } }));
+    expect(sent.map((s) => s.name)).toEqual(['x']);
+  });
+});
