@@ -47,7 +47,9 @@ describe('3scale ApplicationAuth', () => {
   it('waits for its Application, then sets the user key from the Secret', async () => {
     await w.apply(secret('userkey-auth', { UserKey: USER_KEY }));
     await w.apply(auth('userkey-auth', 'userkey-app'));
-    await w.waitForCondition('ApplicationAuth', 'userkey-auth', 'Orphan', 'True');
+    // The operator's ApplicationAuth writes Ready and Failed only: a missing Application is a Failed with its name.
+    const waiting = await w.waitForCondition('ApplicationAuth', 'userkey-auth', 'Failed', 'True');
+    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('spec.applicationCRName') }));
     await w.apply(application('userkey-app', 'userkey-product'));
     await w.waitForCondition('Application', 'userkey-app', 'Ready', 'True');
     await w.waitForCondition('ApplicationAuth', 'userkey-auth', 'Ready', 'True');
@@ -85,7 +87,8 @@ describe('3scale ApplicationAuth', () => {
   it('without keys nor generateSecret is Invalid', async () => {
     await w.apply(secret('empty-auth', {}));
     await w.apply(auth('empty-auth', 'appkey-app'));
-    await w.waitForCondition('ApplicationAuth', 'empty-auth', 'Invalid', 'True');
+    const bad = await w.waitForCondition('ApplicationAuth', 'empty-auth', 'Failed', 'True');
+    expect(bad.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('spec.authSecretRef') }));
   });
 
   it('keeps every key out of statuses, events and logs', async () => {

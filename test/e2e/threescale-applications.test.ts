@@ -41,10 +41,10 @@ const acknowledgedWaiting = (name: string) =>
   waitFor(`${name} left to the watcher`, () => w.logs.some((l) => l.includes('the watcher re-enqueues when it appears') && l.includes(`"${name}"`)));
 
 describe('3scale Application', () => {
-  it('waits (Orphan) for its account and product, then is created on the plan by event', async () => {
+  it('waits for its account and product (Ready False naming them, as the operator), then is created on the plan by event', async () => {
     await w.apply(application('first'));
-    const orphan = await w.waitForCondition('Application', 'first', 'Orphan', 'True');
-    expect(orphan.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False' }));
+    const orphan = await w.waitForCondition('Application', 'first', 'Ready', 'False');
+    expect(orphan.status?.conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('spec.accountCR') })]);
     await acknowledgedWaiting('first');
     await applyAccount('app-account');
     await w.apply(product('app-product'));
@@ -54,13 +54,14 @@ describe('3scale Application', () => {
     expect(apps('App first')).toHaveLength(1);
     expect(remote).toMatchObject({ service_id: pid, plan_id: planId(pid, 'basic'), state: 'live', description: 'Description of first' });
     expect(ready.status).toMatchObject({ applicationID: remote.id, state: 'live', providerAccountHost: w.adminURL });
-    for (const type of ['Invalid', 'Orphan', 'Failed']) expect(ready.status?.conditions).toContainEqual(expect.objectContaining({ type, status: 'False' }));
+    // The operator's Application writes Ready only.
+    expect(ready.status?.conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'True' })]);
   });
 
-  it('an unknown plan is Invalid, naming the field', async () => {
+  it('an unknown plan is refused (Ready False, reason Invalid), naming the field', async () => {
     await w.apply(application('bad-plan', { applicationPlanName: 'gold' }));
-    const bad = await w.waitForCondition('Application', 'bad-plan', 'Invalid', 'True');
-    expect(bad.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('spec.applicationPlanName') }));
+    const bad = await w.waitForCondition('Application', 'bad-plan', 'Ready', 'False');
+    expect(bad.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', reason: 'Invalid', message: expect.stringContaining('spec.applicationPlanName') }));
     expect(apps('App bad-plan')).toEqual([]);
   });
 

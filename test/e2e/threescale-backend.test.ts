@@ -42,7 +42,7 @@ describe('3scale Backend', () => {
     const b = remote('backend1');
     expect(b).toMatchObject({ name: 'Operated Backend 1', private_endpoint: 'https://api.example.com:443' });
     expect(obj.status).toMatchObject({ backendId: b?.id, providerAccountHost: w.adminURL });
-    for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Failed', 'False'], ['Orphan', 'False']]) {
+    for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Failed', 'False']]) {
       expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
     }
     expect(obj.metadata.finalizers).toContain(FINALIZER);
@@ -119,9 +119,10 @@ describe('3scale Backend', () => {
 
   itKeepsTheObjectWhenOrphaned(lifecycle, '3scale backend');
 
-  it('waits (Orphan) for a provider account secret that arrives late, then syncs', async () => {
+  it('waits (Failed, as the operator: a Backend has no Orphan) for a provider account secret that arrives late, then syncs', async () => {
     await w.apply(backend('late', { providerAccountRef: { name: 'late-account' } }));
-    const waiting = await w.waitForCondition('Backend', 'late', 'Orphan', 'True');
+    const waiting = await w.waitForCondition('Backend', 'late', 'Failed', 'True');
+    expect(waiting.status?.conditions).not.toContainEqual(expect.objectContaining({ type: 'Orphan' }));
     expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Synced', status: 'False', message: expect.stringContaining('late-account') }));
     await w.apply(providerAccount('late-account', w.adminURL, TENANT_TOKEN));
     await w.waitForCondition('Backend', 'late', 'Synced', 'True');

@@ -36,7 +36,7 @@ describe('3scale CustomPolicyDefinition', () => {
     const [p] = policies('APIcast Example Policy');
     expect(p).toMatchObject({ version: '0.1', schema: expect.objectContaining({ summary: 'This is just an example.' }) });
     expect(obj.status).toMatchObject({ policyID: p.id, providerAccountHost: w.adminURL });
-    for (const [type, status] of [['Invalid', 'False'], ['Failed', 'False'], ['Orphan', 'False']]) {
+    for (const [type, status] of [['Invalid', 'False'], ['Failed', 'False']]) {
       expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
     }
   });

@@ -79,7 +79,8 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
     await w.apply(account('waits'));
     const waiting = await w.waitForCondition('DeveloperAccount', 'waits', 'Waiting', 'True');
     expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('admin developer user') }));
-    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Orphan', status: 'False' }));
+    // As the operator: Failed only when neither Waiting nor Invalid.
+    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Failed', status: 'False' }));
     await acknowledgedWaiting('waits');
     await applyUser('waits-admin', 'waits', { role: 'admin' });
     await w.waitForCondition('DeveloperAccount', 'waits', 'Ready', 'True');
@@ -91,7 +92,8 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
 
   it('a user waits (Orphan) for its account, then is created in it', async () => {
     await applyUser('early', 'late-account');
-    await w.waitForCondition('DeveloperUser', 'early', 'Orphan', 'True');
+    const orphan = await w.waitForCondition('DeveloperUser', 'early', 'Orphan', 'True');
+    expect(orphan.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Failed', status: 'False' }));
     await acknowledgedWaiting('early');
     await applyUser('late-admin', 'late-account', { role: 'admin' });
     await w.apply(account('late-account'));

@@ -15,7 +15,7 @@ export const applicationAuthKind: KindDefinition<ApplicationAuthSpec> = {
   ...ApplicationAuthType,
   references: applicationAuthReferences,
   schema: ApplicationAuthSpec,
-  conditions: threescaleConditions('Ready'),
+  conditions: threescaleConditions('Ready', { types: ['Failed'] }),
   async connect({ object, spec }, ctx) {
     const ns = object.metadata.namespace ?? 'default';
     const provider = await resolveProviderAccount(object, ctx);

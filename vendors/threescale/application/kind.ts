@@ -13,7 +13,7 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
   ...ApplicationType,
   references: applicationReferences,
   schema: ApplicationSpec,
-  conditions: threescaleConditions('Ready'),
+  conditions: threescaleConditions('Ready', { types: [] }),
   async connect({ object, spec }, ctx) {
     const place = await resolvePlace(object, spec, ctx);
     const api = new AdminApi(place.provider, ctx.http);

@@ -14,7 +14,7 @@ export const backendKind: KindDefinition<BackendSpec> = {
   references: threescaleReferences,
   aliases: backendAliases,
   schema: BackendSpec,
-  conditions: threescaleConditions('Synced'),
+  conditions: threescaleConditions('Synced', { types: ['Invalid', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     return backendClient(new AdminApi(account, ctx.http), account, spec);

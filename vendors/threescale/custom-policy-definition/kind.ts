@@ -12,7 +12,7 @@ export const customPolicyDefinitionKind: KindDefinition<CustomPolicyDefinitionSp
   ...CustomPolicyDefinitionType,
   references: threescaleReferences,
   schema: CustomPolicyDefinitionSpec,
-  conditions: threescaleConditions('Ready'),
+  conditions: threescaleConditions('Ready', { types: ['Invalid', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const knownId = typeof object.status?.policyID === 'number' ? object.status.policyID : undefined;

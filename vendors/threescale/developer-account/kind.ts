@@ -13,7 +13,7 @@ export const developerAccountKind: KindDefinition<DeveloperAccountSpec> = {
   ...DeveloperAccountType,
   references: threescaleReferences,
   schema: DeveloperAccountSpec,
-  conditions: threescaleConditions('Ready', { waiting: true }),
+  conditions: threescaleConditions('Ready', { types: ['Invalid', 'Waiting', 'Failed'], failedAlone: true }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const knownId = typeof object.status?.accountID === 'number' ? object.status.accountID : undefined;

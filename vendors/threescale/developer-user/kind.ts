@@ -13,7 +13,7 @@ export const developerUserKind: KindDefinition<DeveloperUserSpec> = {
   ...DeveloperUserType,
   references: developerUserReferences,
   schema: DeveloperUserSpec,
-  conditions: threescaleConditions('Ready'),
+  conditions: threescaleConditions('Ready', { types: ['Invalid', 'Orphan', 'Failed'], failedAlone: true }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const accountId = await parentAccountId(object, spec.developerAccountRef.name, account, ctx);
