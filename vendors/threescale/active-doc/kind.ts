@@ -6,7 +6,7 @@ import { resolveProviderAccount } from '../provider-account.ts';
 import { ActiveDocType } from '../resource-types.ts';
 import { activeDocClient, removeActiveDoc } from './client.ts';
 import { linkedProductId } from './linked-product.ts';
-import { readOpenAPIDocument } from './openapi-document.ts';
+import { readOpenAPIDocument } from '../openapi-document.ts';
 import { activeDocReferences } from './references.ts';
 import { activeDocSystemName, ActiveDocSpec } from './schema.ts';
 
@@ -27,7 +27,7 @@ export const activeDocKind: KindDefinition<ActiveDocSpec> = {
       const systemName = spec.systemName || activeDocSystemName(String(spec.name ?? ''));
       return deleteOnlyClient(() => removeActiveDoc(api, systemName));
     }
-    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec, ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
+    const [document, product] = await Promise.all([readOpenAPIDocument(object, 'activeDocOpenAPIRef', ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
     return activeDocClient(api, account, spec, document, product);
   },
 };
