@@ -10,7 +10,7 @@ export interface WorldObjects {
   apply(obj: Record<string, unknown>): Promise<KubeObject>;
   get(kind: string, name: string, apiVersion?: string): Promise<KubeObject | undefined>;
   remove(kind: string, name: string, apiVersion?: string): Promise<void>;
-  waitForCondition(kind: string, name: string, type: string, status: 'True' | 'False', opts?: { reason?: string; generation?: boolean }): Promise<KubeObject>;
+  waitForCondition(kind: string, name: string, type: string, status: 'True' | 'False', opts?: { reason?: string; generation?: boolean; apiVersion?: string }): Promise<KubeObject>;
   waitForGone(kind: string, name: string): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export function worldObjects(cluster: ClusterUnderTest, defaultApiVersion: strin
     },
     waitForCondition(kind, name, type, status, o = {}) {
       return waitFor(`${kind} ${name} ${type}=${status}${o.reason ? ` (${o.reason})` : ''}`, async () => {
-        const obj = await get(kind, name);
+        const obj = await get(kind, name, o.apiVersion);
         const c = (obj?.status?.conditions as { type: string; status: string; reason: string; observedGeneration?: number }[] | undefined)?.find((x) => x.type === type);
         if (!obj || !c || c.status !== status || (o.reason && c.reason !== o.reason)) return undefined;
         if (o.generation !== false && c.observedGeneration !== obj.metadata.generation) return undefined;
