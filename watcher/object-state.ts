@@ -107,9 +107,12 @@ export function assign(state: ObjectState, o: Observed): void {
   state.ready = o.ready;
 }
 
+/** Ready True for the current spec: a Ready condition observed at an older generation says nothing of the new one. */
 function readyTrue(obj: KubeObject): boolean {
   const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
-  return Array.isArray(conditions) && conditions.some((c) => c && typeof c === 'object' && c.type === 'Ready' && c.status === 'True');
+  if (!Array.isArray(conditions)) return false;
+  const ready = conditions.find((c) => c && typeof c === 'object' && c.type === 'Ready');
+  return ready?.status === 'True' && (typeof ready.observedGeneration !== 'number' || ready.observedGeneration === obj.metadata.generation);
 }
 
 /**

@@ -211,7 +211,12 @@ describe('owners hear of what they own', () => {
     tracker.event(API, 'MODIFIED', owned({ generation: 2 }, ready));
     expect(sent.map((s) => s.name)).toContain('owner');
     sent = [];
-    tracker.event(API, 'DELETED', owned({ generation: 2 }, ready));
+    // Ready again at the new generation: the owner waiting for it hears of it.
+    const readyAgain = { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 2 }] };
+    tracker.event(API, 'MODIFIED', owned({ generation: 2 }, readyAgain));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['owner:reference-changed']);
+    sent = [];
+    tracker.event(API, 'DELETED', owned({ generation: 2 }, readyAgain));
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['owner:reference-changed']);
   });
 
