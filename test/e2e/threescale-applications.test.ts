@@ -37,6 +37,14 @@ const application = (name: string, spec: Record<string, unknown> = {}, metadata:
   metadata: { name, ...metadata },
   spec: { accountCR: { name: 'app-account' }, productCR: { name: 'app-product' }, applicationPlanName: 'basic', name: `App ${name}`, description: `Description of ${name}`, ...spec },
 });
+const appIdProduct = (name: string) => {
+  const p = product(name);
+  return { ...p, spec: { ...p.spec, deployment: { apicastHosted: { authentication: { appKeyAppID: {} } } } } };
+};
+const creds = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: data });
+const USER_KEY = 'uk-app-7c1e2b4d6f80a1c3';
+const APP_ID = 'appid-5f4e3d2c';
+const APP_KEY = 'ak-app-9d8c7b6a5f4e';
 const acknowledgedWaiting = (name: string) =>
   waitFor(`${name} left to the watcher`, () => w.logs.some((l) => l.includes('the watcher re-enqueues when it appears') && l.includes(`"${name}"`)));
 
@@ -104,5 +112,46 @@ describe('3scale Application', () => {
     expect(apps('App crash-app')).toHaveLength(1);
     await w.remove('Application', 'bad-plan');
     await w.waitForGone('Application', 'bad-plan');
+  });
+
+  it('is created with the credentials of authSecretRef, waiting for the Secret (user key for a user-key product)', async () => {
+    await w.apply(application('keyed', { authSecretRef: { name: 'keyed-creds' } }));
+    const waiting = await w.waitForCondition('Application', 'keyed', 'Ready', 'False');
+    expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ message: expect.stringContaining('spec.authSecretRef') }));
+    expect(apps('App keyed')).toEqual([]);
+    await w.apply(creds('keyed-creds', { UserKey: USER_KEY, ApplicationID: APP_ID, ApplicationKey: APP_KEY }));
+    await w.waitForCondition('Application', 'keyed', 'Ready', 'True');
+    expect(apps('App keyed')).toEqual([expect.objectContaining({ user_key: USER_KEY })]);
+  });
+
+  it('a Secret without the key that the product authentication needs is refused, naming the key', async () => {
+    await w.apply(appIdProduct('appid-product'));
+    await w.waitForCondition('Product', 'appid-product', 'Synced', 'True');
+    await w.apply(creds('half-creds', { ApplicationID: APP_ID }));
+    await w.apply(application('half', { productCR: { name: 'appid-product' }, authSecretRef: { name: 'half-creds' } }));
+    const bad = await w.waitForCondition('Application', 'half', 'Ready', 'False', { reason: 'Invalid' });
+    expect(bad.status?.conditions).toContainEqual(expect.objectContaining({ message: expect.stringContaining('ApplicationKey') }));
+    expect(apps('App half')).toEqual([]);
+    await w.remove('Application', 'half');
+    await w.waitForGone('Application', 'half');
+  });
+
+  it('moving to another product replaces the 3scale application (new credentials from the Secret), never leaving or doubling one, even when the old one cannot be deleted at first', async () => {
+    const oldId = apps('App keyed')[0].id;
+    const newPid = await productId('appid-product');
+    w.threescale.faults.inject({ method: 'DELETE', path: new RegExp(`/applications/${oldId}\\.json$`), status: 500, times: 2 });
+    const before = w.threescale.calls.length;
+    await w.apply(application('keyed', { productCR: { name: 'appid-product' }, authSecretRef: { name: 'keyed-creds' } }));
+    await waitFor('moved', async () => (await w.get('Application', 'keyed'))?.status?.productId === newPid && apps('App keyed').length === 1);
+    const [moved] = apps('App keyed');
+    expect(moved).toMatchObject({ service_id: newPid, plan_id: planId(newPid, 'basic'), application_id: APP_ID });
+    expect(w.threescale.state.applicationKeys(TENANT, moved.id)).toEqual([APP_KEY]);
+    expect((await w.get('Application', 'keyed'))!.status).toMatchObject({ applicationID: moved.id });
+    const creates = w.threescale.calls.slice(before).filter((c) => c.method === 'POST' && /\/applications\.json$/.test(c.path));
+    expect(creates).toHaveLength(1);
+    // Both injected failures were met (sync retried with the new application already there) before the delete went through.
+    expect(w.threescale.calls.slice(before).filter((c) => c.method === 'DELETE' && c.path.includes(`/applications/${oldId}.`)).length).toBeGreaterThanOrEqual(3);
+    const seen = JSON.stringify([w.logs, (await w.get('Application', 'keyed'))?.status]);
+    for (const secret of [USER_KEY, APP_KEY]) expect(seen).not.toContain(secret);
   });
 });

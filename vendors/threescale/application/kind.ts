@@ -3,12 +3,16 @@ import { AdminApi } from '../admin-api.ts';
 import { threescaleConditions } from '../conditions.ts';
 import { ApplicationType } from '../resource-types.ts';
 import { applicationClient } from './client.ts';
+import { creationCredentials } from './credentials.ts';
 import { resolvePlace } from './linked-crs.ts';
 import { planIdBySystemName } from './plan.ts';
 import { applicationReferences } from './references.ts';
 import { ApplicationSpec } from './schema.ts';
 
-/** Application → a 3scale application of its DeveloperAccount on a plan of its Product (suspend); conditions as the operator's. */
+/**
+ * Application → a 3scale application of its DeveloperAccount on a plan of its Product (suspend), created with the
+ * credentials of `authSecretRef` when given; conditions as the operator's.
+ */
 export const applicationKind: KindDefinition<ApplicationSpec> = {
   ...ApplicationType,
   references: applicationReferences,
@@ -19,6 +23,9 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
     const api = new AdminApi(place.provider, ctx.http);
     const planId = object.metadata.deletionTimestamp || place.productId === undefined ? undefined : await planIdBySystemName(api, place.productId, spec.applicationPlanName);
     const knownId = typeof object.status?.applicationID === 'number' ? object.status.applicationID : undefined;
-    return applicationClient(api, place, spec, planId, knownId);
+    const secret = spec.authSecretRef?.name;
+    const ns = object.metadata.namespace ?? 'default';
+    const credentials = async () => (secret && place.productId !== undefined ? creationCredentials(api, ctx, ns, secret, place.productId) : {});
+    return applicationClient(api, place, spec, { planId, knownId, credentials });
   },
 };

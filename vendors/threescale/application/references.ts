@@ -1,5 +1,5 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
-import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
 import { threescaleReferences } from '../references.ts';
 import { DeveloperAccountType, ProductType } from '../resource-types.ts';
 
@@ -12,8 +12,9 @@ export function linkedNames(obj: KubeObject): { account?: string; product?: stri
 }
 
 /**
- * An Application reads its DeveloperAccount and Product CRs: it waits (Orphan) until both are Ready, and the watcher
- * re-enqueues it when either appears, changes or becomes Ready. Neither waits for it, so neither link is mutual.
+ * An Application reads its DeveloperAccount and Product CRs and its `authSecretRef` Secret: it waits until both CRs are
+ * Ready (and the Secret exists, to create), and the watcher re-enqueues it when either appears, changes or becomes
+ * Ready. Neither waits for it, so neither link is mutual.
  */
 export function applicationReferences(obj: KubeObject): DependencyRef[] {
   const ns = obj.metadata.namespace ?? 'default';
@@ -21,5 +22,8 @@ export function applicationReferences(obj: KubeObject): DependencyRef[] {
   const refs: DependencyRef[] = threescaleReferences(obj);
   if (account) refs.push({ apiVersion: DeveloperAccountType.apiVersion, kind: DeveloperAccountType.kind, namespace: ns, name: account });
   if (product) refs.push({ apiVersion: ProductType.apiVersion, kind: ProductType.kind, namespace: ns, name: product });
+  // Creating waits for the credentials Secret: its arrival wakes the Application.
+  const secret = nameOf((obj.spec as { authSecretRef?: { name?: unknown } } | undefined)?.authSecretRef?.name);
+  if (secret) refs.push({ ...SECRET, namespace: ns, name: secret });
   return refs;
 }
