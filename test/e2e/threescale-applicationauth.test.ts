@@ -13,7 +13,7 @@ useThreescaleWorld(async (world) => {
     spec: { username: 'auth-admin', email: 'auth-admin@example.com', passwordCredentialsRef: { name: 'auth-admin' }, developerAccountRef: { name: 'auth-account' }, role: 'admin' },
   });
   await w.apply({ apiVersion: THREESCALE, kind: 'DeveloperAccount', metadata: { name: 'auth-account' }, spec: { orgName: 'Org auth' } });
-  for (const [name, authentication] of [['userkey-product', { userkey: {} }], ['appkey-product', { appKeyAppID: {} }]] as const) {
+  for (const [name, authentication] of [['userkey-product', { userkey: { authUserKey: 'api-key', credentials: 'headers' } }], ['appkey-product', { appKeyAppID: {} }]] as const) {
     await w.apply({ apiVersion: THREESCALE, kind: 'Product', metadata: { name }, spec: { name, deployment: { apicastHosted: { authentication } }, applicationPlans: { basic: { published: true } } } });
   }
 }, { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } });
@@ -44,7 +44,8 @@ const ROTATED = 'uk-rotated-0b1c2d3e4f5a6b7c';
 const APP_KEY = 'ak-9d8c7b6a5f4e3d2c1b0a';
 
 describe('3scale ApplicationAuth', () => {
-  it('waits for its Application, then sets the user key from the Secret', async () => {
+  // userkey-product names its gateway credential `api-key`: the admin API still takes the key as `user_key`.
+  it('waits for its Application, then sets the user key from the Secret (a custom authUserKey too)', async () => {
     await w.apply(secret('userkey-auth', { UserKey: USER_KEY }));
     await w.apply(auth('userkey-auth', 'userkey-app'));
     // The operator's ApplicationAuth writes Ready and Failed only: a missing Application is a Failed with its name.

@@ -35,6 +35,9 @@ export function applicationAuthClient(api: AdminApi, t: AuthTarget): ExternalCli
     if (usesUserKey(app)) {
       const key = t.credentials.UserKey ?? (t.generate ? generatedKey() : undefined);
       if (!key) throw missing('UserKey');
+      // `user_key` is the admin API's field (ApplicationUpdateRequest). The operator names the parameter after the
+      // product's authUserKey, the gateway's credential name (`api-key`…), which porta takes as an unknown custom
+      // field: with a custom authUserKey its key never changes. The key is the same whatever the gateway calls it.
       await api.update(`${t.appPath}.json`, 'application', { user_key: key });
       if (!t.credentials.UserKey) await t.writeBack({ UserKey: key, ApplicationID: String(app.id) });
       return {};
