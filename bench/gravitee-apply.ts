@@ -1,11 +1,11 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { applyManifests, type Manifest } from '../local/apply.ts';
-import { startSyncPlane, type SyncPlane } from '../local/sync-plane.ts';
+import { startSyncPlane } from '../local/sync-plane.ts';
 import { jsonLogger } from '../shared/log.ts';
-import { deduplicationId, messageGroupId, type SyncMessage } from '../shared/queue/envelope.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
+import { createAll, waitAll } from './burst.ts';
+import { enqueueResync, isKubeWrite, kubeCalls, resetCounters, vendorCallsSeen as totalCalls, waitDrained } from './plane.ts';
 import { startBenchServices } from './services.ts';
 import { percentile, progress, progressDone, round } from './stats.ts';
 
@@ -36,21 +36,10 @@ export interface GraviteeBenchResult {
   resync: { seconds: number; vendorCallsPerSync: number; vendorWrites: number; kubeCallsPerSync: number; kubeWrites: number };
 }
 
-const totalCalls = (plane: SyncPlane, filter?: (verb: string) => boolean) => plane.deps.http.calls.total(filter);
-
-async function kubeCalls(plane: SyncPlane, filter?: (verb: string) => boolean) {
-  return (await plane.deps.clusters.get('local')).calls.total(filter);
-}
-
-async function resetCounters(plane: SyncPlane) {
-  plane.deps.http.calls.counts.clear();
-  (await plane.deps.clusters.get('local')).calls.counts.clear();
-}
-
 /** N ApiV4Definitions applied at once to the sandbox's services (test API server + Gravitee emulator with fixed latency). */
 export async function benchGravitee(opts: { count: number; latencyMs: number; singles: number; concurrency: number }): Promise<GraviteeBenchResult> {
-  const services = await startBenchServices(opts.latencyMs);
-  const apim = { url: services.apimUrl };
+  const services = await startBenchServices('gravitee', opts.latencyMs);
+  const apim = { url: services.address.apimUrl };
   const kc = new KubeConfig();
   kc.loadFromString(services.kubeconfig);
   const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: jsonLogger({ level: 'ERROR' }) });
@@ -80,26 +69,9 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     // N at once.
     await resetCounters(plane);
     const names = Array.from({ length: opts.count }, (_, i) => `api-${i}`);
-    const appliedAt = new Map<string, number>();
     const start = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < names.length) {
-          const name = names[next++];
-          await objects.create(api(name));
-          appliedAt.set(name, performance.now());
-        }
-      }),
-    );
-    progressDone(`applied ${opts.count} ApiV4Definitions in ${round((performance.now() - start) / 1000, 2)} s`);
-    const waiting = tracker.waitFor(names, 300_000);
-    const ticker = setInterval(() => progress(`Accepted: ${names.filter((n) => tracker.acceptedAt.has(n)).length}/${opts.count}`), 500);
-    const ok = await waiting;
-    clearInterval(ticker);
-    if (!ok) throw new Error('not every object was Accepted within 300 s');
-    const end = Math.max(...names.map((n) => tracker.acceptedAt.get(n) ?? 0));
-    progressDone(`all ${opts.count} Accepted`);
+    const appliedAt = await createAll(objects, names.map(api), 'ApiV4Definitions');
+    const end = await waitAll(tracker, names, 'Accepted');
     const latencies = names.map((n) => (tracker.acceptedAt.get(n) ?? 0) - (appliedAt.get(n) ?? 0));
     await waitDrained(plane);
     const burstSyncs = opts.count;
@@ -128,7 +100,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
       vendorCallsPerSync: round(totalCalls(plane) / all.length, 2),
       vendorWrites: totalCalls(plane, isWrite),
       kubeCallsPerSync: round((await kubeCalls(plane)) / all.length, 2),
-      kubeWrites: await kubeCalls(plane, (v) => v !== 'get' && v !== 'list'),
+      kubeWrites: await kubeCalls(plane, isKubeWrite),
     };
     return {
       count: opts.count,
@@ -142,35 +114,4 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     await plane.stop();
     await services.stop();
   }
-}
-
-async function enqueueResync(plane: SyncPlane, objs: KubeObject[]): Promise<void> {
-  const epoch = String(Date.now());
-  for (let i = 0; i < objs.length; i += 10) {
-    const entries = objs.slice(i, i + 10).map((o, j) => {
-      const msg: SyncMessage = {
-        v: 1,
-        cluster: 'local',
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        namespace: o.metadata.namespace ?? NS,
-        name: o.metadata.name,
-        uid: o.metadata.uid ?? '',
-        resourceVersion: o.metadata.resourceVersion ?? '',
-        generation: o.metadata.generation,
-        reason: 'resync',
-        cause: epoch,
-      };
-      return { Id: String(j), MessageBody: JSON.stringify(msg), MessageGroupId: messageGroupId(msg), MessageDeduplicationId: deduplicationId(msg) };
-    });
-    await plane.queue.sqs.send(new SendMessageBatchCommand({ QueueUrl: plane.queue.queueUrl, Entries: entries }));
-  }
-}
-
-async function waitDrained(plane: SyncPlane): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (await plane.drained()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('queue did not drain within 120 s');
 }

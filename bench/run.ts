@@ -1,13 +1,21 @@
 import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
-import { benchGravitee } from './gravitee-apply.ts';
+import { benchGravitee, type GraviteeBenchResult } from './gravitee-apply.ts';
 import { measureSyncFunction } from './sync-function-bundle.ts';
+import { benchThreescale } from './threescale-apply.ts';
+import { threescaleRows } from './threescale-report.ts';
 import { benchWatcherRss } from './watcher-rss.ts';
 
-/** `npm run bench [-- --count 1000 --latency 20 --json]`: prints the figures docs/benchmarks.md records. */
+/**
+ * `npm run bench [-- --scenario gravitee|3scale|footprint … --count 1000 --products 200 --latency 20 --json]`:
+ * prints the figures docs/benchmarks.md records. Without `--scenario`, all three run.
+ */
+const SCENARIOS = ['gravitee', '3scale', 'footprint'] as const;
 const { values } = parseArgs({
   options: {
+    scenario: { type: 'string', multiple: true },
     count: { type: 'string', default: '1000' },
+    products: { type: 'string', default: '200' },
     latency: { type: 'string', default: '20' },
     singles: { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '8' },
@@ -15,31 +23,55 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
+const scenarios = new Set(values.scenario?.length ? values.scenario : SCENARIOS);
+for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}"; one of ${SCENARIOS.join(', ')}`);
 
+const started = performance.now();
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-const gravitee = await benchGravitee({ count: Number(values.count), latencyMs: Number(values.latency), singles: Number(values.singles), concurrency: Number(values.concurrency) });
-const watcher = await benchWatcherRss(Number(values['watched-objects']));
-const fn = await measureSyncFunction();
-const result = { machine, gravitee, watcher, syncFunction: fn };
+const latencyMs = Number(values.latency);
+const concurrency = Number(values.concurrency);
+const gravitee = scenarios.has('gravitee') ? await benchGravitee({ count: Number(values.count), latencyMs, singles: Number(values.singles), concurrency }) : undefined;
+const threescale = scenarios.has('3scale')
+  ? await benchThreescale({ products: Number(values.products), latencyMs, singles: Number(values.singles), concurrency })
+  : undefined;
+const watcher = scenarios.has('footprint') ? await benchWatcherRss(Number(values['watched-objects'])) : undefined;
+const fn = scenarios.has('footprint') ? await measureSyncFunction() : undefined;
+const seconds = Math.round((performance.now() - started) / 1000);
+const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, threescale, watcher, syncFunction: fn };
 
 if (values.json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
-  const rows: [string, string, string][] = [
-    ['single-object apply→Accepted p50 / p95 / p99', `${gravitee.single.p50} / ${gravitee.single.p95} / ${gravitee.single.p99} ms`, 'p50 ≤ 100 ms, p99 ≤ 300 ms'],
-    [`${gravitee.count} at once: apply→Accepted p50 / p95 / p99`, `${gravitee.burst.p50} / ${gravitee.burst.p95} / ${gravitee.burst.p99} ms`, ''],
-    [`${gravitee.count} at once: all Accepted`, `${gravitee.burst.allAcceptedSeconds} s`, '≤ 20 s'],
-    ['throughput', `${gravitee.burst.throughputPerSecond} syncs/s`, ''],
-    ['calls per sync (vendor / Kubernetes)', `${gravitee.burst.vendorCallsPerSync} / ${gravitee.burst.kubeCallsPerSync}`, ''],
-    ['no-op resync: calls per sync (vendor / Kubernetes)', `${gravitee.resync.vendorCallsPerSync} / ${gravitee.resync.kubeCallsPerSync}`, ''],
-    ['no-op resync: vendor writes / Kubernetes writes', `${gravitee.resync.vendorWrites} / ${gravitee.resync.kubeWrites}`, 'vendor writes = 0'],
-    ['no-op resync duration', `${gravitee.resync.seconds} s`, ''],
-    [`watcher RSS with ${watcher.objects} objects (peak)`, `${watcher.rssMb} MB (${watcher.peakMb} MB)`, '≤ 64 MB'],
-    ['sync function zipped / bundle', `${(fn.zippedBytes / 1024).toFixed(0)} KiB / ${(fn.bundleBytes / 1024).toFixed(0)} KiB`, '≤ 1 MB zipped'],
-    ['sync function cold import p50 (max)', `${fn.coldImportMs.p50.toFixed(0)} ms (${fn.coldImportMs.max.toFixed(0)} ms)`, '≤ 250 ms'],
+  console.log(`apim-sync benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; emulator latency ${latencyMs} ms; ${seconds} s\n`);
+  if (gravitee) table('Gravitee', graviteeRows(gravitee));
+  if (threescale) table('3scale', threescaleRows(threescale));
+  if (watcher && fn) {
+    table('Footprint', [
+      [`watcher RSS with ${watcher.objects} objects (peak)`, `${watcher.rssMb} MB (${watcher.peakMb} MB)`, '≤ 64 MB'],
+      ['sync function zipped / bundle', `${(fn.zippedBytes / 1024).toFixed(0)} KiB / ${(fn.bundleBytes / 1024).toFixed(0)} KiB`, '≤ 1 MB zipped'],
+      ['sync function cold import p50 (max)', `${fn.coldImportMs.p50.toFixed(0)} ms (${fn.coldImportMs.max.toFixed(0)} ms)`, '≤ 250 ms'],
+    ]);
+  }
+}
+
+function graviteeRows(g: GraviteeBenchResult): [string, string, string][] {
+  return [
+    ['single-object apply→Accepted p50 / p95 / p99', `${g.single.p50} / ${g.single.p95} / ${g.single.p99} ms`, 'p50 ≤ 100 ms, p99 ≤ 300 ms'],
+    [`${g.count} at once: apply→Accepted p50 / p95 / p99`, `${g.burst.p50} / ${g.burst.p95} / ${g.burst.p99} ms`, ''],
+    [`${g.count} at once: all Accepted`, `${g.burst.allAcceptedSeconds} s`, '≤ 20 s'],
+    ['throughput', `${g.burst.throughputPerSecond} syncs/s`, ''],
+    ['calls per sync (vendor / Kubernetes)', `${g.burst.vendorCallsPerSync} / ${g.burst.kubeCallsPerSync}`, ''],
+    ['no-op resync: calls per sync (vendor / Kubernetes)', `${g.resync.vendorCallsPerSync} / ${g.resync.kubeCallsPerSync}`, ''],
+    ['no-op resync: vendor writes / Kubernetes writes', `${g.resync.vendorWrites} / ${g.resync.kubeWrites}`, 'vendor writes = 0'],
+    ['no-op resync duration', `${g.resync.seconds} s`, ''],
   ];
+}
+
+function table(title: string, rows: [string, string, string][]): void {
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  console.log(`apim-sync benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; emulator latency ${gravitee.emulatorLatencyMs} ms\n`);
+  console.log(`${title}\n`);
   for (const [k, v, t] of rows) console.log(`${k.padEnd(w0)}  ${v.padEnd(w1)}  ${t}`);
+  console.log('');
 }
+

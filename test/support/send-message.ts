@@ -5,7 +5,15 @@ import type { SyncPlane } from '../../local/sync-plane.ts';
 
 /** Puts a message on the queue as the watcher would (or a raw body, to test poison handling). */
 export async function sendPointer(plane: SyncPlane, obj: KubeObject, over: Partial<SyncMessage> = {}, cluster = 'local'): Promise<void> {
-  const msg: SyncMessage = {
+  const msg = pointerMessage(obj, over, cluster);
+  await plane.queue.sqs.send(
+    new SendMessageCommand({ QueueUrl: plane.queue.queueUrl, MessageBody: JSON.stringify(msg), MessageGroupId: messageGroupId(msg), MessageDeduplicationId: deduplicationId(msg) }),
+  );
+}
+
+/** The pointer the watcher would send for `obj` (also used by the bench's resync). */
+export function pointerMessage(obj: KubeObject, over: Partial<SyncMessage> = {}, cluster = 'local'): SyncMessage {
+  return {
     v: 1,
     cluster,
     apiVersion: obj.apiVersion,
@@ -18,7 +26,4 @@ export async function sendPointer(plane: SyncPlane, obj: KubeObject, over: Parti
     reason: 'spec-changed',
     ...over,
   };
-  await plane.queue.sqs.send(
-    new SendMessageCommand({ QueueUrl: plane.queue.queueUrl, MessageBody: JSON.stringify(msg), MessageGroupId: messageGroupId(msg), MessageDeduplicationId: deduplicationId(msg) }),
-  );
 }
