@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { seedCopy, seedFileSecret } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
-const SEED = new URL('./fixtures/threescale-activedoc.yaml', import.meta.url).pathname;
-const BACKEND_SEED = new URL('./fixtures/threescale-backend1.yaml', import.meta.url).pathname;
-const PRODUCT_SEED = new URL('./fixtures/threescale-product1.yaml', import.meta.url).pathname;
+const BACKEND_SEED = '01-backend-backend1.yaml';
+const PRODUCT_SEED = '02-product-product1.yaml';
 
 /** An OpenAPI document served over http, as `activeDocOpenAPIRef.url` reads it; `title` changes what it serves. */
 let served = { title: 'served v1' };
@@ -42,7 +40,9 @@ function activeDoc(name: string, spec: Record<string, unknown> = {}, metadata: R
 
 describe('3scale ActiveDoc', () => {
   it("syncs the operator guide's example (Secret and CR) unchanged and reports Ready with activeDocId", async () => {
-    for (const d of parseAllDocuments(readFileSync(SEED, 'utf8'))) await w.apply(d.toJS());
+    // The Secret as `oc create secret generic myoasdoc1 --from-file myoasdoc1.yaml` makes it, then the CR.
+    await w.apply(seedFileSecret('myoasdoc1', 'myoasdoc1.yaml', '14-oas-myoasdoc1.yaml'));
+    await w.apply(seedCopy('15-activedoc-myactivedoccr1-secret.yaml'));
     const obj = await w.waitForCondition('ActiveDoc', 'myactivedoccr1', 'Ready', 'True');
     const d = remote('operatedactivedocfromsecret');
     expect(d).toMatchObject({ name: 'Operated ActiveDoc From secret', published: false, skip_swagger_validations: false, service_id: null });
@@ -91,8 +91,8 @@ describe('3scale ActiveDoc', () => {
     expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('operatedproduct1') }));
     expect(remote('linked')).toBeUndefined();
 
-    await w.apply(parse(readFileSync(BACKEND_SEED, 'utf8')));
-    await w.apply(parse(readFileSync(PRODUCT_SEED, 'utf8')));
+    await w.apply(seedCopy(BACKEND_SEED));
+    await w.apply(seedCopy(PRODUCT_SEED));
     const product = await w.waitForCondition('Product', 'product1', 'Synced', 'True');
     const bound = await w.waitForCondition('ActiveDoc', 'linked', 'Ready', 'True');
     expect(bound.status?.productResourceName).toEqual({ name: 'product1' });

@@ -5,9 +5,10 @@ import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
+import { seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
-const SEED = new URL('./fixtures/threescale-custompolicydefinition.yaml', import.meta.url).pathname;
+const SEED = seedCopyPath('18-custompolicydefinition-sample.yaml');
 
 let w: ThreescaleWorld;
 useThreescaleWorld((world) => {

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { providerAccount, useThreescaleWorld, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { seedCopy, seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
-const SEED = new URL('./fixtures/threescale-developers.yaml', import.meta.url).pathname;
-const seedObjects = () => parseAllDocuments(readFileSync(SEED, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+const SEED = ['07-developeraccount-simple-sample.yaml', '22-developeruser-developeruser01.yaml', '23-developeraccount-developeraccount01.yaml', '25-developeruser-developeruser02.yaml'];
+const seedObjects = () => SEED.map((f) => seedCopy(f));
 const PASSWORD = (user: string) => `pw-${user}-Zq81xv`;
 
 let w: ThreescaleWorld;
@@ -72,7 +71,7 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
   });
 
   it('npx apim-sync validate accepts the examples', () => {
-    expect(validatePaths([SEED])).toEqual({ checked: 4, findings: [] });
+    expect(validatePaths(SEED.map(seedCopyPath))).toEqual({ checked: 4, findings: [] });
   });
 
   it('an account waits (Waiting) for its admin user, then signs up with it', async () => {

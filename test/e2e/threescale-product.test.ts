@@ -6,11 +6,11 @@ import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
+import { seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const BACKEND_SEED = fixture('threescale-backend1.yaml');
-const PRODUCT_SEED = fixture('threescale-product1.yaml');
+const BACKEND_SEED = seedCopyPath('01-backend-backend1.yaml');
+const PRODUCT_SEED = seedCopyPath('02-product-product1.yaml');
 
 let w: ThreescaleWorld;
 useThreescaleWorld((world) => {

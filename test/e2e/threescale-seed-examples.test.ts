@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.ts';
 import { crdFiles } from '../../local/crd-files.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
-import { examplesInDocument, documentedWaits, flatten, seedCopy, seedCopyFiles, seedCopyPath, seedCopyText, seedDocumentPresent } from '../support/threescale-seed.ts';
-import { useThreescaleWorld, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { examplesInDocument, documentedWaits, flatten, seedCopy, seedCopyFiles, seedCopyPath, seedCopyText, seedDocumentPresent, seedFileSecret } from '../support/threescale-seed.ts';
+import { useThreescaleWorld, MASTER_TOKEN, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -30,8 +31,6 @@ type Obj = Record<string, any>;
 const rename = (o: Obj, name: string, spec: Obj = {}): Obj => ({ ...o, metadata: { ...o.metadata, name }, spec: { ...o.spec, ...spec } });
 /** The document's provider account Secrets name hosts that do not exist: they reach the emulator's tenant instead. */
 const atEmulator = (secret: Obj): Obj => ({ ...secret, stringData: { ...secret.stringData, adminURL: w.adminURL, token: TENANT_TOKEN } });
-/** `oc create secret generic NAME --from-file FILE`: one key, the file's name, holding its content. */
-const fromFile = (name: string, file: string, copy: string): Obj => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { [file]: seedCopyText(copy).replace(/^#.*\n/gm, '') } });
 
 // What the document says must exist before an example, built from the document's own examples and instructions.
 const needs = {
@@ -47,7 +46,7 @@ const needs = {
   },
   mytenant: () => w.apply(atEmulator(seedCopy('08-secret-mytenant.yaml'))),
   /** §8.6.1 / §8.7.1 `oc create secret generic myoasdoc1 --from-file myoasdoc1.yaml`. */
-  myoasdoc1: () => w.apply(fromFile('myoasdoc1', 'myoasdoc1.yaml', '09-oas-myoasdoc1.yaml')),
+  myoasdoc1: () => w.apply(seedFileSecret('myoasdoc1', 'myoasdoc1.yaml', '09-oas-myoasdoc1.yaml')),
   /**
    * §8.12.2: a new DeveloperAccount needs a DeveloperUser with the admin role. The guide's admin user names
    * `developeraccount1` (so does its `oc wait developeraccount/developeraccount1`), an account it never shows: it is
@@ -73,6 +72,8 @@ interface SeedExample {
   refused?: { why: string; fields: string[] };
   before?: () => Promise<unknown>;
   after?: (obj: KubeObject) => Promise<unknown>;
+  /** The document's `<placeholders>`, filled in as its instructions say; nothing else changes. */
+  placeholders?: () => Record<string, string>;
 }
 
 /** One entry per copy, in document order. */
@@ -115,7 +116,25 @@ const EXAMPLES: Record<string, SeedExample> = {
     refused: { why: "the document's ActiveDoc uses OpenAPI's `openapiRef` and omits `name`, both required by the ActiveDoc CRD", fields: ['spec.activeDocOpenAPIRef', 'spec.name'] },
   },
   '18-custompolicydefinition-sample.yaml': { reaches: 'Ready' },
-  '19-tenant-ecorp.yaml': { reaches: 'Ready' },
+  '19-tenant-ecorp.yaml': {
+    reaches: 'Ready',
+    // §8.11: the admin password Secret of step 2 and the master credentials of a 3scale installed in this namespace.
+    before: async () => {
+      await w.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ecorp-admin-secret' }, stringData: { admin_password: 'ecorp-admin-pw' } });
+      await w.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'system-seed' }, stringData: { MASTER_ACCESS_TOKEN: MASTER_TOKEN } });
+    },
+    placeholders: () => ({
+      '<namespace-in-which-to-create-Tenant-CR>': w.ns,
+      // the emulator's master portal serves plain http
+      'https://<MASTER_HOSTNAME>': w.threescale.url,
+      '<namespace-where-3scale-is-deployed>': w.ns,
+      '<ADMIN_SECRET>': 'ecorp-admin-secret',
+    }),
+    after: async (obj) => {
+      const written = await w.cluster.core.readNamespacedSecret({ name: (obj.spec as Obj).tenantSecretRef.name, namespace: w.ns });
+      expect(Object.keys(written.data ?? {}).sort()).toEqual(Object.keys(seedCopy('20-secret-tenant-secret-output.yaml').stringData).sort());
+    },
+  },
   '20-secret-tenant-secret-output.yaml': {
     notApplied: { why: 'the Secret the operator writes for a new tenant: what 19 is checked against', check: (o) => expect(Object.keys(o.stringData).sort()).toEqual(['adminURL', 'token']) },
   },
@@ -141,6 +160,9 @@ async function validate(file: string): Promise<{ code: number; out: string }> {
     log.mockRestore();
   }
 }
+
+/** The example with its placeholders replaced (in YAML text, so wherever they stand). */
+const fill = (o: Obj, values: Record<string, string>): Obj => parse(Object.entries(values).reduce((text, [k, v]) => text.replaceAll(k, v), stringify(o)));
 
 let w: ThreescaleWorld;
 useThreescaleWorld((world) => {
@@ -200,7 +222,7 @@ describe("the 3scale operator document's YAML examples", () => {
     } else {
       it(`${file}: applied unchanged, reaches ${e.reaches}`, async () => {
         await e.before?.();
-        await w.apply(o);
+        await w.apply(e.placeholders ? fill(o, e.placeholders()) : o);
         if (e.reaches === 'deleted') return w.waitForGone(o.kind, o.metadata.name);
         const obj = await w.waitForCondition(o.kind, o.metadata.name, e.reaches!, 'True', { apiVersion: o.apiVersion });
         await e.after?.(obj);

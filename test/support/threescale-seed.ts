@@ -52,3 +52,11 @@ export function seedCopyFiles(): string[] {
 export const seedCopyPath = (file: string) => SEED_COPIES + file;
 export const seedCopyText = (file: string) => readFileSync(seedCopyPath(file), 'utf8');
 export const seedCopy = <T = Record<string, any>>(file: string) => parse(seedCopyText(file)) as T;
+
+/** `oc create secret generic NAME --from-file FILE` with a copy as FILE: one key, the file's name, holding its content. */
+export const seedFileSecret = (name: string, fileName: string, copy: string) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name },
+  stringData: { [fileName]: seedCopyText(copy).replace(/^#.*\n/gm, '') },
+});
