@@ -145,6 +145,13 @@ const EXAMPLES: Record<string, SeedExample> = {
   '25-developeruser-developeruser02.yaml': { reaches: 'Ready', before: async () => (await needs.developeraccount1(), w.apply(seedCopy('24-secret-myusername02.yaml'))) },
 };
 
+/** `oc create -f`: the document's examples of one name are each a new object, so an earlier one of that name goes first. */
+async function createdAnew(o: Obj) {
+  if (!(await w.get(o.kind, o.metadata.name, o.apiVersion))) return;
+  await w.remove(o.kind, o.metadata.name, o.apiVersion);
+  await waitFor(`${o.kind} ${o.metadata.name} gone`, async () => !(await w.get(o.kind, o.metadata.name, o.apiVersion)));
+}
+
 async function removePromote() {
   await w.remove('ProxyConfigPromote', 'proxyconfigpromote-sample');
   await w.waitForGone('ProxyConfigPromote', 'proxyconfigpromote-sample');
@@ -203,9 +210,7 @@ describe("the 3scale operator document's YAML examples", () => {
         const { code, out } = await validate(seedCopyPath(file));
         expect(code).toBe(1);
         for (const f of e.refused!.fields) expect(out).toContain(f);
-        // `oc create -f`: a new object, as the document means it (the earlier examples' object of that name removed).
-        await w.remove(o.kind, o.metadata.name);
-        await w.waitForGone(o.kind, o.metadata.name);
+        await createdAnew(o);
         const err = await w.cluster.objects.create({ ...o, metadata: { ...o.metadata, namespace: w.ns } }).then(
           () => undefined,
           (x: { code?: number; body?: unknown; message?: string }) => x,
@@ -220,8 +225,9 @@ describe("the 3scale operator document's YAML examples", () => {
         await e.prerequisite!();
       });
     } else {
-      it(`${file}: applied unchanged, reaches ${e.reaches}`, async () => {
+      it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, reaches ${e.reaches}`, async () => {
         await e.before?.();
+        await createdAnew(o);
         await w.apply(e.placeholders ? fill(o, e.placeholders()) : o);
         if (e.reaches === 'deleted') return w.waitForGone(o.kind, o.metadata.name);
         const obj = await w.waitForCondition(o.kind, o.metadata.name, e.reaches!, 'True', { apiVersion: o.apiVersion });
