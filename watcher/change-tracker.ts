@@ -40,6 +40,8 @@ export class ChangeTracker {
   /** `${kind}|${namespace or *}` of data lists that completed: from then on a new reference is fetched. */
   private readonly dataListed = new Set<string>();
   private readonly fetching = new Set<string>();
+  /** Keys of the synced objects being deleted: few at a time, so finding one by an alias scans only them. */
+  private readonly deleting = new Set<string>();
 
   constructor(deps: TrackerDeps) {
     this.deps = deps;
@@ -120,6 +122,7 @@ export class ChangeTracker {
       st = new ObjectState(type, key);
       assign(st, next);
       this.objects.set(key, st);
+      this.trackDeleting(st);
       this.setRefs(st, obj);
       this.setAliases(st, obj);
       this.decide(st, classifyNew(obj, next));
@@ -134,6 +137,7 @@ export class ChangeTracker {
     const becameReady = next.ready && !st.ready;
     const decision = classifyChange(st, next);
     assign(st, next);
+    this.trackDeleting(st);
     const oldAliases = st.aliases;
     if (generationMoved || next.generation === undefined) {
       this.setRefs(st, obj);
@@ -154,14 +158,27 @@ export class ChangeTracker {
   /** Gone for good: its users are told, and so are the objects it referenced that wait for their users to go. */
   private removeSynced(st: ObjectState, cause: string): void {
     this.objects.delete(st.key);
+    this.deleting.delete(st.key);
     const refs = st.refs;
     const waiters = st.waiters;
     this.setRefs(st, undefined);
-    for (const ref of refs) {
-      const target = this.objects.get(ref);
-      if (target?.deleting) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
-    }
+    for (const ref of refs) for (const target of this.deletingAs(ref)) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
     this.cascade(st, cause, waiters);
+  }
+
+  private trackDeleting(st: ObjectState): void {
+    if (st.deleting) this.deleting.add(st.key);
+    else this.deleting.delete(st.key);
+  }
+
+  /** Objects being deleted known under key, by their own key or an alias (a 3scale Backend by its system name). */
+  private deletingAs(key: string): ObjectState[] {
+    const found: ObjectState[] = [];
+    for (const k of this.deleting) {
+      const st = this.objects.get(k);
+      if (st && (k === key || st.aliases.includes(key))) found.push(st);
+    }
+    return found;
   }
 
   private setAliases(st: ObjectState, obj: KubeObject): void {
@@ -193,8 +210,7 @@ export class ChangeTracker {
         this.fetching.delete(key);
       }
       // No longer used by this object: a target waiting for its users to go may now proceed.
-      const target = this.objects.get(key);
-      if (obj && target?.deleting) this.forward(target, 'dependent-removed', causeOf(st.key, st.resourceVersion));
+      if (obj) for (const target of this.deletingAs(key)) this.forward(target, 'dependent-removed', causeOf(st.key, st.resourceVersion));
     }
   }
 

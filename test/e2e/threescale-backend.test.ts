@@ -120,6 +120,32 @@ describe('3scale Backend', () => {
 
   itKeepsTheObjectWhenOrphaned(lifecycle, '3scale backend');
 
+  it('a deletion waits while Products use the backend, naming them, and proceeds by event once none does', async () => {
+    // Products name a backend by system name, here not the resource name.
+    await w.apply(backend('shared', { systemName: 'sharedbe' }));
+    await w.waitForCondition('Backend', 'shared', 'Synced', 'True');
+    const user = (name: string, usages: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind: 'Product', metadata: { name }, spec: { name: `Product ${name}`, backendUsages: usages } });
+    for (const name of ['user-a', 'user-b']) await w.apply(user(name, { sharedbe: { path: `/${name}` } }));
+    for (const name of ['user-a', 'user-b']) await w.waitForCondition('Product', name, 'Synced', 'True');
+    await w.remove('Backend', 'shared');
+    const blocked = await w.waitForCondition('Backend', 'shared', 'Ready', 'False', { reason: 'DeletionBlocked' });
+    const message = (o: typeof blocked) => (o.status?.conditions as { type: string; message: string }[]).find((c) => c.type === 'Ready')!.message;
+    expect(message(blocked)).toContain(`Product ${w.ns}/user-a`);
+    expect(message(blocked)).toContain(`Product ${w.ns}/user-b`);
+    expect(remote('sharedbe')).toBeDefined();
+    // One user goes: the watcher wakes the backend, which still waits for the other.
+    await w.remove('Product', 'user-a');
+    await w.waitForGone('Product', 'user-a');
+    await waitFor('only user-b named', async () => !message((await w.get('Backend', 'shared'))!).includes('user-a'));
+    expect(message((await w.get('Backend', 'shared'))!)).toContain(`Product ${w.ns}/user-b`);
+    // The other drops it from its spec: the backend goes, from 3scale too, once the product's usage is gone there.
+    await w.apply(user('user-b', { sharedbe: null })); // a merge patch: null removes the key
+    await w.waitForGone('Backend', 'shared');
+    expect(remote('sharedbe')).toBeUndefined();
+    await w.waitForCondition('Product', 'user-b', 'Synced', 'True', { generation: true });
+    expect(w.threescale.state.list(TENANT, 'backendUsages')).toEqual([]);
+  });
+
   it('waits (Failed, as the operator: a Backend has no Orphan) for a provider account secret that arrives late, then syncs', async () => {
     await w.apply(backend('late', { providerAccountRef: { name: 'late-account' } }));
     const waiting = await w.waitForCondition('Backend', 'late', 'Failed', 'True');

@@ -1,3 +1,4 @@
+import { asSyncError, transient } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
 import type { AdminApi } from '../admin-api.ts';
 import type { ProviderAccount } from '../provider-account.ts';
@@ -39,7 +40,17 @@ export function backendClient(api: AdminApi, account: ProviderAccount, spec: Bac
     },
     async delete() {
       const backend = await lookup();
-      if (backend) await api.remove(`/admin/api/backend_apis/${backend.id}.json`);
+      if (!backend) return;
+      try {
+        await api.remove(`/admin/api/backend_apis/${backend.id}.json`);
+      } catch (e) {
+        // 3scale refuses while a product uses it. No Product resource names it any more (the deletion waited for
+        // that), so a Product's sync that drops the usage has not caught up yet, or a product made outside the
+        // cluster uses it: retried with backoff rather than reported as an invalid spec.
+        const err = asSyncError(e);
+        if (!err.invalid) throw err;
+        throw transient('BackendInUse', `3scale still has a product using backend ${spec.systemName}, retrying: ${err.message}`);
+      }
     },
   };
 }

@@ -7,8 +7,12 @@ import { backendAliases } from '../backend-alias.ts';
 import { BackendType } from '../resource-types.ts';
 import { backendClient } from './client.ts';
 import { BackendSpec } from './schema.ts';
+import { productsUsing } from './users.ts';
 
-/** Backend → 3scale `backend_apis` with its metrics, methods and mapping rules; conditions as the operator's. */
+/**
+ * Backend → 3scale `backend_apis` with its metrics, methods and mapping rules; conditions as the operator's. Its
+ * deletion waits while Products use it.
+ */
 export const backendKind: KindDefinition<BackendSpec> = {
   ...BackendType,
   references: threescaleReferences,
@@ -19,4 +23,5 @@ export const backendKind: KindDefinition<BackendSpec> = {
     const account = await resolveProviderAccount(object, ctx);
     return backendClient(new AdminApi(account, ctx.http), account, spec);
   },
+  deletionBlockers: productsUsing,
 };
