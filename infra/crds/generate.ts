@@ -19,7 +19,7 @@ export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
 export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
-export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions'] as const;
+export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
 export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];

@@ -75,6 +75,11 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
    * is not idempotent (3scale) leave it unset and are always observed first.
    */
   idempotentUpsert?: boolean;
+  /**
+   * Resources of other kinds it writes through the Kubernetes API (an OpenAPI creates, keeps as generated and
+   * deletes one Backend and one Product): the sync function's RBAC grants create, update and delete on them.
+   */
+  generates?: ResourceType[];
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
   /** The conditions written after a sync, as the vendor's operator writes them (always with Ready). */

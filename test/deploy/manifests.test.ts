@@ -5,11 +5,14 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { get, readManifests, readYaml, ROOT } from './support.ts';
 
+import { syncKinds } from '../../vendors/sync-kinds.ts';
 import { watchedKinds } from '../../vendors/watched-kinds.ts';
 
 /** `plural.group` of every kind apim-sync syncs: RBAC must follow the kinds, never lag behind them. */
 const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
 const SYNCED_STATUS = watchedKinds.map((k) => `${k.plural}/status.${k.apiVersion.split('/')[0]}`);
+/** Resources a kind generates through the Kubernetes API (an OpenAPI's Backend and Product): created, updated, deleted too. */
+const GENERATED = [...new Set(syncKinds.flatMap((k) => k.generates ?? []).map((t) => `${t.plural}.${t.apiVersion.split('/')[0]}`))];
 
 function yamlFiles(dir: string): string[] {
   const abs = join(ROOT, dir);
@@ -168,6 +171,8 @@ describe('sync function access in member clusters', () => {
       ['configmaps.', ['get']],
       ['events.', ['create']],
     ]);
+    expect(GENERATED).toEqual(['backends.capabilities.3scale.net', 'products.capabilities.3scale.net']);
+    for (const k of GENERATED) expected.set(k, [...new Set([...(expected.get(k) ?? []), 'create', 'delete', 'update'])].sort());
     expect(Object.fromEntries(grants)).toEqual(Object.fromEntries(expected));
   });
 

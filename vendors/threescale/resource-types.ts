@@ -12,6 +12,7 @@ export const ApplicationAuthType: ResourceType = { apiVersion: THREESCALE_API_VE
 
 export const ActiveDocType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ActiveDoc', plural: 'activedocs' };
 export const CustomPolicyDefinitionType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'CustomPolicyDefinition', plural: 'custompolicydefinitions' };
+export const OpenAPIType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'OpenAPI', plural: 'openapis' };
 
-export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType];
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType, OpenAPIType];
 for (const t of threescaleResourceTypes) registerResourceType(t);
