@@ -19,7 +19,7 @@ export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
 export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
-export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis'] as const;
+export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis', 'proxyconfigpromotes'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
 export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];
@@ -58,7 +58,7 @@ export const THREESCALE_COLUMNS: PrinterColumn[] = [
 ];
 
 /** The kinds whose `3scale ID` column is not the backend's: their own id field. */
-const ID_COLUMNS: Record<string, { what: string; field: string }> = {
+const ID_COLUMNS: Record<string, { what: string; field: string; type?: PrinterColumn['type'] }> = {
   products: { what: 'product', field: 'productId' },
   developeraccounts: { what: 'developer account', field: 'accountID' },
   developerusers: { what: 'developer user', field: 'userID' },
@@ -66,13 +66,15 @@ const ID_COLUMNS: Record<string, { what: string; field: string }> = {
   custompolicydefinitions: { what: 'custom policy', field: 'policyID' },
   applications: { what: 'application', field: 'applicationID' },
   applicationauths: { what: 'application', field: 'applicationID' },
+  // The operator's ProxyConfigPromote status holds the product id as a string.
+  proxyconfigpromotes: { what: 'product', field: 'productId', type: 'string' },
 };
 
 /** The `3scale ID` column shows the kind's own id field (`backendId`, `productId`, `accountID`, `userID`). */
 function idColumnFor(file: string, col: PrinterColumn): PrinterColumn {
   const id = ID_COLUMNS[file.replace(/^.*_|\.yaml$/g, '')];
   if (col.name !== '3scale ID' || !id) return col;
-  return { ...col, description: `The 3scale ${id.what} id.`, jsonPath: `.status.${id.field}` };
+  return { ...col, description: `The 3scale ${id.what} id.`, jsonPath: `.status.${id.field}`, type: id.type ?? col.type };
 }
 
 const OBSERVED_GENERATION = {

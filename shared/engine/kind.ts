@@ -76,6 +76,13 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
    */
   idempotentUpsert?: boolean;
   /**
+   * An action rather than a state (3scale's ProxyConfigPromote): once Ready, the engine never acts on the object again,
+   * so later generations are not applied (its Ready condition keeps the generation it acted on) and resyncs call no
+   * vendor. It carries no finalizer: there is nothing to undo when it is deleted. With `deleteWhenDone` true for the
+   * object, the engine deletes the resource after the success (also when a crash interrupted that deletion).
+   */
+  oneShot?: { deleteWhenDone?(object: KubeObject): boolean };
+  /**
    * Resources of other kinds it writes through the Kubernetes API (an OpenAPI creates, keeps as generated and
    * deletes one Backend and one Product): the sync function's RBAC grants create, update and delete on them.
    */

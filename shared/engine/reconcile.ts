@@ -42,14 +42,16 @@ async function prepareForDeletion<S>(obj: KubeObject, kind: KindDefinition<S>, c
 }
 
 async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+  if (kind.oneShot && findCondition(obj.status, 'Ready')?.status === 'True') return settleOneShot(obj, kind, ctx);
   let live = obj;
+  let action: ReconcileAction = 'unchanged';
   try {
     const desired = await prepare(obj, kind, ctx);
-    live = await ensureFinalizer(obj, ctx);
+    live = kind.oneShot ? obj : await ensureFinalizer(obj, ctx);
     desired.object = live;
     const client = await kind.connect(desired, ctx);
-    let action: ReconcileAction = 'unchanged';
     let vendorStatus: ExternalStatus;
+    let observedStatus: ExternalStatus | undefined;
     const started: Promise<void>[] = [];
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
     if (kind.idempotentUpsert && !inStep(live)) {
@@ -59,19 +61,22 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
       vendorStatus = await client.update();
     } else {
       const observed = await client.observe();
-      vendorStatus = observed.status ?? {};
+      vendorStatus = observedStatus = observed.status ?? {};
       if (!observed.exists || !observed.upToDate) {
         begin();
         action = observed.exists ? 'updated' : 'created';
         vendorStatus = observed.exists ? await client.update() : await client.create();
       }
     }
-    await Promise.all([writeStatus(ctx, live, vendorStatus, kind.conditions.success()), ...started]);
+    const conditions = kind.conditions.success({ spec: desired.spec, observed: observedStatus, status: vendorStatus });
+    await Promise.all([writeStatus(ctx, live, vendorStatus, conditions), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
-    return action;
   } catch (e) {
     throw await recordFailure(ctx, live, kind, asSyncError(e), 'UpdateFailed');
   }
+  // Outside the try: Ready is written; a failed deletion is retried by settleOneShot, never recorded as a failed sync.
+  if (kind.oneShot?.deleteWhenDone?.(live)) await deleteDone(live, ctx);
+  return action;
 }
 
 async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
@@ -102,6 +107,24 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
     err.message += ` (to delete the resource and keep the vendor object, annotate it ${DELETION_POLICY}=orphan)`;
     throw await recordFailure(ctx, obj, kind, err, 'DeleteFailed');
   }
+}
+
+/**
+ * A one-shot object that succeeded is never acted on again: a later generation is not applied (the Ready condition
+ * keeps the generation acted on, and says so). At that generation the deletion its spec asked for is done, which also
+ * finishes one a crash interrupted after the status write.
+ */
+async function settleOneShot(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+  const actedOnThisGeneration = findCondition(obj.status, 'Ready')?.observedGeneration === obj.metadata.generation;
+  if (!actedOnThisGeneration || !kind.oneShot?.deleteWhenDone?.(obj)) return 'unchanged';
+  await deleteDone(obj, ctx);
+  return 'deleted';
+}
+
+/** Deletes a one-shot resource once done, as its spec asks; only this incarnation (uid), never a successor. */
+async function deleteDone(obj: KubeObject, ctx: SyncContext): Promise<void> {
+  await event(ctx, obj, 'Normal', 'DeletingDone', `${obj.kind} done: deleting the resource, as its spec asks`);
+  await ctx.cluster.delete(refOf(obj), obj.metadata.uid);
 }
 
 /** Synced successfully at the current generation: only drift can make the vendor differ. */

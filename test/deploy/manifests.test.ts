@@ -13,6 +13,8 @@ const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]
 const SYNCED_STATUS = watchedKinds.map((k) => `${k.plural}/status.${k.apiVersion.split('/')[0]}`);
 /** Resources a kind generates through the Kubernetes API (an OpenAPI's Backend and Product): created, updated, deleted too. */
 const GENERATED = [...new Set(syncKinds.flatMap((k) => k.generates ?? []).map((t) => `${t.plural}.${t.apiVersion.split('/')[0]}`))];
+/** The kinds the engine deletes itself once done (a one-shot with deleteWhenDone): the only ones granted delete. */
+const SELF_DELETING = syncKinds.filter((k) => k.oneShot?.deleteWhenDone).map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
 
 function yamlFiles(dir: string): string[] {
   const abs = join(ROOT, dir);
@@ -161,11 +163,14 @@ describe('sync function access in member clusters', () => {
   const objs = kustomize('infra/sync-access');
   const [role] = find(objs, 'ClusterRole');
 
-  it('reads and patches the kinds and their status, reads Secrets/ConfigMaps, writes generated keys back to Secrets, creates Events, nothing else', () => {
+  it('reads and patches the kinds and their status, deletes only self-deleting one-shot kinds, reads Secrets/ConfigMaps, writes generated keys back to Secrets, creates Events, nothing else', () => {
     const grants = new Map<string, string[]>();
-    for (const rule of role.rules) for (const g of rule.apiGroups) for (const r of rule.resources) grants.set(`${r}.${g}`, [...rule.verbs].sort());
+    for (const rule of role.rules) {
+      for (const g of rule.apiGroups) for (const r of rule.resources) grants.set(`${r}.${g}`, [...(grants.get(`${r}.${g}`) ?? []), ...rule.verbs].sort());
+    }
+    expect(SELF_DELETING).toContain('proxyconfigpromotes.capabilities.3scale.net');
     const expected = new Map<string, string[]>([
-      ...SYNCED.map((k): [string, string[]] => [k, ['get', 'list', 'patch']]),
+      ...SYNCED.map((k): [string, string[]] => [k, SELF_DELETING.includes(k) ? ['delete', 'get', 'list', 'patch'] : ['get', 'list', 'patch']]),
       ...SYNCED_STATUS.map((k): [string, string[]] => [k, ['patch']]),
       ['secrets.', ['get', 'patch']],
       ['configmaps.', ['get']],

@@ -14,5 +14,7 @@ export const ActiveDocType: ResourceType = { apiVersion: THREESCALE_API_VERSION,
 export const CustomPolicyDefinitionType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'CustomPolicyDefinition', plural: 'custompolicydefinitions' };
 export const OpenAPIType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'OpenAPI', plural: 'openapis' };
 
-export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType, OpenAPIType];
+export const ProxyConfigPromoteType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ProxyConfigPromote', plural: 'proxyconfigpromotes' };
+
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType, OpenAPIType, ProxyConfigPromoteType];
 for (const t of threescaleResourceTypes) registerResourceType(t);

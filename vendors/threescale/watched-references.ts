@@ -5,6 +5,7 @@ import { developerUserReferences } from './developer-user/references.ts';
 import { threescaleReferences } from './references.ts';
 import { activeDocReferences } from './active-doc/references.ts';
 import { openAPIReferences } from './openapi/references.ts';
+import { proxyConfigPromoteReferences } from './proxy-config-promote/references.ts';
 
 /** What the watcher indexes for each 3scale kind: the common references, plus a DeveloperUser's own. */
 export function threescaleReferencesOf(kind: string): WatchedKind['references'] {
@@ -12,5 +13,6 @@ export function threescaleReferencesOf(kind: string): WatchedKind['references'] 
   if (kind === 'OpenAPI') return openAPIReferences;
   if (kind === 'Application') return applicationReferences;
   if (kind === 'ApplicationAuth') return applicationAuthReferences;
+  if (kind === 'ProxyConfigPromote') return proxyConfigPromoteReferences;
   return kind === 'DeveloperUser' ? developerUserReferences : threescaleReferences;
 }
