@@ -5,7 +5,7 @@
  */
 import { accessDenied, masterUnauthorized, wrongPermissions } from './errors.ts';
 import type { Params } from './params.ts';
-import type { AccessToken, Scope, Tenant } from './store.ts';
+import { ALL_SCOPES, type AccessToken, type Scope, type Tenant } from './store.ts';
 
 export function presentedToken(query: URLSearchParams, body: Params, authorization: string | undefined): string | undefined {
   const param = query.get('access_token') ?? body.access_token;
@@ -24,8 +24,12 @@ function scopesFor(path: string): Scope[] {
   return ['account_management'];
 }
 
-/** Checks a tenant admin API call; throws porta's 403 answers. */
+/**
+ * Checks a tenant admin API call; throws porta's 403 answers. A credential that is no token of the tenant may be its
+ * provider key (`by_provider_key.rb`, also read from HTTP Basic): the account itself, every scope, read-write.
+ */
 export function authorizeAdmin(tenant: Tenant, token: string | undefined, method: string, path: string): AccessToken {
+  if (token !== undefined && tenant.providerKey === token && !tenant.tokens.has(token)) return { value: token, scopes: [...ALL_SCOPES], permission: 'rw' };
   const found = token === undefined ? undefined : tenant.tokens.get(token);
   if (!found) throw accessDenied();
   const write = method !== 'GET' && method !== 'HEAD';

@@ -1,4 +1,5 @@
 /** Handlers of developer accounts, users, applications, ActiveDocs, the policy registry and the Master API. */
+import * as accessTokens from './access-tokens.ts';
 import * as accounts from './accounts.ts';
 import * as activeDocs from './active-docs.ts';
 import * as applications from './applications.ts';
@@ -55,6 +56,8 @@ export const extraRoutes: Record<string, Handler> = {
   'DELETE /admin/api/registry/policies/{id}': registry.destroy,
 
   'GET /admin/api/objects/status': objects.status,
+
+  'POST /admin/api/users/{user_id}/access_tokens': accessTokens.create,
 
   'POST /master/api/providers': master.create,
   'GET /master/api/providers/{id}': master.show,

@@ -21,6 +21,11 @@ export interface Tenant {
   port: number;
   url: string;
   tokens: Map<string, AccessToken>;
+  /**
+   * The provider key: the user key of the tenant's application on master (`GET /admin/api/accounts/{id}/applications`
+   * on the master portal). porta also authenticates the tenant's admin API with it, as the account, without a user.
+   */
+  providerKey?: string;
   services: Table<Rec>;
   backends: Table<Rec>;
   /** Metrics and methods of services (`_service`) and backends (`_backend`); methods have `parent_id`. */

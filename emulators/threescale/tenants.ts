@@ -4,6 +4,7 @@
  * a port per tenant works with plain HTTP on 127.0.0.1 without DNS. The provider account and its admin
  * users live on the master side (master's buyers are the tenants), as in porta.
  */
+import { createHash } from 'node:crypto';
 import { ALL_SCOPES, emptyTenant, World, type AccessToken, type Tenant } from './store.ts';
 import type { Rec } from './table.ts';
 
@@ -67,6 +68,19 @@ export function createTenant(world: World, t: NewTenant): Tenant {
     _account: id,
   });
   const tenant = emptyTenant(t.name, account, t.port, t.url);
+  // derived from the id, not drawn: the other random answers stay what they were
+  tenant.providerKey = createHash('sha256').update(`provider_key:${id}`).digest('hex').slice(0, 32);
+  master.applications.add({
+    id: world.nextId(),
+    state: 'live',
+    enabled: true,
+    created_at: now,
+    updated_at: now,
+    account_id: id,
+    user_key: tenant.providerKey,
+    name: `${account.org_name}'s App`,
+    description: 'Provider key of the tenant (its application on master)',
+  });
   tenant.tokens.set(t.adminToken, { value: t.adminToken, scopes: t.tokenScopes ?? [...ALL_SCOPES], permission: 'rw' });
   world.tenants.set(t.name, tenant);
   return tenant;

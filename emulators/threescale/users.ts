@@ -5,9 +5,12 @@ import type { Rec } from './table.ts';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** Username and email: present, well formed, unique among the users of the tenant. */
-export function checkNewUser(ctx: Ctx, v: Validation, username: string | undefined, email: string | undefined, selfId?: number): void {
-  const others = ctx.tenant.users.filter((u) => u.id !== selfId);
+/**
+ * Username and email: present, well formed, unique among the users of the tenant; on the master portal, among the
+ * users of the one tenant account (`accountId`, none for a new tenant): each tenant's admins sign in on its own portal.
+ */
+export function checkNewUser(ctx: Ctx, v: Validation, username: string | undefined, email: string | undefined, selfId?: number, accountId?: number): void {
+  const others = ctx.tenant.users.filter((u) => u.id !== selfId && (!ctx.master || u._account === accountId));
   if (username !== undefined || selfId === undefined) {
     if (!username?.trim()) v.add('username', "can't be blank");
     else if (others.some((u) => u.username === username)) v.add('username', 'has already been taken');
@@ -54,7 +57,7 @@ export const show: Handler = (ctx) => ok(wireUser(userOf(ctx)));
 export const create: Handler = (ctx) => {
   const account = accountOf(ctx);
   const v = new Validation();
-  checkNewUser(ctx, v, str(ctx, 'username'), str(ctx, 'email'));
+  checkNewUser(ctx, v, str(ctx, 'username'), str(ctx, 'email'), undefined, account.id);
   v.check();
   return created(wireUser(newUser(ctx, account.id, str(ctx, 'username')!, str(ctx, 'email')!)));
 };
@@ -62,7 +65,7 @@ export const create: Handler = (ctx) => {
 export const update: Handler = (ctx) => {
   const user = userOf(ctx);
   const v = new Validation();
-  checkNewUser(ctx, v, str(ctx, 'username'), str(ctx, 'email'), user.id);
+  checkNewUser(ctx, v, str(ctx, 'username'), str(ctx, 'email'), user.id, user._account as number);
   v.check();
   assign(ctx, user, { username: str(ctx, 'username'), email: str(ctx, 'email') });
   return ok(wireUser(user));

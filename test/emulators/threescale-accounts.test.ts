@@ -201,3 +201,39 @@ describe('state helpers', () => {
     expect(emu.state.tenants().map((t) => t.name)).toEqual(['acme']);
   });
 });
+
+const signupTenant = (org: string, username = 'admin') =>
+  master.form('POST', '/master/api/providers.json', { org_name: org, username, email: `${username}@${org.toLowerCase()}.example.com`, password: 'pw' });
+
+describe('master API: tenant admin users and token recovery', () => {
+  it('signs up a tenant whose admin has the username of another tenant’s admin (usernames are per tenant)', async () => {
+    const r = await signupTenant('Ecorp');
+    expect(r.status).toBe(201);
+    expect(r.body.signup.access_token.value).toMatch(/^[0-9a-f]{64}$/);
+    const users = (await master.get(`/admin/api/accounts/${r.body.signup.account.id}/users.json`)).body.users;
+    expect(users).toEqual([{ user: expect.objectContaining({ username: 'admin', role: 'admin', state: 'active' }) }]);
+    expect((await signupTenant('Ecorp')).body).toEqual({ errors: { subdomain: ['has already been taken'] } });
+  });
+
+  it("mints a token for the tenant's admin with the provider key master shows, and the token works on the tenant's portal", async () => {
+    const account = (await signupTenant('Keyed')).body.signup.account;
+    const admin = (await master.get(`/admin/api/accounts/${account.id}/users.json`)).body.users[0].user;
+    const apps = (await master.get(`/admin/api/accounts/${account.id}/applications.json`)).body.applications;
+    const providerKey = apps[0].application.user_key;
+    expect(providerKey).toMatch(/^[0-9a-f]{32}$/);
+
+    const portal = `http://${account.admin_domain}`;
+    const withKey = new PortaClient(portal, providerKey);
+    const minted = await withKey.form('POST', `/admin/api/users/${admin.id}/access_tokens.json`, { name: 'recovered', permission: 'rw', 'scopes[]': 'account_management' });
+    expect(minted.status).toBe(201);
+    expect(minted.body.access_token).toMatchObject({ name: 'recovered', permission: 'rw', scopes: ['account_management'] });
+    expect((await new PortaClient(portal, minted.body.access_token.value).get('/admin/api/backend_apis.json')).status).toBe(200);
+
+    // Only the portal account's own users; a permission outside the spec's enum is off contract (400 and a violation).
+    expect((await withKey.form('POST', `/admin/api/users/999999/access_tokens.json`, { name: 'x', permission: 'rw', 'scopes[]': 'account_management' })).status).toBe(404);
+    expect((await withKey.form('POST', `/admin/api/users/${admin.id}/access_tokens.json`, { name: '', permission: 'rx', 'scopes[]': 'account_management' })).status).toBe(400);
+    // The provider key of one tenant opens no other tenant's portal.
+    expect((await new PortaClient(emu.adminUrl('acme'), providerKey).get('/admin/api/backend_apis.json')).status).toBe(403);
+    expect(emu.violations).toHaveLength(1);
+  });
+});
