@@ -43,8 +43,12 @@ export interface ExternalClient {
   observe(): Promise<Observation>;
   create(): Promise<ExternalStatus>;
   update(): Promise<ExternalStatus>;
-  /** Removes the vendor object; an object already gone is success. */
-  delete(): Promise<void>;
+  /**
+   * Removes the vendor object; an object already gone is success. May return what the user should know about how
+   * the vendor removes it (3scale schedules a tenant's deletion for 15 days later): the engine puts it in the
+   * deletion's status message and event.
+   */
+  delete(): Promise<string | void>;
 }
 
 export interface SyncContext {

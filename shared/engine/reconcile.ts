@@ -98,9 +98,11 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
     }
     await event(ctx, obj, 'Normal', 'DeleteStarted', `Deleting the ${obj.kind} from the vendor`);
     const client = await kind.connect(await prepareForDeletion(obj, kind, ctx), ctx);
-    await client.delete();
-    await removeFinalizer(obj, ctx);
-    await event(ctx, obj, 'Normal', 'DeleteSucceeded', `${obj.kind} deleted from the vendor`);
+    const note = await client.delete();
+    // Said in status before the finalizer goes, so it is read wherever the object is still seen (other finalizers).
+    const current = note ? ((await writeStatus(ctx, obj, {}, [{ type: 'Ready', status: 'False', reason: 'Deleted', message: note }])) ?? obj) : obj;
+    await removeFinalizer(current, ctx);
+    await event(ctx, obj, 'Normal', 'DeleteSucceeded', note ? `${obj.kind} deleted from the vendor: ${note}` : `${obj.kind} deleted from the vendor`);
     return 'deleted';
   } catch (e) {
     const err = asSyncError(e);
@@ -147,21 +149,20 @@ async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefini
   return err;
 }
 
-/** Merge-patches status when it differs; on a 409 re-reads the object and tries again. */
-async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[]): Promise<void> {
+/** Merge-patches status when it differs; on a 409 re-reads the object and tries again. Returns the object written. */
+async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[]): Promise<KubeObject | undefined> {
   let current = obj;
   for (let attempt = 0; ; attempt++) {
     const next = { ...vendorStatus, conditions: mergeConditions(current.status?.conditions, conditions, obj.metadata.generation) };
     const patch = statusPatch(current.status, next);
-    if (!patch) return;
+    if (!patch) return current;
     try {
-      await ctx.cluster.patchStatus(refOf(current), patch, current.metadata.resourceVersion);
-      return;
+      return await ctx.cluster.patchStatus(refOf(current), patch, current.metadata.resourceVersion);
     } catch (e) {
       const err = asSyncError(e);
       if (err.reason !== 'Conflict' || attempt >= 4) throw err;
       const fresh = await ctx.cluster.get(refOf(obj));
-      if (!fresh) return;
+      if (!fresh) return undefined;
       current = fresh;
     }
   }
