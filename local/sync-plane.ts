@@ -28,6 +28,9 @@ export interface SyncPlaneOptions {
   visibilityTimeoutSeconds?: number;
   retry?: Partial<RetryPolicy>;
   vendorTimeoutMs?: number;
+  /** Stand-ins for public hosts (tests, sandbox): `host:port` → `host:port` to connect to, and the CAs they use. */
+  vendorConnectTo?: Record<string, string>;
+  vendorCa?: string[];
   log?: Logger;
   /** false: no watcher (tests that drive the queue themselves). */
   watch?: boolean;
@@ -55,7 +58,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   const deps: HandlerDependencies = {
     clusters: new StaticClusterRegistry(clusters),
     kinds: new KindCatalog(syncKinds),
-    http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs }),
+    http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs, connectTo: opts.vendorConnectTo, ca: opts.vendorCa }),
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
     requeue: new SqsRequeue(queue.sqs, queue.queueUrl),

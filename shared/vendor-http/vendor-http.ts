@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type * as Tls from 'node:tls';
 import { http, https } from '../node-http.ts';
 import { isIP, type LookupFunction } from 'node:net';
 import { CallCounter } from '../kube/call-counter.ts';
@@ -33,12 +34,21 @@ export class VendorHttp {
   private readonly timeoutMs: number;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
-  constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number }) {
+  private readonly connectTo: Record<string, string>;
+
+  /**
+   * `connectTo` (as curl's --connect-to): `host:port` → `host:port` to connect to instead, the request keeping its
+   * URL, Host header and TLS server name; `ca`: certificates trusted besides the system's. Both for the sandbox and
+   * tests, whose stand-ins answer for public hosts (a document URL an example names).
+   */
+  constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number; connectTo?: Record<string, string>; ca?: string[] }) {
     this.policy = opts.policy;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.connectTo = opts.connectTo ?? {};
     const lookup = guardedLookup(opts.policy);
     const common = { keepAlive: true, maxSockets: opts.connections ?? 32, lookup };
-    this.agents = { http: new http.Agent(common), https: new https.Agent(common) };
+    const ca = opts.ca?.length ? { ca: [...(process.getBuiltinModule('node:tls') as typeof Tls).rootCertificates, ...opts.ca] } : {};
+    this.agents = { http: new http.Agent(common), https: new https.Agent({ ...common, ...ca }) };
   }
 
   async request(req: VendorRequest): Promise<VendorResponse> {
@@ -68,11 +78,22 @@ export class VendorHttp {
     this.agents.https.destroy();
   }
 
+  /** Where to connect for url: its own host and port (undefined), or what connectTo names for them. */
+  private target(url: URL): { hostname: string; port: number; servername: string } | undefined {
+    const to = this.connectTo[`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`];
+    if (!to) return undefined;
+    const at = to.lastIndexOf(':');
+    const hostname = to.slice(0, at).replace(/^\[|\]$/g, '');
+    this.checkLiteralHost(new URL(`http://${isIP(hostname) === 6 ? `[${hostname}]` : hostname}`));
+    return { hostname, port: Number(to.slice(at + 1)), servername: url.hostname };
+  }
+
   private send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
+    const target = this.target(url);
     return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent }, (res) => {
+      const req = mod.request(url, { method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startThreescaleEmulator, type ThreescaleEmulator } from '../../emulators/threescale/index.ts';
 import type { SyncPlane, SyncPlaneOptions } from '../../local/sync-plane.ts';
 import { startClusterUnderTest, type ClusterUnderTest } from './cluster-under-test.ts';
+import { startPublicDocuments } from './public-documents.ts';
 import { startWorldPlane, worldObjects, type WorldObjects } from './world-objects.ts';
 
 export const THREESCALE = 'capabilities.3scale.net/v1beta1';
@@ -24,7 +25,9 @@ export async function startThreescaleWorld(opts: Partial<SyncPlaneOptions> = {})
   const cluster = await startClusterUnderTest();
   const threescale = await startThreescaleEmulator({ tenants: [{ name: TENANT, adminToken: TENANT_TOKEN }], masterToken: 'master-token-e2e' });
   const logs: string[] = [];
-  const plane = await startWorldPlane(cluster, logs, opts);
+  // The examples' public document URLs reach a local stand-in (the tests run offline).
+  const documents = await startPublicDocuments();
+  const plane = await startWorldPlane(cluster, logs, { vendorConnectTo: documents.vendorConnectTo, vendorCa: documents.vendorCa, ...opts });
   return {
     cluster,
     threescale,
@@ -35,6 +38,7 @@ export async function startThreescaleWorld(opts: Partial<SyncPlaneOptions> = {})
     ...worldObjects(cluster, THREESCALE),
     async close() {
       await plane.stop();
+      await documents.close();
       await threescale.close();
       await cluster.close();
     },
