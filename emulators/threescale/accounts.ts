@@ -4,13 +4,12 @@
  */
 import { Validation, conflict, notFound } from './errors.ts';
 import { assign, bool, created, found, int, many, ok, one, pathId, required, stamp, str, href, type Ctx, type Handler } from './handler.ts';
-import { nested } from './params.ts';
+import { annotate, givenAnnotations } from './annotations.ts';
 import type { Rec } from './table.ts';
 import { checkNewUser, newUser } from './users.ts';
 
-const annotated = (ctx: Ctx, row: Rec): void => {
-  const annotations = nested(ctx.params, 'annotations');
-  if (Object.keys(annotations).length) row.annotations = { ...(row.annotations as object), ...annotations };
+const annotated = (row: Rec, given: Record<string, string>): void => {
+  if (Object.keys(given).length) row.annotations = annotate(row.annotations, given);
 };
 
 export const signup: Handler = (ctx) => {
@@ -19,6 +18,7 @@ export const signup: Handler = (ctx) => {
   const v = new Validation();
   checkNewUser(ctx, v, str(ctx, 'username'), str(ctx, 'email'));
   if (!str(ctx, 'password')) v.add('password', "can't be blank");
+  const annotations = givenAnnotations(ctx, v);
   v.check();
   const id = world.nextId();
   const account: Rec = {
@@ -31,7 +31,7 @@ export const signup: Handler = (ctx) => {
     links: [{ rel: 'self', href: href(ctx, `/admin/api/accounts/${id}`) }, { rel: 'users', href: href(ctx, `/admin/api/accounts/${id}/users`) }],
     org_name: orgName,
   };
-  annotated(ctx, account);
+  annotated(account, annotations);
   tenant.accounts.add(account);
   const user = newUser(ctx, id, str(ctx, 'username')!, str(ctx, 'email')!);
   Object.assign(user, { state: 'active', role: 'admin' });
@@ -69,13 +69,14 @@ export const update: Handler = (ctx) => {
   const orgName = str(ctx, 'org_name');
   const v = new Validation();
   if (orgName !== undefined && !orgName.trim()) v.add('org_name', "can't be blank");
+  const annotations = givenAnnotations(ctx, v);
   v.check();
   assign(ctx, account, {
     org_name: orgName,
     monthly_billing_enabled: bool(ctx, 'monthly_billing_enabled'),
     monthly_charging_enabled: bool(ctx, 'monthly_charging_enabled'),
   });
-  annotated(ctx, account);
+  annotated(account, annotations);
   return ok(one('account', account));
 };
 

@@ -3,7 +3,7 @@ import { ThreescaleError, Validation } from './errors.ts';
 import { assign, created, found, many, ok, one, pathId, stamp, str, href, type Ctx, type Handler } from './handler.ts';
 import { createHits } from './metrics.ts';
 import { checkSystemName, defaultSystemName, endpointWithPort } from './naming.ts';
-import { nested } from './params.ts';
+import { annotate, givenAnnotations } from './annotations.ts';
 import type { Rec } from './table.ts';
 
 function checkEndpoint(v: Validation, endpoint: string | undefined): string | undefined {
@@ -28,6 +28,7 @@ export const create: Handler = (ctx) => {
   if (!name.trim()) v.add('name', "can't be blank");
   const endpoint = checkEndpoint(v, str(ctx, 'private_endpoint'));
   checkSystemName(v, systemName, !!tenant.backends.find((b) => b.system_name === systemName));
+  const annotations = annotate(undefined, givenAnnotations(ctx, v));
   v.check();
   const id = world.nextId();
   const backend: Rec = {
@@ -40,8 +41,7 @@ export const create: Handler = (ctx) => {
     ...stamp(ctx),
     links: [{ rel: 'self', href: href(ctx, `/admin/api/backend_apis/${id}`) }],
   };
-  const annotations = nested(ctx.params, 'annotations');
-  if (Object.keys(annotations).length) backend.annotations = annotations;
+  if (annotations) backend.annotations = annotations;
   tenant.backends.add(backend);
   createHits(ctx, { _backend: id });
   return created(one('backend_api', backend));
@@ -54,14 +54,10 @@ export const update: Handler = (ctx) => {
   if (name !== undefined && !name.trim()) v.add('name', "can't be blank");
   const given = str(ctx, 'private_endpoint');
   const endpoint = given !== undefined ? checkEndpoint(v, given) : undefined;
+  const annotations = givenAnnotations(ctx, v);
   v.check();
-  const annotations = nested(ctx.params, 'annotations');
-  assign(ctx, backend, {
-    name,
-    description: str(ctx, 'description'),
-    private_endpoint: endpoint,
-    annotations: Object.keys(annotations).length ? { ...(backend.annotations as object), ...annotations } : undefined,
-  });
+  assign(ctx, backend, { name, description: str(ctx, 'description'), private_endpoint: endpoint });
+  if (Object.keys(annotations).length) backend.annotations = annotate(backend.annotations, annotations);
   return ok(one('backend_api', backend));
 };
 

@@ -1,7 +1,7 @@
 /** Products (`/admin/api/services`): CRUD, with the hits metric, proxy and policy chain porta creates. */
 import { Validation } from './errors.ts';
 import { assign, created, found, many, ok, one, pathId, stamp, str, href, type Ctx, type Handler } from './handler.ts';
-import { nested } from './params.ts';
+import { annotate, givenAnnotations } from './annotations.ts';
 import { checkSystemName, defaultSystemName } from './naming.ts';
 import { createHits } from './metrics.ts';
 import { defaultProxy } from './proxy.ts';
@@ -18,12 +18,6 @@ function validateService(ctx: Ctx, v: Validation, service: Rec): void {
   if (!BACKEND_VERSIONS.includes(String(service.backend_version))) v.add('backend_version', 'is not included in the list');
   void ctx;
 }
-
-const annotationsOf = (ctx: Ctx, current?: unknown): Record<string, string> | undefined => {
-  const given = nested(ctx.params, 'annotations');
-  if (!Object.keys(given).length) return current as Record<string, string> | undefined;
-  return { ...((current ?? {}) as Record<string, string>), ...given };
-};
 
 export const list: Handler = (ctx) => ok(many(ctx, 'services', 'service', ctx.tenant.services.values(), true));
 
@@ -56,9 +50,9 @@ export const create: Handler = (ctx) => {
     ...stamp(ctx),
     links: [{ rel: 'metrics', href: href(ctx, `/admin/api/services/${id}/metrics`) }, { rel: 'self', href: href(ctx, `/admin/api/services/${id}`) }],
   };
-  const annotations = annotationsOf(ctx);
-  if (annotations) service.annotations = annotations;
   const v = new Validation();
+  const annotations = annotate(undefined, givenAnnotations(ctx, v));
+  if (annotations) service.annotations = annotations;
   validateService(ctx, v, service);
   checkSystemName(v, systemName, !!tenant.services.find((s) => s.system_name === systemName));
   v.check();
@@ -77,12 +71,13 @@ export const update: Handler = (ctx) => {
     const value = str(ctx, f);
     if (value !== undefined) next[f] = value;
   }
-  const annotations = annotationsOf(ctx, service.annotations);
-  if (annotations) next.annotations = annotations;
   const v = new Validation();
+  const annotations = annotate(service.annotations, givenAnnotations(ctx, v));
   validateService(ctx, v, next);
   v.check(); // system_name is not updatable once set (porta ignores it)
   assign(ctx, service, next);
+  if (annotations) service.annotations = annotations;
+  else delete service.annotations;
   return ok(one('service', service));
 };
 

@@ -41,7 +41,8 @@ describe('3scale Backend', () => {
     await w.apply(parse(readFileSync(SEED, 'utf8')));
     const obj = await w.waitForCondition('Backend', 'backend1', 'Synced', 'True');
     const b = remote('backend1');
-    expect(b).toMatchObject({ name: 'Operated Backend 1', private_endpoint: 'https://api.example.com:443' });
+    // The admin portal shows who manages it (porta's managed_by annotation; the operator writes `operator`).
+    expect(b).toMatchObject({ name: 'Operated Backend 1', private_endpoint: 'https://api.example.com:443', annotations: { managed_by: 'apim-sync' } });
     expect(obj.status).toMatchObject({ backendId: b?.id, providerAccountHost: w.adminURL });
     for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Failed', 'False']]) {
       expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
@@ -98,9 +99,10 @@ describe('3scale Backend', () => {
 
   it('reverts a change made in the admin portal on the next resync', async () => {
     const id = remote('Backendlife')!.id as number;
-    w.threescale.state.patch(TENANT, 'backends', id, { description: 'edited in the admin portal', private_endpoint: 'https://elsewhere.example.com:443' });
+    w.threescale.state.patch(TENANT, 'backends', id, { description: 'edited in the admin portal', private_endpoint: 'https://elsewhere.example.com:443', annotations: undefined });
     await sendPointer(w.plane, (await w.get('Backend', 'life'))!, { reason: 'resync', cause: 'drift' });
     await waitFor('drift reverted', () => remote('Backendlife')?.description === 'second' && remote('Backendlife')?.private_endpoint === 'https://api.example.com:443');
+    expect(remote('Backendlife')?.annotations).toEqual({ managed_by: 'apim-sync' });
   });
 
   it('a resync that finds nothing changed writes nothing to 3scale', async () => {

@@ -61,6 +61,7 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
     const [remote] = accounts('Ecorp');
     expect(accounts('Ecorp')).toHaveLength(1);
     expect(acc.status).toMatchObject({ accountID: remote.id, providerAccountHost: w.adminURL, accountState: 'approved' });
+    expect(remote.annotations).toEqual({ managed_by: 'apim-sync' });
     for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Waiting', 'False'], ['Failed', 'False']]) {
       expect(acc.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
     }

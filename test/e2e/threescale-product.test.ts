@@ -89,7 +89,7 @@ describe('3scale Product', () => {
     await w.apply(parse(readFileSync(PRODUCT_SEED, 'utf8')));
     const obj = await w.waitForCondition('Product', 'product1', 'Synced', 'True');
     const p = remote('operatedproduct1');
-    expect(p).toMatchObject({ name: 'OperatedProduct 1' });
+    expect(p).toMatchObject({ name: 'OperatedProduct 1', annotations: { managed_by: 'apim-sync' } });
     expect(obj.status).toMatchObject({ productId: p?.id, providerAccountHost: w.adminURL, state: p?.state });
     const b = w.threescale.state.backendBySystemName(TENANT, 'backend1');
     expect(usages(p!.id as number)).toEqual([expect.objectContaining({ backend_id: b?.id, path: '/' })]);

@@ -73,6 +73,18 @@ describe('products and backends', () => {
     expect(emu.state.productBySystemName('acme', 'p1')).toMatchObject({ annotations: { managed_by: 'operator' } });
   });
 
+  it("validates annotations as porta's Annotation model: managed_by only, at most 255 characters, blank removes", async () => {
+    const p = await product();
+    const bad = await api.form('POST', '/admin/api/backend_apis.json', { name: 'B', private_endpoint: 'https://b.example.com', 'annotations[owner]': 'me' });
+    expect(bad).toMatchObject({ status: 422, body: { errors: { 'annotations.name': ['is not included in the list'] } } });
+    const long = await api.form('PUT', `/admin/api/services/${p.id}.json`, { 'annotations[managed_by]': 'x'.repeat(256) });
+    expect(long).toMatchObject({ status: 422, body: { errors: { 'annotations.value': ['is too long (maximum is 255 characters)'] } } });
+    const renamed = await api.form('PUT', `/admin/api/services/${p.id}.json`, { 'annotations[managed_by]': 'apim-sync' });
+    expect(renamed.body.service.annotations).toEqual({ managed_by: 'apim-sync' });
+    const cleared = await api.form('PUT', `/admin/api/services/${p.id}.json`, { 'annotations[managed_by]': '' });
+    expect(cleared.body.service.annotations).toBeUndefined();
+  });
+
   it('validates required fields and enums with field errors', async () => {
     expect(await api.form('POST', '/admin/api/services.json', { name: ' ' })).toMatchObject({ status: 422, body: { errors: { name: ["can't be blank"] } } });
     const p = await product();

@@ -1,5 +1,6 @@
 import { asSyncError, transient } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
+import { managedByDiffers, managedByField } from '../managed-by.ts';
 import type { AdminApi } from '../admin-api.ts';
 import type { ProviderAccount } from '../provider-account.ts';
 import { endpointWithPort } from '../system-name.ts';
@@ -17,7 +18,7 @@ export function backendClient(api: AdminApi, account: ProviderAccount, spec: Bac
   const status = (b: Json): ExternalStatus => ({ backendId: b.id, providerAccountHost: account.adminURL });
   const lookup = async () => (await api.list('/admin/api/backend_apis.json', 'backend_apis', 'backend_api')).find((b) => b.system_name === spec.systemName);
   const fields = { name: spec.name, description: spec.description ?? '', private_endpoint: spec.privateBaseURL };
-  const fieldsDiffer = (b: Json) => b.name !== spec.name || (b.description ?? '') !== fields.description || b.private_endpoint !== endpointWithPort(spec.privateBaseURL);
+  const fieldsDiffer = (b: Json) => managedByDiffers(b) || b.name !== spec.name || (b.description ?? '') !== fields.description || b.private_endpoint !== endpointWithPort(spec.privateBaseURL);
 
   return {
     async observe(): Promise<Observation> {
@@ -27,14 +28,14 @@ export function backendClient(api: AdminApi, account: ProviderAccount, spec: Bac
       return { exists: true, upToDate, status: status(found) };
     },
     async create() {
-      const created = await api.create('/admin/api/backend_apis.json', 'backend_api', { ...fields, system_name: spec.systemName });
+      const created = await api.create('/admin/api/backend_apis.json', 'backend_api', { ...fields, system_name: spec.systemName, ...managedByField });
       await convergeMetricsAndRules(api, backendOwner(created.id), spec);
       return status(created);
     },
     async update() {
       const backend = found ?? (await lookup());
       if (!backend) return this.create();
-      const current = fieldsDiffer(backend) ? await api.update(`/admin/api/backend_apis/${backend.id}.json`, 'backend_api', fields) : backend;
+      const current = fieldsDiffer(backend) ? await api.update(`/admin/api/backend_apis/${backend.id}.json`, 'backend_api', { ...fields, ...managedByField }) : backend;
       await convergeMetricsAndRules(api, backendOwner(backend.id), spec);
       return status(current);
     },

@@ -1,5 +1,6 @@
 import { asSyncError } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus } from '../../../shared/engine/kind.ts';
+import { managedByDiffers, managedByField } from '../managed-by.ts';
 import type { AdminApi } from '../admin-api.ts';
 import { lookedUpClient } from '../looked-up-client.ts';
 import type { ProviderAccount } from '../provider-account.ts';
@@ -23,14 +24,18 @@ export function developerAccountClient(
   const byId = async () => (knownId ? await api.find(`/admin/api/accounts/${knownId}.json`, 'account') : undefined);
   const lookup = async () => (await byId()) ?? (await api.list('/admin/api/accounts.json', 'accounts', 'account')).find((a) => a.org_name === spec.orgName);
   const fields = { org_name: spec.orgName, monthly_billing_enabled: String(spec.monthlyBillingEnabled), monthly_charging_enabled: String(spec.monthlyChargingEnabled) };
-  const differs = (a: Json) => a.org_name !== spec.orgName || a.monthly_billing_enabled !== spec.monthlyBillingEnabled || a.monthly_charging_enabled !== spec.monthlyChargingEnabled;
+  const differs = (a: Json) => managedByDiffers(a) || a.org_name !== spec.orgName || a.monthly_billing_enabled !== spec.monthlyBillingEnabled || a.monthly_charging_enabled !== spec.monthlyChargingEnabled;
 
-  /** porta may answer signup with a 409 although it created the account (3scale-operator#1039): look it up by its admin. */
+  /**
+   * porta may answer signup with a 409 although it created the account (3scale-operator#1039), and a concurrent sync
+   * of the same resource (a redelivery while this one waited) makes the admin's username taken (422): either way,
+   * the account this resource signed up is found by its admin.
+   */
   async function signup(admin: AdminCredentials): Promise<Json> {
     try {
-      return await api.create('/admin/api/signup.json', 'account', { ...fields, username: admin.username, email: admin.email, password: admin.password });
+      return await api.create('/admin/api/signup.json', 'account', { ...fields, ...managedByField, username: admin.username, email: admin.email, password: admin.password });
     } catch (e) {
-      if (asSyncError(e).invalid) throw e;
+      if (asSyncError(e).invalid && !/\busername has already been taken/.test(asSyncError(e).message)) throw e;
       const existing = await api.find(`/admin/api/accounts/find.json?username=${encodeURIComponent(admin.username)}`, 'account');
       if (existing?.org_name !== spec.orgName) throw e;
       return existing;
@@ -42,7 +47,7 @@ export function developerAccountClient(
     differs,
     status,
     create: async () => signup(await adminCredentials()),
-    converge: async (current) => (differs(current) ? api.update(`/admin/api/accounts/${current.id}.json`, 'account', fields) : current),
+    converge: async (current) => (differs(current) ? api.update(`/admin/api/accounts/${current.id}.json`, 'account', { ...fields, ...managedByField }) : current),
     remove: (current) => api.remove(`/admin/api/accounts/${current.id}.json`),
   });
 }

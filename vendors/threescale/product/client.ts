@@ -1,4 +1,5 @@
 import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
+import { managedByDiffers, managedByField } from '../managed-by.ts';
 import type { AdminApi } from '../admin-api.ts';
 import { convergeMetricsAndRules, metricIds, metricsAndRulesUpToDate, productOwner } from '../metrics-and-rules.ts';
 import type { ProviderAccount } from '../provider-account.ts';
@@ -21,7 +22,7 @@ export function productClient(api: AdminApi, account: ProviderAccount, spec: Pro
   const status = (s: Json): ExternalStatus => ({ productId: s.id, providerAccountHost: account.adminURL, state: s.state });
   const lookup = async () => (await api.list('/admin/api/services.json', 'services', 'service')).find((s) => s.system_name === spec.systemName);
   const fields = { name: spec.name, description: spec.description ?? '', ...serviceDeploymentFields(spec) };
-  const fieldsDiffer = (s: Json) => Object.entries(fields).some(([k, v]) => String(s[k] ?? '') !== v);
+  const fieldsDiffer = (s: Json) => managedByDiffers(s) || Object.entries(fields).some(([k, v]) => String(s[k] ?? '') !== v);
   const usages = desiredUsages(spec.backendUsages, backendIds);
   const proxy = desiredProxy(spec);
   const flows = desiredOidcFlows(spec);
@@ -37,7 +38,7 @@ export function productClient(api: AdminApi, account: ProviderAccount, spec: Pro
 
   async function converge(service: Json, known: RemoteProduct | undefined): Promise<ExternalStatus> {
     const id = service.id as number;
-    const current = fieldsDiffer(service) ? await api.update(`/admin/api/services/${id}.json`, 'service', fields) : service;
+    const current = fieldsDiffer(service) ? await api.update(`/admin/api/services/${id}.json`, 'service', { ...fields, ...managedByField }) : service;
     const r = known ?? (await readProduct(api, current, spec, backendIds));
     await convergeUsages(api, id, usages, r.usages);
     await convergeProxy(api, id, proxy, r.proxy);
@@ -58,7 +59,7 @@ export function productClient(api: AdminApi, account: ProviderAccount, spec: Pro
       return { exists: true, upToDate: upToDate(remote), status: status(service) };
     },
     async create() {
-      const created = await api.create('/admin/api/services.json', 'service', { ...fields, system_name: spec.systemName });
+      const created = await api.create('/admin/api/services.json', 'service', { ...fields, system_name: spec.systemName, ...managedByField });
       return converge(created, undefined);
     },
     async update() {
