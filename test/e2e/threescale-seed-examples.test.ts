@@ -19,7 +19,6 @@ import { waitFor } from '../support/wait.ts';
 
 /** Kinds being implemented now: their examples are to-dos until the kind is registered in vendors/sync-kinds.ts and its CRD generated. */
 const PENDING_KINDS: Record<string, string> = {
-  ProxyConfigPromote: 'ProxyConfigPromote is not implemented yet (vendors/threescale/, in progress)',
   Tenant: 'Tenant is not implemented yet (vendors/threescale/, in progress)',
 };
 const crds = crdFiles().map((f) => readFileSync(f, 'utf8'));
