@@ -133,6 +133,16 @@ describe('3scale OpenAPI', () => {
     await w.waitForCondition('OpenAPI', 'pets', 'Ready', 'True');
   });
 
+  it('follows a new title: new resources (names and system name from it) replace the old ones, whose 3scale objects go', async () => {
+    const o = await imported('renamed', oas('First Title'));
+    await w.apply(secret('renamed-oas', oas('Second Title')));
+    await waitFor('status names the new resources', async () => ((await w.get('OpenAPI', 'renamed'))?.status?.productResourceName as Json)?.name === `secondtitle-${o.metadata.uid}`);
+    expect(services('Second_Title')).toHaveLength(1);
+    expect(backends('Second_Title')).toHaveLength(1);
+    await waitFor('old resources gone', async () => !(await w.get('Product', `firsttitle-${o.metadata.uid}`)) && !(await w.get('Backend', `firsttitle-${o.metadata.uid}`)));
+    await waitFor('old 3scale objects gone', () => services('First_Title').length === 0 && backends('First_Title').length === 0);
+  });
+
   it('a resync that finds nothing changed writes nothing to 3scale and rewrites no resource', async () => {
     const before = (await w.get('Product', `petstore-${(await w.get('OpenAPI', 'pets'))!.metadata.uid}`))!.metadata.resourceVersion;
     expect(await writesOfOneResync(w, 'OpenAPI', 'pets')).toBe(0);
