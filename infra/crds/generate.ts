@@ -19,7 +19,7 @@ export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
 export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
-export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis', 'proxyconfigpromotes'] as const;
+export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis', 'proxyconfigpromotes', 'tenants'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
 export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];
@@ -66,6 +66,7 @@ const ID_COLUMNS: Record<string, { what: string; field: string; type?: PrinterCo
   custompolicydefinitions: { what: 'custom policy', field: 'policyID' },
   applications: { what: 'application', field: 'applicationID' },
   applicationauths: { what: 'application', field: 'applicationID' },
+  tenants: { what: 'tenant', field: 'tenantId' },
   // The operator's ProxyConfigPromote status holds the product id as a string.
   proxyconfigpromotes: { what: 'product', field: 'productId', type: 'string' },
 };
@@ -133,6 +134,9 @@ export function transformCrd(upstreamYaml: string, file: string, vendor: 'gravit
     const status = [...v, 'schema', 'openAPIV3Schema', 'properties', 'status'];
     if (!doc.hasIn(status)) doc.setIn(status, doc.createNode({ description: 'Observed state, written by apim-sync.', type: 'object' }));
     doc.setIn([...status, 'x-kubernetes-preserve-unknown-fields'], true);
+    // Status fields upstream requires (a Tenant's tenantId and adminId) do not exist before the first success,
+    // and apim-sync writes the failure conditions before it: a required list would refuse those writes.
+    doc.deleteIn([...status, 'required']);
     if (!doc.hasIn([...status, 'properties', 'conditions'])) doc.setIn([...status, 'properties', 'conditions'], doc.createNode(CONDITIONS));
     if (!doc.hasIn([...status, 'properties', 'observedGeneration'])) doc.setIn([...status, 'properties', 'observedGeneration'], doc.createNode(OBSERVED_GENERATION));
     // The 3scale operator's condition items declare no observedGeneration, which apim-sync writes on each condition.

@@ -172,7 +172,8 @@ describe('sync function access in member clusters', () => {
     const expected = new Map<string, string[]>([
       ...SYNCED.map((k): [string, string[]] => [k, SELF_DELETING.includes(k) ? ['delete', 'get', 'list', 'patch'] : ['get', 'list', 'patch']]),
       ...SYNCED_STATUS.map((k): [string, string[]] => [k, ['patch']]),
-      ['secrets.', ['get', 'patch']],
+      // create: a Tenant's tenant Secret (adminURL, token) is written when it does not exist yet.
+      ['secrets.', ['create', 'get', 'patch']],
       ['configmaps.', ['get']],
       ['events.', ['create']],
     ]);

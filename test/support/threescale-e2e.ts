@@ -8,6 +8,8 @@ import { startWorldPlane, worldObjects, type WorldObjects } from './world-object
 export const THREESCALE = 'capabilities.3scale.net/v1beta1';
 export const TENANT = 'acme';
 export const TENANT_TOKEN = 'acme-admin-token-5b1e';
+/** The emulator's master token (Master API, the master portal's admin API): a Tenant's `MASTER_ACCESS_TOKEN`. */
+export const MASTER_TOKEN = 'master-token-e2e';
 
 /** One end-to-end world: a cluster, the 3scale emulator with one tenant, and the sync plane watching the namespace. */
 export interface ThreescaleWorld extends WorldObjects {
@@ -23,7 +25,7 @@ export interface ThreescaleWorld extends WorldObjects {
 
 export async function startThreescaleWorld(opts: Partial<SyncPlaneOptions> = {}): Promise<ThreescaleWorld> {
   const cluster = await startClusterUnderTest();
-  const threescale = await startThreescaleEmulator({ tenants: [{ name: TENANT, adminToken: TENANT_TOKEN }], masterToken: 'master-token-e2e' });
+  const threescale = await startThreescaleEmulator({ tenants: [{ name: TENANT, adminToken: TENANT_TOKEN }], masterToken: MASTER_TOKEN });
   const logs: string[] = [];
   // The examples' public document URLs reach a local stand-in (the tests run offline).
   const documents = await startPublicDocuments();

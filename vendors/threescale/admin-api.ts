@@ -16,10 +16,13 @@ export class AdminApi {
   private readonly authorization: string;
   private readonly account: ProviderAccount;
   private readonly http: VendorHttp;
+  /** What the token is, for 401/403 messages: a provider account's (default) or the master's. */
+  private readonly credential: string;
 
-  constructor(account: ProviderAccount, http: VendorHttp) {
+  constructor(account: ProviderAccount, http: VendorHttp, credential = 'the provider account token') {
     this.account = account;
     this.http = http;
+    this.credential = credential;
     this.authorization = 'Basic ' + Buffer.from(':' + account.token).toString('base64');
   }
 
@@ -73,7 +76,7 @@ export class AdminApi {
 
   private async call(req: VendorRequest, expected: number[]): Promise<VendorResponse> {
     const res = await this.http.request({ ...req, headers: { authorization: this.authorization } });
-    if (!expected.includes(res.status)) throw adminApiFailure(req, res);
+    if (!expected.includes(res.status)) throw adminApiFailure(req, res, this.credential);
     return res;
   }
 }
@@ -83,7 +86,7 @@ export class AdminApi {
  * 403 is a token that is wrong or lacks the account_management scope (permanent until the Secret changes);
  * 404/409 on a write and 5xx/429 are retried.
  */
-export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse): SyncError {
+export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse, credential = 'the provider account token'): SyncError {
   const where = `request [${req.method}] ${redactUrl(req.url)}`;
   const body = res.body as Json | undefined;
   if (res.status === 422) {
@@ -91,9 +94,9 @@ export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res:
     return invalidSpec('Invalid', `3scale refused ${where}: ${fields.join('; ') || JSON.stringify(body ?? '')}`);
   }
   if (res.status === 403) {
-    return permanent('Forbidden', `3scale refused ${where} (403 ${body?.error ?? 'Forbidden'}): the provider account token is wrong or lacks the account_management scope or write permission`);
+    return permanent('Forbidden', `3scale refused ${where} (403 ${body?.error ?? 'Forbidden'}): ${credential} is wrong or lacks the account_management scope or write permission`);
   }
-  if (res.status === 401) return permanent('Unauthorized', `3scale refused ${where} (401): the provider account token is wrong`);
+  if (res.status === 401) return permanent('Unauthorized', `3scale refused ${where} (401): ${credential} is wrong`);
   return httpFailure(req, res, 'ThreescaleError');
 }
 

@@ -6,9 +6,10 @@ import { developerUserKind } from './developer-user/kind.ts';
 import { activeDocKind } from './active-doc/kind.ts';
 import { customPolicyDefinitionKind } from './custom-policy-definition/kind.ts';
 import { openAPIKind } from './openapi/kind.ts';
-import { proxyConfigPromoteKind } from './proxy-config-promote/kind.ts';
 import { applicationKind } from './application/kind.ts';
 import { applicationAuthKind } from './application-auth/kind.ts';
+import { proxyConfigPromoteKind } from './proxy-config-promote/kind.ts';
+import { tenantKind } from './tenant/kind.ts';
 
 /** Red Hat 3scale, as the 3scale operator's capabilities.3scale.net kinds. */
-export const threescaleKinds: KindDefinition<any>[] = [backendKind, productKind, developerAccountKind, developerUserKind, applicationKind, applicationAuthKind, activeDocKind, customPolicyDefinitionKind, openAPIKind, proxyConfigPromoteKind];
+export const threescaleKinds: KindDefinition<any>[] = [backendKind, productKind, developerAccountKind, developerUserKind, applicationKind, applicationAuthKind, activeDocKind, customPolicyDefinitionKind, openAPIKind, proxyConfigPromoteKind, tenantKind];

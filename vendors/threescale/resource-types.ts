@@ -16,5 +16,8 @@ export const OpenAPIType: ResourceType = { apiVersion: THREESCALE_API_VERSION, k
 
 export const ProxyConfigPromoteType: ResourceType = { apiVersion: THREESCALE_API_VERSION, kind: 'ProxyConfigPromote', plural: 'proxyconfigpromotes' };
 
-export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType, OpenAPIType, ProxyConfigPromoteType];
+/** Tenant is still v1alpha1 in the 3scale operator (the other kinds are v1beta1). */
+export const TenantType: ResourceType = { apiVersion: 'capabilities.3scale.net/v1alpha1', kind: 'Tenant', plural: 'tenants' };
+
+export const threescaleResourceTypes = [BackendType, ProductType, DeveloperAccountType, DeveloperUserType, ApplicationType, ApplicationAuthType, ActiveDocType, CustomPolicyDefinitionType, OpenAPIType, ProxyConfigPromoteType, TenantType];
 for (const t of threescaleResourceTypes) registerResourceType(t);
