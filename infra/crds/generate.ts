@@ -58,7 +58,7 @@ export const THREESCALE_COLUMNS: PrinterColumn[] = [
 ];
 
 /** The kinds whose `3scale ID` column is not the backend's: their own id field. */
-const ID_COLUMNS: Record<string, { what: string; field: string; type?: PrinterColumn['type'] }> = {
+const ID_COLUMNS: Record<string, { what: string; field: string; type?: PrinterColumn['type']; name?: string; description?: string }> = {
   products: { what: 'product', field: 'productId' },
   developeraccounts: { what: 'developer account', field: 'accountID' },
   developerusers: { what: 'developer user', field: 'userID' },
@@ -69,13 +69,15 @@ const ID_COLUMNS: Record<string, { what: string; field: string; type?: PrinterCo
   tenants: { what: 'tenant', field: 'tenantId' },
   // The operator's ProxyConfigPromote status holds the product id as a string.
   proxyconfigpromotes: { what: 'product', field: 'productId', type: 'string' },
+  // An OpenAPI has no 3scale object of its own: the Product resource it generated stands in for it.
+  openapis: { what: 'product', field: 'productResourceName.name', type: 'string', name: 'Product', description: 'The Product resource generated from the OpenAPI document.' },
 };
 
 /** The `3scale ID` column shows the kind's own id field (`backendId`, `productId`, `accountID`, `userID`). */
 function idColumnFor(file: string, col: PrinterColumn): PrinterColumn {
   const id = ID_COLUMNS[file.replace(/^.*_|\.yaml$/g, '')];
   if (col.name !== '3scale ID' || !id) return col;
-  return { ...col, description: `The 3scale ${id.what} id.`, jsonPath: `.status.${id.field}`, type: id.type ?? col.type };
+  return { ...col, name: id.name ?? col.name, description: id.description ?? `The 3scale ${id.what} id.`, jsonPath: `.status.${id.field}`, type: id.type ?? col.type };
 }
 
 const OBSERVED_GENERATION = {
