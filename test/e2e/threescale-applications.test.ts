@@ -154,4 +154,16 @@ describe('3scale Application', () => {
     const seen = JSON.stringify([w.logs, (await w.get('Application', 'keyed'))?.status]);
     for (const secret of [USER_KEY, APP_KEY]) expect(seen).not.toContain(secret);
   });
+
+  it('moving to another account (immutable for the operator) replaces it there too, once', async () => {
+    await applyAccount('app-account-2');
+    await w.waitForCondition('DeveloperAccount', 'app-account-2', 'Ready', 'True');
+    const oldId = apps('App keyed')[0].id;
+    const newAccount = (await w.get('DeveloperAccount', 'app-account-2'))!.status!.accountID as number;
+    await w.apply(application('keyed', { accountCR: { name: 'app-account-2' }, productCR: { name: 'appid-product' }, authSecretRef: { name: 'keyed-creds' } }));
+    await waitFor('moved', async () => (await w.get('Application', 'keyed'))?.status?.accountID === newAccount && apps('App keyed').length === 1);
+    const [moved] = apps('App keyed');
+    expect(moved).toMatchObject({ account_id: newAccount, application_id: APP_ID });
+    expect(moved.id).not.toBe(oldId);
+  });
 });

@@ -22,10 +22,11 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
     const place = await resolvePlace(object, spec, ctx);
     const api = new AdminApi(place.provider, ctx.http);
     const planId = object.metadata.deletionTimestamp || place.productId === undefined ? undefined : await planIdBySystemName(api, place.productId, spec.applicationPlanName);
-    const knownId = typeof object.status?.applicationID === 'number' ? object.status.applicationID : undefined;
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    const [knownId, knownAccountId] = [num(object.status?.applicationID), num(object.status?.accountID)];
     const secret = spec.authSecretRef?.name;
     const ns = object.metadata.namespace ?? 'default';
     const credentials = async () => (secret && place.productId !== undefined ? creationCredentials(api, ctx, ns, secret, place.productId) : {});
-    return applicationClient(api, place, spec, { planId, knownId, credentials });
+    return applicationClient(api, place, spec, { planId, knownId, knownAccountId, credentials });
   },
 };
