@@ -79,7 +79,7 @@ describe('3scale OpenAPI', () => {
     for (const type of ['Invalid', 'Failed', 'Orphan', 'Waiting']) {
       expect(o.status?.conditions).toContainEqual(expect.objectContaining({ type, status: 'False', observedGeneration: 1 }));
     }
-    const owner = { apiVersion: THREESCALE, kind: 'OpenAPI', name: 'pets', uid: o.metadata.uid, controller: true, blockOwnerDeletion: true };
+    const owner = { apiVersion: THREESCALE, kind: 'OpenAPI', name: 'pets', uid: o.metadata.uid, controller: true };
     const product = (await w.get('Product', name))!;
     const backend = (await w.get('Backend', name))!;
     expect(product.metadata.ownerReferences).toEqual([owner]);

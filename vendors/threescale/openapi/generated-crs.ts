@@ -14,9 +14,13 @@ export function generatedName(doc: OpenAPIDocument, openapi: KubeObject): string
   return name;
 }
 
-/** The controller reference the generated resources carry: Kubernetes deletes them with their OpenAPI. */
+/**
+ * The controller reference the generated resources carry: Kubernetes deletes them with their OpenAPI. Without
+ * blockOwnerDeletion (which only foreground deletion uses): setting it needs update on openapis/finalizers where the
+ * OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift), a grant the sync function does not have.
+ */
 export function ownerReference(openapi: KubeObject): OwnerReference {
-  return { apiVersion: openapi.apiVersion, kind: openapi.kind, name: openapi.metadata.name, uid: openapi.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return { apiVersion: openapi.apiVersion, kind: openapi.kind, name: openapi.metadata.name, uid: openapi.metadata.uid!, controller: true };
 }
 
 export const isControlledBy = (obj: KubeObject, openapi: KubeObject) => (obj.metadata.ownerReferences ?? []).some((o) => o.controller && o.uid === openapi.metadata.uid);
