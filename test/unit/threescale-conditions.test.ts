@@ -46,5 +46,8 @@ describe('3scale conditions per kind, as the operator writes them', () => {
     const app = kind('Application').conditions.failure(missingReference('Product ns/p (spec.productCR) not found'));
     expect(app).toEqual([expect.objectContaining({ type: 'Ready', status: 'False', message: 'Product ns/p (spec.productCR) not found' })]);
     expect(failure('ApplicationAuth', invalidSpec('Invalid', 'spec.authSecretRef'))).toEqual({ Ready: 'False', Failed: 'True' });
+    const limit = kind('ApplicationAuth').conditions.failure(invalidSpec('Invalid', '3scale refused POST keys: base Limit reached'));
+    expect(limit).toContainEqual(expect.objectContaining({ type: 'Failed', message: 'ApplicationKey limit reached a maximum of 5 keys allowed' }));
+    expect(limit).toContainEqual(expect.objectContaining({ type: 'Ready', message: '3scale refused POST keys: base Limit reached' }));
   });
 });

@@ -10,6 +10,8 @@ export interface ThreescaleConditionOptions {
   types?: ThreescaleConditionType[];
   /** `Failed` only when no other type is True (DeveloperAccount, DeveloperUser); else `Failed` with any error. */
   failedAlone?: boolean;
+  /** The `Failed` message, where the operator rewords the error (ApplicationAuth); else the error's message. */
+  failedMessage?: (err: SyncError) => string;
 }
 
 /**
@@ -43,7 +45,8 @@ export function threescaleConditions(successType: 'Synced' | 'Ready', opts: Thre
     success: () => [...ok('True', 'Synced', 'Synced with 3scale'), ...pick((t) => cleared[t])],
     failure: (err) => {
       const up = raised(err);
-      return [...ok('False', err.reason, err.message), ...pick((t) => (up[t] ? { type: t, status: 'True', reason: err.reason, message: err.message } : cleared[t]))];
+      const message = (t: ThreescaleConditionType) => (t === 'Failed' && opts.failedMessage ? opts.failedMessage(err) : err.message);
+      return [...ok('False', err.reason, err.message), ...pick((t) => (up[t] ? { type: t, status: 'True', reason: err.reason, message: message(t) } : cleared[t]))];
     },
   };
 }

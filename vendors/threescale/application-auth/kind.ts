@@ -7,6 +7,7 @@ import { isReady } from '../ready.ts';
 import { ApplicationAuthType, ApplicationType } from '../resource-types.ts';
 import { applicationAuthClient } from './client.ts';
 import { readCredentials, writeCredentials } from './credentials.ts';
+import { applicationAuthFailure } from './failure-message.ts';
 import { applicationAuthReferences } from './references.ts';
 import { ApplicationAuthSpec } from './schema.ts';
 
@@ -15,7 +16,7 @@ export const applicationAuthKind: KindDefinition<ApplicationAuthSpec> = {
   ...ApplicationAuthType,
   references: applicationAuthReferences,
   schema: ApplicationAuthSpec,
-  conditions: threescaleConditions('Ready', { types: ['Failed'] }),
+  conditions: threescaleConditions('Ready', { types: ['Failed'], failedMessage: applicationAuthFailure }),
   async connect({ object, spec }, ctx) {
     const ns = object.metadata.namespace ?? 'default';
     const provider = await resolveProviderAccount(object, ctx);
