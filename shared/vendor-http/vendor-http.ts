@@ -54,6 +54,7 @@ export class VendorHttp {
   async request(req: VendorRequest): Promise<VendorResponse> {
     const url = new URL(req.url);
     this.checkLiteralHost(url);
+    const target = this.target(url);
     this.calls.add(req.method);
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
@@ -66,7 +67,7 @@ export class VendorHttp {
     }
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     try {
-      const res = await this.send(url, req.method, headers, body, req.timeoutMs ?? this.timeoutMs);
+      const res = await this.send(url, target, req.method, headers, body, req.timeoutMs ?? this.timeoutMs);
       return { status: res.status, headers: res.headers, body: parseBody(res.text, res.headers['content-type']) };
     } catch (err) {
       throw transportError(req, err);
@@ -88,10 +89,9 @@ export class VendorHttp {
     return { hostname, port: Number(to.slice(at + 1)), servername: url.hostname };
   }
 
-  private send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
+  private send(url: URL, target: ReturnType<VendorHttp['target']>, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
-    const target = this.target(url);
     return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const req = mod.request(url, { method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, (res) => {
         const chunks: Buffer[] = [];
