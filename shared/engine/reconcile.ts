@@ -139,9 +139,13 @@ function inStep(obj: KubeObject): boolean {
 async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefinition, err: SyncError, eventReason: string): Promise<SyncError> {
   const conditions = kind.conditions.failure(err);
   const isNew = findCondition(obj.status, 'Ready')?.message !== err.message;
+  let overtaken = false;
+  // A redelivery (visibility timeout) may have synced this generation while this attempt waited on the vendor:
+  // its success stands, this stale failure is not news.
+  const syncedMeanwhile = (fresh: KubeObject) => (overtaken = !inStep(obj) && inStep(fresh) && fresh.metadata.generation === obj.metadata.generation);
   try {
-    await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions);
-    if (isNew) await event(ctx, obj, 'Warning', eventReason, err.message);
+    await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions, syncedMeanwhile);
+    if (isNew && !overtaken) await event(ctx, obj, 'Warning', eventReason, err.message);
   } catch (writeErr) {
     // The sync is retried anyway; the status catches up then.
     ctx.log.warn('could not record failure in status', { error: asSyncError(writeErr).message });
@@ -149,8 +153,11 @@ async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefini
   return err;
 }
 
-/** Merge-patches status when it differs; on a 409 re-reads the object and tries again. Returns the object written. */
-async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[]): Promise<KubeObject | undefined> {
+/**
+ * Merge-patches status when it differs; on a 409 re-reads the object and tries again, unless the fresh object
+ * makes the write moot (`unless`). Returns the object written.
+ */
+async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[], unless?: (fresh: KubeObject) => boolean): Promise<KubeObject | undefined> {
   let current = obj;
   for (let attempt = 0; ; attempt++) {
     const next = { ...vendorStatus, conditions: mergeConditions(current.status?.conditions, conditions, obj.metadata.generation) };
@@ -163,6 +170,7 @@ async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: Exte
       if (err.reason !== 'Conflict' || attempt >= 4) throw err;
       const fresh = await ctx.cluster.get(refOf(obj));
       if (!fresh) return undefined;
+      if (unless?.(fresh)) return fresh;
       current = fresh;
     }
   }

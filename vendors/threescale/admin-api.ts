@@ -1,4 +1,4 @@
-import { invalidSpec, permanent, type SyncError } from '../../shared/engine/errors.ts';
+import { invalidSpec, permanent, transient, type SyncError } from '../../shared/engine/errors.ts';
 import { httpFailure, redactUrl, type VendorHttp, type VendorRequest, type VendorResponse } from '../../shared/vendor-http/vendor-http.ts';
 import type { ProviderAccount } from './provider-account.ts';
 
@@ -84,11 +84,15 @@ export class AdminApi {
 /**
  * porta's errors as the operator treats them: 422 names the refused fields (the spec must change: Invalid);
  * 403 is a token that is wrong or lacks the account_management scope (permanent until the Secret changes);
- * 404/409 on a write and 5xx/429 are retried.
+ * 404/409 on a write and 5xx/429 are retried, and so is a create whose system_name was taken by a concurrent sync.
  */
 export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse, credential = 'the provider account token'): SyncError {
   const where = `request [${req.method}] ${redactUrl(req.url)}`;
   const body = res.body as Json | undefined;
+  if (res.status === 422 && takenSystemName(body)) {
+    // Looked up just before, so another sync of the same resource created it meanwhile: the next attempt finds it.
+    return transient('CreatedConcurrently', `3scale refused ${where}: system_name has already been taken (created concurrently; retried to converge on it)`);
+  }
   if (res.status === 422) {
     const fields = Object.entries((body?.errors ?? {}) as Record<string, string[]>).map(([f, msgs]) => `${f} ${[msgs].flat().join(', ')}`);
     return invalidSpec('Invalid', `3scale refused ${where}: ${fields.join('; ') || JSON.stringify(body ?? '')}`);
@@ -98,6 +102,12 @@ export function adminApiFailure(req: Pick<VendorRequest, 'method' | 'url'>, res:
   }
   if (res.status === 401) return permanent('Unauthorized', `3scale refused ${where} (401): ${credential} is wrong`);
   return httpFailure(req, res, 'ThreescaleError');
+}
+
+/** porta's answer when the system name is in use: `{"errors":{"system_name":["has already been taken"]}}`. */
+function takenSystemName(body: Json | undefined): boolean {
+  const errors = Object.entries((body?.errors ?? {}) as Record<string, string[]>);
+  return errors.length === 1 && errors[0][0] === 'system_name' && [errors[0][1]].flat().includes('has already been taken');
 }
 
 function clean(form: Form): Record<string, string> {
