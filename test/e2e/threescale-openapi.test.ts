@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
+import { seedCopy, seedFileSecret } from '../support/threescale-seed.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { providerAccount, useThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
@@ -99,6 +100,26 @@ describe('3scale OpenAPI', () => {
     expect(ruleKeys(s.id as number)).toEqual(['GET /v2/pets$ listpets 1', 'POST /v2/pets$ postpets 1', 'GET /v2/pets/{petId}$ showpetbyid 1']);
     expect(w.threescale.state.proxy(TENANT, s.id as number)).toMatchObject({ credentials_location: 'headers', auth_user_key: 'api_key' });
     expect(backends('Pet_Store')).toEqual([expect.objectContaining({ name: 'Pet Store Backend', private_endpoint: 'https://eu.pets.example.com:443' })]);
+  });
+
+  it("imports the guide's examples as documented: the Secret's document, and the petstore URL self-managed", async () => {
+    await w.apply(seedFileSecret('myoasdoc1', 'myoasdoc1.yaml', '09-oas-myoasdoc1.yaml'));
+    await w.apply(seedCopy('10-openapi-myopenapicr1.yaml'));
+    await w.waitForCondition('OpenAPI', 'myopenapicr1', 'Ready', 'True');
+    const some = service('some_title');
+    expect(some).toMatchObject({ name: 'some title', description: 'some description', deployment_option: 'hosted' });
+    expect(ruleKeys(some.id as number)).toEqual(['GET /pet$ getpet 1']);
+    // No servers: 3scale's default API backend (the operator's hostless https:// would be refused).
+    expect(backends('some_title')).toEqual([expect.objectContaining({ private_endpoint: 'https://echo-api.3scale.net:443' })]);
+    expect(w.threescale.state.proxy(TENANT, some.id as number)).toMatchObject({ credentials_location: 'query', auth_user_key: 'user_key' });
+
+    await w.apply(seedCopy('12-openapi-openapi1-public-base-urls.yaml'));
+    await w.waitForCondition('OpenAPI', 'openapi1', 'Ready', 'True');
+    const pets = service('Swagger_Petstore');
+    expect(pets).toMatchObject({ name: 'Swagger Petstore', deployment_option: 'self_managed' });
+    expect(ruleKeys(pets.id as number)).toEqual(['GET /v1/pets$ listpets 1', 'POST /v1/pets$ createpets 1', 'GET /v1/pets/{petId}$ showpetbyid 1']);
+    expect(w.threescale.state.proxy(TENANT, pets.id as number)).toMatchObject({ endpoint: 'https://production.my-gateway.example.com:443', sandbox_endpoint: 'https://staging.my-gateway.example.com:443' });
+    expect(backends('Swagger_Petstore')).toEqual([expect.objectContaining({ private_endpoint: 'http://petstore.swagger.io:80' })]);
   });
 
   it('applies the overrides: productSystemName, privateBaseURL, prefix matching, self-managed public URLs, host header and secret token; no security is user_key in query', async () => {
