@@ -7,9 +7,10 @@ import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { DELETION_POLICY, FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { MASTER_TOKEN, useThreescaleWorld, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
-const SEED = new URL('./fixtures/threescale-tenant.yaml', import.meta.url).pathname;
+const SEED = seedCopyPath('19-tenant-ecorp.yaml');
 const V1ALPHA1 = 'capabilities.3scale.net/v1alpha1';
 const HOLD = 'e2e.apim-sync.io/hold';
 
