@@ -23,8 +23,8 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   const kube = await startKubeApiServer({ crdFiles: crdFiles() });
   step('starting the Gravitee APIM emulator');
   const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [{ username: 'admin', password: 'admin' }], tokens: ['xxxx-yyyy-zzzz'] });
-  step('starting the 3scale emulator (tenant "3scale", token 123456)');
-  const threescale = await startThreescaleEmulator({ tenants: [{ name: '3scale', adminToken: '123456' }] });
+  step('starting the 3scale emulator (tenant "3scale", token 123456; master token master-token)');
+  const threescale = await startThreescaleEmulator({ tenants: [{ name: '3scale', adminToken: '123456' }], masterToken: 'master-token' });
   const kc = new KubeConfig();
   kc.loadFromString(kube.kubeconfigYaml());
   step('starting the sync plane (embedded SQS FIFO queue, watcher, local Lambda runner)');
@@ -33,7 +33,7 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   mkdirSync(stateDir, { recursive: true });
   const kubeconfigPath = join(stateDir, 'sandbox.kubeconfig');
   writeFileSync(kubeconfigPath, kube.kubeconfigYaml(), { mode: 0o600 });
-  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) => pointAtEmulators(m, apim.url, threescale.adminUrl('3scale')));
+  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) => pointAtEmulators(m, apim.url, threescale.adminUrl('3scale'), threescale.url));
   step(`applying ${manifests.length} example objects`);
   await applyManifests(kc, manifests);
   const synced = manifests
@@ -56,8 +56,12 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   };
 }
 
-/** The examples name the vendors' real hosts; in the sandbox, ManagementContexts and 3scale provider accounts reach the emulators. */
-function pointAtEmulators(m: Manifest, graviteeUrl: string, threescaleAdminUrl: string): Manifest {
+/**
+ * The examples name the vendors' real hosts; in the sandbox, ManagementContexts, 3scale provider accounts and Tenants'
+ * master portal reach the emulators.
+ */
+function pointAtEmulators(m: Manifest, graviteeUrl: string, threescaleAdminUrl: string, threescaleMasterUrl: string): Manifest {
+  if (m.kind === 'Tenant') return { ...m, spec: { ...(m as unknown as { spec: object }).spec, systemMasterUrl: threescaleMasterUrl } } as Manifest;
   if (m.kind === 'ManagementContext') return { ...m, spec: { ...(m as unknown as { spec: object }).spec, baseUrl: graviteeUrl } } as Manifest;
   const stringData = (m as unknown as { stringData?: Record<string, string> }).stringData;
   if (m.kind === 'Secret' && stringData?.adminURL) return { ...m, stringData: { ...stringData, adminURL: threescaleAdminUrl } } as Manifest;

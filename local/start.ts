@@ -29,10 +29,11 @@ ${sandbox.settled ? 'Every example settled.' : 'Some examples have not settled y
 The sandbox keeps running. Try, in another terminal:
   export KUBECONFIG=${kcPath}
   kubectl get managementcontexts,apiv4definitions,applications.gravitee.io,apidefinitions -A
-  kubectl get backends,products,developeraccounts,developerusers,applications.capabilities.3scale.net,activedocs,custompolicydefinitions,openapis,proxyconfigpromotes -A
+  kubectl get backends,products,developeraccounts,developerusers,applications.capabilities.3scale.net,activedocs,custompolicydefinitions,openapis,proxyconfigpromotes,tenants -A
   kubectl apply -f your-api.yaml && kubectl wait --for=condition=Accepted apiv4definition/NAME -n NAMESPACE
 ManagementContexts reach the Gravitee emulator at ${sandbox.apim.url} (admin/admin, bearer token xxxx-yyyy-zzzz);
-3scale provider accounts reach the 3scale emulator's tenant at ${sandbox.threescale.adminUrl('3scale')} (token 123456).
+3scale provider accounts reach the 3scale emulator's tenant at ${sandbox.threescale.adminUrl('3scale')} (token 123456),
+Tenants its master portal at ${sandbox.threescale.url} (token master-token).
 Ctrl-C stops the sandbox.`);
   await untilSignal();
   await sandbox.stop();

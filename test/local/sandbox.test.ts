@@ -35,7 +35,7 @@ describe('npm start without a cluster (the sandbox)', () => {
   it('has examples of both vendors', () => {
     expect(synced.filter((m) => m.apiVersion?.startsWith('gravitee.io/')).length).toBeGreaterThan(0);
     expect(new Set(synced.filter((m) => m.apiVersion?.startsWith('capabilities.3scale.net/')).map((m) => m.kind))).toEqual(
-      new Set(['Backend', 'Product', 'DeveloperUser', 'DeveloperAccount', 'Application', 'ActiveDoc', 'CustomPolicyDefinition', 'OpenAPI', 'ProxyConfigPromote']),
+      new Set(['Backend', 'Product', 'DeveloperUser', 'DeveloperAccount', 'Application', 'ActiveDoc', 'CustomPolicyDefinition', 'OpenAPI', 'ProxyConfigPromote', 'Tenant']),
     );
   });
 
