@@ -1,0 +1,146 @@
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { expect, it } from 'vitest';
+import type { FaultRule } from '../../emulators/common/faults.ts';
+import type { SyncPlane } from '../../local/sync-plane.ts';
+import { crashBeforeFirstStatusWrite } from './crash.ts';
+import { sendPointer } from './send-message.ts';
+import { waitFor } from './wait.ts';
+import type { WorldObjects } from './world-objects.ts';
+
+/** What the reliability cases need of an end-to-end world, whatever the vendor. */
+export interface SyncedWorld extends WorldObjects {
+  plane: SyncPlane;
+}
+
+/** One kind of one vendor as the reliability cases see it; the vendor's test file says what is particular. */
+export interface ReliabilityCase<W extends SyncedWorld = SyncedWorld> {
+  world: () => W;
+  kind: string;
+  /** The condition that says the resource is in sync with the vendor (`Accepted`, `Synced`, `Ready`). */
+  condition: string;
+  /** The resource named `name`, with extra metadata (annotations). */
+  make: (name: string, metadata?: Record<string, unknown>) => Record<string, unknown>;
+  /** How many objects the vendor holds for the resource named `name`. */
+  copies: (name: string) => number;
+}
+
+/** A vendor emulator's fault injection and call log. */
+export interface FaultyVendor {
+  faults: { inject(rule: FaultRule): void };
+  calls: { method: string; path: string; status: number }[];
+}
+
+/** A vendor write (create or update) the faults are aimed at. */
+export interface VendorWrite {
+  method: string;
+  path: RegExp;
+}
+
+/**
+ * Each transient fault once: a 5xx, a connection reset, a 429 with Retry-After, and an answer slower than the
+ * client's timeout (which 3scale still carries out: the retry must find what it did). Needs a world whose
+ * vendorTimeoutMs is below `slowerThanTimeoutMs`.
+ */
+export function transientFaults(write: VendorWrite, slowerThanTimeoutMs: number): FaultRule[] {
+  return [
+    { ...write, status: 503, times: 1 },
+    { ...write, dropConnection: true, times: 1 },
+    { ...write, status: 429, retryAfterSeconds: 1, times: 1 },
+    { ...write, delayMs: slowerThanTimeoutMs, times: 1 },
+  ];
+}
+
+/** The statuses `write` was answered with since call number `from` (0 = dropped connection), in order. */
+export function statusesOf(vendor: FaultyVendor, write: VendorWrite, from = 0): number[] {
+  return vendor.calls.slice(from).filter((c) => c.method === write.method && write.path.test(c.path)).map((c) => c.status);
+}
+
+/**
+ * Transient faults on the create, then on an update: both retried through the queue until the resource is in sync,
+ * with exactly one vendor object. The slow answer was carried out: unless the write is an idempotent upsert, the
+ * retry finds what it did and never sends it again. `change` is the resource with another spec; `changed` says the
+ * vendor holds it.
+ */
+export function itRidesOutTransientFaults<W extends SyncedWorld>(
+  c: ReliabilityCase<W>,
+  f: {
+    vendor: () => FaultyVendor;
+    create: VendorWrite;
+    update: VendorWrite;
+    slowerThanTimeoutMs: number;
+    change: (name: string) => Record<string, unknown>;
+    changed: (name: string) => boolean;
+    idempotentWrites?: boolean;
+  },
+): void {
+  it(`rides out 5xx, resets, 429 with Retry-After and slow answers on the ${c.kind} create and update, with one vendor object`, async () => {
+    const w = c.world();
+    for (const [write, apply] of [
+      [f.create, () => w.apply(c.make('faults'))],
+      [f.update, () => w.apply(f.change('faults'))],
+    ] as const) {
+      const from = f.vendor().calls.length;
+      for (const rule of transientFaults(write, f.slowerThanTimeoutMs)) f.vendor().faults.inject(rule);
+      await apply();
+      await w.waitForCondition(c.kind, 'faults', c.condition, 'True');
+      expect(c.copies('faults')).toBe(1);
+      const statuses = statusesOf(f.vendor(), write, from);
+      expect(statuses.slice(0, 3)).toEqual([503, 0, 429]);
+      const carriedOut = statuses.slice(3).filter((s) => s >= 200 && s < 300);
+      if (f.idempotentWrites) expect(carriedOut.length).toBeGreaterThanOrEqual(1);
+      else expect(carriedOut).toHaveLength(1);
+    }
+    expect(f.changed('faults')).toBe(true);
+  });
+}
+
+/** Duplicate and out-of-order pointers (stale resourceVersion, other reasons) converge without another vendor write. */
+export function itConvergesOnRedelivery<W extends SyncedWorld>(c: ReliabilityCase<W>, writes: () => number): void {
+  it(`converges with duplicate and out-of-order deliveries of a ${c.kind}, without writing again`, async () => {
+    const w = c.world();
+    await w.apply(c.make('dup'));
+    const synced = await w.waitForCondition(c.kind, 'dup', c.condition, 'True');
+    await waitFor('queue drained', () => w.plane.drained());
+    const before = writes();
+    const stale = { ...synced, metadata: { ...synced.metadata, resourceVersion: '1' } };
+    for (const [obj, reason] of [[synced, 'spec-changed'], [stale, 'added'], [synced, 'resync'], [stale, 'spec-changed'], [synced, 'reference-changed']] as const) {
+      await sendPointer(w.plane, obj, { reason, cause: String(Math.random()) });
+    }
+    await waitFor('queue drained', () => w.plane.drained());
+    expect(c.copies('dup')).toBe(1);
+    expect(writes()).toBe(before);
+    await w.waitForCondition(c.kind, 'dup', c.condition, 'True');
+  });
+}
+
+/** A crash after the vendor create and before the status write converges on redelivery, with one vendor object. */
+export function itCreatesNoDuplicateAfterACrash<W extends SyncedWorld>(c: ReliabilityCase<W>, name = 'crash'): void {
+  it(`creates no duplicate ${c.kind} after a crash between the create and the status write`, async () => {
+    const w = c.world();
+    const crash = await crashBeforeFirstStatusWrite(w.plane, name);
+    try {
+      await w.apply(c.make(name));
+      await w.waitForCondition(c.kind, name, c.condition, 'True');
+      expect(crash.attempts()).toBeGreaterThan(1);
+      expect(c.copies(name)).toBe(1);
+    } finally {
+      crash.restore();
+    }
+  });
+}
+
+/** A message that is no pointer at all ends in the DLQ after the queue's maxReceiveCount; others sync meanwhile. */
+export function itSendsPoisonToTheDlq<W extends SyncedWorld>(c: ReliabilityCase<W>): void {
+  it('sends a poison message to the DLQ after maxReceiveCount, without blocking other objects', async () => {
+    const w = c.world();
+    const body = `{"not":"an envelope","kind":"${c.kind}"}`;
+    await w.plane.queue.sqs.send(new SendMessageCommand({ QueueUrl: w.plane.queue.queueUrl, MessageBody: body, MessageGroupId: 'poison', MessageDeduplicationId: `poison-${c.kind}` }));
+    await w.apply(c.make('beside-poison'));
+    await w.waitForCondition(c.kind, 'beside-poison', c.condition, 'True');
+    const dead = await waitFor('poison in the DLQ', async () => {
+      const res = await w.plane.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: w.plane.queue.dlqUrl, WaitTimeSeconds: 1 }));
+      return res.Messages?.find((m) => m.Body === body);
+    });
+    expect(dead.Body).toBe(body);
+  });
+}
