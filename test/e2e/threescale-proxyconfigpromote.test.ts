@@ -108,6 +108,22 @@ describe('3scale ProxyConfigPromote', () => {
     expect(obj.status).toMatchObject({ productId: String(p.status?.productId), latestStagingVersion: 1 });
   });
 
+  it('promotes a Product that failed only because production still uses a method it drops; the Product then syncs (3scale-operator #932)', async () => {
+    const used = { methods: { used: { friendlyName: 'Used' } }, mappingRules: [{ httpMethod: 'GET', pattern: '/used', metricMethodRef: 'used', increment: 1 }] };
+    const id = await syncedProduct('dropping', { systemName: 'dropping', ...used });
+    await w.apply(promote('dropping-first', { productCRName: 'dropping', production: true }));
+    await w.waitForCondition(KIND, 'dropping-first', 'Ready', 'True');
+
+    await w.apply({ ...product('dropping', { systemName: 'dropping' }), spec: { name: 'Product dropping', systemName: 'dropping', methods: null, mappingRules: null } });
+    const failed = await w.waitForCondition('Product', 'dropping', 'Failed', 'True');
+    expect(ready(failed)?.message).toContain('used by the latest gateway configuration');
+
+    await w.apply(promote('dropping-second', { productCRName: 'dropping', production: true }));
+    await w.waitForCondition(KIND, 'dropping-second', 'Ready', 'True');
+    expect(versions(id, 'production')).toEqual([1, 2]);
+    await w.waitForCondition('Product', 'dropping', 'Synced', 'True');
+  });
+
   it('deleteCR: true deletes the resource once the promotion is done', async () => {
     const id = await syncedProduct('once');
     await w.apply(promote('self-deleting', { productCRName: 'once', deleteCR: true }));

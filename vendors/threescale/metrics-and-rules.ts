@@ -103,6 +103,10 @@ export async function convergeMetricsAndRules(api: AdminApi, owner: MetricOwner,
   if (!hits) throw new Error(`${base} has no hits metric`);
   const methods = `${base}/metrics/${hits.id}/methods`;
   let changed = false;
+  // Rules of a method or metric the spec drops go first, as the operator's task runner removes them even when 3scale
+  // keeps the method (the latest production configuration still uses it): a promotion without them then frees it.
+  const dropped = new Set([...have.methods, ...have.metrics].filter(([name]) => !spec.methods[name] && !spec.metrics[name] && name !== 'hits').map(([, m]) => m.id));
+  for (const r of have.rules) if (dropped.has(r.metric_id)) (await api.remove(`${owner.rulesPath}/${r.id}.json`), (changed = true));
   for (const [name, m] of have.methods) if (!spec.methods[name]) (await api.remove(`${methods}/${m.id}.json`), (changed = true));
   for (const [name, want] of Object.entries(spec.methods)) {
     const form = { friendly_name: want.friendlyName, description: want.description ?? '' };

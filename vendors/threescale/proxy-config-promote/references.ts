@@ -10,9 +10,11 @@ export function promotedProductName(obj: KubeObject): string | undefined {
 
 /**
  * A ProxyConfigPromote reads only its Product CR (whose provider account it uses): it waits until the Product is
- * Synced, and the watcher re-enqueues it when the Product appears, changes or becomes Ready.
+ * Synced, and the watcher re-enqueues it when the Product appears, changes or becomes Ready. Mutual: the Product
+ * hears when the promotion becomes Ready, so one that failed only because production still used a method it drops
+ * (3scale keeps it until a promotion without it) syncs again at once and deletes it.
  */
 export function proxyConfigPromoteReferences(obj: KubeObject): DependencyRef[] {
   const name = promotedProductName(obj);
-  return name ? [{ apiVersion: ProductType.apiVersion, kind: ProductType.kind, namespace: obj.metadata.namespace ?? 'default', name }] : [];
+  return name ? [{ apiVersion: ProductType.apiVersion, kind: ProductType.kind, namespace: obj.metadata.namespace ?? 'default', name, mutual: true }] : [];
 }
