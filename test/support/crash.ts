@@ -1,16 +1,19 @@
 import type { SyncPlane } from '../../local/sync-plane.ts';
 
+/** The writes after a vendor call that a crash can come before: the status, or a Secret the sync writes back. */
+type Write = 'patchStatus' | 'patchData';
+
 /**
- * Simulates the sync process dying after its vendor call but before its first status write for object `name`:
- * that write throws once. Returns how many status writes were attempted, and a restore function.
+ * Simulates the sync process dying after its vendor call but before its first `write` to object `name` (the status
+ * by default): that write throws once. Returns how many such writes were attempted, and a restore function.
  */
-export async function crashBeforeFirstStatusWrite(plane: SyncPlane, name: string): Promise<{ attempts(): number; restore(): void }> {
+export async function crashBeforeFirstStatusWrite(plane: SyncPlane, name: string, write: Write = 'patchStatus'): Promise<{ attempts(): number; restore(): void }> {
   const cluster = await plane.deps.clusters.get('local');
-  const patchStatus = cluster.patchStatus.bind(cluster);
+  const original = cluster[write];
   let attempts = 0;
-  cluster.patchStatus = async (ref, status, rv) => {
-    if (ref.name === name && attempts++ === 0) throw new Error('process killed before the status write');
-    return patchStatus(ref, status, rv);
-  };
-  return { attempts: () => attempts, restore: () => void (cluster.patchStatus = patchStatus) };
+  cluster[write] = async function (this: typeof cluster, ref: { name: string }, ...rest: unknown[]) {
+    if (ref.name === name && attempts++ === 0) throw new Error(`process killed before the ${write === 'patchStatus' ? 'status' : 'Secret'} write`);
+    return (original as (...args: unknown[]) => Promise<unknown>).call(cluster, ref, ...rest);
+  } as never;
+  return { attempts: () => attempts, restore: () => void (cluster[write] = original as never) };
 }
