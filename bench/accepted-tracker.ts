@@ -11,6 +11,8 @@ export class AcceptedTracker {
   private abort: AbortController | undefined;
   private waiters: (() => void)[] = [];
 
+  private stopped = false;
+
   async start(kc: KubeConfig, path: string, conditionType = 'Accepted'): Promise<void> {
     this.abort = await new Watch(kc).watch(
       path,
@@ -22,7 +24,12 @@ export class AcceptedTracker {
           for (const w of this.waiters.splice(0)) w();
         }
       },
-      () => {},
+      // The client ends a watch after its request timeout. A new watch lists what exists again, so nothing is
+      // missed; an object that became ready in the gap is recorded when the new watch starts (late, never early).
+      () => {
+        if (this.stopped) return;
+        setTimeout(() => void this.start(kc, path, conditionType).catch(() => {}), 100);
+      },
     );
   }
 
@@ -39,6 +46,7 @@ export class AcceptedTracker {
   }
 
   stop(): void {
+    this.stopped = true;
     this.abort?.abort();
   }
 }

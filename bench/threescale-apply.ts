@@ -130,7 +130,11 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
       await resetAll(plane, services);
       const start = performance.now();
       const appliedAt = await createAll(objects, manifests, label);
-      const end = await waitAll(tracker, manifests.map((m) => m.metadata.name), `${label} Synced`);
+      const end = await waitAll(tracker, manifests.map((m) => m.metadata.name), `${label} Synced`).catch(async (e: Error) => {
+        const stuck = manifests.find((m) => !tracker.acceptedAt.has(m.metadata.name))!;
+        const obj = (await objects.read(stuck)) as KubeObject;
+        throw new Error(`${e.message}; ${stuck.kind} ${stuck.metadata.name}: ${JSON.stringify(obj.status?.conditions ?? 'no status')}`);
+      });
       const latencies = manifests.map((m) => (tracker.acceptedAt.get(m.metadata.name) ?? 0) - (appliedAt.get(m.metadata.name) ?? 0));
       const seconds = (end - start) / 1000;
       return { objects: manifests.length, ...pct(latencies), allSyncedSeconds: round(seconds, 2), throughputPerSecond: round(manifests.length / seconds), calls: await callsPerSync(plane, services, manifests.length), operator };
