@@ -5,7 +5,7 @@ const USAGE = `apim-sync — API management from Kubernetes, through SQS and Lam
 
 Usage:
   apim-sync start                 sync the cluster in KUBECONFIG; without a reachable cluster, start the sandbox
-  apim-sync sandbox               test API server + Gravitee emulator + sync plane, with examples/ applied
+  apim-sync sandbox               test API server + Gravitee and 3scale emulators + sync plane, with examples/ applied
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone

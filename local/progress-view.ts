@@ -11,8 +11,9 @@ interface Row {
 }
 
 /**
- * Shows each resource's sync progress until every one has settled (a Ready condition for its current generation):
- * a live table at a terminal, one JSON line per change otherwise.
+ * Shows each resource's sync progress until every one has settled (Ready=True for its current generation, or a spec
+ * 3scale calls Invalid: nothing changes until it is edited): a live table at a terminal, one JSON line per change
+ * otherwise. A Ready=False that is retried (a reference not yet resolved, a vendor not answering) is not settled.
  */
 export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { timeoutMs?: number; out?: NodeJS.WriteStream } = {}): Promise<boolean> {
   const out = opts.out ?? process.stdout;
@@ -33,7 +34,7 @@ export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { ti
         accepted: accepted?.status ?? '…',
         reason: ready?.reason ?? 'Pending',
         message: ready?.message ?? '',
-        settled: Boolean(ready && ready.observedGeneration === obj?.metadata.generation),
+        settled: Boolean(ready && ready.observedGeneration === obj?.metadata.generation && (ready.status === 'True' || conds.some((c) => c.type === 'Invalid' && c.status === 'True'))),
       });
     }
     if (out.isTTY) {
