@@ -60,8 +60,8 @@ const needs = {
 interface SeedExample {
   /** The condition the document says the example reaches once applied; `deleted` when it deletes itself. */
   reaches?: 'Synced' | 'Ready' | 'deleted';
-  /** Applied, without a condition of its own (Secrets, OpenAPI documents): how. */
-  prerequisite?: () => Promise<unknown>;
+  /** Applied, without a condition of its own (Secrets, OpenAPI documents): how; the Secret it makes. */
+  prerequisite?: () => Promise<KubeObject>;
   /** Not applied: why, and what it must be for that reason. */
   notApplied?: { why: string; check: (o: Obj) => void };
   /** A fragment: applied within the resource it belongs to (a kind of ours reads it), and checked there. */
@@ -231,7 +231,8 @@ describe("the 3scale operator document's YAML examples", () => {
       it(`${file}: not applied on its own: ${e.notApplied.why}`, () => e.notApplied!.check(o));
     } else if (e.prerequisite) {
       it(`${file}: applied as the document instructs`, async () => {
-        await e.prerequisite!();
+        const applied = await e.prerequisite!();
+        expect(await w.get('Secret', applied.metadata.name, 'v1')).toMatchObject({ kind: 'Secret', metadata: { uid: applied.metadata.uid } });
       });
     } else {
       it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, reaches ${e.reaches}`, async () => {
