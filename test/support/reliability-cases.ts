@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import type { FaultRule } from '../../emulators/common/faults.ts';
 import type { SyncPlane } from '../../local/sync-plane.ts';
 import { crashBeforeFirstStatusWrite } from './crash.ts';
+import { spyOnRetryDelays } from './queue-spy.ts';
 import { sendPointer } from './send-message.ts';
 import { waitFor } from './wait.ts';
 import type { WorldObjects } from './world-objects.ts';
@@ -36,6 +37,9 @@ export interface VendorWrite {
   path: RegExp;
 }
 
+/** Above the e2e worlds' maximum backoff (2 s), so a retry delay this long can only come from the Retry-After. */
+export const RETRY_AFTER_SECONDS = 3;
+
 /**
  * Each transient fault once: a 5xx, a connection reset, a 429 with Retry-After, and an answer slower than the
  * client's timeout (which 3scale still carries out: the retry must find what it did). Needs a world whose
@@ -45,7 +49,7 @@ export function transientFaults(write: VendorWrite, slowerThanTimeoutMs: number)
   return [
     { ...write, status: 503, times: 1 },
     { ...write, dropConnection: true, times: 1 },
-    { ...write, status: 429, retryAfterSeconds: 1, times: 1 },
+    { ...write, status: 429, retryAfterSeconds: RETRY_AFTER_SECONDS, times: 1 },
     { ...write, delayMs: slowerThanTimeoutMs, times: 1 },
   ];
 }
@@ -75,6 +79,7 @@ export function itRidesOutTransientFaults<W extends SyncedWorld>(
 ): void {
   it(`rides out 5xx, resets, 429 with Retry-After and slow answers on the ${c.kind} create and update, with one vendor object`, async () => {
     const w = c.world();
+    const delays = spyOnRetryDelays(w.plane);
     for (const [write, apply] of [
       [f.create, () => w.apply(c.make('faults'))],
       [f.update, () => w.apply(f.change('faults'))],
@@ -89,6 +94,9 @@ export function itRidesOutTransientFaults<W extends SyncedWorld>(
       const carriedOut = statuses.slice(3).filter((s) => s >= 200 && s < 300);
       if (f.idempotentWrites) expect(carriedOut.length).toBeGreaterThanOrEqual(1);
       else expect(carriedOut).toHaveLength(1);
+      const retried = delays.splice(0).filter((d) => d.kind === c.kind && d.name === 'faults');
+      expect(retried.length).toBeGreaterThanOrEqual(4);
+      expect(retried.some((d) => d.seconds >= RETRY_AFTER_SECONDS)).toBe(true);
     }
     expect(f.changed('faults')).toBe(true);
   });
