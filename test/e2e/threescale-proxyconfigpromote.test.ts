@@ -124,6 +124,22 @@ describe('3scale ProxyConfigPromote', () => {
     await w.waitForCondition('Product', 'dropping', 'Synced', 'True');
   });
 
+  it('a Product edit applied together with its promotion: the promotion waits for the edit to sync, then promotes it', async () => {
+    const id = await syncedProduct('together', { systemName: 'together' });
+    w.threescale.faults.inject({ method: 'PUT', path: new RegExp(`^/admin/api/services/${id}\\.json$`), status: 503 });
+    try {
+      await w.apply(product('together', { systemName: 'together', name: 'Product together edited' }));
+      await w.apply(promote('together-promote', { productCRName: 'together', production: true }));
+      await waitFor('promotion waiting for the edit', async () => ready(await w.get(KIND, 'together-promote'))?.message.includes('not Synced yet at generation 2'));
+      expect(versions(id, 'production')).toEqual([]);
+    } finally {
+      w.threescale.faults.clear();
+    }
+    await w.waitForCondition(KIND, 'together-promote', 'Ready', 'True');
+    expect(versions(id, 'production')).toEqual([1]);
+    expect((w.threescale.state.proxyConfigs(TENANT, id, 'production')[0].content as { name: string }).name).toBe('Product together edited');
+  });
+
   it('deleteCR: true deletes the resource once the promotion is done', async () => {
     const id = await syncedProduct('once');
     await w.apply(promote('self-deleting', { productCRName: 'once', deleteCR: true }));
