@@ -73,6 +73,9 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
     const tenantName = isMaster ? undefined : tenant?.name;
 
     const fault = faults.take(method, path);
+    // Read before any delay: a slow answer is still carried out, as by porta when the client has given up waiting.
+    const body = fault?.status || fault?.dropConnection ? undefined : readBody(req);
+    body?.catch(() => {});
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.dropConnection) {
       record({ method, path, status: 0, tenant: tenantName });
@@ -89,7 +92,7 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
       };
     } else {
       try {
-        answer = await answer3scale(req, method, path, url.searchParams, tenant, isMaster);
+        answer = await answer3scale(req, body!, method, path, url.searchParams, tenant, isMaster);
       } catch (e) {
         const error = e instanceof ThreescaleError ? e : new ThreescaleError(500, { error: (e as Error).message });
         answer = { status: error.status, body: error.body };
@@ -102,13 +105,14 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
 
   async function answer3scale(
     req: IncomingMessage,
+    rawBody: Promise<Buffer>,
     method: string,
     path: string,
     query: URLSearchParams,
     tenant: Tenant | undefined,
     isMaster: boolean,
   ): Promise<Answer> {
-    const raw = parseRawBody(await readBody(req), req.headers['content-type']);
+    const raw = parseRawBody(await rawBody, req.headers['content-type']);
     // a portal of a tenant removed by reset() or purged after its deletion period
     if (!tenant) throw notFound();
     const masterApi = path.startsWith('/master/api/');

@@ -19,8 +19,9 @@ useThreescaleWorld(
   (world) => {
     w = world;
   },
-  // One attempt per missing reference: waiting Tenants must be woken by the watcher, not by retries.
-  { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 } },
+  // One attempt per missing reference: waiting Tenants must be woken by the watcher, not by retries. A short vendor
+  // timeout, so that a slow signup is given up while 3scale still carries it out.
+  { retry: { baseSeconds: 1, maxSeconds: 2, referenceAttempts: 1 }, vendorTimeoutMs: 2_000 },
 );
 
 const secret = (name: string, stringData: Record<string, string>, namespace?: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, ...(namespace ? { namespace } : {}) }, stringData });
@@ -203,6 +204,20 @@ describe('3scale Tenant', () => {
     } finally {
       cluster.create = create;
     }
+  });
+
+  it('a signup answered after the client gave up (3scale still makes the tenant) leaves one tenant and a working Secret', async () => {
+    await w.apply(masterSecret());
+    const signups = () => w.threescale.calls.filter((c) => c.method === 'POST' && c.path === '/master/api/providers.json');
+    const before = signups().length;
+    w.threescale.faults.inject({ method: 'POST', path: /^\/master\/api\/providers\.json$/, delayMs: 2_500, times: 1 });
+    await applyTenant('slow');
+    const ready = await waitForTenant('slow', 'Ready', 'True');
+    // The first signup made the tenant although its answer (and token) never arrived.
+    expect(signups()[before]?.status).toBe(201);
+    expect(tenantsNamed('Org slow')).toHaveLength(1);
+    expect(ready.status?.tenantId).toBe(tenantsNamed('Org slow')[0].id);
+    expect(await tokenWorks((await readSecret('slow-org-slow'))!.data)).toBe(true);
   });
 
   it('waits for a missing master Secret, naming it, and signs up once it appears', async () => {

@@ -1,4 +1,4 @@
-import { permanent } from '../../../shared/engine/errors.ts';
+import { asSyncError, permanent } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
 import type { VendorHttp } from '../../../shared/vendor-http/vendor-http.ts';
 import type { AdminApi, Form } from '../admin-api.ts';
@@ -85,8 +85,20 @@ export function tenantClient(d: TenantClientDeps): ExternalClient {
     return status(account, admin);
   }
 
+  /**
+   * A signup refused (422: the subdomain taken) right after a lookup that found nothing means another attempt made the
+   * tenant meanwhile (a redelivery while a slow signup was still running): converge on it, recovering its token.
+   */
   async function signup(): Promise<ExternalStatus> {
-    const res = await master.create('/master/api/providers.json', 'signup', { org_name: spec.organizationName, username: spec.username, email: spec.email, password: await d.password() });
+    const form = { org_name: spec.organizationName, username: spec.username, email: spec.email, password: await d.password() };
+    let res: Json;
+    try {
+      res = await master.create('/master/api/providers.json', 'signup', form);
+    } catch (e) {
+      const meanwhile = asSyncError(e).invalid ? await lookup() : undefined;
+      if (meanwhile) return converge(meanwhile);
+      throw e;
+    }
     // The token is shown by this answer only: written before anything else can fail.
     await d.secret.write({ adminURL: adminUrlOf(res.account), token: String(res.access_token.value) });
     return converge(res.account);
