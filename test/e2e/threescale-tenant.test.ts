@@ -231,6 +231,21 @@ describe('3scale Tenant', () => {
     expect(tenantsNamed('Org nomaster')).toHaveLength(1);
   });
 
+  it('rotating the master Secret re-syncs the Tenant (the watcher follows it)', async () => {
+    await w.apply(masterSecret());
+    await applyTenant('rotated');
+    await waitForTenant('rotated', 'Ready', 'True');
+    try {
+      await w.apply(masterSecret(undefined, 'a-revoked-master-token'));
+      const failed = await waitForTenant('rotated', 'Failed', 'True');
+      expect(conditionOf(failed, 'Failed')?.message).toContain('the master token (spec.masterCredentialsRef) is wrong');
+    } finally {
+      await w.apply(masterSecret());
+    }
+    await waitForTenant('rotated', 'Ready', 'True');
+    expect(tenantsNamed('Org rotated')).toHaveLength(1);
+  });
+
   it('a wrong master token fails naming the master token; a malformed spec is Invalid naming the field', async () => {
     await w.apply(secret('master-wrong', { MASTER_ACCESS_TOKEN: 'not-the-master-token' }));
     await applyTenant('wrongtoken', { masterCredentialsRef: { name: 'master-wrong' } });
