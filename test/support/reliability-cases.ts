@@ -1,10 +1,12 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { expect, it } from 'vitest';
+import { createHandler } from '../../functions/sync/handler.ts';
 import type { FaultRule } from '../../emulators/common/faults.ts';
 import type { SyncPlane } from '../../local/sync-plane.ts';
 import { crashBeforeFirstStatusWrite } from './crash.ts';
 import { spyOnRetryDelays } from './queue-spy.ts';
-import { sendPointer } from './send-message.ts';
+import { sendPointer, sqsRecord } from './send-message.ts';
 import { waitFor } from './wait.ts';
 import type { WorldObjects } from './world-objects.ts';
 
@@ -150,5 +152,36 @@ export function itSendsPoisonToTheDlq<W extends SyncedWorld>(c: ReliabilityCase<
       return res.Messages?.find((m) => m.Body === body);
     });
     expect(dead.Body).toBe(body);
+  });
+}
+
+/** A resource by kind and name. */
+export interface Named {
+  kind: string;
+  name: string;
+}
+
+/**
+ * One synthetic batch (fauxqs hands out one message per FIFO group per receive): `failing` is made to fail
+ * transiently by `breakFailing` (drift the vendor then refuses to revert), `good` syncs, `malformed` fails for good.
+ * Only the failing group's messages are reported failed, the first with a retry delay; the permanent failure is
+ * acknowledged. All three are synced (or refused) before.
+ */
+export function itFailsOnlyTheFailingGroup<W extends SyncedWorld>(g: { world: () => W; failing: Named; good: Named; malformed: Named; breakFailing(): void; heal(): void }): void {
+  it('fails the rest of a failing group only, acknowledges permanent failures, and sets a retry delay', async () => {
+    const w = g.world();
+    await waitFor('queue drained', () => w.plane.drained());
+    const [x, y, z] = await Promise.all([g.failing, g.good, g.malformed].map((r) => w.get(r.kind, r.name)));
+    g.breakFailing();
+    try {
+      const delays: [string, number][] = [];
+      const handler = createHandler(async () => ({ ...w.plane.deps, requeue: { after: async (r: SQSRecord, s: number) => void delays.push([r.messageId, s]) } }));
+      const res = await handler({ Records: [sqsRecord(x!, 'x1'), sqsRecord(y!, 'y1'), sqsRecord(x!, 'x2'), sqsRecord(z!, 'z1')] }, {} as Context);
+      expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['x1', 'x2']);
+      expect(delays.map(([id]) => id)).toEqual(['x1']);
+      expect(delays[0][1]).toBeGreaterThanOrEqual(0);
+    } finally {
+      g.heal();
+    }
   });
 }

@@ -1,4 +1,5 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { deduplicationId, messageGroupId, type SyncMessage } from '../../shared/queue/envelope.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import type { SyncPlane } from '../../local/sync-plane.ts';
@@ -25,5 +26,32 @@ export function pointerMessage(obj: KubeObject, over: Partial<SyncMessage> = {},
     generation: obj.metadata.generation,
     reason: 'spec-changed',
     ...over,
+  };
+}
+
+/** The SQS record Lambda would hand the sync function for a resync pointer to `obj`: to build synthetic batches. */
+export function sqsRecord(obj: KubeObject, id: string): SQSRecord {
+  const msg: SyncMessage = {
+    v: 1,
+    cluster: 'local',
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace ?? '',
+    name: obj.metadata.name,
+    uid: obj.metadata.uid ?? '',
+    resourceVersion: `${obj.metadata.resourceVersion}`,
+    reason: 'resync',
+    cause: id,
+  };
+  return {
+    messageId: id,
+    receiptHandle: `handle-${id}`,
+    body: JSON.stringify(msg),
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: messageGroupId(msg), MessageDeduplicationId: deduplicationId(msg) },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:apim-sync.fifo',
+    awsRegion: 'us-east-1',
   };
 }
