@@ -160,7 +160,9 @@ async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefini
 async function writeStatus(ctx: SyncContext, obj: KubeObject, vendorStatus: ExternalStatus, conditions: ConditionInput[], unless?: (fresh: KubeObject) => boolean): Promise<KubeObject | undefined> {
   let current = obj;
   for (let attempt = 0; ; attempt++) {
-    const next = { ...vendorStatus, conditions: mergeConditions(current.status?.conditions, conditions, obj.metadata.generation) };
+    // Top-level observedGeneration as the operators write it, besides the conditions' own.
+    const observed = obj.metadata.generation !== undefined ? { observedGeneration: obj.metadata.generation } : {};
+    const next = { ...vendorStatus, ...observed, conditions: mergeConditions(current.status?.conditions, conditions, obj.metadata.generation) };
     const patch = statusPatch(current.status, next);
     if (!patch) return current;
     try {

@@ -60,7 +60,7 @@ describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsol
     const remote = findVendor(vendor(w), name, kind);
     expect(remote).toBeDefined();
     expect(obj.status?.id).toBe(remote?.id);
-    expect(obj.status).toMatchObject({ organizationId: 'acme', environmentId: 'dev', processingStatus: 'Completed' });
+    expect(obj.status).toMatchObject({ organizationId: 'acme', environmentId: 'dev', processingStatus: 'Completed', observedGeneration: obj.metadata.generation });
     if (kind !== 'ApiDefinition') {
       const crossId = nameUuid(`acme${hridOf(name)}`);
       expect(obj.status?.id).toBe(nameUuid(`${crossId}dev`));

@@ -43,7 +43,7 @@ describe('3scale Backend', () => {
     const b = remote('backend1');
     // The admin portal shows who manages it (porta's managed_by annotation; the operator writes `operator`).
     expect(b).toMatchObject({ name: 'Operated Backend 1', private_endpoint: 'https://api.example.com:443', annotations: { managed_by: 'apim-sync' } });
-    expect(obj.status).toMatchObject({ backendId: b?.id, providerAccountHost: w.adminURL });
+    expect(obj.status).toMatchObject({ backendId: b?.id, providerAccountHost: w.adminURL, observedGeneration: obj.metadata.generation });
     for (const [type, status] of [['Ready', 'True'], ['Invalid', 'False'], ['Failed', 'False']]) {
       expect(obj.status?.conditions).toContainEqual(expect.objectContaining({ type, status, observedGeneration: 1 }));
     }
