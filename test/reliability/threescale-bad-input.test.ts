@@ -1,11 +1,18 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
-import { providerAccount, TENANT, THREESCALE } from '../support/threescale-e2e.ts';
-import { applyAdminUser, useThreescaleCases } from '../support/threescale-reliability.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spyOnQueue } from '../support/queue-spy.ts';
+import { itKeepsSecretsOut } from '../support/reliability-cases.ts';
+import { providerAccount, TENANT, TENANT_TOKEN, THREESCALE } from '../support/threescale-e2e.ts';
+import { adminPassword, applyAdminUser, useThreescaleCases } from '../support/threescale-reliability.ts';
 import { waitFor } from '../support/wait.ts';
 
 const world = useThreescaleCases(['good']);
 const { cases } = world;
+let queued: string[];
+beforeAll(() => {
+  queued = spyOnQueue(world.w.plane.queue.sqs);
+});
+const READ_ONLY_TOKEN = 'read-only-token-8d2c';
 
 const resource = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind, metadata: { name }, spec });
 type Condition = { type: string; status: string; message: string };
@@ -49,8 +56,8 @@ describe('3scale malformed resources', () => {
 describe('3scale refusals', () => {
   it('a read-only token (403) is Failed, saying the token is wrong or lacks a scope, and creates nothing', async () => {
     const w = world.w;
-    w.threescale.state.addAccessToken(TENANT, 'read-only-token-8d2c', ['account_management'], 'ro');
-    await w.apply(providerAccount('read-only', w.adminURL, 'read-only-token-8d2c'));
+    w.threescale.state.addAccessToken(TENANT, READ_ONLY_TOKEN, ['account_management'], 'ro');
+    await w.apply(providerAccount('read-only', w.adminURL, READ_ONLY_TOKEN));
     // Links hold within one tenant: the account's admin user uses the same provider account.
     await applyAdminUser(w, 'read-only', { providerAccountRef: { name: 'read-only' } });
     for (const c of cases) {
@@ -74,5 +81,14 @@ describe('3scale refusals', () => {
     expect(condition(obj, 'Invalid')?.message).toMatch(/email has already been taken/);
     expect(condition(obj, 'Ready')?.status).toBe('False');
     expect(w.threescale.state.list(TENANT, 'accounts', (a) => a.org_name === 'Org taken')).toEqual([]);
+  });
+});
+
+describe('3scale secrets', () => {
+  itKeepsSecretsOut({
+    world: () => world.w,
+    queued: () => queued,
+    secrets: () => [TENANT_TOKEN, READ_ONLY_TOKEN, ...['good', 'read-only', 'taken'].map(adminPassword)],
+    kinds: [...MALFORMED.map(([kind]) => [THREESCALE, kind] as [string, string])],
   });
 });

@@ -8,6 +8,7 @@ import { crashBeforeFirstStatusWrite } from './crash.ts';
 import { spyOnRetryDelays } from './queue-spy.ts';
 import { sendPointer, sqsRecord } from './send-message.ts';
 import { waitFor } from './wait.ts';
+import type { ClusterUnderTest } from './cluster-under-test.ts';
 import type { WorldObjects } from './world-objects.ts';
 
 /** What the reliability cases need of an end-to-end world, whatever the vendor. */
@@ -183,5 +184,32 @@ export function itFailsOnlyTheFailingGroup<W extends SyncedWorld>(g: { world: ()
     } finally {
       g.heal();
     }
+  });
+}
+
+/**
+ * No secret in a queue message (which carries no spec at all), a log line, a status or an event. `queued` is what
+ * spyOnQueue recorded since the world started; `kinds` are the synced kinds whose statuses are read.
+ */
+export function itKeepsSecretsOut<W extends SyncedWorld & { cluster: ClusterUnderTest; ns: string; logs: string[] }>(c: {
+  world: () => W;
+  queued: () => string[];
+  secrets: () => string[];
+  kinds: [apiVersion: string, kind: string][];
+}): void {
+  it('keeps every secret out of queue messages, logs, statuses and events', async () => {
+    const w = c.world();
+    const statuses: string[] = [];
+    for (const [apiVersion, kind] of c.kinds) {
+      const list = (await w.cluster.objects.list(apiVersion, kind, w.ns)).items;
+      statuses.push(...list.map((o) => JSON.stringify((o as { status?: unknown }).status ?? {})));
+    }
+    const events = (await w.cluster.core.listNamespacedEvent({ namespace: w.ns })).items.map((e) => JSON.stringify(e));
+    expect(c.queued().length).toBeGreaterThan(0);
+    expect(w.logs.length).toBeGreaterThan(0);
+    for (const [where, lines] of Object.entries({ queue: c.queued(), logs: w.logs, statuses, events })) {
+      for (const s of c.secrets()) expect(lines.filter((l) => l.includes(s)), `${where} must not contain a secret`).toEqual([]);
+    }
+    for (const body of c.queued()) expect(Object.keys(JSON.parse(body)).sort()).not.toContain('spec');
   });
 }

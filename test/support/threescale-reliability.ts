@@ -20,10 +20,13 @@ const backend = (name: string, description = 'first') => resource('Backend', nam
 const product = (name: string, description = 'first') => resource('Product', name, { name: `Product ${name}`, description });
 const account = (name: string, monthlyBillingEnabled = true) => resource('DeveloperAccount', name, { orgName: `Org ${name}`, monthlyBillingEnabled });
 
+/** The password of the admin DeveloperUser of the account named `account`. */
+export const adminPassword = (account: string) => `pw-${account}-admin-Rq52`;
+
 /** The admin DeveloperUser (and its password Secret) a DeveloperAccount named `account` signs up with. */
 export async function applyAdminUser(w: ThreescaleWorld, account: string, spec: Record<string, unknown> = {}): Promise<void> {
   const name = `${account}-admin`;
-  await w.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: `pw-${name}-Rq52` } });
+  await w.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: adminPassword(account) } });
   await w.apply(resource('DeveloperUser', name, { username: name, email: `${name}@example.com`, passwordCredentialsRef: { name }, developerAccountRef: { name: account }, role: 'admin', ...spec }));
 }
 
