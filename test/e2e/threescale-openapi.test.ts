@@ -223,12 +223,25 @@ describe('3scale OpenAPI', () => {
     expect(o.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining(field as string) }));
   });
 
-  it('deletes the generated resources, and so their 3scale objects, with it', async () => {
+  it('is deleted once the generated resources, and so their 3scale objects, are gone', async () => {
     const o = (await w.get('OpenAPI', 'over'))!;
     await w.remove('OpenAPI', 'over');
     await w.waitForGone('OpenAPI', 'over');
-    await waitFor('generated resources gone', async () => !(await w.get('Product', `overridden-${o.metadata.uid}`)) && !(await w.get('Backend', `overridden-${o.metadata.uid}`)));
-    await waitFor('3scale objects gone', () => services('custom_sys').length === 0 && backends('custom_sys').length === 0);
+    expect(await w.get('Product', `overridden-${o.metadata.uid}`)).toBeUndefined();
+    expect(await w.get('Backend', `overridden-${o.metadata.uid}`)).toBeUndefined();
+    expect(services('custom_sys')).toHaveLength(0);
+    expect(backends('custom_sys')).toHaveLength(0);
+  });
+
+  it('deleted and created again with the same document (same system names), it ends with one synced set of 3scale objects', async () => {
+    await imported('again', oas('Again'));
+    await w.remove('OpenAPI', 'again');
+    await w.waitForGone('OpenAPI', 'again');
+    await w.apply(openapi('again'));
+    const o = await w.waitForCondition('OpenAPI', 'again', 'Ready', 'True');
+    const product = (await generated('Product', o))!;
+    expect(services('Again')).toEqual([expect.objectContaining({ id: product.status?.productId })]);
+    expect(backends('Again')).toEqual([expect.objectContaining({ id: (await generated('Backend', o))!.status?.backendId })]);
   });
 
   it('keeps the 3scale objects with deletion-policy orphan (carried to the generated resources)', async () => {

@@ -46,9 +46,15 @@ export async function generatedResources(openapi: KubeObject, ctx: SyncContext):
   return [...backends, ...products].filter((o) => isControlledBy(o, openapi));
 }
 
-/** Deletes them; their own finalizers remove the 3scale objects. Only the incarnation found is deleted. */
+/**
+ * Deletes them (only the incarnations found) and waits (Waiting) until they are gone, woken by their removal: their
+ * finalizers remove the 3scale objects first. Otherwise an OpenAPI created again with the same title would generate
+ * resources sharing their system names with these, whose deletion would then remove the 3scale objects both use.
+ */
 export async function deleteGenerated(openapi: KubeObject, ctx: SyncContext): Promise<void> {
-  for (const o of await generatedResources(openapi, ctx)) await ctx.cluster.delete(refOf(o), o.metadata.uid);
+  for (const o of await generatedResources(openapi, ctx)) if (!o.metadata.deletionTimestamp) await ctx.cluster.delete(refOf(o), o.metadata.uid);
+  const remaining = await generatedResources(openapi, ctx);
+  if (remaining.length) throw waitingFor(`waiting for the generated ${remaining.map((o) => `${o.kind} ${o.metadata.name}`).join(' and ')} to be deleted (their 3scale objects first)`);
 }
 
 /**

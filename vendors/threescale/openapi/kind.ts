@@ -14,7 +14,8 @@ import { OpenAPISpec } from './schema.ts';
 /**
  * OpenAPI → one Backend and one Product resource generated from the document by the operator's import rules, owned
  * by the OpenAPI (kubectl get products,backends shows them); the Backend and Product kinds sync them to 3scale.
- * Ready once the Product is Synced (Waiting until then). Deleting it deletes them, so their 3scale objects go too.
+ * Ready once the Product is Synced (Waiting until then). Deleting it deletes them and completes once they, and so
+ * their 3scale objects, are gone.
  */
 export const openAPIKind: KindDefinition<OpenAPISpec> = {
   ...OpenAPIType,
