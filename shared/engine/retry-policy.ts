@@ -4,6 +4,11 @@ export interface RetryPolicy {
   maxSeconds: number;
   /** Attempts for a missing reference before the message is acknowledged and the watcher's triggers take over. */
   referenceAttempts: number;
+  /**
+   * Backoff base while a reference is missing (default 1 s): what it waits for is usually being created alongside it
+   * (`kubectl apply -f dir/`), and a FIFO group stays blocked, the watcher's wake-up behind it, while its message waits.
+   */
+  referenceBaseSeconds?: number;
 }
 
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
@@ -12,6 +17,7 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
     baseSeconds: num(env.RETRY_BASE_SECONDS, 10),
     maxSeconds: num(env.RETRY_MAX_SECONDS, 900),
     referenceAttempts: num(env.REFERENCE_RETRY_ATTEMPTS, 4),
+    referenceBaseSeconds: num(env.REFERENCE_RETRY_BASE_SECONDS, 1),
   };
 }
 

@@ -55,7 +55,8 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
       log.warn('reference still missing; the watcher re-enqueues when it appears', failure);
       return { done: true, action: 'waiting-for-reference' };
     }
-    const retryAfterSeconds = backoffSeconds(deps.retry, receiveCount, err.retryAfterSeconds);
+    const policy = err.retry === 'reference' ? { ...deps.retry, baseSeconds: deps.retry.referenceBaseSeconds ?? 1 } : deps.retry;
+    const retryAfterSeconds = backoffSeconds(policy, receiveCount, err.retryAfterSeconds);
     log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
     return { done: false, retryAfterSeconds, error: err.message };
   }
