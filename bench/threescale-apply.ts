@@ -125,7 +125,12 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
     progressDone(`3scale single syncs: ${opts.singles} products and ${2 * opts.singles} backends done`);
 
     const names = Array.from({ length: opts.products }, (_, i) => `p-${i}`);
-    const tenant = (): TenantSize => ({ services: opts.singles + opts.products, backendApis: 2 * (opts.singles + opts.products) });
+    // The tenant's size where the operator's lists would see it: during the Backend phase fewer than its end count
+    // (a lookup happens before its own create), during the Product phase all backends; at resync, everything.
+    const tenant = (products: number, backendApis: number): TenantSize => ({ services: products, backendApis });
+    const atStart = tenant(opts.singles, 2 * opts.singles);
+    const withBackends = tenant(opts.singles, 2 * (opts.singles + opts.products));
+    const atEnd = tenant(opts.singles + opts.products, 2 * (opts.singles + opts.products));
     const burst = async (tracker: AcceptedTracker, manifests: Manifest[], label: string, operator: OperatorCount): Promise<ThreescaleBurst> => {
       await resetAll(plane, services);
       const start = performance.now();
@@ -141,9 +146,8 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
     };
     const backendManifests = names.flatMap((n) => backendNames(n).map((b) => backend(b, NS)));
     const productManifests = names.map((n) => product(n, NS));
-    // The operator's counts for the tenant as it is once everything exists (its lists are then longest).
-    const backendBurst = await burst(backends, backendManifests, 'Backends', operatorBackendFirstSync(backendManifests[0].spec, tenant()));
-    const productBurst = await burst(products, productManifests, 'Products', operatorProductFirstSync(productManifests[0].spec, tenant()));
+    const backendBurst = await burst(backends, backendManifests, 'Backends', operatorBackendFirstSync(backendManifests[0].spec, atStart));
+    const productBurst = await burst(products, productManifests, 'Products', operatorProductFirstSync(productManifests[0].spec, withBackends));
 
     // Steady state: a resync of every object with nothing changed (what the periodic resync sends).
     const resync = async (kind: 'Product' | 'Backend', operator: OperatorCount): Promise<ThreescaleResync> => {
@@ -157,8 +161,8 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
       progressDone(`${kind} resync of ${all.length} objects drained in ${round(seconds, 2)} s`);
       return { objects: all.length, seconds: round(seconds, 2), calls: await callsPerSync(plane, services, all.length), operator };
     };
-    const productResync = await resync('Product', operatorProductResync(productManifests[0].spec, tenant()));
-    const backendResync = await resync('Backend', operatorBackendResync(backendManifests[0].spec, tenant()));
+    const productResync = await resync('Product', operatorProductResync(productManifests[0].spec, atEnd));
+    const backendResync = await resync('Backend', operatorBackendResync(backendManifests[0].spec, atEnd));
     return {
       products: opts.products,
       backends: 2 * opts.products,
