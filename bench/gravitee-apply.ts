@@ -90,8 +90,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     const all = (await objects.list('gravitee.io/v1alpha1', 'ApiV4Definition', NS)).items as KubeObject[];
     const t1 = performance.now();
     await enqueueResync(plane, all);
-    progress('resync: waiting for the queue to drain');
-    await waitDrained(plane);
+    await waitDrained(plane, 120, `resync of ${all.length}`);
     const seconds = (performance.now() - t1) / 1000;
     progressDone(`resync of ${all.length} objects drained in ${round(seconds, 2)} s`);
     const isWrite = (v: string) => v !== 'GET';

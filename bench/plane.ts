@@ -1,7 +1,8 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SyncPlane } from '../local/sync-plane.ts';
 import { deduplicationId, messageGroupId } from '../shared/queue/envelope.ts';
 import { pointerMessage } from '../test/support/send-message.ts';
+import { progress } from './stats.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 
 /** What the scenarios measure on the sync plane: the calls it made, a queue drained, a resync of every object. */
@@ -31,9 +32,20 @@ export async function enqueueResync(plane: SyncPlane, objs: KubeObject[]): Promi
   }
 }
 
-export async function waitDrained(plane: SyncPlane, timeoutSeconds = 120): Promise<void> {
+/** Messages waiting, in flight or delayed: what a drained queue has none of. */
+export async function messagesLeft(plane: SyncPlane): Promise<number> {
+  const { Attributes: a = {} } = await plane.queue.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: plane.queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+  );
+  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+}
+
+/** Waits until the queue is empty; with a label, shows the messages left at a terminal. */
+export async function waitDrained(plane: SyncPlane, timeoutSeconds = 120, label?: string): Promise<void> {
   for (let i = 0; i < timeoutSeconds * 10; i++) {
-    if (await plane.drained()) return;
+    const left = await messagesLeft(plane);
+    if (left === 0) return;
+    if (label && i % 5 === 0) progress(`${label}: ${left} messages left`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`queue did not drain within ${timeoutSeconds} s`);

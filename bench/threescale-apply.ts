@@ -155,8 +155,7 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
       const all = (await objects.list('capabilities.3scale.net/v1beta1', kind, NS)).items as KubeObject[];
       const t0 = performance.now();
       await enqueueResync(plane, all);
-      progress(`${kind} resync: waiting for the queue to drain`);
-      await waitDrained(plane, 300);
+      await waitDrained(plane, 300, `${kind} resync of ${all.length}`);
       const seconds = (performance.now() - t0) / 1000;
       progressDone(`${kind} resync of ${all.length} objects drained in ${round(seconds, 2)} s`);
       return { objects: all.length, seconds: round(seconds, 2), calls: await callsPerSync(plane, services, all.length), operator };
