@@ -16,7 +16,7 @@ export interface AuthTarget {
 /**
  * The credentials of one 3scale application: a user key (backend_version 1) set by PUT, or an application key added
  * to its keys. In place already = up to date, so syncs are idempotent; with generateSecret and an empty Secret the key
- * is generated once and written back to the Secret, whose change then finds it in place. Nothing to remove on delete.
+ * is generated once, written to the Secret first, then sent to 3scale. Nothing to remove on delete.
  */
 export function applicationAuthClient(api: AdminApi, t: AuthTarget): ExternalClient {
   const keysOf = async () => (await api.list(`${t.appPath}/keys.json`, 'keys', 'key', false)).map((k) => k.value as string);
@@ -29,27 +29,31 @@ export function applicationAuthClient(api: AdminApi, t: AuthTarget): ExternalCli
     return t.credentials.ApplicationKey !== undefined && (await keysOf()).includes(t.credentials.ApplicationKey);
   }
 
+  /**
+   * A generated key goes into the Secret before 3scale hears of it (crossplane's create-pending): a crash in between
+   * leaves a key the next sync sends, never a key in 3scale that nobody knows, nor a second one.
+   */
+  async function keptFirst(name: 'UserKey' | 'ApplicationKey', applicationId: string): Promise<string> {
+    const key = generatedKey();
+    await t.writeBack({ [name]: key, ApplicationID: applicationId });
+    return key;
+  }
+
   async function apply(): Promise<Record<string, never>> {
     const app = await load();
     if (await inPlace(app)) return {};
     if (usesUserKey(app)) {
-      const key = t.credentials.UserKey ?? (t.generate ? generatedKey() : undefined);
+      const key = t.credentials.UserKey ?? (t.generate ? await keptFirst('UserKey', String(app.id)) : undefined);
       if (!key) throw missing('UserKey');
       // `user_key` is the admin API's field (ApplicationUpdateRequest). The operator names the parameter after the
       // product's authUserKey, the gateway's credential name (`api-key`…), which porta takes as an unknown custom
       // field: with a custom authUserKey its key never changes. The key is the same whatever the gateway calls it.
       await api.update(`${t.appPath}.json`, 'application', { user_key: key });
-      if (!t.credentials.UserKey) await t.writeBack({ UserKey: key, ApplicationID: String(app.id) });
       return {};
     }
-    if (t.credentials.ApplicationKey) {
-      await api.create(`${t.appPath}/keys.json`, 'application', { key: t.credentials.ApplicationKey });
-      return {};
-    }
-    if (!t.generate) throw missing('ApplicationKey');
-    await api.create(`${t.appPath}/keys.json`, 'application', {});
-    const keys = await keysOf();
-    await t.writeBack({ ApplicationKey: keys[keys.length - 1], ApplicationID: String(app.application_id) });
+    const key = t.credentials.ApplicationKey ?? (t.generate ? await keptFirst('ApplicationKey', String(app.application_id)) : undefined);
+    if (!key) throw missing('ApplicationKey');
+    await api.create(`${t.appPath}/keys.json`, 'application', { key });
     return {};
   }
 
