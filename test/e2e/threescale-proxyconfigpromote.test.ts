@@ -65,6 +65,7 @@ describe('3scale ProxyConfigPromote', () => {
     await handledUnchanged('stage-first', since);
     const obj = (await w.get(KIND, 'stage-first'))!;
     expect(ready(obj)).toMatchObject({ status: 'True', observedGeneration: 1, message: expect.stringContaining('later edits of this ProxyConfigPromote are not applied') });
+    expect(obj.status?.observedGeneration).toBe(1);
     expect(versions(id, 'production')).toEqual([]);
   });
 
