@@ -102,27 +102,30 @@ export async function convergeMetricsAndRules(api: AdminApi, owner: MetricOwner,
   const hits = have.metrics.get('hits');
   if (!hits) throw new Error(`${base} has no hits metric`);
   const methods = `${base}/metrics/${hits.id}/methods`;
-  let changed = false;
+  // Deleting a metric or method deletes its rules too (porta cascades), so after one the state is read again;
+  // what is only created is taken from the create answers.
+  let removed = false;
+  const created = { metrics: new Map<string, Json>(), methods: new Map<string, Json>() };
   // Rules of a method or metric the spec drops go first, as the operator's task runner removes them even when 3scale
   // keeps the method (the latest production configuration still uses it): a promotion without them then frees it.
   const dropped = new Set([...have.methods, ...have.metrics].filter(([name]) => !spec.methods[name] && !spec.metrics[name] && name !== 'hits').map(([, m]) => m.id));
-  for (const r of have.rules) if (dropped.has(r.metric_id)) (await api.remove(`${owner.rulesPath}/${r.id}.json`), (changed = true));
-  for (const [name, m] of have.methods) if (!spec.methods[name]) (await api.remove(`${methods}/${m.id}.json`), (changed = true));
+  for (const r of have.rules) if (dropped.has(r.metric_id)) (await api.remove(`${owner.rulesPath}/${r.id}.json`), (removed = true));
+  for (const [name, m] of have.methods) if (!spec.methods[name]) (await api.remove(`${methods}/${m.id}.json`), (removed = true));
   for (const [name, want] of Object.entries(spec.methods)) {
     const form = { friendly_name: want.friendlyName, description: want.description ?? '' };
     const current = have.methods.get(name);
-    if (!current) (await api.create(`${methods}.json`, 'method', { ...form, system_name: name }), (changed = true));
+    if (!current) created.methods.set(name, await api.create(`${methods}.json`, 'method', { ...form, system_name: name }));
     else if (methodDiffers(want, current)) await api.update(`${methods}/${current.id}.json`, 'method', form);
   }
-  for (const [name, m] of have.metrics) if (!spec.metrics[name] && name !== 'hits') (await api.remove(`${base}/metrics/${m.id}.json`), (changed = true));
+  for (const [name, m] of have.metrics) if (!spec.metrics[name] && name !== 'hits') (await api.remove(`${base}/metrics/${m.id}.json`), (removed = true));
   for (const [name, want] of Object.entries(spec.metrics)) {
     const form = { friendly_name: want.friendlyName, unit: want.unit, description: want.description ?? '' };
     const current = have.metrics.get(name);
-    if (!current) (await api.create(`${base}/metrics.json`, 'metric', { ...form, system_name: name }), (changed = true));
+    if (!current) created.metrics.set(name, await api.create(`${base}/metrics.json`, 'metric', { ...form, system_name: name }));
     else if (metricDiffers(want, current)) await api.update(`${base}/metrics/${current.id}.json`, 'metric', form);
   }
-  // Creating or deleting a metric changes ids and (by cascade) rules: re-read before the rules.
-  if (changed) have = await readMetricsAndRules(api, owner);
+  if (removed) have = await readMetricsAndRules(api, owner);
+  else have = { metrics: new Map([...have.metrics, ...created.metrics]), methods: new Map([...have.methods, ...created.methods]), rules: have.rules };
   await convergeRules(api, owner, spec, have);
   return have;
 }
