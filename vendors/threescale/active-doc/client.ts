@@ -28,7 +28,7 @@ export function removeActiveDoc(api: AdminApi, systemName: string): Promise<void
 }
 
 /** An ActiveDoc as a 3scale `api_doc`, bound to the product's service (none unbinds: service_id null, as the operator does). */
-export function activeDocClient(api: AdminApi, account: ProviderAccount, spec: ActiveDocSpec, document: Json, product: LinkedProduct | null): ExternalClient {
+export function activeDocClient(api: AdminApi, account: ProviderAccount, spec: ActiveDocSpec & { name: string; systemName: string }, document: Json, product: LinkedProduct | null): ExternalClient {
   const serviceId = product?.id ?? null;
   const fields = {
     name: spec.name,

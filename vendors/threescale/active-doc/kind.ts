@@ -8,7 +8,7 @@ import { activeDocClient, removeActiveDoc } from './client.ts';
 import { linkedProductId } from './linked-product.ts';
 import { readOpenAPIDocument } from '../openapi-document.ts';
 import { activeDocReferences } from './references.ts';
-import { activeDocSystemName, ActiveDocSpec } from './schema.ts';
+import { activeDocIdentity, ActiveDocSpec } from './schema.ts';
 
 /**
  * ActiveDoc → a 3scale `api_doc` from a Secret or a URL, optionally bound to a Synced Product (Orphan until then).
@@ -24,10 +24,9 @@ export const activeDocKind: KindDefinition<ActiveDocSpec> = {
     const api = new AdminApi(account, ctx.http);
     // Deleting needs only the identity: the document source or the product may be gone already.
     if (object.metadata.deletionTimestamp) {
-      const systemName = spec.systemName || activeDocSystemName(String(spec.name ?? ''));
-      return deleteOnlyClient(() => removeActiveDoc(api, systemName));
+      return deleteOnlyClient(() => removeActiveDoc(api, activeDocIdentity(object, spec).systemName));
     }
-    const [document, product] = await Promise.all([readOpenAPIDocument(object, 'activeDocOpenAPIRef', ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
-    return activeDocClient(api, account, spec, document, product);
+    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec.documentField, ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
+    return activeDocClient(api, account, { ...spec, ...activeDocIdentity(object, spec) }, document, product);
   },
 };

@@ -1,10 +1,14 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
-import { documentSecretRef } from '../openapi-document.ts';
+import { documentSecretRef, type DocumentField } from '../openapi-document.ts';
 import { productAlias } from '../product-alias.ts';
 import { threescaleReferences } from '../references.ts';
 
 const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+/** The field holding the document: the operator's, or the guide's `openapiRef` (see schema.ts). */
+const documentFieldOf = (spec: { activeDocOpenAPIRef?: unknown; openapiRef?: unknown } = {}): DocumentField =>
+  !spec.activeDocOpenAPIRef && spec.openapiRef ? 'openapiRef' : 'activeDocOpenAPIRef';
 
 /**
  * An ActiveDoc reads its provider account, its document Secret (a rotation re-syncs it) and the Product it is bound
@@ -13,7 +17,7 @@ const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ?
 export function activeDocReferences(obj: KubeObject): DependencyRef[] {
   const ns = obj.metadata.namespace ?? 'default';
   const refs: DependencyRef[] = threescaleReferences(obj);
-  const secret = documentSecretRef(obj, 'activeDocOpenAPIRef');
+  const secret = documentSecretRef(obj, documentFieldOf(obj.spec as Parameters<typeof documentFieldOf>[0]));
   if (secret) refs.push({ ...SECRET, ...secret });
   const product = nameOf((obj.spec as { productSystemName?: unknown } | undefined)?.productSystemName);
   if (product) refs.push(productAlias(ns, product));

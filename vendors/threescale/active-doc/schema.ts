@@ -1,29 +1,49 @@
 import { z } from 'zod';
+import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import type { DocumentField } from '../openapi-document.ts';
 
 /** The operator's ActiveDoc default system name: the name without non-alphanumerics, lower-cased. */
 export const activeDocSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '').toLowerCase();
 
-/** The 3scale operator's ActiveDoc spec (capabilities.3scale.net/v1beta1): the OpenAPI document from a Secret or a URL. */
+const DocumentRef = z
+  .looseObject({
+    secretRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
+    url: z.string().regex(/^https?:\/\/.+$/, 'must be an http(s) URL').optional(),
+  })
+  .refine((r) => !!r.secretRef !== !!r.url, 'exactly one of secretRef and url');
+
+/**
+ * The 3scale operator's ActiveDoc spec (capabilities.3scale.net/v1beta1): the OpenAPI document from a Secret or a URL.
+ * Also what the operator's guide writes (§8.7.3): the document under the OpenAPI kind's `openapiRef`, and no `name`
+ * (the resource's name then), which our CRD accepts too (infra/crds/generate.ts ACTIVEDOC_EXTENSION).
+ */
 export const ActiveDocSpec = z
   .looseObject({
-    name: z.string().min(1),
+    name: z.string().min(1).optional(),
     systemName: z.string().regex(/^[a-z0-9]+$/, 'only lower-case letters and digits').optional(),
     description: z.string().optional(),
-    activeDocOpenAPIRef: z
-      .looseObject({
-        secretRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
-        url: z.string().regex(/^https?:\/\/.+$/, 'must be an http(s) URL').optional(),
-      })
-      .refine((r) => !!r.secretRef !== !!r.url, 'exactly one of secretRef and url'),
+    activeDocOpenAPIRef: DocumentRef.optional(),
+    openapiRef: DocumentRef.optional(),
     productSystemName: z.string().optional(),
     published: z.boolean().optional(),
     skipSwaggerValidations: z.boolean().optional(),
     providerAccountRef: z.looseObject({ name: z.string().optional() }).optional(),
   })
+  .superRefine((spec, ctx) => {
+    if (!!spec.activeDocOpenAPIRef === !!spec.openapiRef) {
+      ctx.addIssue({ code: 'custom', path: ['activeDocOpenAPIRef'], message: 'required: the OpenAPI document (or the guide\'s spec.openapiRef), not both' });
+    }
+  })
   .transform((spec) => ({
     ...spec,
-    systemName: spec.systemName || activeDocSystemName(spec.name),
+    documentField: (spec.activeDocOpenAPIRef ? 'activeDocOpenAPIRef' : 'openapiRef') as DocumentField,
     published: spec.published ?? false,
     skipSwaggerValidations: spec.skipSwaggerValidations ?? false,
   }));
 export type ActiveDocSpec = z.output<typeof ActiveDocSpec>;
+
+/** The document's name in 3scale (`spec.name`, else the resource's) and its identity, the system name. */
+export function activeDocIdentity(object: KubeObject, spec: { name?: unknown; systemName?: unknown }): { name: string; systemName: string } {
+  const name = typeof spec.name === 'string' && spec.name ? spec.name : object.metadata.name;
+  return { name, systemName: typeof spec.systemName === 'string' && spec.systemName ? spec.systemName : activeDocSystemName(name) };
+}
