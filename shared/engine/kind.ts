@@ -91,6 +91,11 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
    * deletes one Backend and one Product): the sync function's RBAC grants create, update and delete on them.
    */
   generates?: ResourceType[];
+  /**
+   * Runs when the object is deleted with `apim-sync.io/deletion-policy: orphan`, before its finalizer goes: what it
+   * generated keeps its vendor objects too (an OpenAPI annotates its Product and Backend, which Kubernetes then deletes).
+   */
+  orphan?(object: KubeObject, ctx: SyncContext): Promise<void>;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
   /** The conditions written after a sync, as the vendor's operator writes them (always with Ready). */

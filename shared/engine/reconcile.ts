@@ -83,6 +83,7 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
   if (!obj.metadata.finalizers?.includes(FINALIZER)) return 'not-ours';
   try {
     if (obj.metadata.annotations?.[DELETION_POLICY] === 'orphan') {
+      await kind.orphan?.(obj, ctx);
       await removeFinalizer(obj, ctx);
       await event(ctx, obj, 'Normal', 'DeleteSucceeded', `Deleted; the vendor object was kept (${DELETION_POLICY}: orphan)`);
       return 'orphaned';

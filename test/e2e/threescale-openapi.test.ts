@@ -255,6 +255,18 @@ describe('3scale OpenAPI', () => {
     expect(backends('Kept')).toHaveLength(1);
   });
 
+  it('keeps the 3scale objects when deletion-policy orphan is added just before the deletion', async () => {
+    const o = await imported('late-kept', oas('LateKept'));
+    expect((await generated('Product', o))?.metadata.annotations?.['apim-sync.io/deletion-policy']).toBeUndefined();
+    // An annotation edit alone triggers no sync: the deletion itself must carry it to the generated resources.
+    await w.apply({ ...o, metadata: { name: 'late-kept', annotations: { 'apim-sync.io/deletion-policy': 'orphan' } } });
+    await w.remove('OpenAPI', 'late-kept');
+    await w.waitForGone('OpenAPI', 'late-kept');
+    await waitFor('generated resources gone', async () => !(await w.get('Product', `latekept-${o.metadata.uid}`)) && !(await w.get('Backend', `latekept-${o.metadata.uid}`)));
+    expect(services('LateKept')).toHaveLength(1);
+    expect(backends('LateKept')).toHaveLength(1);
+  });
+
   it('waits (Orphan) for a provider account Secret that arrives late', async () => {
     await w.apply(secret('late-oas', oas('Late')));
     await w.apply(openapi('late', { providerAccountRef: { name: 'late-account' } }));

@@ -47,6 +47,16 @@ export async function generatedResources(openapi: KubeObject, ctx: SyncContext):
 }
 
 /**
+ * Marks them orphan as the OpenAPI is (before its finalizer goes, so before Kubernetes deletes them): the annotation
+ * is otherwise carried over by a sync, which an annotation edit alone does not trigger.
+ */
+export async function orphanGenerated(openapi: KubeObject, ctx: SyncContext): Promise<void> {
+  for (const o of await generatedResources(openapi, ctx)) {
+    if (o.metadata.annotations?.[DELETION_POLICY] !== 'orphan') await ctx.cluster.patchMetadata(refOf(o), { annotations: { [DELETION_POLICY]: 'orphan' } }, o.metadata.resourceVersion ?? '');
+  }
+}
+
+/**
  * Deletes them (only the incarnations found) and waits (Waiting) until they are gone, woken by their removal: their
  * finalizers remove the 3scale objects first. Otherwise an OpenAPI created again with the same title would generate
  * resources sharing their system names with these, whose deletion would then remove the 3scale objects both use.

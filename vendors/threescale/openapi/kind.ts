@@ -4,7 +4,7 @@ import { deleteOnlyClient } from '../delete-only-client.ts';
 import { readOpenAPIDocument } from '../openapi-document.ts';
 import { resolveProviderAccount } from '../provider-account.ts';
 import { BackendType, OpenAPIType, ProductType } from '../resource-types.ts';
-import { deleteGenerated, openAPIClient } from './client.ts';
+import { deleteGenerated, openAPIClient, orphanGenerated } from './client.ts';
 import { documentFields } from './document-fields.ts';
 import { generatedCR, generatedName } from './generated-crs.ts';
 import { importedSpecs } from './import-rules.ts';
@@ -22,6 +22,7 @@ export const openAPIKind: KindDefinition<OpenAPISpec> = {
   references: openAPIReferences,
   schema: OpenAPISpec,
   generates: [BackendType, ProductType],
+  orphan: orphanGenerated,
   conditions: threescaleConditions('Ready', { types: ['Invalid', 'Orphan', 'Waiting', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     // Deleting needs only the owner uid: the document may be gone already.
