@@ -60,60 +60,34 @@ export class Cluster {
   }
 
   /** Merge patch of the status subresource, guarded by resourceVersion when given (a stale one is a 409, retried). */
-  async patchStatus(ref: ObjectRef, status: Record<string, unknown>, resourceVersion?: string): Promise<KubeObject> {
-    this.calls.add('patchStatus');
+  patchStatus(ref: ObjectRef, status: Record<string, unknown>, resourceVersion?: string): Promise<KubeObject> {
     const json = resourceVersion ? { metadata: { resourceVersion }, status } : { status };
-    try {
-      return await (await this.http).send<KubeObject>('PATCH', `${resourcePath(ref, ref.namespace, ref.name)}/status`, {}, { json, contentType: MERGE_PATCH });
-    } catch (err) {
-      throw kubeError('patch status of', ref, err);
-    }
+    return this.write('patchStatus', 'patch status of', ref, 'PATCH', `${objectPath(ref)}/status`, json, MERGE_PATCH);
   }
 
   /** Merge patch of metadata guarded by resourceVersion, so finalizer edits never overwrite someone else's. */
-  async patchMetadata(ref: ObjectRef, metadata: Record<string, unknown>, resourceVersion: string): Promise<KubeObject> {
-    this.calls.add('patchMetadata');
-    const json = { metadata: { ...metadata, resourceVersion } };
-    try {
-      return await (await this.http).send<KubeObject>('PATCH', resourcePath(ref, ref.namespace, ref.name), {}, { json, contentType: MERGE_PATCH });
-    } catch (err) {
-      throw kubeError('patch', ref, err);
-    }
+  patchMetadata(ref: ObjectRef, metadata: Record<string, unknown>, resourceVersion: string): Promise<KubeObject> {
+    return this.write('patchMetadata', 'patch', ref, 'PATCH', objectPath(ref), { metadata: { ...metadata, resourceVersion } }, MERGE_PATCH);
   }
 
   /** Merge patch of an object's data (a Secret's generated credentials, written back as the vendor's operator does). */
-  async patchData(ref: ObjectRef, data: Record<string, string>): Promise<KubeObject> {
-    this.calls.add('patchData');
-    try {
-      return await (await this.http).send<KubeObject>('PATCH', resourcePath(ref, ref.namespace, ref.name), {}, { json: { data }, contentType: MERGE_PATCH });
-    } catch (err) {
-      throw kubeError('patch', ref, err);
-    }
+  patchData(ref: ObjectRef, data: Record<string, string>): Promise<KubeObject> {
+    return this.write('patchData', 'patch', ref, 'PATCH', objectPath(ref), { data }, MERGE_PATCH);
   }
 
   /**
    * Creates an object the engine owns (a Tenant's credentials Secret, an OpenAPI's Product and Backend). A 409 means
    * it exists already: transient, so a redelivery finds it with `get` and converges it instead.
    */
-  async create(obj: KubeObject): Promise<KubeObject> {
-    this.calls.add('create');
+  create(obj: KubeObject): Promise<KubeObject> {
     const ref = refOf(obj);
-    try {
-      return await (await this.http).send<KubeObject>('POST', resourcePath(ref, ref.namespace), {}, { json: obj });
-    } catch (err) {
-      throw kubeError('create', ref, err);
-    }
+    return this.write('create', 'create', ref, 'POST', resourcePath(ref, ref.namespace), obj);
   }
 
   /** Replaces an object whole (PUT), guarded by the resourceVersion it carries: what someone else changed is reverted. */
-  async replace(obj: KubeObject): Promise<KubeObject> {
-    this.calls.add('replace');
+  replace(obj: KubeObject): Promise<KubeObject> {
     const ref = refOf(obj);
-    try {
-      return await (await this.http).send<KubeObject>('PUT', resourcePath(ref, ref.namespace, ref.name), {}, { json: obj });
-    } catch (err) {
-      throw kubeError('replace', ref, err);
-    }
+    return this.write('replace', 'replace', ref, 'PUT', objectPath(ref), obj);
   }
 
   /**
@@ -121,13 +95,23 @@ export class Cluster {
    * incarnation is deleted, never a newer object that took the same name.
    */
   async delete(ref: ObjectRef, uid?: string): Promise<void> {
-    this.calls.add('delete');
     const json = { kind: 'DeleteOptions', apiVersion: 'v1', ...(uid ? { preconditions: { uid } } : {}) };
+    this.calls.add('delete');
     try {
-      await (await this.http).send('DELETE', resourcePath(ref, ref.namespace, ref.name), {}, { json });
+      await (await this.http).send('DELETE', objectPath(ref), {}, { json });
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) return;
       throw kubeError('delete', ref, err);
+    }
+  }
+
+  /** One counted write; a failure becomes a transient SyncError naming the call (see kubeError). */
+  private async write(counted: string, verb: string, ref: ObjectRef, method: string, path: string, json: unknown, contentType?: string): Promise<KubeObject> {
+    this.calls.add(counted);
+    try {
+      return await (await this.http).send<KubeObject>(method, path, {}, { json, contentType });
+    } catch (err) {
+      throw kubeError(verb, ref, err);
     }
   }
 
@@ -165,6 +149,8 @@ export class Cluster {
     }
   }
 }
+
+const objectPath = (ref: ObjectRef) => resourcePath(ref, ref.namespace, ref.name);
 
 /** API server failures are transient (409 conflicts, 5xx, network); the message says which call failed. */
 function kubeError(verb: string, ref: ObjectRef, err: unknown) {
