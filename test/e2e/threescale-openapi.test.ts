@@ -244,15 +244,21 @@ describe('3scale OpenAPI', () => {
     expect(backends('Again')).toEqual([expect.objectContaining({ id: (await generated('Backend', o))!.status?.backendId })]);
   });
 
+  /** Deletes the OpenAPI; Kubernetes' garbage collector deletes the generated resources, which keep their 3scale objects. */
+  async function expectKeptAfterDeletion(o: KubeObject, title: string): Promise<void> {
+    const name = o.metadata.name;
+    await w.remove('OpenAPI', name);
+    await w.waitForGone('OpenAPI', name);
+    const generatedName = `${title.toLowerCase()}-${o.metadata.uid}`;
+    await waitFor('generated resources gone', async () => !(await w.get('Product', generatedName)) && !(await w.get('Backend', generatedName)));
+    expect(services(title)).toHaveLength(1);
+    expect(backends(title)).toHaveLength(1);
+  }
+
   it('keeps the 3scale objects with deletion-policy orphan (carried to the generated resources)', async () => {
     const o = await imported('kept', oas('Kept'), {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } });
     expect((await generated('Product', o))?.metadata.annotations).toMatchObject({ 'apim-sync.io/deletion-policy': 'orphan' });
-    await w.remove('OpenAPI', 'kept');
-    await w.waitForGone('OpenAPI', 'kept');
-    // Kubernetes' garbage collector deletes the generated resources; they keep their 3scale objects.
-    await waitFor('generated resources gone', async () => !(await w.get('Product', `kept-${o.metadata.uid}`)) && !(await w.get('Backend', `kept-${o.metadata.uid}`)));
-    expect(services('Kept')).toHaveLength(1);
-    expect(backends('Kept')).toHaveLength(1);
+    await expectKeptAfterDeletion(o, 'Kept');
   });
 
   it('keeps the 3scale objects when deletion-policy orphan is added just before the deletion', async () => {
@@ -260,11 +266,7 @@ describe('3scale OpenAPI', () => {
     expect((await generated('Product', o))?.metadata.annotations?.['apim-sync.io/deletion-policy']).toBeUndefined();
     // An annotation edit alone triggers no sync: the deletion itself must carry it to the generated resources.
     await w.apply({ ...o, metadata: { name: 'late-kept', annotations: { 'apim-sync.io/deletion-policy': 'orphan' } } });
-    await w.remove('OpenAPI', 'late-kept');
-    await w.waitForGone('OpenAPI', 'late-kept');
-    await waitFor('generated resources gone', async () => !(await w.get('Product', `latekept-${o.metadata.uid}`)) && !(await w.get('Backend', `latekept-${o.metadata.uid}`)));
-    expect(services('LateKept')).toHaveLength(1);
-    expect(backends('LateKept')).toHaveLength(1);
+    await expectKeptAfterDeletion(o, 'LateKept');
   });
 
   it('waits (Orphan) for a provider account Secret that arrives late', async () => {
