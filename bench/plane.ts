@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SyncPlane } from '../local/sync-plane.ts';
 import { deduplicationId, messageGroupId } from '../shared/queue/envelope.ts';
 import { pointerMessage } from '../test/support/send-message.ts';
@@ -32,18 +32,10 @@ export async function enqueueResync(plane: SyncPlane, objs: KubeObject[]): Promi
   }
 }
 
-/** Messages waiting, in flight or delayed: what a drained queue has none of. */
-export async function messagesLeft(plane: SyncPlane): Promise<number> {
-  const { Attributes: a = {} } = await plane.queue.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: plane.queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
-  );
-  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
-}
-
 /** Waits until the queue is empty; with a label, shows the messages left at a terminal. */
 export async function waitDrained(plane: SyncPlane, timeoutSeconds = 120, label?: string): Promise<void> {
   for (let i = 0; i < timeoutSeconds * 10; i++) {
-    const left = await messagesLeft(plane);
+    const left = await plane.messagesLeft();
     if (left === 0) return;
     if (label && i % 5 === 0) progress(`${label}: ${left} messages left`);
     await new Promise((r) => setTimeout(r, 100));

@@ -44,6 +44,8 @@ export interface SyncPlane {
   watchers: Watcher[];
   /** Stops the watchers and starts new ones, as a pod restart would (nothing carried over in memory). */
   restartWatcher(between?: () => Promise<void>): Promise<void>;
+  /** Messages waiting, in flight or delayed. */
+  messagesLeft(): Promise<number>;
   /** True once no message is waiting or in flight. */
   drained(): Promise<boolean>;
   stop(): Promise<void>;
@@ -97,11 +99,14 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       await between?.();
       plane.watchers = await Promise.all(Object.entries(clusters).map(newWatcher));
     },
-    async drained() {
+    async messagesLeft() {
       const { Attributes: a = {} } = await queue.sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
       );
-      return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0) === 0;
+      return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+    },
+    async drained() {
+      return (await plane.messagesLeft()) === 0;
     },
     async stop() {
       await Promise.all(plane.watchers.map((w) => w.stop()));
