@@ -6,6 +6,7 @@ import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { providerAccount, useThreescaleWorld, TENANT, TENANT_TOKEN, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { itCreatesNoDuplicateAfterACrash, itKeepsTheObjectWhenOrphaned, type ThreescaleCase } from '../support/threescale-lifecycle.ts';
+import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -106,12 +107,7 @@ describe('3scale Backend', () => {
   });
 
   it('a resync that finds nothing changed writes nothing to 3scale', async () => {
-    await waitFor('queue drained', () => w.plane.drained());
-    const writes = () => w.threescale.calls.filter((c) => c.method !== 'GET').length;
-    const before = writes();
-    await sendPointer(w.plane, (await w.get('Backend', 'life'))!, { reason: 'resync', cause: 'noop' });
-    await waitFor('queue drained', () => w.plane.drained());
-    expect(writes()).toBe(before);
+    expect(await writesOfOneResync(w, 'Backend', 'life')).toBe(0);
   });
 
   it('deletes the 3scale backend before the resource', async () => {
