@@ -11,9 +11,11 @@ export type DocumentField = 'activeDocOpenAPIRef' | 'openapiRef';
 
 const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
+type DocumentRefs = Record<string, { secretRef?: { name?: unknown; namespace?: unknown }; url?: unknown } | undefined>;
+
 /** The document Secret (`spec.<field>.secretRef`; its namespace defaults to the object's). Tolerant of malformed specs. */
-export function documentSecretRef(obj: KubeObject, field: DocumentField): { namespace: string; name: string } | undefined {
-  const ref = ((obj.spec as Record<string, { secretRef?: { name?: unknown; namespace?: unknown } } | undefined> | undefined)?.[field])?.secretRef;
+export function documentSecretRef(obj: KubeObject, field: DocumentField, spec: unknown = obj.spec): { namespace: string; name: string } | undefined {
+  const ref = (spec as DocumentRefs | undefined)?.[field]?.secretRef;
   const name = nameOf(ref?.name);
   return name ? { namespace: nameOf(ref?.namespace) ?? obj.metadata.namespace ?? 'default', name } : undefined;
 }
@@ -31,10 +33,11 @@ function parseDocument(text: string, where: string): Json {
 
 /**
  * The OpenAPI document, parsed (YAML or JSON), as the operator reads it: the only value of the Secret (its key, a
- * file name, is ignored), or the URL fetched anew on every sync through VendorHttp (address policy, timeout).
+ * file name, is ignored), or the URL fetched anew on every sync through VendorHttp (address policy, timeout). Read
+ * from `spec`, the spec as synced (templates rendered), not the object's raw one.
  */
-export async function readOpenAPIDocument(obj: KubeObject, field: DocumentField, ctx: SyncContext): Promise<Json> {
-  const secret = documentSecretRef(obj, field);
+export async function readOpenAPIDocument(obj: KubeObject, spec: unknown, field: DocumentField, ctx: SyncContext): Promise<Json> {
+  const secret = documentSecretRef(obj, field, spec);
   if (secret) {
     const where = `secret ${secret.namespace}/${secret.name} (spec.${field}.secretRef)`;
     const data = await ctx.readData({ ...SECRET, ...secret });
@@ -43,7 +46,7 @@ export async function readOpenAPIDocument(obj: KubeObject, field: DocumentField,
     if (values.length !== 1) throw invalidSpec('Invalid', `${where}: must hold exactly one key (the OpenAPI document), has ${values.length}`);
     return parseDocument(values[0], where);
   }
-  const url = String((obj.spec as Record<string, { url?: unknown }>)[field]?.url);
+  const url = String((spec as DocumentRefs)[field]?.url);
   const req = { method: 'GET' as const, url, headers: { accept: 'application/json, application/yaml, text/yaml, */*' } };
   const res = await ctx.http.request(req);
   if (res.status !== 200) throw httpFailure(req, res, 'OpenAPIUnreachable');

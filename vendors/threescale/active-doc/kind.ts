@@ -26,7 +26,7 @@ export const activeDocKind: KindDefinition<ActiveDocSpec> = {
     if (object.metadata.deletionTimestamp) {
       return deleteOnlyClient(() => removeActiveDoc(api, activeDocIdentity(object, spec).systemName));
     }
-    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec.documentField, ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
+    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec, spec.documentField, ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
     return activeDocClient(api, account, { ...spec, ...activeDocIdentity(object, spec) }, document, product);
   },
 };

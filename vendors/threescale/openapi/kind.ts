@@ -28,7 +28,7 @@ export const openAPIKind: KindDefinition<OpenAPISpec> = {
     // Deleting needs only the owner uid: the document may be gone already.
     if (object.metadata.deletionTimestamp) return deleteOnlyClient(() => deleteGenerated(object, ctx));
     const account = await resolveProviderAccount(object, ctx);
-    const doc = documentFields(await readOpenAPIDocument(object, 'openapiRef', ctx));
+    const doc = documentFields(await readOpenAPIDocument(object, spec, 'openapiRef', ctx));
     const name = generatedName(doc, object);
     const { backend, product } = importedSpecs(doc, spec);
     return openAPIClient(ctx, object, { backend: generatedCR('Backend', name, object, backend), product: generatedCR('Product', name, object, product) }, account);
