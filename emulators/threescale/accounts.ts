@@ -4,13 +4,9 @@
  */
 import { Validation, conflict, notFound } from './errors.ts';
 import { assign, bool, created, found, int, many, ok, one, pathId, required, stamp, str, href, type Ctx, type Handler } from './handler.ts';
-import { annotate, givenAnnotations } from './annotations.ts';
+import { applyAnnotations, givenAnnotations } from './annotations.ts';
 import type { Rec } from './table.ts';
 import { checkNewUser, newUser } from './users.ts';
-
-const annotated = (row: Rec, given: Record<string, string>): void => {
-  if (Object.keys(given).length) row.annotations = annotate(row.annotations, given);
-};
 
 export const signup: Handler = (ctx) => {
   const { tenant, world } = ctx;
@@ -31,7 +27,7 @@ export const signup: Handler = (ctx) => {
     links: [{ rel: 'self', href: href(ctx, `/admin/api/accounts/${id}`) }, { rel: 'users', href: href(ctx, `/admin/api/accounts/${id}/users`) }],
     org_name: orgName,
   };
-  annotated(account, annotations);
+  applyAnnotations(account, annotations);
   tenant.accounts.add(account);
   const user = newUser(ctx, id, str(ctx, 'username')!, str(ctx, 'email')!);
   Object.assign(user, { state: 'active', role: 'admin' });
@@ -76,7 +72,7 @@ export const update: Handler = (ctx) => {
     monthly_billing_enabled: bool(ctx, 'monthly_billing_enabled'),
     monthly_charging_enabled: bool(ctx, 'monthly_charging_enabled'),
   });
-  annotated(account, annotations);
+  applyAnnotations(account, annotations);
   return ok(one('account', account));
 };
 

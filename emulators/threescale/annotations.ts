@@ -6,6 +6,7 @@
 import type { Validation } from './errors.ts';
 import type { Ctx } from './handler.ts';
 import { nested } from './params.ts';
+import type { Rec } from './table.ts';
 
 const SUPPORTED = new Set(['managed_by']);
 
@@ -19,12 +20,13 @@ export function givenAnnotations(ctx: Ctx, v: Validation): Record<string, string
   return given;
 }
 
-/** current with given applied (blank removes); undefined when none remain, as porta then renders none. */
-export function annotate(current: unknown, given: Record<string, string>): Record<string, string> | undefined {
-  const out: Record<string, string> = { ...((current ?? {}) as Record<string, string>) };
+/** Applies the given annotations to a row (blank removes); a row left with none has no `annotations`, as porta renders none. */
+export function applyAnnotations(row: Rec, given: Record<string, string>): void {
+  const out: Record<string, string> = { ...((row.annotations ?? {}) as Record<string, string>) };
   for (const [name, value] of Object.entries(given)) {
     if (value.trim()) out[name] = value;
     else delete out[name];
   }
-  return Object.keys(out).length ? out : undefined;
+  if (Object.keys(out).length) row.annotations = out;
+  else delete row.annotations;
 }

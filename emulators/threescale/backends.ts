@@ -3,7 +3,7 @@ import { ThreescaleError, Validation } from './errors.ts';
 import { assign, created, found, many, ok, one, pathId, stamp, str, href, type Ctx, type Handler } from './handler.ts';
 import { createHits } from './metrics.ts';
 import { checkSystemName, defaultSystemName, endpointWithPort } from './naming.ts';
-import { annotate, givenAnnotations } from './annotations.ts';
+import { applyAnnotations, givenAnnotations } from './annotations.ts';
 import type { Rec } from './table.ts';
 
 function checkEndpoint(v: Validation, endpoint: string | undefined): string | undefined {
@@ -28,7 +28,7 @@ export const create: Handler = (ctx) => {
   if (!name.trim()) v.add('name', "can't be blank");
   const endpoint = checkEndpoint(v, str(ctx, 'private_endpoint'));
   checkSystemName(v, systemName, !!tenant.backends.find((b) => b.system_name === systemName));
-  const annotations = annotate(undefined, givenAnnotations(ctx, v));
+  const annotations = givenAnnotations(ctx, v);
   v.check();
   const id = world.nextId();
   const backend: Rec = {
@@ -41,7 +41,7 @@ export const create: Handler = (ctx) => {
     ...stamp(ctx),
     links: [{ rel: 'self', href: href(ctx, `/admin/api/backend_apis/${id}`) }],
   };
-  if (annotations) backend.annotations = annotations;
+  applyAnnotations(backend, annotations);
   tenant.backends.add(backend);
   createHits(ctx, { _backend: id });
   return created(one('backend_api', backend));
@@ -57,7 +57,7 @@ export const update: Handler = (ctx) => {
   const annotations = givenAnnotations(ctx, v);
   v.check();
   assign(ctx, backend, { name, description: str(ctx, 'description'), private_endpoint: endpoint });
-  if (Object.keys(annotations).length) backend.annotations = annotate(backend.annotations, annotations);
+  applyAnnotations(backend, annotations);
   return ok(one('backend_api', backend));
 };
 

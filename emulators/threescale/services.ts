@@ -1,7 +1,7 @@
 /** Products (`/admin/api/services`): CRUD, with the hits metric, proxy and policy chain porta creates. */
 import { Validation } from './errors.ts';
 import { assign, created, found, many, ok, one, pathId, stamp, str, href, type Ctx, type Handler } from './handler.ts';
-import { annotate, givenAnnotations } from './annotations.ts';
+import { applyAnnotations, givenAnnotations } from './annotations.ts';
 import { checkSystemName, defaultSystemName } from './naming.ts';
 import { createHits } from './metrics.ts';
 import { defaultProxy } from './proxy.ts';
@@ -51,8 +51,7 @@ export const create: Handler = (ctx) => {
     links: [{ rel: 'metrics', href: href(ctx, `/admin/api/services/${id}/metrics`) }, { rel: 'self', href: href(ctx, `/admin/api/services/${id}`) }],
   };
   const v = new Validation();
-  const annotations = annotate(undefined, givenAnnotations(ctx, v));
-  if (annotations) service.annotations = annotations;
+  applyAnnotations(service, givenAnnotations(ctx, v));
   validateService(ctx, v, service);
   checkSystemName(v, systemName, !!tenant.services.find((s) => s.system_name === systemName));
   v.check();
@@ -72,12 +71,11 @@ export const update: Handler = (ctx) => {
     if (value !== undefined) next[f] = value;
   }
   const v = new Validation();
-  const annotations = annotate(service.annotations, givenAnnotations(ctx, v));
+  const annotations = givenAnnotations(ctx, v);
   validateService(ctx, v, next);
   v.check(); // system_name is not updatable once set (porta ignores it)
   assign(ctx, service, next);
-  if (annotations) service.annotations = annotations;
-  else delete service.annotations;
+  applyAnnotations(service, annotations);
   return ok(one('service', service));
 };
 
