@@ -7,7 +7,7 @@ import { AcceptedTracker } from './accepted-tracker.ts';
 import { createAll, waitAll } from './burst.ts';
 import { enqueueResync, isKubeWrite, kubeCalls, resetCounters, vendorCallsSeen as totalCalls, waitDrained } from './plane.ts';
 import { startBenchServices } from './services.ts';
-import { percentile, progress, progressDone, round } from './stats.ts';
+import { percentiles, progress, progressDone, round, type Percentiles } from './stats.ts';
 
 const NS = 'bench';
 
@@ -31,8 +31,8 @@ function api(name: string): Manifest {
 export interface GraviteeBenchResult {
   count: number;
   emulatorLatencyMs: number;
-  single: { p50: number; p95: number; p99: number; samples: number };
-  burst: { p50: number; p95: number; p99: number; allAcceptedSeconds: number; throughputPerSecond: number; vendorCallsPerSync: number; kubeCallsPerSync: number };
+  single: Percentiles & { samples: number };
+  burst: Percentiles & { allAcceptedSeconds: number; throughputPerSecond: number; vendorCallsPerSync: number; kubeCallsPerSync: number };
   resync: { seconds: number; vendorCallsPerSync: number; vendorWrites: number; kubeCallsPerSync: number; kubeWrites: number };
 }
 
@@ -76,9 +76,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     await waitDrained(plane);
     const burstSyncs = opts.count;
     const burst = {
-      p50: round(percentile(latencies, 50)),
-      p95: round(percentile(latencies, 95)),
-      p99: round(percentile(latencies, 99)),
+      ...percentiles(latencies),
       allAcceptedSeconds: round((end - start) / 1000, 2),
       throughputPerSecond: round(opts.count / ((end - start) / 1000)),
       vendorCallsPerSync: round(totalCalls(plane) / burstSyncs, 2),
@@ -104,7 +102,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     return {
       count: opts.count,
       emulatorLatencyMs: opts.latencyMs,
-      single: { p50: round(percentile(singles, 50)), p95: round(percentile(singles, 95)), p99: round(percentile(singles, 99)), samples: singles.length },
+      single: { ...percentiles(singles), samples: singles.length },
       burst,
       resync,
     };

@@ -7,7 +7,7 @@ import { AcceptedTracker } from './accepted-tracker.ts';
 import { createAll, waitAll } from './burst.ts';
 import { enqueueResync, isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
 import { startBenchServices, type BenchServices } from './services.ts';
-import { percentile, progress, progressDone, round } from './stats.ts';
+import { percentiles, progress, progressDone, round, type Percentiles } from './stats.ts';
 import { backend, backendNames, product } from './threescale-objects.ts';
 import {
   operatorBackendFirstSync,
@@ -22,11 +22,6 @@ import type { VendorCalls } from './vendor-calls.ts';
 const NS = 'bench-3scale';
 const PATH = (plural: string) => `/apis/capabilities.3scale.net/v1beta1/namespaces/${NS}/${plural}`;
 
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-}
 /** Vendor calls (counted at the emulator) and Kubernetes calls (counted in the sync function), per object. */
 interface CallsPerSync {
   vendor: number;
@@ -62,7 +57,6 @@ export interface ThreescaleBenchResult {
   backendResync: ThreescaleResync;
 }
 
-const pct = (xs: number[]): Percentiles => ({ p50: round(percentile(xs, 50)), p95: round(percentile(xs, 95)), p99: round(percentile(xs, 99)) });
 const perObject = (counts: Record<string, number>, n: number) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(v / n, 2)]));
 
 /** The calls of one phase divided by its objects; the queue must be drained so that every call of the phase is in. */
@@ -142,7 +136,7 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
       });
       const latencies = manifests.map((m) => (tracker.acceptedAt.get(m.metadata.name) ?? 0) - (appliedAt.get(m.metadata.name) ?? 0));
       const seconds = (end - start) / 1000;
-      return { objects: manifests.length, ...pct(latencies), allSyncedSeconds: round(seconds, 2), throughputPerSecond: round(manifests.length / seconds), calls: await callsPerSync(plane, services, manifests.length), operator };
+      return { objects: manifests.length, ...percentiles(latencies), allSyncedSeconds: round(seconds, 2), throughputPerSecond: round(manifests.length / seconds), calls: await callsPerSync(plane, services, manifests.length), operator };
     };
     const backendManifests = names.flatMap((n) => backendNames(n).map((b) => backend(b, NS)));
     const productManifests = names.map((n) => product(n, NS));
@@ -167,7 +161,7 @@ export async function benchThreescale(opts: { products: number; latencyMs: numbe
       backends: 2 * opts.products,
       emulatorLatencyMs: opts.latencyMs,
       concurrency: opts.concurrency,
-      single: { backend: pct(singleBackend), product: pct(singleProduct), samples: opts.singles },
+      single: { backend: percentiles(singleBackend), product: percentiles(singleProduct), samples: opts.singles },
       backendBurst,
       productBurst,
       productResync,
