@@ -31,18 +31,7 @@ export function pointerMessage(obj: KubeObject, over: Partial<SyncMessage> = {},
 
 /** The SQS record Lambda would hand the sync function for a resync pointer to `obj`: to build synthetic batches. */
 export function sqsRecord(obj: KubeObject, id: string): SQSRecord {
-  const msg: SyncMessage = {
-    v: 1,
-    cluster: 'local',
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    namespace: obj.metadata.namespace ?? '',
-    name: obj.metadata.name,
-    uid: obj.metadata.uid ?? '',
-    resourceVersion: `${obj.metadata.resourceVersion}`,
-    reason: 'resync',
-    cause: id,
-  };
+  const msg = pointerMessage(obj, { reason: 'resync', cause: id });
   return {
     messageId: id,
     receiptHandle: `handle-${id}`,
