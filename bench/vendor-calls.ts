@@ -9,7 +9,7 @@ export interface VendorCalls {
 
 export type ServicesRequest = 'calls' | 'reset';
 
-export const endpointOf = (method: string, path: string) => `${method} ${path.replace(/\/\d+(?=[/.]|$)/g, '/{id}')}`;
+const endpointOf = (method: string, path: string) => `${method} ${path.replace(/\/\d+(?=[/.]|$)/g, '/{id}')}`;
 
 export function countCalls(calls: readonly { method: string; path: string }[]): VendorCalls {
   const out: VendorCalls = { total: 0, byMethod: {}, byEndpoint: {} };
