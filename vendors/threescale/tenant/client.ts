@@ -51,6 +51,9 @@ export function tenantClient(d: TenantClientDeps): ExternalClient {
 
   const findAdmin = async (tenantId: number) =>
     (await master.list(usersPath(tenantId), 'users', 'user', false)).find((u) => u.username === spec.username && u.email === spec.email);
+  /** The admin observe found (or not) in the tenant it found, so the update that follows does not list users again. */
+  let observedAdmin: { tenantId: number; admin: Json | undefined } | undefined;
+  const knownAdmin = (tenantId: number) => (observedAdmin?.tenantId === tenantId ? observedAdmin.admin : findAdmin(tenantId));
 
   function usable(a: Json): Json {
     if (a.state === SCHEDULED) {
@@ -61,7 +64,7 @@ export function tenantClient(d: TenantClientDeps): ExternalClient {
 
   /** The admin user, through the master portal as the operator does: created if missing, then made admin and active. */
   async function ensureAdmin(tenantId: number): Promise<Json> {
-    let u = (await findAdmin(tenantId)) ?? (await master.create(usersPath(tenantId), 'user', { username: spec.username, email: spec.email }));
+    let u = (await knownAdmin(tenantId)) ?? (await master.create(usersPath(tenantId), 'user', { username: spec.username, email: spec.email }));
     const userPath = `/admin/api/accounts/${tenantId}/users/${u.id}`;
     if (u.role !== 'admin') u = await master.update(`${userPath}/admin.json`, 'user', {});
     if (u.state === 'pending') u = await master.update(`${userPath}/activate.json`, 'user', {});
@@ -111,6 +114,7 @@ export function tenantClient(d: TenantClientDeps): ExternalClient {
       if (!found) return { exists: false, upToDate: false };
       const account = usable(found);
       const admin = await findAdmin(account.id);
+      observedAdmin = { tenantId: account.id, admin };
       const secret = await d.secret.read();
       const upToDate = !fieldsDiffer(account) && isAdmin(admin) && secret?.adminURL === adminUrlOf(account) && !!secret.token;
       return { exists: true, upToDate, status: status(account, admin) };
