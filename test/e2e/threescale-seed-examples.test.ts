@@ -1,10 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.ts';
-import { crdFiles } from '../../local/crd-files.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import { syncKinds } from '../../vendors/sync-kinds.ts';
 import { examplesInDocument, documentedWaits, flatten, seedCopy, seedCopyFiles, seedCopyPath, seedCopyText, seedDocumentPresent, seedFileSecret } from '../support/threescale-seed.ts';
 import { useThreescaleWorld, MASTER_TOKEN, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
@@ -16,12 +13,6 @@ import { waitFor } from '../support/wait.ts';
  * The examples are read from the repository's copies (test/e2e/fixtures/threescale-seed/), checked word for word
  * against the document when it is beside the repository.
  */
-
-/** Kinds being implemented now: their examples are to-dos until the kind is registered in vendors/sync-kinds.ts and its CRD generated. */
-const PENDING_KINDS: Record<string, string> = {};
-const crds = crdFiles().map((f) => readFileSync(f, 'utf8'));
-const registered = (kind: string) => syncKinds.some((k) => k.kind === kind) && crds.some((c) => c.includes(`kind: ${kind}\n`));
-const pendingReason = (kind: string) => (registered(kind) ? undefined : PENDING_KINDS[kind]);
 
 type Obj = Record<string, any>;
 const rename = (o: Obj, name: string, spec: Obj = {}): Obj => ({ ...o, metadata: { ...o.metadata, name }, spec: { ...o.spec, ...spec } });
@@ -198,14 +189,7 @@ describe("the 3scale operator document's YAML examples", () => {
 
   for (const [file, e] of Object.entries(EXAMPLES)) {
     const o = seedCopy(file);
-    const pending = pendingReason(o.kind ?? e.partOf?.kind ?? '');
-    const isResource = String(o.apiVersion ?? '').startsWith('capabilities.3scale.net/');
-
-    if (pending) {
-      it.todo(`${file}: ${pending}`);
-      continue;
-    }
-    if (isResource) {
+    if (String(o.apiVersion ?? '').startsWith('capabilities.3scale.net/')) {
       it(`${file}: npx apim-sync validate accepts it`, async () => {
         expect(await validate(seedCopyPath(file))).toEqual({ code: 0, out: '1 resource(s) checked, 0 invalid' });
       });
