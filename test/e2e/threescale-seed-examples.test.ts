@@ -16,9 +16,9 @@ import { waitFor } from '../support/wait.ts';
 
 type Obj = Record<string, any>;
 const rename = (o: Obj, name: string, spec: Obj = {}): Obj => ({ ...o, metadata: { ...o.metadata, name }, spec: { ...o.spec, ...spec } });
-/** The document's provider account Secrets name hosts that do not exist: they reach the emulator's tenant instead. */
 /** The 3scale api_doc an ActiveDoc without spec.name made: named after the resource, with the petstore's paths. */
 const activeDocNamed = (name: string) => w.threescale.state.list(TENANT, 'activeDocs').find((d) => d.name === name && String(d.body).includes('/pets'));
+/** The document's provider account Secrets name hosts that do not exist: they reach the emulator's tenant instead. */
 const atEmulator = (secret: Obj): Obj => ({ ...secret, stringData: { ...secret.stringData, adminURL: w.adminURL, token: TENANT_TOKEN } });
 
 // What the document says must exist before an example, built from the document's own examples and instructions.
