@@ -41,6 +41,7 @@ beforeEach(() => {
     forward: (st, reason, cause) => sent.push({ name: st.name, reason, cause }),
     fetch: (t, ns, name) => fetches.push(`${t.kind}/${ns}/${name}`),
     references: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.references(o) ?? [],
+    aliases: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.aliases?.(o) ?? [],
     dataTypes: [SECRET, CONFIGMAP],
     watchesNamespace: () => true,
     metrics,
@@ -102,25 +103,15 @@ describe('change tracker', () => {
   });
 
   it('wakes a deleting object known by an alias (a 3scale Backend by its system name) when its users drop it or go', () => {
-    const aliased = new ChangeTracker({
-      forward: (st, reason, cause) => sent.push({ name: st.name, reason, cause }),
-      fetch: () => {},
-      references: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.references(o) ?? [],
-      aliases: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.aliases?.(o) ?? [],
-      dataTypes: [SECRET],
-      watchesNamespace: () => true,
-      metrics,
-      log: createLog(() => {}),
-    });
     const [BACKEND, PRODUCT] = [type('Backend'), type('Product')];
     const status = { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] };
     const backend = (meta?: Partial<KubeObject['metadata']>) => ({ ...obj(BACKEND, 'shared', { meta, spec: { name: 'Shared', systemName: 'sharedbe' } }), status });
     const product = (name: string, usages: Record<string, unknown>, meta?: Partial<KubeObject['metadata']>) => ({ ...obj(PRODUCT, name, { meta, spec: { name, backendUsages: usages } }), status });
-    aliased.listItem(BACKEND, backend(), 1, true);
-    for (const p of ['p1', 'p2']) aliased.listItem(PRODUCT, product(p, { sharedbe: { path: '/' } }), 1, true);
-    aliased.event(BACKEND, 'MODIFIED', backend({ deletionTimestamp: 'now', finalizers: [FINALIZER], generation: 2 }));
-    aliased.event(PRODUCT, 'DELETED', product('p1', { sharedbe: { path: '/' } }));
-    aliased.event(PRODUCT, 'MODIFIED', product('p2', {}, { generation: 2 }));
+    tracker.listItem(BACKEND, backend(), 1, true);
+    for (const p of ['p1', 'p2']) tracker.listItem(PRODUCT, product(p, { sharedbe: { path: '/' } }), 1, true);
+    tracker.event(BACKEND, 'MODIFIED', backend({ deletionTimestamp: 'now', finalizers: [FINALIZER], generation: 2 }));
+    tracker.event(PRODUCT, 'DELETED', product('p1', { sharedbe: { path: '/' } }));
+    tracker.event(PRODUCT, 'MODIFIED', product('p2', {}, { generation: 2 }));
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['shared:deleting', 'shared:dependent-removed', 'shared:dependent-removed', 'p2:spec-changed']);
   });
 
