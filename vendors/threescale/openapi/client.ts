@@ -1,3 +1,4 @@
+import { findCondition } from '../../../shared/engine/conditions.ts';
 import { invalidSpec, permanent, waitingFor } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, SyncContext } from '../../../shared/engine/kind.ts';
 import { DELETION_POLICY } from '../../../shared/engine/metadata-keys.ts';
@@ -8,17 +9,19 @@ import type { ProviderAccount } from '../provider-account.ts';
 import { BackendType, ProductType } from '../resource-types.ts';
 import { isControlledBy, ownerReference } from './generated-crs.ts';
 
-type Condition = { type: string; status: string; message?: string; observedGeneration?: number };
-
-const condition = (o: KubeObject, type: string) =>
-  ((o.status?.conditions ?? []) as Condition[]).find((c) => c.type === type && (c.observedGeneration === undefined || c.observedGeneration === o.metadata.generation));
+/** The condition as written for the object's current generation (or without one), else undefined. */
+const condition = (o: KubeObject, type: string) => {
+  const c = findCondition(o.status, type);
+  return c && (c.observedGeneration === undefined || c.observedGeneration === o.metadata.generation) ? c : undefined;
+};
 
 /** The OpenAPI is Ready once its Product has synced its current spec; the Product's status change wakes it. */
 function readiness(product: KubeObject): void {
   if (condition(product, 'Synced')?.status === 'True') return;
   const invalid = condition(product, 'Invalid');
   if (invalid?.status === 'True') throw invalidSpec('Invalid', `generated Product ${product.metadata.name} is Invalid: ${invalid.message ?? ''}`);
-  const why = (product.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Synced' && c.status === 'False')?.message;
+  const synced = findCondition(product.status, 'Synced');
+  const why = synced?.status === 'False' ? synced.message : undefined;
   throw waitingFor(`generated Product ${product.metadata.name} is not Synced yet${why ? `: ${why}` : ''}`);
 }
 

@@ -1,13 +1,14 @@
+import { findCondition } from '../../../shared/engine/conditions.ts';
 import { missingReference } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { ProductType } from '../resource-types.ts';
 
-type Condition = { type: string; status: string; message?: string; observedGeneration?: number };
-
 /** A condition True for the Product's current spec: an edit not synced yet would not be in what is promoted. */
-const holdsNow = (p: KubeObject, type: string, message = /(?:)/) =>
-  ((p.status?.conditions ?? []) as Condition[]).some((c) => c.type === type && c.status === 'True' && c.observedGeneration === p.metadata.generation && message.test(c.message ?? ''));
+const holdsNow = (p: KubeObject, type: string, message = /(?:)/) => {
+  const c = findCondition(p.status, type);
+  return c?.status === 'True' && c.observedGeneration === p.metadata.generation && message.test(c.message ?? '');
+};
 
 /**
  * Synced at its current generation (its Ready is True with Synced), or, as the operator allows, Failed only because
