@@ -40,7 +40,8 @@ export class GarbageCollector {
 
   observe(gr: string, ev: ChangeEvent): void {
     const dep: Dependent = { gr, key: ev.key };
-    for (const o of ownersOf(ev.prev ?? {})) this.dependents.get(o.uid)?.delete(depKey(dep));
+    const before = ownersOf(ev.prev ?? {});
+    for (const o of before) this.dependents.get(o.uid)?.delete(depKey(dep));
     if (ev.type !== 'DELETED') {
       const owners = ownersOf(ev.object);
       for (const o of owners) {
@@ -49,11 +50,13 @@ export class GarbageCollector {
         deps.set(depKey(dep), dep);
       }
       // A new owner reference may already dangle.
-      if (owners.some((o) => !ownersOf(ev.prev ?? {}).some((p) => p.uid === o.uid))) this.enqueue(dep);
+      if (owners.some((o) => !before.some((p) => p.uid === o.uid))) this.enqueue(dep);
       return;
     }
     const uid = ev.object.metadata?.uid;
     for (const d of this.dependents.get(uid)?.values() ?? []) this.enqueue(d);
+    // A uid is never reused: the gone owner's entry is not needed again (it stayed, empty, for the server's life).
+    this.dependents.delete(uid);
   }
 
   private enqueue(d: Dependent): void {
