@@ -4,7 +4,7 @@ type Json = Record<string, any>;
  * porta's `managed_by` annotation on services, backend APIs and accounts, which the admin portal shows: the operator
  * writes `operator`; apim-sync writes its own name, so a user of the portal learns which tool reverts their edits.
  */
-export const MANAGED_BY = 'apim-sync';
+const MANAGED_BY = 'apim-sync';
 
 /** The form field (Rails nested key) that sets it. */
 export const managedByField = { 'annotations[managed_by]': MANAGED_BY } as const;

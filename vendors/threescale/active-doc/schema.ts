@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { DocumentField } from '../openapi-document.ts';
 
 /** The operator's ActiveDoc default system name: the name without non-alphanumerics, lower-cased. */
-export const activeDocSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '').toLowerCase();
+const activeDocSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '').toLowerCase();
 
 const DocumentRef = z
   .looseObject({

@@ -43,7 +43,7 @@ function enforced(existing: KubeObject, desired: KubeObject, openapi: KubeObject
 }
 
 /** The Backend and Product resources an OpenAPI owns (found by owner uid: their names follow the document). */
-export async function generatedResources(openapi: KubeObject, ctx: SyncContext): Promise<KubeObject[]> {
+async function generatedResources(openapi: KubeObject, ctx: SyncContext): Promise<KubeObject[]> {
   const ns = openapi.metadata.namespace ?? 'default';
   const [backends, products] = await Promise.all([ctx.cluster.list(BackendType, ns), ctx.cluster.list(ProductType, ns)]);
   return [...backends, ...products].filter((o) => isControlledBy(o, openapi));

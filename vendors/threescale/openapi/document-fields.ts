@@ -3,7 +3,7 @@ import { invalidSpec } from '../../../shared/engine/errors.ts';
 type Json = Record<string, any>;
 
 /** The operator builds Kubernetes names from the title (with `-<uid>`, 253 characters at most). */
-export const MAX_TITLE_LENGTH = 215;
+const MAX_TITLE_LENGTH = 215;
 
 /** The operations of a path item, as OpenAPI 3 names them. */
 export const VERBS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -24,7 +24,7 @@ function splitURL(url: string): { scheme: string; host: string; path: string } {
 }
 
 /** The system name of the product and of its backend: spec.productSystemName, else the title with `\W` → `_`. */
-export const importedSystemName = (doc: OpenAPIDocument, spec: OpenAPISpec): string => spec.productSystemName ?? doc.title.replace(/\W/g, '_');
+const importedSystemName = (doc: OpenAPIDocument, spec: OpenAPISpec): string => spec.productSystemName ?? doc.title.replace(/\W/g, '_');
 
 /** The operator's method names: operationId, else verb + path without non-word characters. */
 function methodName(path: string, verb: string, op: Json): string {

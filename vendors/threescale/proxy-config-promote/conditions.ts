@@ -9,7 +9,7 @@ const ONCE = 'later edits of this ProxyConfigPromote are not applied (create a n
  * the latest configuration (Ready too, unlike the operator's Invalid "no product changes detected", which users
  * found confusing and which kept deleteCR from deleting: 3scale-operator #847, #863, #900).
  */
-export function promotionMessage({ spec, observed, status }: SyncOutcome): string {
+function promotionMessage({ spec, observed, status }: SyncOutcome): string {
   const production = (spec as ProxyConfigPromoteSpec).production === true;
   const field = production ? 'latestProductionVersion' : 'latestStagingVersion';
   const env = production ? 'production' : 'staging';

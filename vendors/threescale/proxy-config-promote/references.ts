@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { ProductType } from '../resource-types.ts';
 
 /** `spec.productCRName`, tolerant of malformed specs. */
-export function promotedProductName(obj: KubeObject): string | undefined {
+function promotedProductName(obj: KubeObject): string | undefined {
   const name = (obj.spec as { productCRName?: unknown } | undefined)?.productCRName;
   return typeof name === 'string' && name ? name : undefined;
 }

@@ -3,7 +3,7 @@ import { templateReferences } from '../../../shared/engine/templates.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
 
 /** The Secret 3scale's installation keeps the master token in (`MASTER_ACCESS_TOKEN`), the operator's default. */
-export const DEFAULT_MASTER_SECRET = 'system-seed';
+const DEFAULT_MASTER_SECRET = 'system-seed';
 
 type Ref = { name?: unknown; namespace?: unknown } | undefined;
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
