@@ -74,4 +74,3 @@ function table(title: string, rows: [string, string, string][]): void {
   for (const [k, v, t] of rows) console.log(`${k.padEnd(w0)}  ${v.padEnd(w1)}  ${t}`);
   console.log('');
 }
-
