@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spyOnQueue } from '../support/queue-spy.ts';
 import { itKeepsSecretsOut } from '../support/reliability-cases.ts';
 import { providerAccount, TENANT, TENANT_TOKEN, THREESCALE } from '../support/threescale-e2e.ts';
-import { adminPassword, applyAdminUser, useThreescaleCases } from '../support/threescale-reliability.ts';
+import { adminPassword, applyAdminUser, resource, useThreescaleCases } from '../support/threescale-reliability.ts';
 import { waitFor } from '../support/wait.ts';
 
 const world = useThreescaleCases(['good']);
@@ -14,7 +14,6 @@ beforeAll(() => {
 });
 const READ_ONLY_TOKEN = 'read-only-token-8d2c';
 
-const resource = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind, metadata: { name }, spec });
 type Condition = { type: string; status: string; message: string };
 const condition = (obj: { status?: Record<string, unknown> } | undefined, type: string) => (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
-import { TENANT, THREESCALE } from '../support/threescale-e2e.ts';
-import { useThreescaleCases } from '../support/threescale-reliability.ts';
+import { TENANT } from '../support/threescale-e2e.ts';
+import { resource, useThreescaleCases } from '../support/threescale-reliability.ts';
 
 // The crash between the 3scale write and the status write, for the kind whose e2e file does not cover it
 // (threescale-lifecycle.ts and the kinds' own files cover the others): ApplicationAuth, whose key is added by a POST.
@@ -9,7 +9,6 @@ const world = useThreescaleCases(['auth'], { retry: { baseSeconds: 1, maxSeconds
 const { cases } = world;
 
 type Row = Record<string, any>;
-const resource = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind, metadata: { name }, spec });
 const secret = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: data });
 const keysOf = (appName: string) => {
   const [app] = world.w.threescale.state.list(TENANT, 'applications', (a) => a.name === appName) as Row[];

@@ -1,7 +1,7 @@
 import { beforeAll, describe } from 'vitest';
-import { TENANT, THREESCALE } from '../support/threescale-e2e.ts';
+import { TENANT } from '../support/threescale-e2e.ts';
 import { itConvergesOnRedelivery, itFailsOnlyTheFailingGroup, itRidesOutTransientFaults, itSendsPoisonToTheDlq } from '../support/reliability-cases.ts';
-import { useThreescaleCases } from '../support/threescale-reliability.ts';
+import { resource, useThreescaleCases } from '../support/threescale-reliability.ts';
 
 // The Gravitee delivery cases (delivery.test.ts), run for the 3scale kinds whose creates are POSTs.
 const world = useThreescaleCases(['faults', 'dup'], { vendorTimeoutMs: 1_000, maxReceiveCount: 8 });
@@ -24,7 +24,7 @@ describe('3scale FIFO batches', () => {
   const [backend, product] = cases;
   beforeAll(async () => {
     const w = world.w;
-    await Promise.all([w.apply(backend.make('fifo-x')), w.apply(product.make('fifo-y')), w.apply({ apiVersion: THREESCALE, kind: 'Backend', metadata: { name: 'fifo-z' }, spec: { name: '', privateBaseURL: 'https://api.example.com' } })]);
+    await Promise.all([w.apply(backend.make('fifo-x')), w.apply(product.make('fifo-y')), w.apply(resource('Backend', 'fifo-z', { name: '', privateBaseURL: 'https://api.example.com' }))]);
     await w.waitForCondition('Backend', 'fifo-x', 'Synced', 'True');
     await w.waitForCondition('Product', 'fifo-y', 'Synced', 'True');
     await w.waitForCondition('Backend', 'fifo-z', 'Invalid', 'True');

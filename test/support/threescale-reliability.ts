@@ -15,7 +15,8 @@ export interface ThreescaleReliabilityCase extends ReliabilityCase<ThreescaleWor
   changed(name: string): boolean;
 }
 
-const resource = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind, metadata: { name }, spec });
+/** A 3scale resource named `name` in the test namespace. */
+export const resource = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: THREESCALE, kind, metadata: { name }, spec });
 const backend = (name: string, description = 'first') => resource('Backend', name, { name: `Backend ${name}`, privateBaseURL: 'https://api.example.com', description });
 const product = (name: string, description = 'first') => resource('Product', name, { name: `Product ${name}`, description });
 const account = (name: string, monthlyBillingEnabled = true) => resource('DeveloperAccount', name, { orgName: `Org ${name}`, monthlyBillingEnabled });
