@@ -1,5 +1,6 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { untilSignal } from '../cli/main.ts';
+import { PLURALS, THREESCALE_PLURALS } from '../infra/crds/generate.ts';
 import { jsonLogger } from '../shared/log.ts';
 import { startSandbox } from './sandbox.ts';
 import { startSyncPlane } from './sync-plane.ts';
@@ -28,8 +29,8 @@ export async function runStart(opts: { sandboxOnly: boolean }): Promise<number> 
 ${sandbox.settled ? 'Every example settled.' : 'Some examples have not settled yet (see the table above).'}
 The sandbox keeps running. Try, in another terminal:
   export KUBECONFIG=${kcPath}
-  kubectl get managementcontexts,apiv4definitions,applications.gravitee.io,apidefinitions -A
-  kubectl get backends,products,developeraccounts,developerusers,applications.capabilities.3scale.net,activedocs,custompolicydefinitions,openapis,proxyconfigpromotes,tenants -A
+  kubectl get ${kubectlKinds(PLURALS, 'gravitee.io')} -A
+  kubectl get ${kubectlKinds(THREESCALE_PLURALS, 'capabilities.3scale.net')} -A
   kubectl apply -f your-api.yaml && kubectl wait --for=condition=Accepted apiv4definition/NAME -n NAMESPACE
 ManagementContexts reach the Gravitee emulator at ${sandbox.apim.url} (admin/admin, bearer token xxxx-yyyy-zzzz);
 3scale provider accounts reach the 3scale emulator's tenant at ${sandbox.threescale.adminUrl('3scale')} (token 123456),
@@ -52,3 +53,6 @@ async function reachableCluster(): Promise<KubeConfig | undefined> {
     return undefined;
   }
 }
+
+/** Our CRDs' plurals for `kubectl get`; `applications` is a plural of both groups, so it is named with its group. */
+const kubectlKinds = (plurals: readonly string[], group: string) => plurals.map((p) => (p === 'applications' ? `${p}.${group}` : p)).join(',');
