@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { DocumentField } from '../openapi-document.ts';
+import { OpenAPIDocumentRef } from '../openapi/schema.ts';
 
 /** The operator's ActiveDoc default system name: the name without non-alphanumerics, lower-cased. */
 const activeDocSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '').toLowerCase();
-
-const DocumentRef = z
-  .looseObject({
-    secretRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
-    url: z.string().regex(/^https?:\/\/.+$/, 'must be an http(s) URL').optional(),
-  })
-  .refine((r) => !!r.secretRef !== !!r.url, 'exactly one of secretRef and url');
 
 /**
  * The 3scale operator's ActiveDoc spec (capabilities.3scale.net/v1beta1): the OpenAPI document from a Secret or a URL.
@@ -22,8 +16,8 @@ export const ActiveDocSpec = z
     name: z.string().min(1).optional(),
     systemName: z.string().regex(/^[a-z0-9]+$/, 'only lower-case letters and digits').optional(),
     description: z.string().optional(),
-    activeDocOpenAPIRef: DocumentRef.optional(),
-    openapiRef: DocumentRef.optional(),
+    activeDocOpenAPIRef: OpenAPIDocumentRef.optional(),
+    openapiRef: OpenAPIDocumentRef.optional(),
     productSystemName: z.string().optional(),
     published: z.boolean().optional(),
     skipSwaggerValidations: z.boolean().optional(),
