@@ -7,7 +7,7 @@ import { ActiveDocType } from '../resource-types.ts';
 import { activeDocClient, removeActiveDoc } from './client.ts';
 import { linkedProductId } from './linked-product.ts';
 import { readOpenAPIDocument } from '../openapi-document.ts';
-import { activeDocReferences } from './references.ts';
+import { activeDocReferences, documentFieldOf } from './references.ts';
 import { activeDocIdentity, ActiveDocSpec } from './schema.ts';
 
 /**
@@ -26,7 +26,7 @@ export const activeDocKind: KindDefinition<ActiveDocSpec> = {
     if (object.metadata.deletionTimestamp) {
       return deleteOnlyClient(() => removeActiveDoc(api, activeDocIdentity(object, spec).systemName));
     }
-    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec, spec.documentField, ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
+    const [document, product] = await Promise.all([readOpenAPIDocument(object, spec, documentFieldOf(spec), ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
     return activeDocClient(api, account, { ...spec, ...activeDocIdentity(object, spec) }, document, product);
   },
 };

@@ -7,7 +7,7 @@ import { threescaleReferences } from '../references.ts';
 const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 /** The field holding the document: the operator's, or the guide's `openapiRef` (see schema.ts). */
-const documentFieldOf = (spec: { activeDocOpenAPIRef?: unknown; openapiRef?: unknown } = {}): DocumentField =>
+export const documentFieldOf = (spec: { activeDocOpenAPIRef?: unknown; openapiRef?: unknown } = {}): DocumentField =>
   !spec.activeDocOpenAPIRef && spec.openapiRef ? 'openapiRef' : 'activeDocOpenAPIRef';
 
 /**

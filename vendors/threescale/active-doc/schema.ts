@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import type { DocumentField } from '../openapi-document.ts';
 import { OpenAPIDocumentRef } from '../openapi/schema.ts';
 
 /** The operator's ActiveDoc default system name: the name without non-alphanumerics, lower-cased. */
@@ -30,7 +29,6 @@ export const ActiveDocSpec = z
   })
   .transform((spec) => ({
     ...spec,
-    documentField: (spec.activeDocOpenAPIRef ? 'activeDocOpenAPIRef' : 'openapiRef') as DocumentField,
     published: spec.published ?? false,
     skipSwaggerValidations: spec.skipSwaggerValidations ?? false,
   }));
