@@ -5,6 +5,7 @@ import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { seedCopy, seedCopyPath } from '../support/threescale-seed.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 /** The operator guide's ProxyConfigPromote examples (8.4), as the seed copies keep them; the last is `oc get` output. */
 const SEED_EXAMPLES = ['03-proxyconfigpromote-staging.yaml', '04-proxyconfigpromote-production.yaml', '05-proxyconfigpromote-deletecr.yaml'];
@@ -18,7 +19,7 @@ useThreescaleWorld((world) => {
 const KIND = 'ProxyConfigPromote';
 const versions = (productId: number, environment: 'sandbox' | 'production') => w.threescale.state.proxyConfigs(TENANT, productId, environment).map((c) => c.version);
 const promotions = (productId: number) => w.threescale.calls.filter((c) => c.method === 'POST' && c.path.startsWith(`/admin/api/services/${productId}/proxy/configs/sandbox/`) && c.path.endsWith('/promote.json')).length;
-const ready = (obj: KubeObject | undefined) => (obj?.status?.conditions as { type: string; status: string; message: string; observedGeneration?: number }[] | undefined)?.find((c) => c.type === 'Ready');
+const ready = (obj: KubeObject | undefined) => conditionOf(obj, 'Ready');
 
 function product(name: string, spec: Record<string, unknown> = {}) {
   return { apiVersion: THREESCALE, kind: 'Product', metadata: { name }, spec: { name: `Product ${name}`, ...spec } };

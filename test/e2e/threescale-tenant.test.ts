@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
-import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { DELETION_POLICY, FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { MASTER_TOKEN, useThreescaleWorld, type ThreescaleWorld } from '../support/threescale-e2e.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { seedCopyPath } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 const SEED = seedCopyPath('19-tenant-ecorp.yaml');
 const V1ALPHA1 = 'capabilities.3scale.net/v1alpha1';
@@ -49,8 +49,6 @@ async function applyTenant(name: string, spec: Record<string, unknown> = {}, met
 }
 
 const getTenant = (name: string) => w.get('Tenant', name, V1ALPHA1);
-type Condition = { type: string; status: string; reason?: string; message?: string; observedGeneration?: number };
-const conditionOf = (obj: KubeObject | undefined, type: string) => (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
 const waitForTenant = (name: string, type: string, status: 'True' | 'False') => w.waitForCondition('Tenant', name, type, status, { apiVersion: V1ALPHA1 });
 
 /** Master's accounts are the tenants (provider accounts). */

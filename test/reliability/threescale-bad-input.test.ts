@@ -5,6 +5,7 @@ import { itKeepsSecretsOut } from '../support/reliability-cases.ts';
 import { providerAccount, TENANT, TENANT_TOKEN, THREESCALE } from '../support/threescale-e2e.ts';
 import { adminPassword, applyAdminUser, resource, useThreescaleCases } from '../support/threescale-reliability.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 const world = useThreescaleCases(['good']);
 const { cases } = world;
@@ -14,8 +15,6 @@ beforeAll(() => {
 });
 const READ_ONLY_TOKEN = 'read-only-token-8d2c';
 
-type Condition = { type: string; status: string; message: string };
-const condition = (obj: { status?: Record<string, unknown> } | undefined, type: string) => (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
 
 /**
  * One malformed resource per 3scale kind, each passing the CRD schema (a real API server admits it) but not
@@ -38,9 +37,9 @@ describe('3scale malformed resources', () => {
     await Promise.all([...MALFORMED.map(([kind, spec]) => w.apply(resource(kind, 'malformed', spec))), ...cases.map((c) => w.apply(c.make('good')))]);
     for (const [kind, , field] of MALFORMED) {
       const obj = await w.waitForCondition(kind, 'malformed', 'Ready', 'False', { reason: 'InvalidSpec' });
-      expect(condition(obj, 'Ready')?.message, kind).toContain(field);
+      expect(conditionOf(obj, 'Ready')?.message, kind).toContain(field);
       // Kinds whose operator writes `Invalid` (Application and ApplicationAuth do not) say it there too.
-      if (condition(obj, 'Invalid')) expect(condition(obj, 'Invalid'), kind).toMatchObject({ status: 'True', message: expect.stringContaining(field) });
+      if (conditionOf(obj, 'Invalid')) expect(conditionOf(obj, 'Invalid'), kind).toMatchObject({ status: 'True', message: expect.stringContaining(field) });
     }
     for (const c of cases) {
       await w.waitForCondition(c.kind, 'good', c.condition, 'True');
@@ -65,8 +64,8 @@ describe('3scale refusals', () => {
     }
     for (const c of cases) {
       const obj = await w.waitForCondition(c.kind, 'read-only', 'Failed', 'True');
-      expect(condition(obj, c.condition)).toMatchObject({ status: 'False', message: expect.stringMatching(/403.*token is wrong or lacks the account_management scope or write permission/) });
-      expect(condition(obj, 'Invalid')?.status).toBe('False');
+      expect(conditionOf(obj, c.condition)).toMatchObject({ status: 'False', message: expect.stringMatching(/403.*token is wrong or lacks the account_management scope or write permission/) });
+      expect(conditionOf(obj, 'Invalid')?.status).toBe('False');
       expect(c.copies('read-only')).toBe(0);
     }
   });
@@ -77,8 +76,8 @@ describe('3scale refusals', () => {
     await applyAdminUser(w, 'taken', { email: 'good-admin@example.com' });
     await w.apply(resource('DeveloperAccount', 'taken', { orgName: 'Org taken' }));
     const obj = await w.waitForCondition('DeveloperAccount', 'taken', 'Invalid', 'True');
-    expect(condition(obj, 'Invalid')?.message).toMatch(/email has already been taken/);
-    expect(condition(obj, 'Ready')?.status).toBe('False');
+    expect(conditionOf(obj, 'Invalid')?.message).toMatch(/email has already been taken/);
+    expect(conditionOf(obj, 'Ready')?.status).toBe('False');
     expect(w.threescale.state.list(TENANT, 'accounts', (a) => a.org_name === 'Org taken')).toEqual([]);
   });
 });

@@ -14,6 +14,18 @@ export interface WorldObjects {
   waitForGone(kind: string, name: string): Promise<void>;
 }
 
+/** A status condition as the engine writes it. */
+export interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+}
+
+/** The condition of `type` in an object's status, if it has one. */
+export const conditionOf = (obj: { status?: Record<string, unknown> } | undefined, type: string) => (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+
 export function worldObjects(cluster: ClusterUnderTest, defaultApiVersion: string): WorldObjects {
   const ns = cluster.namespace;
   const get = async (kind: string, name: string, apiVersion = defaultApiVersion) => {
@@ -40,7 +52,7 @@ export function worldObjects(cluster: ClusterUnderTest, defaultApiVersion: strin
     waitForCondition(kind, name, type, status, o = {}) {
       return waitFor(`${kind} ${name} ${type}=${status}${o.reason ? ` (${o.reason})` : ''}`, async () => {
         const obj = await get(kind, name, o.apiVersion);
-        const c = (obj?.status?.conditions as { type: string; status: string; reason: string; observedGeneration?: number }[] | undefined)?.find((x) => x.type === type);
+        const c = conditionOf(obj, type);
         if (!obj || !c || c.status !== status || (o.reason && c.reason !== o.reason)) return undefined;
         if (o.generation !== false && c.observedGeneration !== obj.metadata.generation) return undefined;
         return obj;
