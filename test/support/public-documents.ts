@@ -6,7 +6,7 @@ import { selfSignedCertificate } from '../../emulators/kube-api-server/tls.ts';
 const fixture = (file: string) => readFileSync(new URL(`../e2e/fixtures/public/${file}`, import.meta.url), 'utf8');
 
 /** Public documents the user's examples name by URL (the tests run offline), with what answers for each. */
-export const PUBLIC_DOCUMENTS: Record<string, { contentType: string; body: string }> = {
+const PUBLIC_DOCUMENTS: Record<string, { contentType: string; body: string }> = {
   'https://raw.githubusercontent.com/OAI/OpenAPI-Specification/master/examples/v3.0/petstore.yaml': { contentType: 'text/plain; charset=utf-8', body: fixture('petstore.yaml') },
 };
 

@@ -41,14 +41,14 @@ export interface VendorWrite {
 }
 
 /** Above the e2e worlds' maximum backoff (2 s), so a retry delay this long can only come from the Retry-After. */
-export const RETRY_AFTER_SECONDS = 3;
+const RETRY_AFTER_SECONDS = 3;
 
 /**
  * Each transient fault once: a 5xx, a connection reset, a 429 with Retry-After, and an answer slower than the
  * client's timeout (which 3scale still carries out: the retry must find what it did). Needs a world whose
  * vendorTimeoutMs is below `slowerThanTimeoutMs`.
  */
-export function transientFaults(write: VendorWrite, slowerThanTimeoutMs: number): FaultRule[] {
+function transientFaults(write: VendorWrite, slowerThanTimeoutMs: number): FaultRule[] {
   return [
     { ...write, status: 503, times: 1 },
     { ...write, dropConnection: true, times: 1 },

@@ -31,7 +31,7 @@ export async function applyAdminUser(w: ThreescaleWorld, account: string, spec: 
   await w.apply(resource('DeveloperUser', name, { username: name, email: `${name}@example.com`, passwordCredentialsRef: { name }, developerAccountRef: { name: account }, role: 'admin', ...spec }));
 }
 
-export function threescaleReliabilityCases(world: () => ThreescaleWorld): ThreescaleReliabilityCase[] {
+function threescaleReliabilityCases(world: () => ThreescaleWorld): ThreescaleReliabilityCase[] {
   const state = () => world().threescale.state;
   const none = async () => {};
   return [

@@ -8,8 +8,8 @@ import { parse } from 'yaml';
  * example in document order, so the tests run in any clone; when the document is beside the repository the copies
  * are checked against it word for word.
  */
-export const SEED_DOCUMENT = fileURLToPath(new URL('../../../shared/seeds/3scale-operator-capabilities.txt', import.meta.url));
-export const SEED_COPIES = fileURLToPath(new URL('../e2e/fixtures/threescale-seed/', import.meta.url));
+const SEED_DOCUMENT = fileURLToPath(new URL('../../../shared/seeds/3scale-operator-capabilities.txt', import.meta.url));
+const SEED_COPIES = fileURLToPath(new URL('../e2e/fixtures/threescale-seed/', import.meta.url));
 
 /** A YAML example starts where a resource (`apiVersion:`) or an OpenAPI document (`openapi:`) starts, and runs to the end of its line. */
 const EXAMPLE_START = /(?:^|[^\w])((?:apiVersion: \S+ kind:|openapi: "\d)[^\n]*)$/;
