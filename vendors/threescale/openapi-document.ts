@@ -3,13 +3,12 @@ import { invalidSpec, missingReference } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../shared/kube/object-ref.ts';
 import { httpFailure } from '../../shared/vendor-http/vendor-http.ts';
+import { nameOf } from './references.ts';
 
 type Json = Record<string, unknown>;
 
 /** Where an ActiveDoc (`spec.activeDocOpenAPIRef`) or an OpenAPI (`spec.openapiRef`) reads its document. */
 export type DocumentField = 'activeDocOpenAPIRef' | 'openapiRef';
-
-const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 type DocumentRefs = Record<string, { secretRef?: { name?: unknown; namespace?: unknown }; url?: unknown } | undefined>;
 

@@ -1,6 +1,9 @@
 import { templateReferences } from '../../shared/engine/templates.ts';
 import { SECRET, type KubeObject, type ObjectRef } from '../../shared/kube/object-ref.ts';
 
+/** A spec field that names something: a non-empty string, else undefined (references read unvalidated specs). */
+export const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
 /** The Secret the 3scale operator falls back to when `spec.providerAccountRef` is unset. */
 export const DEFAULT_PROVIDER_ACCOUNT_SECRET = 'threescale-provider-account';
 

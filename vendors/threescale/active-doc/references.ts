@@ -2,9 +2,7 @@ import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
 import { documentSecretRef, type DocumentField } from '../openapi-document.ts';
 import { productAlias } from '../product-alias.ts';
-import { threescaleReferences } from '../references.ts';
-
-const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+import { nameOf, threescaleReferences } from '../references.ts';
 
 /** The field holding the document: the operator's, or the guide's `openapiRef` (see schema.ts). */
 export const documentFieldOf = (spec: { activeDocOpenAPIRef?: unknown; openapiRef?: unknown } = {}): DocumentField =>

@@ -1,9 +1,7 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
-import { threescaleReferences } from '../references.ts';
+import { nameOf, threescaleReferences } from '../references.ts';
 import { ApplicationType } from '../resource-types.ts';
-
-const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 /**
  * An ApplicationAuth reads its Application CR (it waits, Orphan, until it is Ready) and its credentials Secret: a

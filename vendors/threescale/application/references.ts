@@ -1,9 +1,7 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
-import { threescaleReferences } from '../references.ts';
+import { nameOf, threescaleReferences } from '../references.ts';
 import { DeveloperAccountType, ProductType } from '../resource-types.ts';
-
-const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 /** `spec.accountCR.name` and `spec.productCR.name`, tolerant of malformed specs. */
 export function linkedNames(obj: KubeObject): { account?: string; product?: string } {

@@ -1,9 +1,7 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
-import { threescaleReferences } from '../references.ts';
+import { nameOf, threescaleReferences } from '../references.ts';
 import { DeveloperAccountType } from '../resource-types.ts';
-
-const nameOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 /** The password Secret (`spec.passwordCredentialsRef`; its namespace defaults to the user's). */
 export function passwordSecretRef(obj: KubeObject): { namespace: string; name: string } | undefined {

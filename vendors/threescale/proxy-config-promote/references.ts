@@ -1,11 +1,11 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import { nameOf } from '../references.ts';
 import { ProductType } from '../resource-types.ts';
 
 /** `spec.productCRName`, tolerant of malformed specs. */
 function promotedProductName(obj: KubeObject): string | undefined {
-  const name = (obj.spec as { productCRName?: unknown } | undefined)?.productCRName;
-  return typeof name === 'string' && name ? name : undefined;
+  return nameOf((obj.spec as { productCRName?: unknown } | undefined)?.productCRName);
 }
 
 /**

@@ -1,26 +1,26 @@
 import type { DependencyRef } from '../../../shared/engine/kind.ts';
 import { templateReferences } from '../../../shared/engine/templates.ts';
 import { SECRET, type KubeObject } from '../../../shared/kube/object-ref.ts';
+import { nameOf } from '../references.ts';
 
 /** The Secret 3scale's installation keeps the master token in (`MASTER_ACCESS_TOKEN`), the operator's default. */
 const DEFAULT_MASTER_SECRET = 'system-seed';
 
 type Ref = { name?: unknown; namespace?: unknown } | undefined;
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const specOf = (obj: KubeObject) => (obj.spec ?? {}) as Record<string, Ref | unknown>;
 const namespaceOf = (obj: KubeObject) => obj.metadata.namespace ?? 'default';
 
 /** `spec.masterCredentialsRef`: name defaults to `system-seed`, namespace to the Tenant's (cluster-wide installs name another). */
 export function masterSecretRef(obj: KubeObject): { namespace: string; name: string } {
   const ref = specOf(obj).masterCredentialsRef as Ref;
-  return { namespace: text(ref?.namespace) ?? namespaceOf(obj), name: text(ref?.name) ?? DEFAULT_MASTER_SECRET };
+  return { namespace: nameOf(ref?.namespace) ?? namespaceOf(obj), name: nameOf(ref?.name) ?? DEFAULT_MASTER_SECRET };
 }
 
 /** `spec.passwordCredentialsRef` (key `admin_password`), in the Tenant's namespace unless it names one. */
 export function passwordSecretRef(obj: KubeObject): { namespace: string; name: string } | undefined {
   const ref = specOf(obj).passwordCredentialsRef as Ref;
-  const name = text(ref?.name);
-  return name ? { namespace: text(ref?.namespace) ?? namespaceOf(obj), name } : undefined;
+  const name = nameOf(ref?.name);
+  return name ? { namespace: nameOf(ref?.namespace) ?? namespaceOf(obj), name } : undefined;
 }
 
 /**
@@ -31,8 +31,8 @@ export function passwordSecretRef(obj: KubeObject): { namespace: string; name: s
 export function tenantSecretRef(obj: KubeObject): { namespace: string; name: string } {
   const spec = specOf(obj);
   const ref = spec.tenantSecretRef as Ref;
-  const org = (text(spec.organizationName) ?? '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
-  return { namespace: text(ref?.namespace) ?? namespaceOf(obj), name: text(ref?.name) ?? `${obj.metadata.name}-${org}` };
+  const org = (nameOf(spec.organizationName) ?? '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return { namespace: nameOf(ref?.namespace) ?? namespaceOf(obj), name: nameOf(ref?.name) ?? `${obj.metadata.name}-${org}` };
 }
 
 /**
