@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { serveDocument } from '../support/served-document.ts';
 import { seedCopy, seedFileSecret } from '../support/threescale-seed.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -13,15 +12,14 @@ const PRODUCT_SEED = '02-product-product1.yaml';
 
 /** An OpenAPI document served over http, as `activeDocOpenAPIRef.url` reads it; `title` changes what it serves. */
 let served = { title: 'served v1' };
-let server: Server;
+let server: Awaited<ReturnType<typeof serveDocument>>;
 let docURL: string;
 
 let w: ThreescaleWorld;
 useThreescaleWorld(async (world) => {
   w = world;
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/yaml' }).end(`openapi: "3.0.2"\ninfo:\n  title: "${served.title}"\n  version: "1"\npaths: {}\n`));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  docURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.yaml`;
+  server = await serveDocument(() => oas(served.title));
+  docURL = server.url;
 });
 afterAll(async () => {
   server?.close();

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
+import { serveDocument } from '../support/served-document.ts';
 import { seedCopy, seedFileSecret } from '../support/threescale-seed.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { writesOfOneResync } from '../support/threescale-resync.ts';
@@ -19,15 +18,14 @@ const yamlOf = (doc: Json) => JSON.stringify(doc, null, 2); // JSON is YAML
 
 /** What the URL source serves (the tests change it between syncs). */
 let served: Json = oas('Served API', { servers: [{ url: 'https://served.example.com/api' }] });
-let server: Server;
+let server: Awaited<ReturnType<typeof serveDocument>>;
 let docURL: string;
 
 let w: ThreescaleWorld;
 useThreescaleWorld(async (world) => {
   w = world;
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/yaml' }).end(yamlOf(served)));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  docURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.yaml`;
+  server = await serveDocument(() => yamlOf(served));
+  docURL = server.url;
 });
 afterAll(() => {
   server?.close();
