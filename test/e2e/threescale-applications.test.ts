@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { useThreescaleWorld, TENANT, THREESCALE, type ThreescaleWorld } from '../support/threescale-e2e.ts';
+import { itCreatesNoDuplicateAfterACrash } from '../support/threescale-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 
 let w: ThreescaleWorld;
@@ -90,17 +90,7 @@ describe('3scale Application', () => {
     await waitFor('drift reverted', () => apps('App renamed')[0]?.description === 'new' && apps('App renamed')[0]?.state === 'live');
   });
 
-  it('creates no duplicate after a crash between the create and the status write', async () => {
-    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash-app');
-    try {
-      await w.apply(application('crash-app'));
-      await w.waitForCondition('Application', 'crash-app', 'Ready', 'True');
-      expect(crash.attempts()).toBeGreaterThan(1);
-      expect(apps('App crash-app')).toHaveLength(1);
-    } finally {
-      crash.restore();
-    }
-  });
+  itCreatesNoDuplicateAfterACrash({ world: () => w, kind: 'Application', condition: 'Ready', make: (name) => application(name), copies: (name) => apps(`App ${name}`).length }, 'crash-app');
 
   it('deletes the 3scale application, and keeps it with deletion-policy orphan', async () => {
     await w.remove('Application', 'first');
