@@ -22,7 +22,8 @@ export function tenantSecret(tenant: KubeObject, ctx: SyncContext): TenantSecret
     read: () => (known ??= ctx.readData(ref).then((d) => d && { adminURL: d.adminURL?.trim(), token: d.token?.trim() })),
     async write(credentials) {
       const data = { adminURL: b64(credentials.adminURL), token: b64(credentials.token) };
-      if (await ctx.cluster.get(ref)) await ctx.cluster.patchData(ref, data);
+      // readData is the sync's cached read: the one read() made, when it made one (a Secret without a token).
+      if (await ctx.readData(ref)) await ctx.cluster.patchData(ref, data);
       else await ctx.cluster.create({ ...SECRET, metadata: { name: ref.name, namespace: ref.namespace, labels: { app: '3scale-operator' } }, type: 'Opaque', data } as KubeObject);
       known = Promise.resolve(credentials);
     },
