@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { OpenAPIDocumentRef } from '../openapi/schema.ts';
+import { nameOf } from '../references.ts';
 
 /** The operator's ActiveDoc default system name: the name without non-alphanumerics, lower-cased. */
 const activeDocSystemName = (name: string): string => name.replace(/[^a-zA-Z0-9]+/g, '').toLowerCase();
@@ -36,6 +37,6 @@ export type ActiveDocSpec = z.output<typeof ActiveDocSpec>;
 
 /** The document's name in 3scale (`spec.name`, else the resource's) and its identity, the system name. */
 export function activeDocIdentity(object: KubeObject, spec: { name?: unknown; systemName?: unknown }): { name: string; systemName: string } {
-  const name = typeof spec.name === 'string' && spec.name ? spec.name : object.metadata.name;
-  return { name, systemName: typeof spec.systemName === 'string' && spec.systemName ? spec.systemName : activeDocSystemName(name) };
+  const name = nameOf(spec.name) ?? object.metadata.name;
+  return { name, systemName: nameOf(spec.systemName) ?? activeDocSystemName(name) };
 }
