@@ -1,4 +1,5 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { findCondition } from '../../shared/engine/conditions.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { startSyncPlane, type SyncPlane, type SyncPlaneOptions } from '../../local/sync-plane.ts';
 import { jsonLogger } from '../../shared/log.ts';
@@ -14,17 +15,8 @@ export interface WorldObjects {
   waitForGone(kind: string, name: string): Promise<void>;
 }
 
-/** A status condition as the engine writes it. */
-export interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-}
-
-/** The condition of `type` in an object's status, if it has one. */
-export const conditionOf = (obj: { status?: Record<string, unknown> } | undefined, type: string) => (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+/** The condition of `type` in an object's status, if it has one (the engine's own lookup). */
+export const conditionOf = (obj: { status?: Record<string, unknown> } | undefined, type: string) => findCondition(obj?.status, type);
 
 export function worldObjects(cluster: ClusterUnderTest, defaultApiVersion: string): WorldObjects {
   const ns = cluster.namespace;
