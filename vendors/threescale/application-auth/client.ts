@@ -39,9 +39,12 @@ export function applicationAuthClient(api: AdminApi, t: AuthTarget): ExternalCli
     return key;
   }
 
+  /** The application observe loaded and found without the credentials: the write that follows starts from it. */
+  let notInPlace: Json | undefined;
+
   async function apply(): Promise<Record<string, never>> {
-    const app = await load();
-    if (await inPlace(app)) return {};
+    const app = notInPlace ?? (await load());
+    if (!notInPlace && (await inPlace(app))) return {};
     if (usesUserKey(app)) {
       const key = t.credentials.UserKey ?? (t.generate ? await keptFirst('UserKey', String(app.id)) : undefined);
       if (!key) throw missing('UserKey');
@@ -59,7 +62,10 @@ export function applicationAuthClient(api: AdminApi, t: AuthTarget): ExternalCli
 
   return {
     async observe() {
-      return { exists: true, upToDate: await inPlace(await load()) };
+      const app = await load();
+      const upToDate = await inPlace(app);
+      notInPlace = upToDate ? undefined : app;
+      return { exists: true, upToDate };
     },
     create: apply,
     update: apply,
