@@ -158,21 +158,15 @@ describe('3scale ProxyConfigPromote', () => {
 
   it('a crash after Ready and before the deletion: the redelivery deletes the resource without promoting again', async () => {
     const id = w.threescale.state.productBySystemName(TENANT, 'Productonce')!.id as number;
-    const cluster = await w.plane.deps.clusters.get('local');
-    const del = cluster.delete.bind(cluster);
-    let attempts = 0;
-    cluster.delete = async (ref, uid) => {
-      if (ref.name === 'interrupted' && attempts++ === 0) throw new Error('process killed before the deletion');
-      return del(ref, uid);
-    };
+    const crash = await crashBeforeFirstStatusWrite(w.plane, 'interrupted', 'delete');
     try {
       await w.apply(promote('interrupted', { productCRName: 'once', production: true, deleteCR: true }));
       await w.waitForGone(KIND, 'interrupted');
-      expect(attempts).toBe(2);
+      expect(crash.attempts()).toBe(2);
       expect(promotions(id)).toBe(1);
       expect(versions(id, 'production')).toEqual([1]);
     } finally {
-      cluster.delete = del;
+      crash.restore();
     }
   });
 
