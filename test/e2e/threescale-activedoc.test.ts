@@ -82,6 +82,15 @@ describe('3scale ActiveDoc', () => {
     await waitFor('document re-read from the URL', () => titleOf('byurl') === 'served v2');
   });
 
+  it('fetches the URL its templates render (the location held in a ConfigMap)', async () => {
+    served = { title: 'templated' };
+    const { host } = new URL(docURL);
+    await w.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'doc-location' }, data: { host } });
+    await w.apply(activeDoc('templated', { systemName: 'templated', activeDocOpenAPIRef: { url: `http://[[ configmap "doc-location/host" ]]/openapi.yaml` } }));
+    await w.waitForCondition('ActiveDoc', 'templated', 'Ready', 'True');
+    expect(titleOf('templated')).toBe('templated');
+  });
+
   it('waits (Orphan) for its Product to be Synced, then binds to it; unbinds when the link is removed', async () => {
     await w.apply(secret('linked-oas', 'linked'));
     await w.apply(activeDoc('linked', { systemName: 'linked', productSystemName: 'operatedproduct1' }));
