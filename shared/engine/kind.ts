@@ -4,6 +4,7 @@ import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
 import type { ResourceType } from '../kube/resources.ts';
 import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { Logger } from '../log.ts';
+import type { VendorEvent } from '../queue/envelope.ts';
 import type { ConditionPolicy } from './condition-policy.ts';
 
 /**
@@ -96,6 +97,14 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
    * generated keeps its vendor objects too (an OpenAPI annotates its Product and Backend, which Kubernetes then deletes).
    */
   orphan?(object: KubeObject, ctx: SyncContext): Promise<void>;
+  /**
+   * Handles what the vendor said about the object outside Kubernetes (a WSO2 control plane deployed an API for an
+   * APIGateway, relayed by the watcher's connection): the event names the vendor object, the handler fetches it.
+   * Called with the object as read; an object being deleted, or gone, gets no events. Idempotent, as every sync:
+   * the queue delivers at least once. Errors are retried by class like a sync's, without conditions: the handler
+   * records in status what the user must see.
+   */
+  events?(event: VendorEvent, object: KubeObject, ctx: SyncContext): Promise<void>;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
   /** The conditions written after a sync, as the vendor's operator writes them (always with Ready). */

@@ -5,6 +5,9 @@ import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import { asSyncError } from './errors.ts';
 import type { KindCatalog } from './kind-catalog.ts';
 import { reconcile, type ReconcileAction } from './reconcile.ts';
+import type { ObjectRef } from '../kube/object-ref.ts';
+import type { KindDefinition, SyncContext } from './kind.ts';
+import type { VendorEvent } from '../queue/envelope.ts';
 import { backoffSeconds, type RetryPolicy } from './retry-policy.ts';
 import { createSyncContext } from './sync-context.ts';
 
@@ -18,7 +21,7 @@ export interface SyncDependencies {
 
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
 export type MessageOutcome =
-  | { done: true; action: ReconcileAction | 'failed' | 'waiting-for-reference' }
+  | { done: true; action: ReconcileAction | 'event-handled' | 'failed' | 'waiting-for-reference' }
   | { done: false; retryAfterSeconds: number; error: string };
 
 /** Syncs the object one message points to. Never throws: the outcome says whether to retry. */
@@ -41,8 +44,9 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
   try {
     const cluster = await deps.clusters.get(msg.cluster);
     const ctx = createSyncContext(cluster, deps.http, log);
-    const action = await reconcile({ apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name }, kind, ctx);
-    log.info('synced', { ...keys, action });
+    const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
+    const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx);
+    log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });
     return { done: true, action };
   } catch (e) {
     const err = asSyncError(e);
@@ -60,4 +64,13 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
     return { done: false, retryAfterSeconds, error: err.message };
   }
+}
+
+/** A vendor event for an object: handed to its kind, unless the object is gone or going (its deletion wins). */
+async function handleEvent(ref: ObjectRef, kind: KindDefinition, event: VendorEvent, ctx: SyncContext): Promise<ReconcileAction | 'event-handled'> {
+  const obj = await ctx.cluster.get(ref);
+  if (!obj) return 'gone';
+  if (obj.metadata.deletionTimestamp || !kind.events) return 'unchanged';
+  await kind.events(event, obj, ctx);
+  return 'event-handled';
 }

@@ -14,7 +14,24 @@ export interface VendorRequest {
   headers?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string | string[]>;
+  /** Any other body, with its media type (a WSO2 gateway's `application/yaml`, a multipart upload). */
+  body?: { data: string | Uint8Array; contentType: string };
   timeoutMs?: number;
+  /** `buffer`: the answer's bytes, unparsed (an archive); default: JSON when it is JSON, else text. */
+  responseType?: 'buffer';
+  /** TLS of this call: a vendor's own trust (a control plane's `insecure_skip_verify`, or the CA its resource names). */
+  tls?: VendorTls;
+}
+
+export interface VendorTls {
+  insecureSkipVerify?: boolean;
+  /** PEM certificates trusted besides the system's. */
+  ca?: string[];
+}
+
+/** What a vendor client needs to send a call: VendorHttp, or a path through the cluster's API server (shared/kube). */
+export interface VendorTransport {
+  request(req: VendorRequest): Promise<VendorResponse>;
 }
 
 export interface VendorResponse {
@@ -28,11 +45,15 @@ export interface VendorResponse {
  * (so DNS rebinding cannot bypass it), transport failures turned into transient sync errors, and calls counted.
  * Built on node:http(s), which Lambda loads anyway, to keep the function's cold start small.
  */
-export class VendorHttp {
+export class VendorHttp implements VendorTransport {
   readonly calls = new CallCounter();
   private readonly policy: AddressPolicy;
   private readonly timeoutMs: number;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  /** Keep-alive agents of calls with their own TLS settings, one per distinct setting. */
+  private readonly tlsAgents = new Map<string, HttpsAgent>();
+  private readonly agentOptions: { keepAlive: boolean; maxSockets: number; lookup: LookupFunction };
+  private readonly extraCa: string[];
 
   private readonly connectTo: Record<string, string>;
 
@@ -47,7 +68,9 @@ export class VendorHttp {
     this.connectTo = opts.connectTo ?? {};
     const lookup = guardedLookup(opts.policy);
     const common = { keepAlive: true, maxSockets: opts.connections ?? 32, lookup };
-    const ca = opts.ca?.length ? { ca: [...(process.getBuiltinModule('node:tls') as typeof Tls).rootCertificates, ...opts.ca] } : {};
+    this.agentOptions = common;
+    this.extraCa = opts.ca ?? [];
+    const ca = opts.ca?.length ? { ca: [...rootCertificates(), ...opts.ca] } : {};
     this.agents = { http: new http.Agent(common), https: new https.Agent({ ...common, ...ca }) };
   }
 
@@ -57,18 +80,22 @@ export class VendorHttp {
     const target = this.target(url);
     this.calls.add(req.method);
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    let body: string | undefined;
+    let body: string | Buffer | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
       body = formEncode(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (req.body) {
+      body = typeof req.body.data === 'string' ? req.body.data : Buffer.from(req.body.data);
+      headers['content-type'] = req.body.contentType;
     }
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     try {
-      const res = await this.send(url, target, req.method, headers, body, req.timeoutMs ?? this.timeoutMs);
-      return { status: res.status, headers: res.headers, body: parseBody(res.text, res.headers['content-type']) };
+      const res = await this.send(url, target, req.method, headers, body, req.timeoutMs ?? this.timeoutMs, req.tls);
+      const payload = req.responseType === 'buffer' ? res.bytes : parseBody(res.bytes.toString('utf8'), res.headers['content-type']);
+      return { status: res.status, headers: res.headers, body: payload };
     } catch (err) {
       throw transportError(req, err);
     }
@@ -77,6 +104,20 @@ export class VendorHttp {
   async close(): Promise<void> {
     this.agents.http.destroy();
     this.agents.https.destroy();
+    for (const a of this.tlsAgents.values()) a.destroy();
+  }
+
+  /** The https agent of a call: the shared one, or one kept for its TLS settings. */
+  private httpsAgent(tls: VendorTls | undefined): HttpsAgent {
+    if (!tls || (!tls.insecureSkipVerify && !tls.ca?.length)) return this.agents.https;
+    const key = JSON.stringify([tls.insecureSkipVerify ?? false, tls.ca ?? []]);
+    let agent = this.tlsAgents.get(key);
+    if (!agent) {
+      const ca = [...rootCertificates(), ...this.extraCa, ...(tls.ca ?? [])];
+      agent = new https.Agent({ ...this.agentOptions, ca, rejectUnauthorized: !tls.insecureSkipVerify });
+      this.tlsAgents.set(key, agent);
+    }
+    return agent;
   }
 
   /** Where to connect for url: its own host and port (undefined), or what connectTo names for them. */
@@ -89,14 +130,14 @@ export class VendorHttp {
     return { hostname, port: Number(to.slice(at + 1)), servername: url.hostname };
   }
 
-  private send(url: URL, target: ReturnType<VendorHttp['target']>, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
+  private send(url: URL, target: ReturnType<VendorHttp['target']>, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, tls?: VendorTls) {
     const mod = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
-    return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    const agent = url.protocol === 'https:' ? this.httpsAgent(tls) : this.agents.http;
+    return new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
       const req = mod.request(url, { method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
         res.on('error', reject);
       });
       // One deadline for the whole exchange, as a user of the vendor API would expect.
@@ -114,6 +155,8 @@ export class VendorHttp {
     if (why) throw permanent('AddressRefused', `address refused: ${why}; allow it in the sync function's configuration if intended`);
   }
 }
+
+const rootCertificates = () => (process.getBuiltinModule('node:tls') as typeof Tls).rootCertificates;
 
 /** Resolves as usual, then refuses the connection if any address the name resolves to is not allowed. */
 function guardedLookup(policy: AddressPolicy): LookupFunction {
@@ -171,7 +214,7 @@ export function redactUrl(url: string): string {
 
 /** Default mapping of a vendor HTTP error (GKO's): 400 and 401 are permanent; 403/404/409/429/5xx are retried. */
 export function httpFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: VendorResponse, reason = 'ControlPlaneError'): SyncError {
-  const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+  const body = typeof res.body === 'string' ? res.body : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : JSON.stringify(res.body ?? '');
   const detail = (res.body as { message?: string } | undefined)?.message;
   const message = `request [${req.method}] ${redactUrl(req.url)} failed with status ${res.status}${detail ? ` (${detail})` : ''}: ${body.slice(0, 500)}`;
   if (res.status === 429 || res.status >= 500 || [403, 404, 408, 409].includes(res.status)) {
