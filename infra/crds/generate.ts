@@ -1,9 +1,11 @@
 // Generates apim-sync's CRDs from the vendors' operators' own CRDs: the Gravitee Kubernetes Operator's (GKO) for the
-// Gravitee kinds, the 3scale operator's (capabilities.3scale.net) for the 3scale kinds.
+// Gravitee kinds, the 3scale operator's (capabilities.3scale.net) for the 3scale kinds, the WSO2 API Platform gateway
+// operator's (gateway.api-platform.wso2.com) for the WSO2 kinds.
 //
 //   node infra/crds/generate.ts                          regenerate infra/crds/*.yaml from infra/crds/upstream/
 //   node infra/crds/generate.ts --upstream DIR           first refresh infra/crds/upstream/ from DIR (GKO's config/crd/bases)
 //   node infra/crds/generate.ts --threescale-upstream DIR  the same for the 3scale operator's CRDs (config/crd/bases)
+//   node infra/crds/generate.ts --wso2-upstream DIR      the same for the WSO2 gateway operator's (kubernetes/gateway-operator/config/crd/bases)
 //   node infra/crds/generate.ts --check                  exit 1 when a committed file is not what the generator writes
 //
 // The spec schemas, names, short names and scope stay exactly upstream's, so every object GKO accepts is accepted.
@@ -21,8 +23,11 @@ export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinition
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
 export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis', 'proxyconfigpromotes', 'tenants'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;
+/** The WSO2 API Platform gateway operator's kinds apim-sync syncs (its APIPolicy targets Gateway API routes, which it does not). */
+export const WSO2_PLURALS = ['apigateways', 'restapis', 'apikeys', 'subscriptionplans', 'subscriptions', 'certificates', 'managedsecrets', 'llmprovidertemplates', 'llmproviders', 'llmproxies', 'mcps'] as const;
+export const wso2CrdFileName = (plural: string) => `gateway.api-platform.wso2.com_${plural}.yaml`;
 /** Every generated file, in the order the kustomization lists them. */
-export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName)];
+export const ALL_CRD_FILES = [...PLURALS.map(crdFileName), ...THREESCALE_PLURALS.map(threescaleCrdFileName), ...WSO2_PLURALS.map(wso2CrdFileName)];
 
 interface PrinterColumn {
   name: string;
@@ -53,6 +58,16 @@ export const THREESCALE_COLUMNS: PrinterColumn[] = [
   { description: 'Reason of the Ready condition.', jsonPath: condition('Ready', 'reason'), name: 'Reason', type: 'string' },
   { description: 'Whether the spec was refused (Invalid condition).', jsonPath: condition('Invalid', 'status'), name: 'Invalid', priority: 1, type: 'string' },
   { description: 'The 3scale backend id.', jsonPath: '.status.backendId', name: '3scale ID', priority: 1, type: 'integer' },
+  { description: 'The generation apim-sync last synced.', jsonPath: '.status.observedGeneration', name: 'Observed', priority: 1, type: 'integer' },
+  { description: 'Time since creation.', jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date' },
+];
+
+/** The gateway operator's conditions (Accepted, Programmed), then Ready, as `kubectl get` shows them. */
+export const WSO2_COLUMNS: PrinterColumn[] = [
+  { description: 'Whether the spec was accepted (Accepted condition).', jsonPath: condition('Accepted', 'status'), name: 'Accepted', type: 'string' },
+  { description: 'Whether the gateway runs it (Programmed condition).', jsonPath: condition('Programmed', 'status'), name: 'Programmed', type: 'string' },
+  { description: 'Whether the object is in sync with API management (Ready condition).', jsonPath: condition('Ready', 'status'), name: 'Ready', type: 'string' },
+  { description: 'Reason of the Ready condition.', jsonPath: condition('Ready', 'reason'), name: 'Reason', type: 'string' },
   { description: 'The generation apim-sync last synced.', jsonPath: '.status.observedGeneration', name: 'Observed', priority: 1, type: 'integer' },
   { description: 'Time since creation.', jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date' },
 ];
@@ -117,16 +132,25 @@ function header(file: string, operator: string): string {
 }
 
 /** Applies apim-sync's changes to one upstream CRD (YAML text in, YAML text out; comments and key order kept). */
-export function transformCrd(upstreamYaml: string, file: string, vendor: 'gravitee' | 'threescale' = 'gravitee'): string {
+export type Vendor = 'gravitee' | 'threescale' | 'wso2';
+
+/** Where each vendor's CRDs come from: its operator, and the columns apim-sync adds. */
+const VENDORS: Record<Vendor, { operator: (version: string) => string; generatedFrom: (version: string, file: string) => string; columns: PrinterColumn[] }> = {
+  gravitee: { operator: (v) => `Gravitee Kubernetes Operator ${v}`, generatedFrom: (v, f) => `gravitee-kubernetes-operator ${v} ${f}`, columns: APIM_SYNC_COLUMNS },
+  threescale: { operator: () => '3scale operator', generatedFrom: (_, f) => `3scale-operator ${f}`, columns: THREESCALE_COLUMNS },
+  wso2: { operator: () => 'WSO2 API Platform gateway operator', generatedFrom: (_, f) => `wso2-api-platform-gateway-operator ${f}`, columns: WSO2_COLUMNS },
+};
+
+export function transformCrd(upstreamYaml: string, file: string, vendor: Vendor = 'gravitee'): string {
   const doc: Document = parseDocument(upstreamYaml);
   if (doc.get('kind') !== 'CustomResourceDefinition') throw new Error(`${file}: not a CustomResourceDefinition`);
   const operatorVersion = String(doc.getIn(['metadata', 'annotations', 'gravitee.io/operator.version']) ?? 'unknown');
-  const operator = vendor === 'gravitee' ? `Gravitee Kubernetes Operator ${operatorVersion}` : '3scale operator';
-  const columnsToAdd = vendor === 'gravitee' ? APIM_SYNC_COLUMNS : THREESCALE_COLUMNS;
+  const operator = VENDORS[vendor].operator(operatorVersion);
+  const columnsToAdd = VENDORS[vendor].columns;
 
   doc.commentBefore = header(file, operator) + (doc.commentBefore ? `\n${doc.commentBefore}` : '');
   doc.setIn(['metadata', 'labels', 'app.kubernetes.io/part-of'], 'apim-sync');
-  doc.setIn(['metadata', 'annotations', 'apim-sync.io/generated-from'], vendor === 'gravitee' ? `gravitee-kubernetes-operator ${operatorVersion} ${file}` : `3scale-operator ${file}`);
+  doc.setIn(['metadata', 'annotations', 'apim-sync.io/generated-from'], VENDORS[vendor].generatedFrom(operatorVersion, file));
 
   const versions = doc.getIn(['spec', 'versions']) as { items: unknown[] } | undefined;
   if (!versions?.items.length) throw new Error(`${file}: no spec.versions`);
@@ -189,6 +213,10 @@ export function generateAll(): Map<string, string> {
     const file = threescaleCrdFileName(plural);
     out.set(join(CRD_DIR, file), transformCrd(readFileSync(join(UPSTREAM_DIR, file), 'utf8'), file, 'threescale'));
   }
+  for (const plural of WSO2_PLURALS) {
+    const file = wso2CrdFileName(plural);
+    out.set(join(CRD_DIR, file), transformCrd(readFileSync(join(UPSTREAM_DIR, file), 'utf8'), file, 'wso2'));
+  }
   return out;
 }
 
@@ -212,6 +240,16 @@ if (import.meta.main) {
     const from = args[threescaleAt + 1];
     if (!from) throw new Error('--threescale-upstream needs a directory');
     for (const file of THREESCALE_PLURALS.map(threescaleCrdFileName)) {
+      const dest = join(UPSTREAM_DIR, file);
+      copyFileSync(join(from, file), dest);
+      chmodSync(dest, 0o644);
+    }
+  }
+  const wso2At = args.indexOf('--wso2-upstream');
+  if (wso2At >= 0) {
+    const from = args[wso2At + 1];
+    if (!from) throw new Error('--wso2-upstream needs a directory');
+    for (const file of WSO2_PLURALS.map(wso2CrdFileName)) {
       const dest = join(UPSTREAM_DIR, file);
       copyFileSync(join(from, file), dest);
       chmodSync(dest, 0o644);
