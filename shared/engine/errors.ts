@@ -16,13 +16,19 @@ export class SyncError extends Error {
   readonly invalid: boolean;
   /** A reference class error where another resource must act first (3scale's `Waiting`), not one that is missing. */
   readonly waiting: boolean;
-  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean; waiting?: boolean } = {}) {
+  /**
+   * The step of a sync with several that failed, the earlier ones having succeeded (a WSO2 RestApi is on its gateway
+   * but its import into APIM failed): a kind's condition policy can then say what did succeed.
+   */
+  stage: string | undefined;
+  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean; waiting?: boolean; stage?: string } = {}) {
     super(message, { cause: opts.cause });
     this.retry = retry;
     this.reason = reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.invalid = opts.invalid ?? false;
     this.waiting = opts.waiting ?? false;
+    this.stage = opts.stage;
   }
 }
 
