@@ -43,13 +43,13 @@ export class Cluster {
   }
 
   /** Every object of a kind, in one namespace or (namespace undefined) in all; pages through long lists. */
-  async list(type: Pick<ObjectRef, 'apiVersion' | 'kind'>, namespace?: string): Promise<KubeObject[]> {
+  async list(type: Pick<ObjectRef, 'apiVersion' | 'kind'>, namespace?: string, opts: { labelSelector?: string } = {}): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
     let cont: string | undefined;
     try {
       do {
         this.calls.add('list');
-        const page = await (await this.http).send<{ items: KubeObject[]; metadata?: { continue?: string } }>('GET', resourcePath(type, namespace), { limit: 500, continue: cont });
+        const page = await (await this.http).send<{ items: KubeObject[]; metadata?: { continue?: string } }>('GET', resourcePath(type, namespace), { limit: 500, continue: cont, labelSelector: opts.labelSelector });
         for (const o of page.items) items.push({ ...o, apiVersion: type.apiVersion, kind: type.kind });
         cont = page.metadata?.continue || undefined;
       } while (cont);

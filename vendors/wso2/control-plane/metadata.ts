@@ -1,0 +1,92 @@
+// What marks a resource written from a control plane, shared by the sync function (which writes it) and the watcher
+// (which acks it). Pure and light: the watcher imports it without any vendor client.
+import { createHash } from 'node:crypto';
+
+export const CP_ORIGIN = 'control-plane';
+
+export const CP_LABELS = {
+  /** `control-plane` on every resource a control plane deployed. */
+  origin: 'apim-sync.io/origin',
+  /** The APIGateway's name: with `origin`, the list selector of one gateway's resources (they live in its namespace). */
+  gatewayName: 'apim-sync.io/gateway-name',
+  /** The control plane's artifact id (or a digest of it when it is not a label value): finds the resource of an event. */
+  artifactId: 'apim-sync.io/artifact-id',
+} as const;
+
+export const CP_ANNOTATIONS = {
+  /** `<namespace>/<name>` of the APIGateway the resource belongs to; wins over the gateways' apiSelector. */
+  gateway: 'apim-sync.io/gateway',
+  deploymentId: 'apim-sync.io/deployment-id',
+  /** The control plane's performedAt of the deployment (or undeployment) the resource carries (RFC 3339). */
+  deployedAt: 'apim-sync.io/deployed-at',
+  /** `undeployed`: the gateway keeps the artifact but does not serve it (`deploymentState: undeployed`). */
+  deploymentState: 'apim-sync.io/deployment-state',
+  /** The control plane's id, which the gateway keeps as its own id, so the control plane's subscriptions match. */
+  artifactId: 'gateway.api-platform.wso2.com/artifact-id',
+  /** On a SubscriptionPlan or Subscription: the control plane's id of it. */
+  controlPlaneId: 'apim-sync.io/control-plane-id',
+} as const;
+
+/** The artifact kinds a control plane deploys, with their names in events, acks, REST paths and archives. */
+export interface ArtifactKind {
+  kind: 'RestApi' | 'LlmProvider' | 'LlmProxy' | 'Mcp';
+  plural: string;
+  /** `resourceType` of deployment.ack, and the prefix of its events (`api.deployed`). */
+  ackType: 'api' | 'llmprovider' | 'llmproxy' | 'mcpproxy';
+  /** Internal REST path of one artifact (zip). */
+  restPath: 'apis' | 'llm-providers' | 'llm-proxies' | 'mcp-proxies';
+  /** File name prefix in a fetch-batch archive (`{deploymentId}/{prefix}-{artifactId}.yaml`). */
+  filePrefix: 'api' | 'llm-provider' | 'llm-proxy' | 'mcp-proxy';
+}
+
+export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
+  { kind: 'RestApi', plural: 'restapis', ackType: 'api', restPath: 'apis', filePrefix: 'api' },
+  { kind: 'LlmProvider', plural: 'llmproviders', ackType: 'llmprovider', restPath: 'llm-providers', filePrefix: 'llm-provider' },
+  { kind: 'LlmProxy', plural: 'llmproxies', ackType: 'llmproxy', restPath: 'llm-proxies', filePrefix: 'llm-proxy' },
+  { kind: 'Mcp', plural: 'mcps', ackType: 'mcpproxy', restPath: 'mcp-proxies', filePrefix: 'mcp-proxy' },
+];
+
+export const artifactKindOf = (kind: string): ArtifactKind | undefined => ARTIFACT_KINDS.find((k) => k.kind === kind);
+export const artifactKindOfAck = (ackType: string): ArtifactKind | undefined => ARTIFACT_KINDS.find((k) => k.ackType === ackType);
+
+/** Reasons of a Programmed (or Accepted) condition that will not change until the spec does: the deployment failed. */
+export const PERMANENT_FAILURE_REASONS: readonly string[] = ['Invalid', 'DeploymentFailed', 'InvalidConfiguration'];
+
+/** The ack error code of a deployment the gateway (or apim-sync on its behalf) could not process. */
+export const GATEWAY_PROCESSING_ERROR = 'GATEWAY_PROCESSING_ERROR';
+export const DEPLOYMENT_ID_MISMATCH = 'DEPLOYMENT_ID_MISMATCH';
+
+/**
+ * A deployment outcome apim-sync decided without a resource to show it (a malformed artifact, a name taken by another
+ * resource, an undeploy of something this gateway never had): kept in the APIGateway's `status.controlPlane`, where
+ * the watcher finds what to ack.
+ */
+export interface DeploymentOutcome {
+  deploymentId: string;
+  artifactId: string;
+  kind: string;
+  action: 'deploy' | 'undeploy';
+  performedAt: string;
+  /** Failures only. */
+  errorCode?: string;
+  message?: string;
+  /** When apim-sync recorded it. */
+  at?: string;
+}
+
+/** `status.controlPlane` of an APIGateway: failures (`rejected`) and successes without a resource (`settled`). */
+export interface ControlPlaneStatus {
+  rejected?: DeploymentOutcome[];
+  settled?: DeploymentOutcome[];
+}
+
+/** A label value for an id or name: itself when Kubernetes takes it as one, else a stable digest. */
+export function labelValue(id: string): string {
+  return /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(id) ? id : `h.${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+}
+
+/** `<namespace>/<name>` of an APIGateway, as the `apim-sync.io/gateway` annotation writes it. */
+export const gatewayRef = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** The selector of one gateway's control-plane resources, in its namespace. */
+export const gatewaySelector = (gatewayName: string) => `${CP_LABELS.origin}=${CP_ORIGIN},${CP_LABELS.gatewayName}=${labelValue(gatewayName)}`;
