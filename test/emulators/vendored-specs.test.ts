@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 const copies = [
   ['emulators/specs/gravitee/', 'specs/gravitee/'],
   ['emulators/specs/threescale/', 'specs/threescale/'],
+  ['emulators/specs/wso2/api-platform/', 'specs/wso2/api-platform/'],
+  ['emulators/specs/wso2/apim/', 'specs/wso2/apim/'],
   ['test/fixtures/crds/', 'crds/gravitee/'],
 ] as const;
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
@@ -16,5 +18,13 @@ describe.each(copies)('%s', (copy, source) => {
     const files = readdirSync(repo(copy)).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(readFileSync(repo(copy) + f, 'utf8'), f).toBe(readFileSync(shared(source) + f, 'utf8'));
+  });
+});
+
+// WSO2's specs are copied whole: a file added to the reference material must be copied too.
+describe.each(copies.filter(([copy]) => copy.includes('/wso2/')))('%s', (copy, source) => {
+  it.skipIf(!existsSync(shared(source)))(`holds every file of ${source}`, () => {
+    const listed = (dir: string) => readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+    expect(listed(repo(copy))).toEqual(listed(shared(source)));
   });
 });
