@@ -1,5 +1,6 @@
 /** The individual checks of a request against a compiled operation. */
 import { toViolations } from './ajv.ts';
+import { multipartParts, parseYamlBody } from './body-media.ts';
 import type { CompiledOperation, ParamLocation } from './operation.ts';
 import type { Violation } from './types.ts';
 
@@ -42,22 +43,31 @@ function readParam(
   return array.separator === undefined ? all : all.flatMap((v) => v.split(array.separator!));
 }
 
-export function checkBody(op: CompiledOperation, body: unknown, contentTypeHeader: string | undefined): Violation[] {
+/** The body checks' problems, and the body as validated (a YAML text parsed), when it could be read. */
+export interface BodyCheck {
+  violations: Violation[];
+  body?: unknown;
+}
+
+export function checkBody(op: CompiledOperation, body: unknown, contentTypeHeader: string | undefined): BodyCheck {
   const hasBody = body !== undefined;
   if (!op.body) {
-    return hasBody ? [{ in: 'body', pointer: '', message: 'this operation does not accept a request body' }] : [];
+    return { violations: hasBody ? [{ in: 'body', pointer: '', message: 'this operation does not accept a request body' }] : [], body };
   }
-  if (!hasBody) return op.body.required ? [{ in: 'body', pointer: '', message: 'request body is required' }] : [];
+  if (!hasBody) return { violations: op.body.required ? [{ in: 'body', pointer: '', message: 'request body is required' }] : [] };
   const mediaType = contentTypeHeader?.split(';')[0]!.trim().toLowerCase();
-  if (!mediaType) return [{ in: 'header', pointer: '/content-type', message: 'a request with a body needs a Content-Type' }];
+  if (!mediaType) return { violations: [{ in: 'header', pointer: '/content-type', message: 'a request with a body needs a Content-Type' }], body };
   const media = pickMedia(op.body.media, mediaType);
   if (!media) {
     const accepted = op.body.media.map((m) => m.mediaType).join(', ');
-    return [{ in: 'body', pointer: '', message: `unsupported content type '${mediaType}' (accepted: ${accepted})` }];
+    return { violations: [{ in: 'body', pointer: '', message: `unsupported content type '${mediaType}' (accepted: ${accepted})` }], body };
   }
-  if (!media.validate) return [];
-  const data = media.form ? structuredClone(body) : body; // coercion rewrites the value it checks
-  return media.validate(data) ? [] : toViolations('body', media.validate.errors);
+  const value = media.kind === 'yaml' ? parseYamlBody(body) : body;
+  if (value instanceof Error) return { violations: [{ in: 'body', pointer: '', message: value.message }] };
+  if (!media.validate) return { violations: [], body: value };
+  // coercion rewrites the value it checks: forms are cloned, multipart parts copied (files are not cloned)
+  const data = media.kind === 'form' ? structuredClone(value) : media.kind === 'multipart' ? multipartParts(value, media.jsonParts ?? []) : value;
+  return { violations: media.validate(data) ? [] : toViolations('body', media.validate.errors), body: value };
 }
 
 function pickMedia<T extends { mediaType: string }>(media: T[], mediaType: string): T | undefined {

@@ -71,12 +71,18 @@ export function createContract(document: Json, options: LoadSpecOptions = {}): O
       }
       const op = operationOf(found.route);
       const headers = lowerCaseHeaders(request.headers);
+      const body = checkBody(op, request.body, headers['content-type']);
       const violations: Violation[] = [
         ...checkParameters(op, found.match.pathParams, request.query ?? new URLSearchParams(), headers),
         ...(options.checkSecurity ? checkSecurity(op, request.query ?? new URLSearchParams(), headers) : []),
-        ...checkBody(op, request.body, headers['content-type']),
+        ...body.violations,
       ];
-      return { operationId: found.match.operationId, operation: found.match, violations: violations.slice(0, maxViolations) };
+      return {
+        operationId: found.match.operationId,
+        operation: found.match,
+        violations: violations.slice(0, maxViolations),
+        ...(body.body !== undefined ? { body: body.body } : {}),
+      };
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from './ajv.ts';
 import { pointerToFragment, resolveRef, getByPointer, escapePointerSegment } from './refs.ts';
 import type { Route } from './router.ts';
+import { mediaKindOf, multipartSchema, type MediaKind } from './body-media.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,8 +19,10 @@ export interface ParamInfo {
 
 export interface BodyMedia {
   mediaType: string;
-  form: boolean;
+  kind: MediaKind;
   validate?: ValidateFunction;
+  /** Multipart parts whose schema is an object or array: sent as JSON text, decoded before validation. */
+  jsonParts?: string[];
 }
 
 export interface CompiledOperation {
@@ -40,7 +43,6 @@ export interface CompileContext {
 
 /** Header parameters OpenAPI says to ignore (described elsewhere in the document). */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
-const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
 
 export function compileOperation(ctx: CompileContext, route: Route): CompiledOperation {
   const item = getByPointer(ctx.doc, route.pathItemPointer) as Json;
@@ -74,15 +76,21 @@ export function compileOperation(ctx: CompileContext, route: Route): CompiledOpe
     const media: BodyMedia[] = [];
     const content = (body.value.content ?? {}) as Json;
     for (const [mediaType, entry] of Object.entries(content)) {
-      const form = FORM_TYPES.has(mediaType);
+      const kind = mediaKindOf(mediaType);
       const hasSchema = typeof entry === 'object' && entry !== null && (entry as Json).schema !== undefined;
+      if (!hasSchema) {
+        media.push({ mediaType, kind });
+        continue;
+      }
       const schemaPointer = `${body.pointer}/content/${escapePointerSegment(mediaType)}/schema`;
+      const multipart = kind === 'multipart' ? multipartSchema(ctx.doc, schemaPointer, (p) => refTo(ctx, p)) : undefined;
+      // text carries form and multipart values, so they are coerced; JSON and YAML keep their own types
+      const ajv = kind === 'form' || kind === 'multipart' ? ctx.coercingAjv : ctx.strictAjv;
       media.push({
         mediaType,
-        form,
-        validate: hasSchema
-          ? compileSafely(ctx, form ? ctx.coercingAjv : ctx.strictAjv, { $ref: refTo(ctx, schemaPointer) }, route)
-          : undefined,
+        kind,
+        validate: compileSafely(ctx, ajv, multipart?.schema ?? { $ref: refTo(ctx, schemaPointer) }, route),
+        ...(multipart ? { jsonParts: multipart.jsonParts } : {}),
       });
     }
     compiled.body = { required: body.value.required === true, media };

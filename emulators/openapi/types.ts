@@ -16,8 +16,11 @@ export interface RequestToValidate {
   /** Header names in any case; values as node:http gives them. */
   headers?: Record<string, string | string[] | undefined>;
   /**
-   * The request body, already parsed: the JSON value for JSON media types, a plain object of fields for
-   * form media types (`application/x-www-form-urlencoded`, `multipart/form-data`). `undefined` = no body.
+   * The request body: the JSON value for JSON media types; the text (string or bytes) for YAML media
+   * types (`application/yaml`, `*+yaml`…), parsed here, or an already parsed value; a plain object of
+   * fields for form media types: text values for `application/x-www-form-urlencoded`, parts for
+   * `multipart/form-data` (text parts as strings; a file part as any value, e.g. a Buffer, a Blob or
+   * `{ filename, data }`, only its presence is checked). `undefined` = no body.
    */
   body?: unknown;
 }
@@ -35,6 +38,8 @@ export interface ValidationResult {
   operationId?: string;
   operation?: MatchedOperation;
   violations: Violation[];
+  /** The body as validated (a YAML text parsed), when it could be read; absent without a body. */
+  body?: unknown;
 }
 
 export interface LoadSpecOptions {

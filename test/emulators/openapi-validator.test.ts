@@ -161,3 +161,127 @@ describe('generic features (inline documents)', () => {
     expect(() => createContract({ swagger: '2.0', paths: {} })).toThrow(/unsupported OpenAPI version/);
   });
 });
+
+describe('YAML request bodies', () => {
+  const wso2 = fileURLToPath(new URL('../../emulators/specs/wso2/', import.meta.url));
+  const gateway = loadSpec(wso2 + 'api-platform/gateway-controller-management-openapi.yaml', { basePaths: ['/api/management/v1'] });
+  const yaml = { 'content-type': 'application/yaml' };
+  const restApi = [
+    'apiVersion: gateway.api-platform.wso2.com/v1',
+    'kind: RestApi',
+    'metadata:',
+    '  name: reading-list-v1.0',
+    'spec:',
+    '  displayName: Reading List',
+    '  version: v1.0',
+    '  context: /reading-list',
+    '  upstream:',
+    '    main:',
+    '      url: https://backend.example.com/v1',
+    '  operations:',
+    '    - method: GET',
+    '      path: /books',
+  ].join('\n');
+
+  it('parses a YAML text and validates it as JSON, returning the parsed body', () => {
+    const r = gateway.validateRequest({ method: 'POST', path: '/api/management/v1/rest-apis', headers: yaml, body: restApi });
+    expect(r.violations).toEqual([]);
+    expect(r.operationId).toBe('createRestAPI');
+    expect(r.body).toMatchObject({ kind: 'RestApi', spec: { operations: [{ method: 'GET', path: '/books' }] } });
+    // bytes and already parsed values are accepted too
+    expect(gateway.validateRequest({ method: 'POST', path: '/api/management/v1/rest-apis', headers: yaml, body: Buffer.from(restApi) }).violations).toEqual([]);
+  });
+
+  it('reports schema problems of a YAML body with JSON pointers, without coercing YAML scalars', () => {
+    const body = restApi.replace('method: GET', 'method: FETCH').replace('version: v1.0', 'version: 1.0');
+    const r = gateway.validateRequest({ method: 'POST', path: '/api/management/v1/rest-apis', headers: yaml, body });
+    expect(r.violations).toEqual(
+      expect.arrayContaining([
+        { in: 'body', pointer: '/spec/version', message: 'must be string' },
+        expect.objectContaining({ in: 'body', pointer: '/spec/operations/0/method' }),
+      ]),
+    );
+  });
+
+  it('makes a body that does not parse a violation', () => {
+    for (const body of ['kind: [RestApi', 'a: 1\na: 2', 'a: 1\n---\nb: 2']) {
+      const r = gateway.validateRequest({ method: 'POST', path: '/api/management/v1/rest-apis', headers: yaml, body });
+      expect(r.violations).toHaveLength(1);
+      expect(r.violations[0]).toMatchObject({ in: 'body', pointer: '' });
+      expect(r.violations[0]!.message).toMatch(/^request body is not valid YAML: /);
+      expect(r.body).toBeUndefined();
+    }
+  });
+
+  it('recognises the YAML media type family (+yaml suffix, charset parameter)', () => {
+    const c = createContract({
+      openapi: '3.1.0',
+      info: { title: 'inline', version: '1' },
+      paths: { '/x': { put: { requestBody: { required: true, content: { 'application/vnd.thing+yaml': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } } } } } },
+    });
+    const put = (contentType: string, body: string) => c.validateRequest({ method: 'PUT', path: '/x', headers: { 'content-type': contentType }, body }).violations;
+    expect(put('application/vnd.thing+yaml; charset=utf-8', 'n: 3')).toEqual([]);
+    expect(put('application/vnd.thing+yaml', 'n: "3"')).toEqual([{ in: 'body', pointer: '/n', message: 'must be integer' }]);
+    expect(put('application/json', '{"n": 3}')[0]!.message).toContain("unsupported content type 'application/json'");
+  });
+});
+
+describe('multipart/form-data request bodies', () => {
+  const wso2 = fileURLToPath(new URL('../../emulators/specs/wso2/', import.meta.url));
+  const publisher = loadSpec(wso2 + 'apim/publisher-api-v4.yaml', { basePaths: ['/api/am/publisher/v4'] });
+  const multipart = { 'content-type': 'multipart/form-data; boundary=x' };
+  const P = '/api/am/publisher/v4';
+
+  it('checks a file part for presence only, whatever value stands for it', () => {
+    for (const file of [Buffer.from('PK\u0003\u0004'), new Blob(['zip']), { filename: 'api.zip', data: new Uint8Array([1]) }, '']) {
+      const r = publisher.validateRequest({ method: 'POST', path: `${P}/apis/import`, query: new URLSearchParams('overwrite=true'), headers: multipart, body: { file } });
+      expect(r.violations).toEqual([]);
+    }
+    const missing = publisher.validateRequest({ method: 'POST', path: `${P}/apis/import`, headers: multipart, body: {} });
+    expect(missing.violations).toEqual([{ in: 'body', pointer: '/file', message: "must have required property 'file'" }]);
+    const nullFile = publisher.validateRequest({ method: 'POST', path: `${P}/apis/import`, headers: multipart, body: { file: null } });
+    expect(nullFile.violations).toEqual([expect.objectContaining({ in: 'body', pointer: '/file' })]);
+  });
+
+  it('validates text parts against their schemas and enforces required parts next to a $ref', () => {
+    const cert = (fields: Record<string, unknown>) =>
+      publisher.validateRequest({ method: 'POST', path: `${P}/apis/123/client-certificates`, headers: multipart, body: fields }).violations;
+    expect(cert({ certificate: Buffer.from('pem'), alias: 'a1', tier: 'Gold' })).toEqual([]);
+    expect(cert({ certificate: Buffer.from('pem'), tier: 'Gold' })).toEqual([{ in: 'body', pointer: '/alias', message: "must have required property 'alias'" }]);
+    expect(cert({ certificate: Buffer.from('pem'), alias: 'x'.repeat(31), tier: 'Gold' })).toEqual([
+      { in: 'body', pointer: '/alias', message: 'must NOT have more than 30 characters' },
+    ]);
+    // a file where text is expected is not text
+    expect(cert({ certificate: Buffer.from('pem'), alias: Buffer.from('a1'), tier: 'Gold' })[0]).toMatchObject({ pointer: '/alias' });
+  });
+
+  it('coerces text parts and decodes JSON parts of object properties', () => {
+    const c = createContract({
+      openapi: '3.0.3',
+      info: { title: 'inline', version: '1' },
+      components: {
+        schemas: {
+          Upload: {
+            type: 'object',
+            required: ['files', 'meta'],
+            properties: {
+              files: { type: 'array', items: { type: 'string', format: 'binary' } },
+              count: { type: 'integer', minimum: 1 },
+              meta: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      paths: { '/upload': { post: { requestBody: { content: { 'multipart/form-data': { schema: { $ref: '#/components/schemas/Upload' } } } } } } },
+    });
+    const post = (body: unknown) => c.validateRequest({ method: 'POST', path: '/upload', headers: multipart, body }).violations;
+    const files = [Buffer.from('a'), Buffer.from('b')];
+    const ok = { files, count: '2', meta: '{"name":"n"}' };
+    expect(post(ok)).toEqual([]);
+    expect(ok.count).toBe('2'); // the caller's object is left as it was
+    expect(post({ files, count: 'two', meta: '{"name":"n"}' })).toEqual([{ in: 'body', pointer: '/count', message: 'must be integer' }]);
+    expect(post({ files, meta: '{}' })).toEqual([{ in: 'body', pointer: '/meta/name', message: "must have required property 'name'" }]);
+    expect(post({ files, meta: 'not json' })).toEqual([{ in: 'body', pointer: '/meta', message: 'must be object' }]);
+    expect(post({ meta: '{"name":"n"}' })).toEqual([{ in: 'body', pointer: '/files', message: "must have required property 'files'" }]);
+  });
+});
