@@ -1,0 +1,135 @@
+import { transient, permanent } from '../../../shared/engine/errors.ts';
+import type { ExternalClient, ExternalStatus, Observation } from '../../../shared/engine/kind.ts';
+import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import type { Logger } from '../../../shared/log.ts';
+import type { ApiArchive } from './api-archive.ts';
+import type { ApiDefinition } from './api-definition.ts';
+import { conflict, ownershipOf, propertyOf, SPEC_HASH_PROPERTY, type ApimApi, type Ownership } from './ownership.ts';
+import type { Deployment, PublisherApi } from './publisher-api.ts';
+import { recordedControlPlane, type ControlPlaneStatus } from './status.ts';
+
+export interface BottomUpTarget {
+  restApi: KubeObject;
+  def: ApiDefinition;
+  archive: ApiArchive;
+  publisher: PublisherApi;
+  /** The APIM gateway environment the gateway is registered as (`gateway_name`). */
+  environment: string;
+  owner: string;
+  log: Logger;
+}
+
+/** What the RestApi's name and version find in APIM, and an earlier API of ours to remove (the RestApi was renamed). */
+interface Located {
+  current?: ApimApi;
+  ownership?: Ownership;
+  /** Ours, under the name or version the RestApi had before: removed once the new one is in place. */
+  stale?: ApimApi;
+}
+
+/**
+ * The RestApi in APIM 4.7, found before any write: by the id status recorded, else by name and version (so a crash
+ * between the import and the status write finds the API the import made instead of importing a second). A resync
+ * that finds it ours, built from the same spec (hash) and deployed to the gateway's environment at the recorded
+ * revision writes nothing.
+ */
+export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
+  const { publisher, def, archive, environment } = t;
+  const recorded = recordedControlPlane(t.restApi, publisher.host);
+  let located: Located | undefined;
+
+  async function locate(): Promise<Located> {
+    let stale: ApimApi | undefined;
+    if (recorded?.apiId) {
+      const byId = await publisher.get(recorded.apiId);
+      if (byId && byId.name === def.name && byId.version === def.version) return { current: byId, ownership: 'ours' };
+      if (byId) stale = byId;
+    }
+    const [match] = await publisher.findByNameAndVersion(def.name, def.version);
+    // Search answers carry few fields: the API itself has the additional properties that say whose it is.
+    const current = match ? ((await publisher.get(match.id)) ?? undefined) : undefined;
+    return { current, ownership: current ? ownershipOf(current, t.owner, recorded?.apiId, t.restApi) : undefined, stale };
+  }
+
+  const deployedHere = (deployments: Deployment[]) => deployments.filter((d) => d.name === environment && typeof d.revisionUuid === 'string');
+
+  function statusOf(apiId: string, revisionId: string | undefined): ExternalStatus {
+    const generation = t.restApi.metadata.generation;
+    // The generation whose spec the API was built from: kept while the hash is unchanged (an edit reverted, a crash).
+    const lastImportedGeneration = recorded?.specHash === archive.hash && recorded.apiId === apiId ? (recorded.lastImportedGeneration ?? generation) : generation;
+    const status: ControlPlaneStatus = {
+      type: 'APIM',
+      host: publisher.host,
+      apiId,
+      ...(revisionId ? { revisionId } : {}),
+      gatewayEnvironment: environment,
+      specHash: archive.hash,
+      ...(lastImportedGeneration !== undefined ? { lastImportedGeneration } : {}),
+    };
+    return { controlPlane: status };
+  }
+
+  async function importArchive(loc: Located): Promise<ExternalStatus> {
+    if (loc.current && loc.ownership === 'foreign') throw conflict(loc.current, publisher.host);
+    let result = await publisher.import({ name: archive.fileName, bytes: archive.bytes }, loc.current !== undefined, def.name);
+    if (result.status === 409) {
+      // Created meanwhile (a concurrent sync, or one whose status write was lost): converge on it if it is ours.
+      const again = await locate();
+      if (!again.current) throw transient('CreatedConcurrently', `APIM reports API "${def.name}" version "${def.version}" exists but does not list it yet; retrying`);
+      if (again.ownership === 'foreign') throw conflict(again.current, publisher.host);
+      result = await publisher.import({ name: archive.fileName, bytes: archive.bytes }, true, def.name);
+      if (result.status === 409) throw transient('CreatedConcurrently', `APIM refused to overwrite API "${def.name}" version "${def.version}" (409); retrying`);
+      loc = again;
+    }
+    const apiId = result.result.id ?? loc.current?.id ?? (await publisher.findByNameAndVersion(def.name, def.version))[0]?.id;
+    if (!apiId) throw transient('ControlPlaneError', `APIM accepted the import of "${def.name}" version "${def.version}" but does not list it yet; retrying`);
+    const here = deployedHere(await publisher.deployments(apiId));
+    const revisionId = result.result.revision ?? here.at(-1)?.revisionUuid;
+    if (!here.some((d) => d.revisionUuid === revisionId)) {
+      throw permanent(
+        'NotDeployed',
+        `APIM imported API "${def.name}" version "${def.version}" (id ${apiId}) but did not deploy it to gateway environment "${environment}": ` +
+          `the gateway's gateway_name must be the name it is registered under in APIM`,
+      );
+    }
+    t.log.info('imported API into APIM', { host: publisher.host, apiId, revisionId, environment, overwrite: loc.current !== undefined });
+    if (loc.stale && loc.stale.id !== apiId) await remove(loc.stale);
+    return statusOf(apiId, revisionId);
+  }
+
+  /** Undeploys the API from the gateway's environment, then deletes it. Only ever called on an API that is ours. */
+  async function remove(api: ApimApi): Promise<void> {
+    for (const d of deployedHere(await publisher.deployments(api.id))) await publisher.undeploy(api.id, d.revisionUuid!, environment);
+    await publisher.delete(api.id, api.name);
+    t.log.info('deleted API from APIM', { host: publisher.host, apiId: api.id, environment });
+  }
+
+  return {
+    async observe(): Promise<Observation> {
+      located = await locate();
+      const { current, ownership, stale } = located;
+      if (!current) return { exists: false, upToDate: false };
+      if (ownership !== 'ours') return { exists: true, upToDate: false };
+      const here = deployedHere(await publisher.deployments(current.id));
+      const revision = here.find((d) => d.revisionUuid === recorded?.revisionId) ?? (recorded?.revisionId ? undefined : here.at(-1));
+      const upToDate = propertyOf(current, SPEC_HASH_PROPERTY) === archive.hash && revision !== undefined && !stale;
+      return { exists: true, upToDate, status: statusOf(current.id, revision?.revisionUuid ?? recorded?.revisionId) };
+    },
+    async create() {
+      return importArchive(located ?? (await locate()));
+    },
+    async update() {
+      // Without an observe first (an upsert after a spec change), look up now: a write always starts from a lookup.
+      return importArchive(located ?? (await locate()));
+    },
+    async delete() {
+      const { current, ownership, stale } = await locate();
+      if (stale) await remove(stale);
+      if (current && ownership === 'ours') await remove(current);
+      else if (current) {
+        t.log.info('left an APIM API apim-sync did not create', { host: publisher.host, apiId: current.id });
+        return `APIM API "${current.name}" version "${current.version}" was not created by apim-sync and was left in place`;
+      }
+    },
+  };
+}
