@@ -7,6 +7,7 @@ import type { FieldError } from './status-errors.ts';
 import { compareVersions } from './version-priority.ts';
 import { nowTimestamp } from './object-meta.ts';
 import { age } from './table.ts';
+import { celSchemaErrors } from './cel-validation.ts';
 
 export const CRD_GROUP = 'apiextensions.k8s.io';
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -59,6 +60,10 @@ function validateCrd(obj: KubeObj, old: KubeObj | undefined): FieldError[] {
   if (versions.length === 0) errs.push({ type: 'Invalid', field: 'spec.versions', value: versions, detail: 'must have exactly one version marked as storage version' });
   else if (versions.filter((v) => v.storage).length !== 1)
     errs.push({ type: 'Invalid', field: 'spec.versions', value: versions.map((v) => v.name), detail: 'must have exactly one version marked as storage version' });
+  versions.forEach((v, i) => {
+    const schema = v?.schema?.openAPIV3Schema;
+    if (schema && typeof schema === 'object') errs.push(...celSchemaErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+  });
   if (old && old.spec.group !== spec.group) errs.push({ type: 'Invalid', field: 'spec.group', value: spec.group, detail: 'field is immutable' });
   if (old && old.spec.scope !== spec.scope) errs.push({ type: 'Invalid', field: 'spec.scope', value: spec.scope, detail: 'field is immutable' });
   return errs;

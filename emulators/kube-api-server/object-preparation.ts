@@ -7,6 +7,7 @@ import { applyDefaults, prune, pruneObjectMeta, validate } from './schema.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { isNamespaceType } from './core-types.ts';
 import { deepEqual, withoutKeys } from './json-util.ts';
+import { celErrors, hasCelRules, isBlocking, RULES_NOT_CHECKED } from './cel-validation.ts';
 import type { ResourceRequest } from './request-context.ts';
 import type { KubeObj } from './resource-type.ts';
 
@@ -93,6 +94,8 @@ export function validateObject(r: ResourceRequest, obj: KubeObj, old?: KubeObj):
   if (old) errs.push(...validateObjectMetaUpdate(obj, old));
   const schema = schemaOf(r);
   if (schema) errs.push(...validate(withoutKeys(obj, ['metadata', 'apiVersion', 'kind']), schema, '', old && withoutKeys(old, ['metadata', 'apiVersion', 'kind']), !!old));
+  // x-kubernetes-validations run only on an object that passed the checks CEL relies on (types, required, enums).
+  if (schema && hasCelRules(schema)) errs.push(...(errs.some(isBlocking) ? [RULES_NOT_CHECKED] : celErrors(obj, schema, '', old, !!old)));
   errs.push(...(t.strategy.validate?.(obj, old) ?? []));
   if (errs.length) throw invalid(t.group, t.kind, obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
 }

@@ -38,6 +38,17 @@ export interface StructuralSchema {
   'x-kubernetes-embedded-resource'?: boolean;
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-validations'?: ValidationRule[];
+}
+
+/** One CEL rule of `x-kubernetes-validations` (apiextensions.k8s.io/v1 ValidationRule). */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
 }
 
 type Json = any;
@@ -210,7 +221,7 @@ export function validate(value: Json, s: StructuralSchema, path = '', old?: Json
 }
 
 /** The old item an array element ratchets against: by map keys for map lists, none otherwise. */
-function correlate(s: StructuralSchema, v: Json, oldItems: Json[] | undefined): [Json, boolean] {
+export function correlate(s: StructuralSchema, v: Json, oldItems: Json[] | undefined): [Json, boolean] {
   const keys = s['x-kubernetes-list-map-keys'];
   if (!oldItems || s['x-kubernetes-list-type'] !== 'map' || !keys || !isObject(v)) return [undefined, false];
   const match = oldItems.find((o) => isObject(o) && keys.every((k) => deepEqual(o[k], v[k])));
