@@ -51,7 +51,10 @@ export class ConnectionHub {
     connection.heartbeat.unref();
     this.live.set(connection.id, connection);
     const info = infoOf(connection);
-    socket.on('pong', () => (connection.lastPong = Date.now()));
+    socket.on('pong', () => {
+      connection.lastPong = Date.now();
+      this.opts.activity.emit('pong', info);
+    });
     socket.on('message', (data, isBinary) => {
       if (!isBinary) this.opts.onMessage(info, data.toString('utf8'));
     });

@@ -112,7 +112,8 @@ export interface ApiKeyCreated {
 
 /**
  * Activity a test can wait for (`await once(cp.activity, 'ack')`): `connection` (ConnectionInfo), `disconnection`
- * (ConnectionInfo & {code}), `ack` (AckRecord), `event` (EventRecord), `refused` ({flavour, status|closeCode}).
+ * (ConnectionInfo & {code, reason}), `pong` (ConnectionInfo), `ack` (AckRecord), `event` (EventRecord), `refused`
+ * ({status} or {closeCode}) for an upgrade turned away.
  */
 export type ActivityEmitter = EventEmitter;
 
