@@ -9,6 +9,8 @@ Usage:
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
+  apim-sync wso2 register-client --apim URL --username ADMIN [--password-stdin] [--apply] ...
+                                  an OAuth2 client in WSO2 APIM for bottom-up sync, as a Secret (--help for more)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
       await untilSignal();
       await apim.close();
       return 0;
+    }
+    case 'wso2': {
+      if (rest[0] !== 'register-client') return usage('wso2 supports: register-client');
+      const { registerClientCommand } = await import('./wso2-register-client.ts');
+      return registerClientCommand(rest.slice(1));
     }
     case 'sandbox':
     case 'start': {
