@@ -2,6 +2,7 @@ import { missingReference } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { VendorTls } from '../../../shared/vendor-http/vendor-http.ts';
+import { CP_LABELS, CP_ORIGIN } from '../control-plane/metadata.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { readSecretKey } from '../gateway/secrets.ts';
 import { apiArchive } from './api-archive.ts';
@@ -19,9 +20,6 @@ export interface BottomUpGateway {
   object: KubeObject;
   config: GatewayConfig;
 }
-
-/** Resources the control plane deployed to the gateway carry it: they came from APIM, they are not sent back. */
-const ORIGIN_LABEL = 'apim-sync.io/origin';
 
 /**
  * The APIM 4.7 side of a RestApi declared in Kubernetes: an external client (observe/create/update/delete) run after
@@ -41,7 +39,8 @@ export async function bottomUpClient(restApi: KubeObject, spec: Record<string, u
       ctx.log.debug('bottom-up sync to APIM does not apply', { ...where, reason });
       return undefined;
     };
-    if (restApi.metadata.labels?.[ORIGIN_LABEL] === 'control-plane') return skip('the RestApi came from the control plane');
+    // What the control plane deployed to the gateway came from APIM: it is not sent back.
+    if (restApi.metadata.labels?.[CP_LABELS.origin] === CP_ORIGIN) return skip('the RestApi came from the control plane');
     const cp = gateway.config.controlPlane;
     if (!cp) return skip('the gateway has no control plane');
     if (!cp.deploymentSyncEnabled) return skip('deployment_sync_enabled is false');
