@@ -1,0 +1,153 @@
+import type { SyncContext } from '../../../shared/engine/kind.ts';
+import { refOf, type KubeObject } from '../../../shared/kube/object-ref.ts';
+import { WSO2_API_VERSION } from '../resource-types.ts';
+import { applyArtifact, fetchAndApply, rejectUnreadable } from './artifact-apply.ts';
+import { ArchiveError, type BatchFile } from './archives.ts';
+import { diffDeployments, inRemoveOrder, inWriteOrder, remoteState, type LocalArtifact } from './deployment-diff.ts';
+import type { RemoteDeployment } from './internal-api.ts';
+import { ARTIFACT_KINDS, artifactKindOf, gatewaySelector } from './metadata.ts';
+import { OutcomeBook } from './outcomes.ts';
+import { markOf, restate, type DeploymentMark } from './resource-writer.ts';
+import type { ControlPlaneSession } from './session.ts';
+
+/** Writes at a time within one batch: the API server is shared with everything else in the cluster. */
+const WRITE_CONCURRENCY = 8;
+
+export interface ResyncSummary {
+  deployments: number;
+  fetched: number;
+  batches: number;
+  restated: number;
+  removed: number;
+}
+
+/** The control-plane resources of one gateway, of every artifact kind, listed by label. */
+export async function listGatewayResources(gateway: KubeObject, ctx: SyncContext): Promise<KubeObject[]> {
+  const ns = gateway.metadata.namespace ?? '';
+  const lists = await Promise.all(ARTIFACT_KINDS.map((k) => ctx.cluster.list({ apiVersion: WSO2_API_VERSION, kind: k.kind }, ns, { labelSelector: gatewaySelector(gateway.metadata.name) })));
+  return lists.flat();
+}
+
+/**
+ * The full diff of a resync, on every (re)connect and every polling_interval: `GET /deployments` against the
+ * resources this gateway's control plane wrote. Removals first, then state changes, then fetches in chunks of
+ * `sync_batch_size` through fetch-batch, dependencies first. Every step is idempotent, so a resync cut short
+ * (a timeout, a crash) converges when the next one runs.
+ */
+export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncContext): Promise<ResyncSummary> {
+  const { gateway, api, settings } = session;
+  const remote = await api.deployments();
+  const resources = await listGatewayResources(gateway, ctx);
+  const byMark = new Map<string, KubeObject>();
+  const local: LocalArtifact[] = [];
+  for (const obj of resources) {
+    const mark = markOf(obj);
+    if (!mark || obj.metadata.deletionTimestamp) continue;
+    local.push({ ...mark, kind: obj.kind, name: obj.metadata.name });
+    byMark.set(`${obj.kind}/${obj.metadata.name}`, obj);
+  }
+  const diff = diffDeployments(remote.items, local);
+  const book = new OutcomeBook(gateway);
+  const summary: ResyncSummary = { deployments: remote.items.length, fetched: 0, batches: 0, restated: 0, removed: 0 };
+  const logFields = { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace };
+
+  if (!remote.complete) ctx.log.warn('the control plane listed deployments apim-sync cannot read; nothing is removed this time', logFields);
+  else await removeGone(session, diff.remove, book, ctx, summary);
+
+  for (const { remote: d, local: l } of diff.restate) {
+    const obj = byMark.get(`${l.kind}/${l.name}`);
+    if (obj && (await restate(obj, markFor(d), ctx)) === 'restated') summary.restated++;
+  }
+
+  // What our list shows is passed to the writer; anything else (null) is created, and a name taken by a resource of
+  // other origin is found by the conflict of that create.
+  const existing = (name: string, kind: string) => byMark.get(`${kind}/${name}`) ?? null;
+  const fetch = inWriteOrder(diff.fetch);
+  for (let i = 0; i < fetch.length; i += settings.syncBatchSize) {
+    const chunk = fetch.slice(i, i + settings.syncBatchSize);
+    let files: BatchFile[] | undefined;
+    try {
+      files = await api.fetchBatch(chunk.map((d) => d.deploymentId));
+    } catch (err) {
+      // One unreadable archive must not block the rest: each of its deployments is fetched alone.
+      if (!(err instanceof ArchiveError)) throw err;
+      ctx.log.warn('fetch-batch archive unreadable; fetching its artifacts one by one', { ...logFields, error: err.message });
+    }
+    summary.batches++;
+    const byDeployment = new Map((files ?? []).map((f) => [f.deploymentId, f]));
+    await inParallel(chunk, WRITE_CONCURRENCY, async (d) => {
+      const mark = markFor(d);
+      const kind = artifactKindOf(d.kind);
+      const file = byDeployment.get(d.deploymentId);
+      if (file) await applyArtifact(gateway, file.text, `${d.deploymentId}/${file.file}`, kind, mark, book, ctx, existing);
+      else if (kind) await fetchAndApply(gateway, api, kind, mark, book, ctx, existing);
+      else rejectUnreadable(new ArchiveError(`the control plane lists it as a ${d.kind}, a kind apim-sync does not write`), mark, undefined, book, ctx);
+      summary.fetched++;
+    });
+    // Progress is kept batch by batch: a resync cut short does not lose what it learnt.
+    await book.flush(ctx);
+  }
+
+  // Outcomes of artifacts the control plane no longer lists are over.
+  const listed = new Set(remote.items.map((d) => d.artifactId));
+  const recorded = OutcomeBook.recorded(gateway);
+  if (remote.complete) for (const o of [...recorded.rejected!, ...recorded.settled!]) if (!listed.has(o.artifactId)) book.clear(o.artifactId);
+  await book.flush(ctx);
+  ctx.log.info('control-plane resync done', { ...logFields, ...summary });
+  return summary;
+}
+
+function markFor(d: RemoteDeployment): DeploymentMark {
+  return { artifactId: d.artifactId, deploymentId: d.deploymentId, deployedAt: d.deployedAt ?? '', state: remoteState(d) ?? 'deployed' };
+}
+
+/**
+ * Resources whose artifact the control plane no longer lists. The Platform API is asked first which artifacts still
+ * exist (`/artifacts/exists`): one that exists without a deployment here is undeployed, keeping its keys and
+ * subscriptions, as the gateway keeps it; if that question fails nothing is removed (a blip must not delete).
+ */
+async function removeGone(session: ControlPlaneSession, gone: LocalArtifact[], book: OutcomeBook, ctx: SyncContext, summary: ResyncSummary): Promise<void> {
+  if (gone.length === 0) return;
+  const { gateway, api } = session;
+  let existing = new Set<string>();
+  if (api.endpoint.flavour === 'platform') {
+    try {
+      existing = await api.artifactsExist([...new Set(gone.map((g) => g.artifactId))]);
+    } catch (err) {
+      ctx.log.warn('could not ask the control plane which artifacts still exist; nothing is removed this time', { gateway: gateway.metadata.name, error: (err as Error).message });
+      return;
+    }
+  }
+  const ns = gateway.metadata.namespace ?? '';
+  for (const g of inRemoveOrder(gone)) {
+    const ref = { apiVersion: WSO2_API_VERSION, kind: g.kind, namespace: ns, name: g.name };
+    const obj = await ctx.cluster.get(ref);
+    if (!obj || markOf(obj)?.artifactId !== g.artifactId) continue;
+    if (existing.has(g.artifactId)) {
+      if ((await restate(obj, { ...g, state: 'undeployed' }, ctx)) === 'restated') summary.restated++;
+      continue;
+    }
+    await ctx.cluster.delete(refOf(obj), obj.metadata.uid);
+    book.clear(g.artifactId);
+    summary.removed++;
+    ctx.log.info('control-plane artifact removed', { gateway: gateway.metadata.name, kind: g.kind, name: g.name, artifactId: g.artifactId });
+  }
+}
+
+/** Runs fn over items, at most `limit` at a time; the first failure fails the whole (after the others settle). */
+export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length) throw errors[0];
+}
