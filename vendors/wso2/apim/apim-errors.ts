@@ -39,6 +39,12 @@ export function apimFailure(op: PublisherOperation, req: Pick<VendorRequest, 'me
     return permanent('Forbidden', `${where}: the access token lacks the scope to ${what} (403): it needs one of ${scopes.join(', ')}; give the OAuth2 client's user a role that grants it`);
   }
   if (res.status === 400 && op === 'import') return invalidSpec('Invalid', `APIM refused the import of "${apiName ?? ''}" (400): ${detail || 'no detail given'}`);
+  if (res.status === 404 && op === 'import') {
+    return permanent(
+      'NotDeployed',
+      `APIM could not deploy "${apiName ?? ''}" (404): ${detail || 'not found'}; the gateway's gateway_name must be the name it is registered under in APIM`,
+    );
+  }
   if (res.status === 409 && op === 'delete') {
     return permanent('DeletionRefused', `APIM refused to delete API "${apiName ?? ''}" (409): ${detail || 'it is in use'}; remove what uses it in APIM (subscriptions, products)`);
   }

@@ -73,9 +73,12 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
     if (loc.current && loc.ownership === 'foreign') throw conflict(loc.current, publisher.host);
     let result = await publisher.import({ name: archive.fileName, bytes: archive.bytes }, loc.current !== undefined, def.name);
     if (result.status === 409) {
+      if (result.refusal.contextTaken) {
+        throw permanent('Conflict', `APIM at ${publisher.host} refused API "${def.name}" version "${def.version}": ${result.refusal.detail}; change spec.context`);
+      }
       // Created meanwhile (a concurrent sync, or one whose status write was lost): converge on it if it is ours.
       const again = await locate();
-      if (!again.current) throw transient('CreatedConcurrently', `APIM reports API "${def.name}" version "${def.version}" exists but does not list it yet; retrying`);
+      if (!again.current) throw transient('CreatedConcurrently', `APIM refused to create API "${def.name}" version "${def.version}" (${result.refusal.detail}) but does not list it yet; retrying`);
       if (again.ownership === 'foreign') throw conflict(again.current, publisher.host);
       result = await publisher.import({ name: archive.fileName, bytes: archive.bytes }, true, def.name);
       if (result.status === 409) throw transient('CreatedConcurrently', `APIM refused to overwrite API "${def.name}" version "${def.version}" (409); retrying`);

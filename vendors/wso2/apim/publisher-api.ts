@@ -26,7 +26,15 @@ export interface ImportResult {
   revision?: string;
 }
 
+/** Why APIM refused an import with 409: the name and version exist, or another API has the context. */
+export interface ImportRefusal {
+  contextTaken: boolean;
+  detail: string;
+}
+
 const PAGE = 25;
+/** carbon-apimgt's ExceptionCodes.API_CONTEXT_ALREADY_EXISTS. */
+const CONTEXT_EXISTS = 900251;
 
 /**
  * The Publisher v4 calls of bottom-up sync, each with a bearer token from the container's cache. A 401 or 403 on a
@@ -79,10 +87,14 @@ export class PublisherApi {
    * unseen) or updates it (overwrite=true), makes a revision, rotating out the oldest at APIM's limit, and deploys it
    * to the environments of deployment_environments.yaml. A 409 is returned to the caller.
    */
-  async import(file: { name: string; bytes: Uint8Array }, overwrite: boolean, apiName: string): Promise<{ status: 409 } | { status: 200; result: ImportResult }> {
+  async import(file: { name: string; bytes: Uint8Array }, overwrite: boolean, apiName: string): Promise<{ status: 409; refusal: ImportRefusal } | { status: 200; result: ImportResult }> {
     const url = this.url(`/apis/import?preserveProvider=false&overwrite=${overwrite}&rotateRevision=true`);
     const res = await this.call('import', { method: 'POST', url, body: await multipartFile('file', file.name, file.bytes, 'application/zip') }, [200, 201, 409], apiName);
-    if (res.status === 409) return { status: 409 };
+    if (res.status === 409) {
+      const b = (res.body ?? {}) as { code?: unknown; description?: unknown; message?: unknown };
+      const detail = [b.description, b.message].find((d): d is string => typeof d === 'string' && d !== '') ?? 'conflict';
+      return { status: 409, refusal: { contextTaken: b.code === CONTEXT_EXISTS || /context/i.test(detail), detail } };
+    }
     const body = (res.body && typeof res.body === 'object' ? res.body : {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     return { status: 200, result: { id: str(body.id), revision: str(body.revision) ?? str(body.revisionId) } };
