@@ -1,0 +1,153 @@
+/**
+ * The contracts APIM 4.7 is checked against: the published DCR and Publisher v4 specs, read at run time from
+ * `emulators/specs/wso2/apim/` (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, pointing at `specs/`,
+ * `specs/wso2/` or `specs/wso2/apim/`) and patched with the errata below, and the token endpoint's contract, which
+ * nothing publishes: `oauth2-token.openapi.yaml` beside this file. Compiled once per folder.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
+import { createContract, loadSpec, parseSpecText, type OpenApiContract, type Violation } from '../../openapi/index.ts';
+
+type Json = Record<string, unknown>;
+
+const PUBLISHER = 'publisher-api-v4.yaml';
+const DCR = 'dcr.yaml';
+const API_SCHEMA_ID = 'urn:wso2-apim:publisher-v4';
+
+export interface ApimContracts {
+  dcr: OpenApiContract;
+  publisher: OpenApiContract;
+  token: OpenApiContract;
+  /** Scopes any operation of the Publisher or DCR spec names (an admin may be granted all of them). */
+  knownScopes: string[];
+  /** Publisher operationId → the OAuth2 scopes of its `security`, any one of which suffices. */
+  publisherScopes: Map<string, string[]>;
+  /** Validates the `data` of an archive's `api.yaml` against the Publisher's `API` schema. */
+  validateApiData(data: unknown): Violation[];
+}
+
+/**
+ * Errata: where the published specs and APIM 4.7 (carbon-apimgt, which serves them) disagree.
+ * - DCR `saasApp` is typed string, but carbon's `RegistrationProfile.saasApp` is a boolean and both specs'
+ *   own descriptions send `"saasApp": true`: either is accepted.
+ * - Publisher `POST /apis/import` does not declare `dryRun` and `preservePortalConfigurations`, which APIM 4.5+
+ *   reads (the API Platform gateway sends `dryRun=false`): declared as the booleans they are.
+ */
+function patchDcr(doc: Json): void {
+  const saasApp = at(doc, 'components', 'schemas', 'DCR', 'properties', 'saasApp');
+  if (saasApp) saasApp.type = ['boolean', 'string'];
+}
+
+function patchPublisher(doc: Json): void {
+  const importOp = at(doc, 'paths', '/apis/import', 'post');
+  if (!importOp) return;
+  const params = (importOp.parameters ??= []) as Json[];
+  for (const name of ['dryRun', 'preservePortalConfigurations']) {
+    if (params.some((p) => p.name === name)) continue; // fixed upstream
+    params.push({ name, in: 'query', required: false, schema: { type: 'boolean' } });
+  }
+}
+
+const at = (doc: Json, ...keys: string[]): Json | undefined => {
+  let node: unknown = doc;
+  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
+  return typeof node === 'object' && node !== null ? (node as Json) : undefined;
+};
+
+export function resolveApimSpecsDir(specsDir?: string): string {
+  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
+  for (const sub of ['', 'apim', join('wso2', 'apim')]) {
+    if (existsSync(join(dir, sub, PUBLISHER)) && existsSync(join(dir, sub, DCR))) return join(dir, sub);
+  }
+  throw new Error(`WSO2 APIM specs not found in ${dir} (expected ${PUBLISHER} and ${DCR} there, in apim/ or in wso2/apim/)`);
+}
+
+const cache = new Map<string, ApimContracts>();
+
+export function apimContracts(specsDir?: string): ApimContracts {
+  const dir = resolveApimSpecsDir(specsDir);
+  let contracts = cache.get(dir);
+  if (!contracts) {
+    contracts = load(dir);
+    cache.set(dir, contracts);
+  }
+  return contracts;
+}
+
+function load(dir: string): ApimContracts {
+  const dcrDoc = readDoc(join(dir, DCR));
+  patchDcr(dcrDoc);
+  const publisherDoc = readDoc(join(dir, PUBLISHER));
+  patchPublisher(publisherDoc);
+  const knownScopes = new Set([...declaredScopes(dcrDoc), ...declaredScopes(publisherDoc)]);
+  const publisherScopes = operationScopes(publisherDoc);
+  const dcr = createContract(dcrDoc);
+  // createContract rewrites the document into plain JSON Schema, which the api.yaml validator then reuses.
+  const publisher = createContract(publisherDoc);
+  const token = loadSpec(new URL('./oauth2-token.openapi.yaml', import.meta.url));
+  const validateApi = compileApiSchema(publisherDoc);
+  return {
+    dcr,
+    publisher,
+    token,
+    knownScopes: [...knownScopes].sort(),
+    publisherScopes,
+    validateApiData: (data) => (validateApi(data) ? [] : toViolations(validateApi.errors)),
+  };
+}
+
+function readDoc(path: string): Json {
+  return parseSpecText(readFileSync(path, 'utf8'), path);
+}
+
+function declaredScopes(doc: Json): string[] {
+  const out: string[] = [];
+  for (const scheme of Object.values(at(doc, 'components', 'securitySchemes') ?? {})) {
+    for (const flow of Object.values(((scheme as Json).flows ?? {}) as Json)) {
+      out.push(...Object.keys(((flow as Json).scopes ?? {}) as Json));
+    }
+  }
+  return out;
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Read before the contract is built, which rewrites the document. */
+function operationScopes(doc: Json): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const global = doc.security;
+  for (const item of Object.values(at(doc, 'paths') ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = (item as Json)[method] as Json | undefined;
+      if (!op || typeof op.operationId !== 'string') continue;
+      const requirements = (op.security ?? global ?? []) as Json[];
+      out.set(op.operationId, [...new Set(requirements.flatMap((req) => Object.values(req).flatMap((s) => (Array.isArray(s) ? s.map(String) : []))))]);
+    }
+  }
+  return out;
+}
+
+type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
+const addFormats: FormatsPlugin =
+  (formatsModule as unknown as { default?: FormatsPlugin }).default ?? (formatsModule as unknown as FormatsPlugin);
+
+function compileApiSchema(normalizedDoc: Json): ValidateFunction {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, unicodeRegExp: false, logger: false });
+  addFormats(ajv);
+  ajv.addSchema(normalizedDoc, API_SCHEMA_ID);
+  return ajv.compile({ $ref: `${API_SCHEMA_ID}#/components/schemas/API` });
+}
+
+function toViolations(errors: ErrorObject[] | null | undefined): Violation[] {
+  const out: Violation[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'if') continue;
+    const missing = e.keyword === 'required' ? '/' + String((e.params as Json).missingProperty) : '';
+    const allowed = e.keyword === 'enum' ? `: ${JSON.stringify((e.params as Json).allowedValues)}` : '';
+    out.push({ in: 'body', pointer: e.instancePath + missing, message: (e.message ?? 'is invalid') + allowed });
+  }
+  return out;
+}
