@@ -80,6 +80,20 @@ export class ApimClient {
     });
   }
 
+  /** Registers (or finds) a DCR client owned by the admin and returns a client-credentials token with these scopes. */
+  async adminToken(admin: { username: string; password: string }, scopes: string[], clientName = 'apim-sync-client'): Promise<string> {
+    const registered = await this.register(basic(admin.username, admin.password), {
+      clientName,
+      owner: admin.username,
+      grantType: 'client_credentials password refresh_token',
+      saasApp: true,
+    });
+    if (registered.status !== 200) throw new Error(`DCR answered ${registered.status}`);
+    const issued = await this.token(registered.body, { grant_type: 'client_credentials', scope: scopes.join(' ') });
+    if (issued.status !== 200) throw new Error(`the token endpoint answered ${issued.status}`);
+    return issued.body.access_token;
+  }
+
   close(): Promise<void> {
     return this.dispatcher.close();
   }
