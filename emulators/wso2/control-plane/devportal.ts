@@ -235,7 +235,7 @@ export function subscriptionInfo(s: Subscription): Record<string, unknown> {
   });
 }
 
-/** `InternalAPIKeyItem`: `source` is always "external" and `externalRefId` always null (`GetAPIKeysByKind`). */
+/** `InternalAPIKeyItem` as platform-api's model writes it: `expiresAt` null when none, `externalRefId` always null, `issuer` omitted when none. */
 export function apiKeyItem(k: ApiKey): Record<string, unknown> {
   return {
     etag: apiKeyEtag(k.artifactId, k.name, k.updatedAt),
@@ -251,7 +251,7 @@ export function apiKeyItem(k: ApiKey): Record<string, unknown> {
     expiresAt: k.expiresAt ?? null,
     source: 'external',
     externalRefId: null,
-    issuer: k.issuer ?? null,
+    ...(k.issuer !== undefined ? { issuer: k.issuer } : {}),
   };
 }
 
