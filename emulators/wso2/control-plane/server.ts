@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import { FaultInjector, type FaultRule } from '../../common/faults.ts';
-import { drain, readBody } from '../../common/http-io.ts';
+import { readBody } from '../../common/http-io.ts';
 import type { ContractViolation } from '../../common/records.ts';
 import { selfSignedCertificate } from '../../kube-api-server/tls.ts';
 import type { Violation } from '../../openapi/index.ts';
@@ -63,6 +63,8 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /** Sockets taken over by the upgrade handler: the HTTP server no longer closes them itself. */
+  const upgraded = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => upgrade(req, socket, head));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,20 +78,21 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
       req.socket.destroy();
       return;
     }
-    const rawBody = readBody(req, () => Object.assign(new Error('request body too large'), { status: 413 }));
-    rawBody.catch(() => {});
+    // the whole body first, whatever the answer: a client is never cut off mid-request
+    const raw = await readBody(req, () => new Error('too large')).catch(() => undefined);
     let answer: RestAnswer;
     let gatewayId: string | undefined;
     if (fault?.status) {
       answer = { status: fault.status, json: fault.body ?? (errorAnswer(fault.status, 'injected fault') as { json: unknown }).json };
     } else if (cp.down) {
       answer = errorAnswer(503, 'control plane down for a while');
+    } else if (!raw) {
+      answer = errorAnswer(413, 'Request body too large');
     } else {
-      const served = await serve(req, method, path, url.searchParams, rawBody);
+      const served = await serve(req, method, path, url.searchParams, raw);
       answer = served.answer;
       gatewayId = served.gatewayId;
     }
-    await drain(req).catch(() => {});
     if (latencyMs > 0) await sleep(latencyMs);
     record({ method, path, status: answer.status, ...(gatewayId ? { gatewayId } : {}) });
     const headers: Record<string, string> = fault?.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
@@ -101,14 +104,17 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     method: string,
     path: string,
     query: URLSearchParams,
-    rawBody: Promise<Buffer>,
+    raw: Buffer,
   ): Promise<{ answer: RestAnswer; gatewayId?: string }> {
     if (path === WELL_KNOWN && method === 'GET') {
       // Only APIM answers discovery; the gateway falls back to the Platform API's paths on any failure.
       if (flavour === 'platform') return { answer: errorAnswer(404, 'Not Found') };
       return { answer: { status: 200, json: { gatewayPath: basePath.slice(1), controlPlane: { type: 'APIM', version: opts.apimVersion ?? '4.7.0' } } } };
     }
-    if (path === wsPath) return { answer: errorAnswer(req.headers['api-key'] ? 400 : 401, 'This endpoint only accepts WebSocket upgrades') };
+    if (path === wsPath) {
+      const known = cp.gateways.authenticate(headerValue(req.headers['api-key']));
+      return { answer: known ? errorAnswer(400, 'This endpoint only accepts WebSocket upgrades') : errorAnswer(401, 'Invalid or expired API key') };
+    }
     const match = contract.matchRoute(method, path);
     if (!match) {
       offContract(method, path, contract.validateRequest({ method, path }).violations);
@@ -120,7 +126,6 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     if (!gateway) return { answer: errorAnswer(401, 'Invalid or expired API key') };
 
     let body: unknown;
-    const raw = await rawBody;
     if (raw.length > 0) {
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -151,6 +156,8 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
   }
 
   function upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const path = new URL(req.url ?? '/', 'https://emulator').pathname;
     const fault = faults.take('GET', path);
     const refuse = (status: number, body: unknown): void => {
@@ -229,6 +236,7 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     async close() {
       hub.drop();
       wss.close();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
