@@ -1,0 +1,60 @@
+import { asSyncError } from '../../../shared/engine/errors.ts';
+import type { Desired, ExternalClient, ExternalStatus, SyncContext } from '../../../shared/engine/kind.ts';
+import { CONTROL_PLANE_STAGE } from '../conditions.ts';
+import { probeControlPlane } from '../control-plane/probe.ts';
+import { resolveGateway } from '../gateway/resolve.ts';
+import { findings } from './conditions.ts';
+import type { APIGatewaySpec } from './schema.ts';
+import { selectedApis } from './selected-apis.ts';
+
+type Json = Record<string, any>;
+
+/** A cheap authenticated read: a filtered list of APIs (admin and developer roles may list), expected empty. */
+const PROBE = `/rest-apis?displayName=${encodeURIComponent('apim-sync probe')}`;
+
+/**
+ * An APIGateway has no vendor object: its sync checks that its configuration can be used, that its gateway's
+ * management API answers with apim-sync's credentials, and, with a control plane, that the control plane answers and
+ * takes the registration token. Status as the operator's CRD has it: phase, selectedAPIs, configHash,
+ * appliedGeneration; lastUpdateTime moves only when one of them does, so a resync with nothing changed writes nothing.
+ */
+export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx: SyncContext): ExternalClient {
+  const nothing = async () => ({});
+  return {
+    async observe() {
+      const gateway = await resolveGateway(object, ctx);
+      await gateway.management.list(PROBE, 'apis');
+      let controlPlane: string | undefined;
+      const cp = gateway.config.controlPlane;
+      if (cp) {
+        try {
+          const probe = await probeControlPlane(object, cp, ctx);
+          controlPlane = `the ${probe.flavour === 'apim' ? `APIM${probe.version ? ` ${probe.version}` : ''}` : 'Platform API'} control plane at ${cp.host} answers and accepts the registration token`;
+        } catch (e) {
+          const err = asSyncError(e);
+          err.stage = CONTROL_PLANE_STAGE;
+          throw err;
+        }
+      }
+      const { via, credentials } = gateway.management.endpoint;
+      findings.set(spec, { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}) });
+      const status: ExternalStatus = {
+        phase: 'Ready',
+        selectedAPIs: await selectedApis(object, ctx),
+        configHash: gateway.configHash,
+        appliedGeneration: object.metadata.generation,
+      };
+      return { exists: true, upToDate: true, status: stamped(object.status ?? {}, status) };
+    },
+    create: nothing,
+    update: nothing,
+    delete: async () => {},
+  };
+}
+
+/** The status with `lastUpdateTime` moved only when something else in it changed. */
+function stamped(current: Json, next: ExternalStatus): ExternalStatus {
+  const changed = Object.entries(next).some(([k, v]) => current[k] !== v);
+  const lastUpdateTime = changed || typeof current.lastUpdateTime !== 'string' ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : current.lastUpdateTime;
+  return { ...next, lastUpdateTime };
+}

@@ -1,0 +1,71 @@
+import { permanent, missingReference } from '../../../shared/engine/errors.ts';
+import type { SyncContext } from '../../../shared/engine/kind.ts';
+import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import { registerResourceType } from '../../../shared/kube/resources.ts';
+import type { ManagementEndpoint } from '../management-api.ts';
+import { ANNOTATIONS, type GatewayConfig } from './config.ts';
+import type { ManagementCredentials } from './credentials.ts';
+import { releaseName } from './release-name.ts';
+
+export const MANAGEMENT_BASE_PATH = '/api/management/v1';
+/** The gateway controller's REST port when its Service names none (the operator's fallback). */
+const REST_PORT = 9090;
+
+export const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
+registerResourceType({ ...SERVICE, plural: 'services' });
+
+/** `…/api/management/v1` from a URL that is either the controller's root or already that base. */
+export function managementBase(url: string): string {
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed.endsWith(MANAGEMENT_BASE_PATH) ? trimmed : `${trimmed}${MANAGEMENT_BASE_PATH}`;
+}
+
+/** The gateway controller's Service and port, as the operator discovers it (internal/controller/gateway_infra.go). */
+export interface ControllerService {
+  name: string;
+  port: number;
+}
+
+/**
+ * The Service `apim-sync.io/management-service` names, else the one the operator would find: labelled
+ * `app.kubernetes.io/instance=<release>` and `app.kubernetes.io/component=controller` in the APIGateway's namespace;
+ * its port named `rest`, else 9090, else its only port.
+ */
+export async function controllerService(gateway: KubeObject, config: GatewayConfig, ctx: SyncContext): Promise<ControllerService> {
+  const ns = gateway.metadata.namespace ?? 'default';
+  const named = config.management.service;
+  let svc: KubeObject | undefined;
+  if (named) {
+    svc = await ctx.cluster.get({ ...SERVICE, namespace: ns, name: named.name });
+    if (!svc) throw missingReference(`Service ${ns}/${named.name} (metadata.annotations[${ANNOTATIONS.managementService}]) not found`);
+  } else {
+    const release = releaseName(gateway.metadata.name);
+    const selector = `app.kubernetes.io/instance=${release},app.kubernetes.io/component=controller`;
+    const found = (await ctx.cluster.list(SERVICE, ns, { labelSelector: selector })).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    svc = found[0];
+    if (!svc) {
+      throw missingReference(
+        `no gateway controller Service in namespace ${ns} labelled ${selector} (the Helm release of APIGateway ${gateway.metadata.name}); ` +
+          `name it with the annotation ${ANNOTATIONS.managementService}, or give the URL with ${ANNOTATIONS.managementUrl}`,
+      );
+    }
+  }
+  const ports = ((svc.spec as { ports?: { name?: string; port?: number }[] } | undefined)?.ports ?? []).filter((p) => typeof p.port === 'number');
+  const port = named?.port ?? ports.find((p) => p.name === 'rest')?.port ?? ports.find((p) => p.port === REST_PORT)?.port ?? (ports.length === 1 ? ports[0].port : undefined);
+  if (port === undefined) {
+    throw permanent('InvalidConfiguration', `Service ${ns}/${svc.metadata.name} has no port named rest, no port ${REST_PORT} and more than one port: name the port with ${ANNOTATIONS.managementService}: ${svc.metadata.name}:<port>`);
+  }
+  return { name: svc.metadata.name, port };
+}
+
+/**
+ * How the sync function reaches a gateway's management API: the URL `apim-sync.io/management-url` gives, through
+ * VendorHttp (address policy, timeouts); otherwise through the member cluster's API server (see api-server-path.ts).
+ */
+export async function managementEndpoint(gateway: KubeObject, config: GatewayConfig, credentials: ManagementCredentials, ctx: SyncContext): Promise<ManagementEndpoint> {
+  const url = config.management.url;
+  if (url) return { transport: ctx.http, baseUrl: managementBase(url), authorization: credentials.authorization, via: managementBase(url), credentials: credentials.source };
+  const service = await controllerService(gateway, config, ctx);
+  // TEMPORARY until shared/kube/api-server-transport.ts lands: the API server path is wired then.
+  throw permanent('InvalidConfiguration', `reaching Service ${gateway.metadata.namespace}/${service.name}:${service.port} through the API server is not available yet; set ${ANNOTATIONS.managementUrl}`);
+}
