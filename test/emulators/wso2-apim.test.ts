@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type RequestListener } from 'node:http';
-import { startWso2Apim, type Wso2ApimEmulator } from '../../emulators/wso2/apim/index.ts';
+import { WebSocket } from 'ws';
+import { forwardingFallback, startWso2Apim, type Wso2ApimEmulator } from '../../emulators/wso2/apim/index.ts';
+import { startControlPlaneEmulator } from '../../emulators/wso2/control-plane/index.ts';
 import { ApimClient, bearer, PUBLISHER } from '../../emulators/wso2/apim/client.ts';
 import { projectArchive, projectFiles, zipFiles, type ProjectInput } from '../../emulators/wso2/apim/project-archive.ts';
 
@@ -372,6 +374,43 @@ describe('hooks', () => {
   });
 });
 
+describe('one host for APIM 4.7 as a whole', () => {
+  it('forwards discovery, the internal REST API and the gateway WebSocket to the control plane emulator', async () => {
+    const cp = await startControlPlaneEmulator({ flavour: 'apim' });
+    const whole = await startWso2Apim({ fallback: forwardingFallback(cp.url, cp.caPem) });
+    const client = new ApimClient(whole.url, whole.caPem);
+    try {
+      const gateway = cp.registerGateway('platform-gw');
+      const wellKnown = await client.call('GET', '/internal/gateway/.well-known');
+      expect(wellKnown.status).toBe(200);
+      expect(wellKnown.body).toMatchObject({ gatewayPath: 'internal/data/v1', controlPlane: { type: 'APIM' } });
+      const deployments = await client.call('GET', '/internal/data/v1/deployments', { headers: { 'api-key': gateway.token } });
+      expect(deployments.status).toBe(200);
+      expect(deployments.body).toEqual({ deployments: [] });
+
+      const socket = new WebSocket(`${whole.url.replace('https:', 'wss:')}/internal/data/v1/ws/gateways/connect`, {
+        headers: { 'api-key': gateway.token },
+        ca: whole.caPem,
+      });
+      const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        socket.once('message', (data) => resolve(JSON.parse(String(data))));
+        socket.once('error', reject);
+      });
+      expect(first).toMatchObject({ type: 'connection.ack', gatewayId: gateway.id });
+      socket.close();
+
+      const token = await client.adminToken(whole.admin, ['apim:api_view']);
+      expect((await client.call('GET', `${PUBLISHER}/apis`, { authorization: bearer(token) })).status).toBe(200);
+      expect(whole.violations()).toEqual([]);
+      expect(cp.violations()).toEqual([]);
+    } finally {
+      await client.close();
+      await whole.close();
+      await cp.close();
+    }
+  });
+});
+
 describe('contract violations', () => {
   it('records requests outside the Publisher spec', async () => {
     const { body } = await importPets();
@@ -381,6 +420,11 @@ describe('contract violations', () => {
     expect(badLimit.status).toBe(400);
     const badFlag = await apim.importApi(token, projectArchive(petStore()), 'overwrite=maybe');
     expect(badFlag.status).toBe(400);
+    const wrongPart = await apim.call('POST', `${PUBLISHER}/apis/import?overwrite=true`, {
+      authorization: bearer(token),
+      multipart: { archive: { filename: 'api.zip', data: projectArchive(petStore()) } },
+    });
+    expect(wrongPart.status).toBe(400);
     const unknownPath = await get('/apis/x/nothing-here');
     expect(unknownPath.status).toBe(404);
     const wrongMethod = await apim.call('PATCH', `${PUBLISHER}/apis/${body.id}`, { authorization: bearer(token), json: {} });
@@ -394,6 +438,7 @@ describe('contract violations', () => {
       expect.stringMatching(/^POST \/api\/am\/publisher\/v4\/apis\/import: body: unsupported content type 'application\/json'/),
       expect.stringMatching(/^GET \/api\/am\/publisher\/v4\/apis: query \/limit: must be integer/),
       expect.stringMatching(/^POST \/api\/am\/publisher\/v4\/apis\/import: query \/overwrite: must be boolean/),
+      "POST /api/am/publisher/v4/apis/import: body /file: must have required property 'file'",
       expect.stringMatching(/^GET \/api\/am\/publisher\/v4\/apis\/x\/nothing-here: route: /),
       expect.stringMatching(/^PATCH .*: route: method PATCH is not allowed on this path/),
       expect.stringMatching(/lifecycle-history: route: Publisher operation getAPILifecycleHistory is not emulated/),

@@ -6,6 +6,7 @@
  * DCR and Publisher specs (and the emulator's own contract of the token endpoint, which WSO2 does not publish).
  */
 export { startWso2Apim } from './server.ts';
+export { forwardingFallback, type Fallback } from './forwarding.ts';
 export type {
   ApiState,
   ApimUser,
