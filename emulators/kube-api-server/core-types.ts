@@ -1,11 +1,13 @@
 /**
- * The core/v1 kinds apim-sync reads or writes (Secrets, ConfigMaps, Events, Namespaces), with the registry
+ * The core/v1 kinds apim-sync reads or writes (Secrets, ConfigMaps, Events, Namespaces; Pods and Services in
+ * pods-services.ts), with the registry
  * strategies of kube-apiserver's pkg/registry/core that clients can observe.
  */
 import { badRequest, type FieldError } from './status-errors.ts';
 import { JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, type KubeObj, type ResourceType, type Strategy } from './resource-type.ts';
 import { age } from './table.ts';
 import { dataKeyErrors } from './object-meta.ts';
+import { podStrategy, serviceStrategy } from './pods-services.ts';
 
 const CORE_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
 
@@ -138,6 +140,28 @@ export function coreResourceTypes(): ResourceType[] {
     coreType({ resource: 'secrets', singular: 'secret', kind: 'Secret', shortNames: [], namespaced: true, strategy: secretStrategy }),
     coreType({ resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', shortNames: ['cm'], namespaced: true, strategy: configMapStrategy }),
     coreType({ resource: 'events', singular: 'event', kind: 'Event', shortNames: ['ev'], namespaced: true, strategy: eventStrategy }),
+    coreType({
+      resource: 'pods',
+      singular: 'pod',
+      kind: 'Pod',
+      shortNames: ['po'],
+      categories: ['all'],
+      namespaced: true,
+      statusSubresource: true,
+      strategy: podStrategy,
+      connectSubresources: [{ name: 'portforward', verbs: ['create', 'get'] }],
+    }),
+    coreType({
+      resource: 'services',
+      singular: 'service',
+      kind: 'Service',
+      shortNames: ['svc'],
+      categories: ['all'],
+      namespaced: true,
+      statusSubresource: true,
+      strategy: serviceStrategy,
+      connectSubresources: [{ name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
+    }),
     coreType({ resource: 'namespaces', singular: 'namespace', kind: 'Namespace', shortNames: ['ns'], namespaced: false, statusSubresource: true, strategy: namespaceStrategy }),
   ];
 }

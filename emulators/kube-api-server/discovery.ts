@@ -29,8 +29,9 @@ const STATUS_VERBS = ['get', 'patch', 'update'];
 function subresources(t: ResourceType): { name: string; verbs: string[] }[] {
   const subs: { name: string; verbs: string[] }[] = [];
   if (isNamespaceType(t)) subs.push({ name: 'finalize', verbs: ['update'] });
+  for (const c of t.connectSubresources ?? []) subs.push(c);
   if (t.statusSubresource) subs.push({ name: 'status', verbs: STATUS_VERBS });
-  return subs;
+  return subs.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 const storageVersionHash = (t: ResourceType) => createHash('sha256').update(`${t.group}/${t.versions[0].name}/${t.kind}`).digest('base64').slice(0, 11);

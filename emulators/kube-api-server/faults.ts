@@ -7,6 +7,8 @@ export interface FaultRule {
   times?: number;
   dropConnection?: boolean;
   delayMs?: number;
+  /** Answer 403 as RBAC does when the caller lacks the request's verb on its resource (`User "..." cannot get resource ...`). */
+  forbidden?: boolean;
 }
 
 export class Faults {

@@ -2,8 +2,9 @@
  * The HTTP front: authentication, fault injection, request counting, routing to discovery or resource handlers,
  * and Status bodies for every error.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, genericStatus, methodNotAllowed, pathNotFound, unauthorized, type Status } from './status-errors.ts';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, badRequest, genericStatus, methodNotAllowed, pathNotFound, rbacForbidden, unauthorized, type Status } from './status-errors.ts';
 import { parsePath, type PathInfo } from './request-info.ts';
 import type { Faults } from './faults.ts';
 import type { ResourceRequest, ServerState, HandlerResult } from './request-context.ts';
@@ -14,6 +15,8 @@ import { deleteCollection, deleteOne } from './delete-handlers.ts';
 import { serveWatch, type OpenWatch } from './watch.ts';
 import { isNamespaceType } from './core-types.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
+import { proxyToService } from './service-proxy.ts';
+import { UpgradeRefusal, type PortForwarder } from './port-forward.ts';
 
 /** kube-apiserver's default --max-request-bytes for JSON bodies is 3 MiB. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -25,7 +28,12 @@ export interface HttpDeps {
   counts: Map<string, number>;
   watches: Set<OpenWatch>;
   serverAddress(): string;
+  tls: boolean;
+  portForwarder: PortForwarder;
 }
+
+/** The user RBAC messages name: the kubeconfig's token user, or the anonymous user when no token is required. */
+const userOf = (deps: HttpDeps) => (deps.token !== undefined ? 'kube-api-server' : 'system:anonymous');
 
 export function createHandler(deps: HttpDeps) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -45,10 +53,18 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     req.socket.destroy();
     return;
   }
-  if (fault?.status) return sendError(res, genericStatus(fault.status));
+  if (fault?.status && !fault.forbidden) return sendError(res, genericStatus(fault.status));
 
   if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) return sendError(res, unauthorized());
+  if (fault?.forbidden) return sendError(res, forbiddenFor(deps, method, url.searchParams, info));
+  // The proxy streams the body to the pod, unread and unbounded, as kube-apiserver's does.
+  if (info.kind === 'resource' && info.proxy) return proxyToService(deps.state, { namespace: info.namespace!, id: info.name!, ...info.proxy, search: url.search, tls: deps.tls }, req, res);
   const body = await readBody(req);
+  if (info.kind === 'resource' && info.group === '' && info.resource === 'pods' && info.subresource === 'portforward' && info.namespace && info.name) {
+    // Only an upgraded connection reaches the kubelet (the 'upgrade' handler); the checks before it are the same.
+    deps.portForwarder.check(deps.state, info.namespace, info.name);
+    throw badRequest('Upgrade request required');
+  }
 
   if (info.kind === 'discovery' || info.kind === 'group' || info.kind === 'groupVersion') {
     if (method !== 'GET') throw methodNotAllowed();
@@ -61,6 +77,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   const type = registry.lookup(info.group, info.version, info.resource);
   if (!type) throw pathNotFound();
   const sub = info.subresource;
+  if (sub && type.connectSubresources?.some((c) => c.name === sub)) throw pathNotFound();
   if (sub && !(sub === 'status' && type.statusSubresource) && !(sub === 'finalize' && isNamespaceType(type))) throw pathNotFound();
   if (type.namespaced === false && info.namespace !== undefined) throw pathNotFound();
   // Namespaced resources are served across namespaces only for list and watch.
@@ -83,6 +100,54 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     return serveWatch(r, res, deps.watches);
   }
   send(res, dispatch(method, r, !!info.name), r.warnings);
+}
+
+function forbiddenFor(deps: HttpDeps, method: string, q: URLSearchParams, info: ReturnType<typeof parsePath>): ApiError {
+  if (info.kind !== 'resource') return genericStatus(403);
+  const { group, resource, subresource, namespace, name } = info;
+  return rbacForbidden({ user: userOf(deps), verb: verbOf(method, q, info), group, resource, subresource, namespace, name });
+}
+
+/**
+ * Upgrade requests (Node hands them over with the raw socket): pods/{name}/portforward over WebSocket, after the same
+ * authentication, fault injection and counting as every request. Refusals are written as HTTP answers on the socket.
+ */
+export function createUpgradeHandler(deps: HttpDeps) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrade(deps, req, socket, head).catch((e) => refuseUpgrade(socket, e));
+  };
+}
+
+async function upgrade(deps: HttpDeps, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const method = req.method ?? 'GET';
+  const info = parsePath(url.pathname);
+  count(deps, method, url.searchParams, info);
+  const fault = deps.faults.take(method, url.pathname + url.search);
+  if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault?.dropConnection) return void socket.destroy();
+  if (fault?.status && !fault.forbidden) throw genericStatus(fault.status);
+  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  if (fault?.forbidden) throw forbiddenFor(deps, method, url.searchParams, info);
+  const portForward = info.kind === 'resource' && info.group === '' && info.version === 'v1' && info.resource === 'pods' && info.subresource === 'portforward';
+  if (!portForward || !info.namespace || !info.name) throw badRequest('the test server upgrades only pods/{name}/portforward connections (WebSocket)');
+  if (method !== 'GET' || String(req.headers.upgrade).toLowerCase() !== 'websocket') throw badRequest('the test server forwards ports over WebSocket only (v4.channel.k8s.io), not SPDY');
+  deps.portForwarder.upgrade(deps.state, info.namespace, info.name, url.searchParams, req, socket, head);
+}
+
+function refuseUpgrade(socket: Duplex, e: unknown): void {
+  if (socket.destroyed) return;
+  let code: number;
+  let contentType: string;
+  let text: string;
+  if (e instanceof UpgradeRefusal) [code, contentType, text] = [e.code, e.contentType, e.body];
+  else {
+    const status = e instanceof ApiError ? e.status : genericStatus(500, e instanceof Error ? e.message : String(e)).status;
+    [code, contentType, text] = [status.code, 'application/json', JSON.stringify(status)];
+  }
+  const head = [`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}`, `Content-Type: ${contentType}`, `Content-Length: ${Buffer.byteLength(text)}`, 'Cache-Control: no-cache, private', 'Connection: close'];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
 }
 
 function dispatch(method: string, r: ResourceRequest, named: boolean): HandlerResult {

@@ -14,7 +14,8 @@ import { Registry } from './registry.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { GarbageCollector } from './garbage-collector.ts';
-import { createHandler } from './http-handler.ts';
+import { createHandler, createUpgradeHandler } from './http-handler.ts';
+import { PortForwarder } from './port-forward.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { INITIAL_NAMESPACES, namespaceObject } from './core-types.ts';
 import { create } from './write-handlers.ts';
@@ -82,8 +83,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const host = opts.host ?? '127.0.0.1';
   let address = '';
   const cert = opts.tls ? selfSignedCertificate([host, 'localhost']) : undefined;
-  const handler = createHandler({ state, faults, token: opts.token, counts, watches, serverAddress: () => address });
+  const portForwarder = new PortForwarder();
+  const deps = { state, faults, token: opts.token, counts, watches, serverAddress: () => address, tls: !!cert, portForwarder };
+  const handler = createHandler(deps);
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
+  server.on('upgrade', createUpgradeHandler(deps));
   // client-node 2.x opens a new connection (new undici Agent) for every request and lets it idle until the server's
   // Keep-Alive hint expires; with client and server in one process a long hint exhausts file descriptors under load.
   server.keepAliveTimeout = 5_000;
@@ -113,6 +117,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     requestCounts: () => Object.fromEntries(counts),
     async close() {
       for (const w of [...watches]) w.close();
+      portForwarder.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

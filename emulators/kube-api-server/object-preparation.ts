@@ -60,6 +60,7 @@ export function prepareForUpdate(r: ResourceRequest, incoming: KubeObj, old: Kub
     next = { ...old, metadata: { ...old.metadata } };
     if ('status' in incoming) next.status = incoming.status;
     else delete next.status;
+    t.strategy.normalizeStatus?.(next);
   } else if (r.subresource === 'finalize') {
     // namespaces/{name}/finalize: only spec.finalizers changes.
     next = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: incoming.spec?.finalizers ?? [] } };

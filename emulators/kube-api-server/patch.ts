@@ -140,12 +140,21 @@ function remove(doc: Json, path: string[], raw: string): Json {
   return doc;
 }
 
-/** Lists merged by key instead of replaced, per the core types' patchStrategy tags. */
-const MERGE_LISTS: Record<string, string | true> = { finalizers: true, ownerReferences: 'uid' };
+/** Lists merged by key instead of replaced, per the core types' patchStrategy tags (path of the list: merge key). */
+const MERGE_LISTS: Record<string, string | true> = {
+  'metadata.finalizers': true,
+  'metadata.ownerReferences': 'uid',
+  // Pod, Namespace and Service conditions; Pod containers and their ports; Service ports.
+  'status.conditions': 'type',
+  'spec.containers': 'name',
+  'spec.initContainers': 'name',
+  'spec.containers.ports': 'containerPort',
+  'spec.ports': 'port',
+};
 
 /**
- * Strategic merge patch for Secret/ConfigMap/Event/Namespace: a merge patch, except that metadata.finalizers and
- * metadata.ownerReferences merge as their struct tags say, and `$patch`/`$deleteFromPrimitiveList`/
+ * Strategic merge patch for the core kinds served here: a merge patch, except that the lists of MERGE_LISTS merge as
+ * their struct tags say, and `$patch`/`$deleteFromPrimitiveList`/
  * `$setElementOrder`/`$retainKeys` directives (sent by kubectl apply) are honoured or dropped.
  */
 export function strategicMergePatch(target: Json, patch: Json, path: string[] = []): Json {
@@ -163,9 +172,9 @@ export function strategicMergePatch(target: Json, patch: Json, path: string[] = 
       continue;
     }
     if (k.startsWith('$')) continue;
-    const listKey = path.length === 1 && path[0] === 'metadata' ? MERGE_LISTS[k] : undefined;
+    const listKey = MERGE_LISTS[[...path, k].join('.')];
     if (v === null) delete out[k];
-    else if (listKey && Array.isArray(v)) out[k] = mergeList(Array.isArray(out[k]) ? out[k] : [], v, listKey);
+    else if (listKey && Array.isArray(v)) out[k] = mergeList(Array.isArray(out[k]) ? out[k] : [], v, listKey, [...path, k]);
     else {
       const merged = strategicMergePatch(out[k], v, [...path, k]);
       if (merged === undefined) delete out[k];
@@ -175,7 +184,7 @@ export function strategicMergePatch(target: Json, patch: Json, path: string[] = 
   return out;
 }
 
-function mergeList(current: Json[], patch: Json[], key: string | true): Json[] {
+function mergeList(current: Json[], patch: Json[], key: string | true, path: string[]): Json[] {
   const out = [...current];
   for (const item of patch) {
     if (key === true) {
@@ -185,7 +194,7 @@ function mergeList(current: Json[], patch: Json[], key: string | true): Json[] {
     const i = out.findIndex((x) => isObject(x) && isObject(item) && x[key] === item[key]);
     if (isObject(item) && item.$patch === 'delete') {
       if (i >= 0) out.splice(i, 1);
-    } else if (i >= 0) out[i] = strategicMergePatch(out[i], item);
+    } else if (i >= 0) out[i] = strategicMergePatch(out[i], item, path);
     else out.push(item);
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * URL path -> what is being asked for, following apiserver's RequestInfoFactory:
  * /api/v1/... and /apis/{group}/{version}/..., optional namespaces/{ns}, resource, name, subresource,
- * the legacy /watch/ prefix, and namespaces/{name}/status|finalize.
+ * the legacy /watch/ prefix, namespaces/{name}/status|finalize, and services/{id}/proxy/{any path}.
  */
 
 export type PathInfo =
@@ -9,12 +9,35 @@ export type PathInfo =
   | { kind: 'openapi'; version: string; rest: string }
   | { kind: 'group'; group: string }
   | { kind: 'groupVersion'; group: string; version: string }
-  | { kind: 'resource'; group: string; version: string; namespace?: string; resource: string; name?: string; subresource?: string; legacyWatch: boolean }
+  | {
+      kind: 'resource';
+      group: string;
+      version: string;
+      namespace?: string;
+      resource: string;
+      name?: string;
+      subresource?: string;
+      legacyWatch: boolean;
+      /** services/{id}/proxy: the path after `/proxy` (still percent-encoded) and the path up to it. */
+      proxy?: { path: string; prefix: string };
+    }
   | { kind: 'unknown' };
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+const SERVICE_PROXY = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/;
+
 export function parsePath(pathname: string): PathInfo {
+  const proxy = SERVICE_PROXY.exec(pathname);
+  if (proxy) {
+    try {
+      const [namespace, name] = [decodeURIComponent(proxy[1]), decodeURIComponent(proxy[2])];
+      const path = proxy[3] ?? '';
+      return { kind: 'resource', group: '', version: 'v1', namespace, resource: 'services', name, subresource: 'proxy', legacyWatch: false, proxy: { path, prefix: pathname.slice(0, pathname.length - path.length) } };
+    } catch {
+      return { kind: 'unknown' };
+    }
+  }
   let parts: string[];
   try {
     parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);

@@ -38,6 +38,8 @@ export interface Strategy {
   knownFields?: string[];
   /** Decoding-time conversions and defaults (Secret stringData, Secret type, Namespace phase). */
   normalize?(obj: KubeObj, old: KubeObj | undefined): void;
+  /** Conversions of a write to /status (a Pod's podIP and podIPs kept in step). */
+  normalizeStatus?(obj: KubeObj): void;
   /** Kind-specific validation beyond ObjectMeta and the OpenAPI schema. */
   validate?(obj: KubeObj, old: KubeObj | undefined): FieldError[];
   /** Fields usable in fieldSelector besides metadata.name/metadata.namespace. */
@@ -60,6 +62,8 @@ export interface ResourceType extends GroupResource {
   /** Unstructured semantics: list items carry apiVersion/kind, bookmarks are unstructured. */
   custom: boolean;
   strategy: Strategy;
+  /** Subresources served by their own handlers (services/proxy, pods/portforward), with the verbs discovery lists. */
+  connectSubresources?: { name: string; verbs: string[] }[];
   /** Set while the owning CRD is being deleted: creates are refused. */
   terminating?: boolean;
 }

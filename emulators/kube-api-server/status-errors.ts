@@ -86,6 +86,15 @@ export const expired = (message: string) => new ApiError(410, 'Expired', message
 export const forbidden = (gr: GroupResource, name: string, why: string) =>
   new ApiError(403, 'Forbidden', `${grString(gr)} "${name}" is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource });
 
+/** What the RBAC authorizer answers (responsewriters.Forbidden): the user, verb and resource[/subresource] it lacked. */
+export function rbacForbidden(a: { user: string; verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string }): ApiError {
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope = a.namespace ? `in the namespace ${JSON.stringify(a.namespace)}` : 'at the cluster scope';
+  const why = `User ${JSON.stringify(a.user)} cannot ${a.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(a.group)} ${scope}`;
+  const gr = grString(a);
+  return new ApiError(403, 'Forbidden', a.name ? `${gr} ${JSON.stringify(a.name)} is forbidden: ${why}` : `${gr} is forbidden: ${why}`, { name: a.name, group: a.group, kind: a.resource });
+}
+
 export const unauthorized = () => new ApiError(401, 'Unauthorized', 'Unauthorized');
 
 /** As NewGenericServerResponse: the status code decides the reason and default message. */
