@@ -83,7 +83,7 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     let answer: RestAnswer;
     let gatewayId: string | undefined;
     if (fault?.status) {
-      answer = { status: fault.status, json: fault.body ?? (errorAnswer(fault.status, 'injected fault') as { json: unknown }).json };
+      answer = { status: fault.status, json: fault.body ?? errorBody(fault.status, 'injected fault') };
     } else if (cp.down) {
       answer = errorAnswer(503, 'control plane down for a while');
     } else if (!raw) {
