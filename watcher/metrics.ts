@@ -54,6 +54,12 @@ export class WatcherMetrics {
   readonly forwarded = new LabeledCounter();
   readonly skipped = new LabeledCounter();
   readonly watchRestarts = new LabeledCounter();
+  /** WSO2 control-plane connections (watcher/control-plane/): events received by type, acks sent by status, reconnects by cause. */
+  readonly controlPlaneEvents = new LabeledCounter();
+  readonly controlPlaneAcks = new LabeledCounter();
+  readonly controlPlaneReconnects = new LabeledCounter();
+  /** Control-plane connections by state (connecting, connected, backoff, refused); read when rendered. */
+  controlPlaneConnections: () => Record<string, number> = () => ({});
   coalesced = 0;
   messagesSent = 0;
   sendErrors = 0;
@@ -98,6 +104,10 @@ export class WatcherMetrics {
     family('apim_sync_watcher_watched_objects', 'gauge', 'Objects of the synced kinds held in memory (keys and versions only), by kind.', Object.entries(this.gauges.watchedObjectsByKind()).map(([kind, n]) => [{ kind }, n]));
     family('apim_sync_watcher_tracked_references', 'gauge', 'Referenced Secrets and ConfigMaps whose data hash is held.', [[{}, this.gauges.trackedReferences()]]);
     family('apim_sync_watcher_pending_messages', 'gauge', 'Messages waiting to be sent (including ones being retried).', [[{}, this.gauges.pendingMessages()]]);
+    family('apim_sync_watcher_control_plane_connections', 'gauge', 'WSO2 control-plane connections held for APIGateways, by state.', Object.entries(this.controlPlaneConnections()).map(([state, n]) => [{ state }, n]));
+    family('apim_sync_watcher_control_plane_events_total', 'counter', 'Messages received from WSO2 control planes, by type.', samples(this.controlPlaneEvents));
+    family('apim_sync_watcher_control_plane_acks_total', 'counter', 'deployment.ack messages sent to WSO2 control planes, by status.', samples(this.controlPlaneAcks));
+    family('apim_sync_watcher_control_plane_reconnects_total', 'counter', 'Control-plane connection attempts after the first, by cause.', samples(this.controlPlaneReconnects));
     family('apim_sync_watcher_ready', 'gauge', '1 when the initial lists are done and the queue is reachable.', [[{}, this.gauges.ready() ? 1 : 0]]);
     const mem = process.memoryUsage();
     family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [[{}, mem.rss]]);

@@ -1,4 +1,4 @@
-import { deduplicationId, messageGroupId, SyncMessage, type SyncReason } from '../shared/queue/envelope.ts';
+import { deduplicationId, messageGroupId, SyncMessage, type SyncReason, type VendorEvent } from '../shared/queue/envelope.ts';
 import { backoffDelay } from './backoff.ts';
 import { errorFields, type WatcherLog } from './log.ts';
 import type { WatcherMetrics } from './metrics.ts';
@@ -44,9 +44,12 @@ export interface QueueSenderOptions {
 }
 
 interface Pending {
+  /** The object's key, or for a vendor event the object's key and the event's (events are not coalesced). */
+  key: string;
   state: ObjectState;
   reason: SyncReason;
   cause: string | undefined;
+  event?: VendorEvent;
   attempts: number;
   notBefore: number;
 }
@@ -80,15 +83,20 @@ export class QueueSender {
     return this.pending.size + this.inFlight.size;
   }
 
-  enqueue(state: ObjectState, reason: SyncReason, cause?: string): void {
-    const waiting = this.pending.get(state.key);
+  /**
+   * A message for the object. With a vendor event (reason `vendor-event`), one message per distinct event: each says
+   * something the others do not, so none replaces another; a repeat of the same event is coalesced.
+   */
+  enqueue(state: ObjectState, reason: SyncReason, cause?: string, event?: VendorEvent): void {
+    const key = event ? [state.key, event.type, event.id ?? '', event.deploymentId ?? '', event.performedAt ?? '', event.detail ?? '', cause ?? ''].join('\u0000') : state.key;
+    const waiting = this.pending.get(key);
     if (waiting) {
       waiting.state = state;
       waiting.reason = reason;
       waiting.cause = cause;
       this.o.metrics.coalesced++;
     } else {
-      this.pending.set(state.key, { state, reason, cause, attempts: 0, notBefore: 0 });
+      this.pending.set(key, { key, state, reason, cause, ...(event ? { event } : {}), attempts: 0, notBefore: 0 });
     }
     // Idle: send almost at once (events of one watch chunk still share a batch). Busy: let a batch fill.
     const delay = this.pending.size >= MAX_ENTRIES ? 0 : this.batchesInFlight === 0 ? Math.min(2, this.o.flushDelayMs) : this.o.flushDelayMs;
@@ -164,8 +172,8 @@ export class QueueSender {
       }
       if (batch.length === 0) break;
       for (const p of batch) {
-        this.pending.delete(p.state.key);
-        this.inFlight.set(p.state.key, p);
+        this.pending.delete(p.key);
+        this.inFlight.set(p.key, p);
       }
       this.batchesInFlight++;
       void this.send(batch, entries);
@@ -189,6 +197,7 @@ export class QueueSender {
       generation: st.generation,
       reason: p.reason,
       cause: p.cause,
+      event: p.event,
     });
     if (!parsed.success) {
       this.o.log.error('message is not a valid envelope; dropped', { kind: st.type.kind, namespace: st.namespace, name: st.name, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
@@ -216,7 +225,7 @@ export class QueueSender {
     }
     this.batchesInFlight--;
     batch.forEach((p, i) => {
-      const key = p.state.key;
+      const key = p.key;
       this.inFlight.delete(key);
       if (!failed.has(entries[i].id)) {
         this.o.metrics.messagesSent++;

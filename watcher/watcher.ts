@@ -6,6 +6,7 @@ import { resourceType } from '../shared/kube/resources.ts';
 import { watchedKinds } from '../vendors/watched-kinds.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { ChangeTracker } from './change-tracker.ts';
+import { ControlPlaneHook, type ControlPlaneOptions } from './control-plane/hook.ts';
 import { DataFetcher } from './data-fetcher.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
 import { resolveConnection, type KubeEndpoint } from '../shared/kube/connection.ts';
@@ -41,6 +42,8 @@ export interface WatcherOptions {
   watchTimeoutSeconds?: number;
   /** The queue without the SDK (sqs-http-transport.ts, what the container uses), or a fake in tests. */
   transport?: QueueTransport;
+  /** WSO2 control-plane connections: the protocol's timings and the gateways' intervals, replaced (tests). */
+  controlPlane?: ControlPlaneOptions;
 }
 
 export interface Watcher {
@@ -101,11 +104,29 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     log,
   });
   const fetcher = new DataFetcher(http, tracker, abort.signal);
+  // WSO2 control-plane connections, loaded only when an APIGateway names a control plane; it sees what the tracker saw.
+  const controlPlanes = new ControlPlaneHook({
+    http,
+    stateOf: (key) => tracker.objects.get(key),
+    enqueue: (st, reason, cause, event) => sender.enqueue(st, reason, cause, event),
+    metrics,
+    log,
+    options: opts.controlPlane,
+  });
 
   const sink: WatchSink = {
-    listItem: (type, obj, epoch, initial) => tracker.listItem(type, obj, epoch, initial),
-    listDone: (type, ns, epoch) => tracker.listDone(type, ns, epoch),
-    event: (type, eventType, obj) => tracker.event(type, eventType, obj),
+    listItem: (type, obj, epoch, initial) => {
+      tracker.listItem(type, obj, epoch, initial);
+      controlPlanes.observe(type, obj, 'ADDED');
+    },
+    listDone: (type, ns, epoch) => {
+      tracker.listDone(type, ns, epoch);
+      controlPlanes.listDone(type);
+    },
+    event: (type, eventType, obj) => {
+      tracker.event(type, eventType, obj);
+      controlPlanes.observe(type, obj, eventType);
+    },
     restarted: (type, cause) => metrics.watchRestarts.inc({ kind: type.kind, cause }),
   };
   const watchesOf = (types: TrackedType[]) =>
@@ -176,6 +197,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       if (resyncTimer) clearInterval(resyncTimer);
       abort.abort();
       await Promise.all(watches.map((w) => w.stop()));
+      await controlPlanes.stop();
       const drained = await sender.drain(5000);
       sender.stop();
       await health?.close();

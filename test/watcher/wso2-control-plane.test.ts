@@ -1,0 +1,372 @@
+import { once } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startControlPlaneEmulator, type ControlPlaneEmulator, type Flavour } from '../../emulators/wso2/control-plane/index.ts';
+import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
+import type { WatchedKind } from '../../shared/engine/kind.ts';
+import { messageGroupId, parseSyncMessage, type SyncMessage } from '../../shared/queue/envelope.ts';
+import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN } from '../../vendors/wso2/control-plane/metadata.ts';
+import { APIGatewayType, LlmProviderType, LlmProxyType, McpType, RestApiType, WSO2_API_VERSION } from '../../vendors/wso2/resource-types.ts';
+import type { QueueTransport } from '../../watcher/queue-sender.ts';
+import { startWatcher, type Watcher } from '../../watcher/watcher.ts';
+import { waitFor } from './helpers.ts';
+
+// The WSO2 CRDs apim-sync installs, and the kinds the control-plane component reads, without references: what is
+// tested here is the connection, not the sync.
+const CRDS = ['apigateways', 'restapis', 'llmproviders', 'llmproxies', 'mcps'].map((p) => new URL(`../../infra/crds/gateway.api-platform.wso2.com_${p}.yaml`, import.meta.url).pathname);
+const KINDS: WatchedKind[] = [APIGatewayType, RestApiType, LlmProviderType, LlmProxyType, McpType].map((t) => ({ ...t, references: () => [] }));
+/** The protocol's times, in milliseconds: a ping every 30 ms, lost after 300 ms without one. */
+const FAST = { heartbeatTimeoutMs: 300, heartbeatCheckMs: 25, ackTimeoutMs: 2_000, discoveryTimeoutMs: 2_000, reconnectInitialMs: 20, reconnectMaxMs: 400, pollingIntervalMs: 60_000 };
+
+let server: KubeApiServer;
+let base: string;
+const watchers: Watcher[] = [];
+const planes: ControlPlaneEmulator[] = [];
+let nsCount = 0;
+
+beforeAll(async () => {
+  server = await startKubeApiServer({ crdFiles: CRDS, bookmarkIntervalMs: 200 });
+  base = server.url;
+});
+afterEach(async () => {
+  await Promise.all(watchers.splice(0).map((w) => w.stop()));
+  for (const cp of planes.splice(0)) {
+    expect(cp.violations()).toEqual([]);
+    await cp.close();
+  }
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function kube(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
+  const res = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': contentType } : {}, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const wso2 = (ns: string, plural: string, name = '') => `/apis/${WSO2_API_VERSION}/namespaces/${ns}/${plural}${name ? `/${name}` : ''}`;
+const core = (ns: string, plural: string, name = '') => `/api/v1/namespaces/${ns}/${plural}${name ? `/${name}` : ''}`;
+
+interface World {
+  ns: string;
+  cp: ControlPlaneEmulator;
+  gatewayId: string;
+  token: string;
+  watcher: Watcher;
+  sent: SyncMessage[];
+  bodies: string[];
+  logs: string[];
+  /** vendor-event messages of the APIGateway, by event type. */
+  events(type?: string): SyncMessage[];
+}
+
+/**
+ * A namespace with an APIGateway connected to a control plane emulator: its token in a Secret, the emulator's CA
+ * named by `spec.controlPlane.tls.certSecretRef`, and a watcher with millisecond timings whose queue is recorded.
+ */
+async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?: number } = {}): Promise<World> {
+  const ns = `cp-${flavour}-${++nsCount}`;
+  const cp = await startControlPlaneEmulator({ flavour, pingIntervalMs: opts.pingIntervalMs ?? 30, pongTimeoutMs: 1_000 });
+  planes.push(cp);
+  const { id: gatewayId, token } = cp.registerGateway(`gw-${ns}`);
+  await kube('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await kube('POST', core(ns, 'secrets'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cp-token', namespace: ns }, stringData: { token } });
+  await kube('POST', core(ns, 'secrets'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cp-ca', namespace: ns }, stringData: { 'ca.crt': cp.caPem } });
+  if (opts.values) {
+    await kube('POST', core(ns, 'configmaps'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gw-values', namespace: ns }, data: { 'values.yaml': opts.values } });
+  }
+  await kube('POST', wso2(ns, 'apigateways'), {
+    apiVersion: WSO2_API_VERSION,
+    kind: 'APIGateway',
+    metadata: { name: 'gw', namespace: ns },
+    spec: {
+      apiSelector: { scope: 'Namespaced' },
+      ...(opts.values ? { configRef: { name: 'gw-values' } } : {}),
+      controlPlane: { host: cp.host, tokenSecretRef: { name: 'cp-token', key: 'token' }, tls: { certSecretRef: { name: 'cp-ca', key: 'ca.crt' } } },
+    },
+  });
+  const sent: SyncMessage[] = [];
+  const bodies: string[] = [];
+  const transport: QueueTransport = {
+    async ping() {},
+    async sendBatch(entries) {
+      for (const e of entries) {
+        bodies.push(e.body);
+        sent.push(parseSyncMessage(e.body));
+      }
+      return { failed: [] };
+    },
+  };
+  const logs: string[] = [];
+  const watcher = await startWatcher({
+    clusterId: 'c1',
+    kubeConfig: { server: base },
+    queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
+    transport,
+    namespaces: [ns],
+    kinds: KINDS,
+    resyncIntervalSeconds: 0,
+    httpAddr: false,
+    log: (e) => logs.push(JSON.stringify(e)),
+    controlPlane: FAST,
+  });
+  watchers.push(watcher);
+  await watcher.ready;
+  const events = (type?: string) => sent.filter((m) => m.reason === 'vendor-event' && m.kind === 'APIGateway' && m.namespace === ns && (!type || m.event?.type === type));
+  return { ns, cp, gatewayId, token, watcher, sent, bodies, logs, events };
+}
+
+const connected = (w: World) => waitFor('a control-plane connection', () => w.cp.connections(w.gatewayId)[0]);
+
+/** A control-plane resource as the sync function writes it: labels, annotations, owner, for one deployment. */
+function cpResource(w: World, name: string, mark: { artifactId: string; deploymentId: string; performedAt: string }, undeployed = false) {
+  return {
+    apiVersion: WSO2_API_VERSION,
+    kind: 'RestApi',
+    metadata: {
+      name,
+      namespace: w.ns,
+      labels: { [CP_LABELS.origin]: CP_ORIGIN, [CP_LABELS.gatewayName]: 'gw', [CP_LABELS.artifactId]: mark.artifactId },
+      annotations: {
+        [CP_ANNOTATIONS.gateway]: `${w.ns}/gw`,
+        [CP_ANNOTATIONS.deploymentId]: mark.deploymentId,
+        [CP_ANNOTATIONS.deployedAt]: mark.performedAt,
+        [CP_ANNOTATIONS.artifactId]: mark.artifactId,
+        ...(undeployed ? { [CP_ANNOTATIONS.deploymentState]: 'undeployed' } : {}),
+      },
+    },
+    spec: { displayName: name, version: 'v1.0', context: `/${name}`, upstream: { main: { url: 'http://backend:8080' } }, operations: [{ method: 'GET', path: '/x' }] },
+  };
+}
+
+function programmed(generation: number, status: 'True' | 'False', reason: string) {
+  return {
+    conditions: ['Programmed', 'Ready'].map((type) => ({ type, status, reason, message: reason, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), observedGeneration: generation })),
+  };
+}
+
+const artifact = (name: string) => ({
+  apiVersion: WSO2_API_VERSION,
+  kind: 'RestApi',
+  metadata: { name },
+  spec: { displayName: name, version: 'v1.0', context: `/${name}`, upstream: { main: { url: 'http://backend:8080' } }, operations: [{ method: 'GET', path: '/x' }] },
+});
+
+describe.each(['platform', 'apim'] as const)('WSO2 control-plane connection (%s)', (flavour) => {
+  it('connects on behalf of the APIGateway, answers pings, and tells the function to resync', async () => {
+    const w = await world(flavour);
+    const c = await connected(w);
+    expect(c.gatewayId).toBe(w.gatewayId);
+    // Pongs keep it alive across many ping intervals (the emulator drops a connection without them).
+    for (let i = 0; i < 5; i++) await once(w.cp.activity, 'pong');
+    expect(w.cp.connections(w.gatewayId).map((x) => x.connectionId)).toEqual([c.connectionId]);
+    await waitFor('connection.restored and resync pointers', () => w.events('connection.restored').length === 1 && w.events('resync').length === 1);
+    const [resync] = w.events('resync');
+    expect(resync).toMatchObject({ apiVersion: WSO2_API_VERSION, kind: 'APIGateway', namespace: w.ns, name: 'gw', reason: 'vendor-event', event: { type: 'resync' } });
+    expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_connections\{state="connected"\} 1/);
+  });
+
+  it('forwards every control-plane event as a pointer to the APIGateway, ids only', async () => {
+    const w = await world(flavour);
+    await connected(w);
+    const d = w.cp.deploy(w.gatewayId, artifact('petstore'));
+    const [deployed] = await waitFor('api.deployed pointer', () => (w.events('api.deployed').length ? w.events('api.deployed') : undefined));
+    expect(deployed.event).toEqual({ type: 'api.deployed', id: d.artifactId, deploymentId: d.deploymentId, performedAt: d.performedAt });
+    const plan = w.cp.createPlan({ planName: 'Gold', throttleLimitCount: 10, throttleLimitUnit: 'Min' });
+    const sub = w.cp.createSubscription(d.artifactId, { subscriptionPlanId: plan.id });
+    const key = w.cp.createApiKey(d.artifactId, { name: 'key-one' });
+    const u = w.cp.undeploy(w.gatewayId, d.artifactId);
+    w.cp.delete(d.artifactId);
+    await waitFor('every event forwarded', () => w.events('api.deleted').length === 1 && w.events('apikey.created').length === 1);
+    expect(w.events('subscriptionPlan.created')[0].event).toEqual({ type: 'subscriptionPlan.created', id: plan.id });
+    expect(w.events('subscription.created')[0].event).toEqual({ type: 'subscription.created', id: d.artifactId });
+    expect(w.events('apikey.created')[0].event).toEqual({ type: 'apikey.created', id: d.artifactId });
+    expect(w.events('api.undeployed')[0].event).toEqual({ type: 'api.undeployed', id: d.artifactId, deploymentId: d.deploymentId, performedAt: u.performedAt });
+    expect(w.events('api.deleted')[0].event).toEqual({ type: 'api.deleted', id: d.artifactId });
+    // One FIFO group per artifact: its changes stay ordered, those of other artifacts run beside them.
+    const groups = new Set(['api.deployed', 'api.undeployed', 'api.deleted'].map((t) => messageGroupId(w.events(t)[0])));
+    expect([...groups]).toEqual([`c1/APIGateway.gateway.api-platform.wso2.com/${w.ns}/gw/${d.artifactId}`]);
+    const all = [...w.bodies].join('\n');
+    for (const secret of [w.token, sub.subscriptionToken, key.apiKey, ...Object.values(w.cp.events().map((e) => e.envelope.payload.apiKeyHashes).filter(Boolean))]) expect(all).not.toContain(secret);
+    expect(w.logs.join('\n')).not.toContain(w.token);
+    expect(w.logs.join('\n')).not.toContain(sub.subscriptionToken);
+    expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_events_total\{type="api.deployed"\} 1/);
+  });
+
+  it('reconnects when pings stop (35 s without one, here 300 ms) and resyncs again', async () => {
+    const w = await world(flavour);
+    const first = await connected(w);
+    await waitFor('first resync', () => w.events('resync').length === 1);
+    w.cp.stopPinging();
+    const second = await waitFor('a new connection', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
+    w.cp.resumePinging();
+    expect(second.gatewayId).toBe(w.gatewayId);
+    await waitFor('a resync for the new connection', () => w.events('resync').length === 2);
+    const causes = w.events('resync').map((m) => m.cause);
+    expect(new Set(causes).size).toBe(2);
+    expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_reconnects_total\{cause="heartbeat"\} 1/);
+  });
+
+  it('reconnects after a dropped connection, backing off while the control plane is down', async () => {
+    const w = await world(flavour);
+    const first = await connected(w);
+    w.cp.setDown(true);
+    await waitFor('refused while down', () => w.cp.calls.filter((c) => c.status === 503).length >= 2);
+    w.cp.setDown(false);
+    const again = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
+    expect(again).toBeDefined();
+    await waitFor('resync after reconnect', () => w.events('resync').length === 2);
+    expect(w.events('connection.refused')).toEqual([]);
+  });
+});
+
+describe('WSO2 control-plane refusals', () => {
+  it('a revoked token (401 at the handshake) is not a crash loop: slow retries, connection.refused, recovery with a new token', async () => {
+    const w = await world('platform');
+    await connected(w);
+    w.cp.revokeToken(w.token);
+    w.cp.dropConnections(w.gatewayId);
+    const [refused] = await waitFor('connection.refused', () => (w.events('connection.refused').length ? w.events('connection.refused') : undefined));
+    expect(refused.event).toEqual({ type: 'connection.refused', detail: expect.stringMatching(/^401 Unauthorized/) });
+    expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_connections\{state="refused"\} 1/);
+    // Retried at reconnect_max, never faster: a second refusal is logged, not sent again.
+    await waitFor('a second, slow attempt', () => w.logs.filter((l) => l.includes('refused the connection; retrying slowly')).length >= 2);
+    expect(w.events('connection.refused')).toHaveLength(1);
+    const attempts = w.cp.calls.filter((c) => c.status === 401).length;
+    expect(attempts).toBeLessThanOrEqual(4);
+    // A new token in the Secret: connected at once, and the function hears it.
+    const fresh = w.cp.regenerateToken(w.gatewayId);
+    await kube('PATCH', core(w.ns, 'secrets', 'cp-token'), { stringData: { token: fresh } }, 'application/merge-patch+json');
+    await connected(w);
+    await waitFor('connection.restored after the refusal', () => w.events('connection.restored').length === 2);
+    expect([...w.bodies, ...w.logs].join('\n')).not.toContain(fresh);
+  });
+
+  it('APIM closes an unauthorized connection with 4401: refused, with that code in the detail', async () => {
+    const w = await world('apim');
+    await connected(w);
+    w.cp.revokeToken(w.token);
+    w.cp.dropConnections(w.gatewayId);
+    const [refused] = await waitFor('connection.refused', () => (w.events('connection.refused').length ? w.events('connection.refused') : undefined));
+    expect(refused.event?.detail).toMatch(/^4401 /);
+  });
+
+  it('404 at the handshake is permanent too; the APIGateway deleted closes the connection', async () => {
+    const w = await world('platform');
+    await connected(w);
+    w.cp.faults.inject({ method: 'GET', path: /ws\/gateways\/connect$/, status: 404 });
+    w.cp.dropConnections(w.gatewayId);
+    await waitFor('connection.refused', () => w.events('connection.refused')[0]?.event?.detail?.startsWith('404 '));
+    w.cp.faults.clear();
+    await kube('DELETE', wso2(w.ns, 'apigateways', 'gw'));
+    await waitFor('closed', () => w.logs.some((l) => l.includes('APIGateway gone or going')));
+    expect(w.cp.connections(w.gatewayId)).toEqual([]);
+  });
+});
+
+describe('WSO2 deployment.ack', () => {
+  it('acks a control-plane resource once it is Programmed at its generation, and a rejection the function recorded', async () => {
+    const w = await world('platform');
+    await connected(w);
+    const d = w.cp.deploy(w.gatewayId, artifact('orders'));
+    const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'orders', d));
+    // Not settled yet: Pending is no answer.
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'False', 'Pending') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    const ack = await waitFor('success ack', () => w.cp.acks().find((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId));
+    expect(ack).toMatchObject({ outcome: 'applied', detail: 'DEPLOYED', payload: { artifactId: d.artifactId, resourceType: 'api', action: 'deploy', status: 'success', performedAt: d.performedAt } });
+    expect(w.cp.deploymentStatus(d.deploymentId)?.status).toBe('DEPLOYED');
+
+    // A malformed artifact has no resource: the function records it on the APIGateway, the watcher acks it failed.
+    const bad = w.cp.deploy(w.gatewayId, 'kind: RestApi\nmetadata: [unclosed', { kind: 'RestApi' });
+    await kube('PATCH', `${wso2(w.ns, 'apigateways', 'gw')}/status`, {
+      status: { controlPlane: { rejected: [{ deploymentId: bad.deploymentId, artifactId: bad.artifactId, kind: 'RestApi', action: 'deploy', performedAt: bad.performedAt, errorCode: 'GATEWAY_PROCESSING_ERROR', message: 'not valid YAML' }] } },
+    }, 'application/merge-patch+json');
+    await waitFor('failed ack', () => w.cp.deploymentStatus(bad.deploymentId)?.status === 'FAILED');
+    expect(w.cp.deploymentStatus(bad.deploymentId)?.errorCode).toBe('GATEWAY_PROCESSING_ERROR');
+    // Each operation is acked once per connection, however often its status is written.
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: { conditions: [] } }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', wso2(w.ns, 'apigateways', 'gw'), { metadata: { labels: { touched: 'yes' } } }, 'application/merge-patch+json');
+    // A later resource's ack comes through the same watch, after those status writes were seen.
+    const later = w.cp.deploy(w.gatewayId, artifact('later'));
+    const laterObj = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'later', later));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'later')}/status`, { status: programmed(laterObj.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await waitFor('the later ack', () => w.cp.deploymentStatus(later.deploymentId)?.status === 'DEPLOYED');
+    const of = (id: string) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === id);
+    expect(of(d.deploymentId)).toHaveLength(1);
+    expect(of(bad.deploymentId)).toHaveLength(1);
+  });
+
+  it('acks settled resources again on a new connection (after its connection.ack); the control plane ignores the repeat', async () => {
+    const w = await world('platform');
+    const first = await connected(w);
+    const d = w.cp.deploy(w.gatewayId, artifact('repeat'));
+    const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'repeat', d));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'repeat')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await waitFor('acked', () => w.cp.acks().length === 1);
+    w.cp.dropConnections(w.gatewayId);
+    const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
+    const again = await waitFor('acked again', () => w.cp.acks().find((a) => a.connectionId === second.connectionId));
+    expect(again).toMatchObject({ outcome: 'discarded' });
+    expect(w.cp.deploymentStatus(d.deploymentId)?.status).toBe('DEPLOYED');
+  });
+
+  it('a failed deployment (Programmed=False, Invalid) is acked failed; an undeployment is acked as undeploy', async () => {
+    const w = await world('apim');
+    await connected(w);
+    const d = w.cp.deploy(w.gatewayId, artifact('broken'));
+    const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'broken', d));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'broken')}/status`, { status: programmed(created.metadata.generation, 'False', 'Invalid') }, 'application/merge-patch+json');
+    await waitFor('failed', () => w.cp.deploymentStatus(d.deploymentId)?.status === 'FAILED');
+
+    const ok = w.cp.deploy(w.gatewayId, artifact('fine'));
+    const fine = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'fine', ok));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await waitFor('deployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'DEPLOYED');
+    const u = w.cp.undeploy(w.gatewayId, ok.artifactId);
+    // What the function does on api.undeployed: the marks change and the status says Pending until the gateway answers.
+    await kube('PATCH', wso2(w.ns, 'restapis', 'fine'), { metadata: { annotations: { [CP_ANNOTATIONS.deploymentState]: 'undeployed', [CP_ANNOTATIONS.deployedAt]: u.performedAt } } }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'False', 'Pending') }, 'application/merge-patch+json');
+    // The watcher re-syncs the resource itself: a change of annotations alone moves no generation.
+    await waitFor('the resource forwarded', () => w.sent.some((m) => m.kind === 'RestApi' && m.name === 'fine' && m.reason === 'spec-changed'));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await waitFor('undeployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'UNDEPLOYED');
+    expect(w.cp.acks().at(-1)?.payload).toMatchObject({ action: 'undeploy', status: 'success', performedAt: u.performedAt });
+  });
+});
+
+describe('WSO2 control-plane settings', () => {
+  it('reads the connection from the values block (configRef) and reconnects when it changes', async () => {
+    const values = (initial: string) => `gateway:\n  config:\n    controller:\n      controlplane:\n        reconnect_initial: ${initial}\n        reconnect_max: 5s\n        polling_interval: 15m\n`;
+    const w = await world('platform', { values: values('1s') });
+    const first = await connected(w);
+    await kube('PATCH', core(w.ns, 'configmaps', 'gw-values'), { data: { 'values.yaml': values('2s') } }, 'application/merge-patch+json');
+    const second = await waitFor('reconnected with the new settings', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
+    expect(second).toBeDefined();
+    expect(w.logs.some((l) => l.includes('control-plane settings changed'))).toBe(true);
+  });
+
+  it('loads nothing for APIGateways without a control plane', async () => {
+    const ns = `cp-none-${++nsCount}`;
+    await kube('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await kube('POST', wso2(ns, 'apigateways'), { apiVersion: WSO2_API_VERSION, kind: 'APIGateway', metadata: { name: 'plain', namespace: ns }, spec: { apiSelector: { scope: 'Namespaced' } } });
+    const logs: string[] = [];
+    const watcher = await startWatcher({
+      clusterId: 'c1',
+      kubeConfig: { server: base },
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
+      transport: { ping: async () => {}, sendBatch: async () => ({ failed: [] }) },
+      namespaces: [ns],
+      kinds: KINDS,
+      resyncIntervalSeconds: 0,
+      httpAddr: false,
+      log: (e) => logs.push(JSON.stringify(e)),
+    });
+    watchers.push(watcher);
+    await watcher.ready;
+    expect(logs.some((l) => l.includes('control-plane component loaded'))).toBe(false);
+    expect(watcher.metricsText()).not.toMatch(/apim_sync_watcher_control_plane_connections\{/);
+  });
+});

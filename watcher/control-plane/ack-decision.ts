@@ -1,0 +1,80 @@
+import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import {
+  artifactKindOf,
+  CP_ANNOTATIONS,
+  CP_LABELS,
+  CP_ORIGIN,
+  GATEWAY_PROCESSING_ERROR,
+  PERMANENT_FAILURE_REASONS,
+  type ControlPlaneStatus,
+  type DeploymentOutcome,
+} from '../../vendors/wso2/control-plane/metadata.ts';
+
+/** The gateway's `deployment.ack` payload (its events.go DeploymentAckPayload). */
+export interface DeploymentAck {
+  deploymentId: string;
+  artifactId: string;
+  resourceType: 'api' | 'llmprovider' | 'llmproxy' | 'mcpproxy';
+  action: 'deploy' | 'undeploy';
+  status: 'success' | 'failed';
+  performedAt: string;
+  errorCode?: string;
+}
+
+/** Which operation of which deployment an ack answers: one answer per operation and connection. */
+export const ackKey = (a: DeploymentAck): string => `${a.deploymentId}|${a.action}|${a.performedAt}`;
+
+interface Condition {
+  type?: unknown;
+  status?: unknown;
+  reason?: unknown;
+  observedGeneration?: unknown;
+}
+
+/** `<namespace>/<name>` of the APIGateway a control-plane resource belongs to, if it is one. */
+export function gatewayOfResource(obj: KubeObject): string | undefined {
+  if (obj.metadata.labels?.[CP_LABELS.origin] !== CP_ORIGIN) return undefined;
+  return obj.metadata.annotations?.[CP_ANNOTATIONS.gateway] || undefined;
+}
+
+const validTime = (t: string | undefined): t is string => typeof t === 'string' && t !== '' && !Number.isNaN(Date.parse(t));
+
+/**
+ * The ack a control-plane resource has earned, if its status is settled for the deployment it carries: its sync
+ * answered at its current generation, and the function marks any other deployment Pending until then.
+ * `Programmed=True` → success; `Programmed` (or `Accepted`) False for a reason that will not change until the spec does
+ * → failed `GATEWAY_PROCESSING_ERROR`. Anything else (Pending, Retrying, GatewayNotReady, not synced yet) waits.
+ */
+export function ackOfResource(obj: KubeObject): DeploymentAck | undefined {
+  if (!gatewayOfResource(obj) || obj.metadata.deletionTimestamp) return undefined;
+  const a = obj.metadata.annotations ?? {};
+  const kind = artifactKindOf(obj.kind);
+  const deploymentId = a[CP_ANNOTATIONS.deploymentId];
+  const artifactId = a[CP_ANNOTATIONS.artifactId];
+  const performedAt = a[CP_ANNOTATIONS.deployedAt];
+  if (!kind || !deploymentId || !artifactId || !validTime(performedAt)) return undefined;
+  const conditions = Array.isArray(obj.status?.conditions) ? (obj.status.conditions as Condition[]) : [];
+  const current = (type: string) => conditions.find((c) => c?.type === type && c.observedGeneration === obj.metadata.generation);
+  const programmed = current('Programmed');
+  const accepted = current('Accepted');
+  const base = { deploymentId, artifactId, resourceType: kind.ackType, action: a[CP_ANNOTATIONS.deploymentState] === 'undeployed' ? 'undeploy' : 'deploy', performedAt } as const;
+  if (programmed?.status === 'True') return { ...base, status: 'success' };
+  const failed = (c: Condition | undefined) => c?.status === 'False' && typeof c.reason === 'string' && PERMANENT_FAILURE_REASONS.includes(c.reason);
+  if (failed(programmed) || failed(accepted)) return { ...base, status: 'failed', errorCode: GATEWAY_PROCESSING_ERROR };
+  return undefined;
+}
+
+/** The acks of outcomes the function recorded in an APIGateway's `status.controlPlane` (no resource shows them). */
+export function acksOfGateway(gateway: KubeObject): DeploymentAck[] {
+  const cp = (gateway.status?.controlPlane ?? {}) as ControlPlaneStatus;
+  const of = (o: DeploymentOutcome, status: 'success' | 'failed'): DeploymentAck[] => {
+    const kind = artifactKindOf(o?.kind);
+    if (!kind || !o.deploymentId || !o.artifactId || !validTime(o.performedAt) || (o.action !== 'deploy' && o.action !== 'undeploy')) return [];
+    const ack: DeploymentAck = { deploymentId: o.deploymentId, artifactId: o.artifactId, resourceType: kind.ackType, action: o.action, status, performedAt: o.performedAt };
+    return [status === 'failed' ? { ...ack, errorCode: o.errorCode || GATEWAY_PROCESSING_ERROR } : ack];
+  };
+  return [
+    ...(Array.isArray(cp.rejected) ? cp.rejected : []).flatMap((o) => of(o, 'failed')),
+    ...(Array.isArray(cp.settled) ? cp.settled : []).flatMap((o) => of(o, 'success')),
+  ];
+}

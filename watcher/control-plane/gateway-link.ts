@@ -1,0 +1,289 @@
+import type { KubeHttp } from '../../shared/kube/kube-http.ts';
+import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import type { VendorEvent } from '../../shared/queue/envelope.ts';
+import { ARTIFACT_KINDS, gatewaySelector } from '../../vendors/wso2/control-plane/metadata.ts';
+import { APIGatewayType, WSO2_API_VERSION } from '../../vendors/wso2/resource-types.ts';
+import { resourcePath } from '../../shared/kube/resources.ts';
+import { sleep } from '../backoff.ts';
+import { errorFields, type WatcherLog } from '../log.ts';
+import type { WatcherMetrics } from '../metrics.ts';
+import { ackKey, ackOfResource, acksOfGateway, type DeploymentAck } from './ack-decision.ts';
+import { ConnectError, ControlPlaneConnection, discoverBase, PLATFORM_BASE, type ConnectionTimings } from './connection.ts';
+import { readMessage } from './cp-messages.ts';
+import { readByName, readLinkSettings, type LinkSettings } from './link-settings.ts';
+import { reconnectDelay } from './reconnect-delay.ts';
+
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'refused';
+
+/** Replacements of a gateway's configured intervals (tests run in milliseconds). */
+export interface IntervalOverrides {
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  pollingIntervalMs?: number;
+}
+
+export interface LinkDeps {
+  http: KubeHttp;
+  /** Queues a pointer to the APIGateway carrying this event (ids only); `cause` keeps distinct occurrences apart. */
+  forward(event: VendorEvent, cause: string): void;
+  metrics: WatcherMetrics;
+  log: WatcherLog;
+  timings: ConnectionTimings;
+  overrides: IntervalOverrides;
+}
+
+/**
+ * The control-plane connection of one APIGateway, held on behalf of its gateway for as long as the APIGateway exists
+ * and has a control plane: reconnects with the gateway's backoff, retries a refused one slowly (never a crash loop),
+ * relays what the control plane says as pointers, and answers deployments with `deployment.ack`.
+ */
+export class GatewayLink {
+  readonly namespace: string;
+  readonly name: string;
+  state: LinkState = 'idle';
+  /** ConfigMap and Secret keys its settings came from. */
+  dataKeys: ReadonlySet<string> = new Set();
+  private readonly deps: LinkDeps;
+  private readonly abort = new AbortController();
+  private gateway: { uid: string; generation: number | undefined } | undefined;
+  private latest: KubeObject | undefined;
+  private settings: LinkSettings | undefined;
+  private conn: ControlPlaneConnection | undefined;
+  private retry = 0;
+  private wake: (() => void) | undefined;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  /** Acks sent on the current connection, by operation, with the status sent. */
+  private readonly acked = new Map<string, DeploymentAck['status']>();
+  private refusal: string | undefined;
+  private discovered: { fingerprint: string; base: string } | undefined;
+  private readonly loop: Promise<void>;
+
+  constructor(gateway: KubeObject, deps: LinkDeps) {
+    this.namespace = gateway.metadata.namespace ?? '';
+    this.name = gateway.metadata.name;
+    this.deps = deps;
+    this.update(gateway);
+    this.loop = this.run();
+  }
+
+  private get fields() {
+    return { gateway: this.name, namespace: this.namespace, host: this.settings?.host };
+  }
+
+  /** A new version of the APIGateway: its settings are read again when its spec moved; its recorded outcomes are acked. */
+  update(gateway: KubeObject): void {
+    const id = { uid: gateway.metadata.uid ?? '', generation: gateway.metadata.generation };
+    const moved = !this.gateway || this.gateway.uid !== id.uid || this.gateway.generation !== id.generation;
+    this.gateway = id;
+    // Only what the settings are read from: not its status, not managedFields.
+    const { name, namespace, uid, generation, annotations } = gateway.metadata;
+    this.latest = { apiVersion: gateway.apiVersion, kind: gateway.kind, metadata: { name, namespace, uid, generation, annotations }, spec: gateway.spec };
+    if (moved) this.refresh();
+    for (const ack of acksOfGateway(gateway)) this.sendAck(ack);
+  }
+
+  /** A ConfigMap or Secret its settings came from changed. */
+  dataChanged(): void {
+    this.refresh();
+  }
+
+  /** A control-plane resource of this gateway changed: acked when settled for its deployment. */
+  resourceSeen(obj: KubeObject): void {
+    const ack = ackOfResource(obj);
+    if (ack) this.sendAck(ack);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.conn?.close();
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Reads the settings again (one read at a time; a change during a read reads once more). */
+  private refresh(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        await this.readSettings();
+      } while (this.readAgain && !this.abort.signal.aborted);
+    })().finally(() => (this.reading = undefined));
+  }
+
+  private async readSettings(): Promise<void> {
+    const gateway = this.latest;
+    if (!gateway) return;
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        const read = await readLinkSettings(this.deps.http, gateway, this.abort.signal);
+        this.dataKeys = new Set(read.dataKeys);
+        if (read.problem) this.deps.log.warn('control-plane connection not possible until the configuration changes', { ...this.fields, problem: read.problem });
+        this.apply(read.settings);
+        return;
+      } catch (err) {
+        this.deps.log.warn('could not read the control-plane settings; retrying', { ...this.fields, ...errorFields(err) });
+        await sleep(Math.min(30_000, 200 * 2 ** Math.min(attempt, 8)), this.abort.signal);
+      }
+    }
+  }
+
+  /** New settings: a different connection is made at once (backoff reset); the same ones change nothing. */
+  private apply(next: LinkSettings | undefined): void {
+    if (next?.fingerprint === this.settings?.fingerprint) return;
+    const hadOne = Boolean(this.settings);
+    this.settings = next;
+    this.retry = 0;
+    if (hadOne || next) this.deps.log.info(next ? 'control-plane settings changed; connecting with them' : 'control plane no longer configured; disconnecting', this.fields);
+    this.conn?.close();
+    this.wake?.();
+  }
+
+  private intervals(s: LinkSettings) {
+    const o = this.deps.overrides;
+    return { initial: o.reconnectInitialMs ?? s.reconnectInitialMs, max: o.reconnectMaxMs ?? s.reconnectMaxMs, polling: o.pollingIntervalMs ?? s.pollingIntervalMs };
+  }
+
+  /** Waits for ms, or less when woken (new settings, stop). */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      const s = this.settings;
+      if (!s) {
+        this.state = 'idle';
+        await this.pause(2 ** 31 - 1);
+        continue;
+      }
+      const { initial, max } = this.intervals(s);
+      this.state = 'connecting';
+      let conn: ControlPlaneConnection;
+      try {
+        const base = this.discovered?.fingerprint === s.fingerprint ? this.discovered.base : await discoverBase(s, this.deps.timings.discoveryTimeoutMs);
+        if (base !== PLATFORM_BASE) this.discovered = { fingerprint: s.fingerprint, base };
+        if (this.abort.signal.aborted || this.settings !== s) continue;
+        conn = await ControlPlaneConnection.open(s, base, this.deps.timings, { message: (text) => this.received(text), ping: () => {} });
+      } catch (err) {
+        if (this.abort.signal.aborted || this.settings !== s) continue;
+        const e = err instanceof ConnectError ? err : new ConnectError((err as Error).message);
+        if (e.permanent) {
+          this.refused(e.message);
+          this.deps.metrics.controlPlaneReconnects.inc({ cause: 'refused' });
+          await this.pause(max);
+        } else {
+          const delay = reconnectDelay(this.retry++, initial, max);
+          this.state = 'backoff';
+          this.deps.log.warn('control-plane connection failed; will retry', { ...this.fields, error: e.message, retryInMs: delay, retry: this.retry });
+          this.deps.metrics.controlPlaneReconnects.inc({ cause: 'failed' });
+          await this.pause(delay);
+        }
+        continue;
+      }
+      if (this.abort.signal.aborted || this.settings !== s) {
+        conn.close();
+        continue;
+      }
+      const end = await this.connected(conn, s);
+      if (end.permanent) {
+        this.refused(end.detail);
+        this.deps.metrics.controlPlaneReconnects.inc({ cause: 'refused' });
+        await this.pause(max);
+      } else if (end.cause !== 'stopped') {
+        // As the gateway: a lost connection is dialled again at once; failures after that back off.
+        this.deps.log.warn('control-plane connection lost; reconnecting', { ...this.fields, cause: end.cause, ...(end.code ? { code: end.code } : {}) });
+        this.deps.metrics.controlPlaneReconnects.inc({ cause: end.cause });
+      }
+    }
+    this.state = 'idle';
+  }
+
+  /** A connection is up: the function hears of it, resyncs, and gets every ack it is owed; it lasts until it ends. */
+  private async connected(conn: ControlPlaneConnection, s: LinkSettings) {
+    this.conn = conn;
+    this.state = 'connected';
+    this.retry = 0;
+    this.refusal = undefined;
+    this.acked.clear();
+    this.deps.log.info('control-plane connected', { ...this.fields, gatewayId: conn.gatewayId, connectionId: conn.connectionId });
+    this.deps.forward({ type: 'connection.restored' }, `connected:${conn.connectionId}`);
+    // Resync on every (re)connect: what changed while it was away is found by the full diff (wso2/api-platform#1495).
+    this.deps.forward({ type: 'resync' }, `connected:${conn.connectionId}`);
+    let polls = 0;
+    const polling = setInterval(() => this.deps.forward({ type: 'resync' }, `poll:${conn.connectionId}:${++polls}`), this.intervals(s).polling);
+    polling.unref();
+    void this.ackSettled(conn);
+    try {
+      return await conn.ended;
+    } finally {
+      clearInterval(polling);
+      this.conn = undefined;
+    }
+  }
+
+  /**
+   * Acks owed to the control plane, found anew on each connection (after its ack): every settled control-plane
+   * resource of this gateway and every outcome in its status. A restarted watcher acks settled deployments again;
+   * the control plane ignores acks whose operation it has already settled (its performedAt guard).
+   */
+  private async ackSettled(conn: ControlPlaneConnection): Promise<void> {
+    try {
+      const lists = await Promise.all(
+        ARTIFACT_KINDS.map((k) =>
+          this.deps.http.getJson<{ items?: KubeObject[] }>(resourcePath({ apiVersion: WSO2_API_VERSION, kind: k.kind }, this.namespace), { labelSelector: gatewaySelector(this.name) }, this.abort.signal),
+        ),
+      );
+      if (this.conn !== conn) return;
+      lists.forEach((l, i) => (l.items ?? []).forEach((o) => this.resourceSeen({ ...o, apiVersion: WSO2_API_VERSION, kind: ARTIFACT_KINDS[i].kind })));
+      const gw = await readByName(this.deps.http, APIGatewayType, this.namespace, this.name, this.abort.signal);
+      if (gw && this.conn === conn) for (const ack of acksOfGateway(gw)) this.sendAck(ack);
+    } catch (err) {
+      // Live events still ack what settles from now on; the next connection lists again.
+      if (!this.abort.signal.aborted) this.deps.log.warn('could not list what to ack on connect', { ...this.fields, ...errorFields(err) });
+    }
+  }
+
+  private sendAck(ack: DeploymentAck): void {
+    const conn = this.conn;
+    const key = ackKey(ack);
+    if (!conn || this.acked.get(key) === ack.status) return;
+    if (!conn.send(JSON.stringify({ type: 'deployment.ack', payload: ack }))) return;
+    this.acked.set(key, ack.status);
+    this.deps.metrics.controlPlaneAcks.inc({ status: ack.status });
+    this.deps.log.info('deployment.ack sent', { ...this.fields, deploymentId: ack.deploymentId, artifactId: ack.artifactId, action: ack.action, status: ack.status });
+  }
+
+  private received(text: string): void {
+    const m = readMessage(text);
+    if (m.kind === 'event') {
+      this.deps.metrics.controlPlaneEvents.inc({ type: m.event.type });
+      this.deps.log.debug('control-plane event forwarded', { ...this.fields, type: m.event.type, id: m.event.id });
+      this.deps.forward(m.event, m.cause);
+    } else if (m.kind === 'ignored') {
+      this.deps.metrics.controlPlaneEvents.inc({ type: m.type || 'unreadable' });
+      this.deps.log.debug('control-plane message not forwarded', { ...this.fields, type: m.type, why: m.why });
+    }
+  }
+
+  /** Refused for good until the configuration changes: said once per cause, then retried at reconnect_max. */
+  private refused(detail: string): void {
+    this.state = 'refused';
+    this.deps.log.warn('the control plane refused the connection; retrying slowly', { ...this.fields, detail });
+    if (this.refusal === detail) return;
+    this.refusal = detail;
+    this.deps.forward({ type: 'connection.refused', detail: detail.slice(0, 300) }, `refused:${Date.now()}`);
+  }
+}
