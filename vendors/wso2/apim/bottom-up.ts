@@ -1,10 +1,9 @@
 import { missingReference } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import type { VendorTls } from '../../../shared/vendor-http/vendor-http.ts';
 import { CP_LABELS, CP_ORIGIN } from '../control-plane/metadata.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
-import { readSecretKey } from '../gateway/secrets.ts';
+import { tlsOf } from '../control-plane/session.ts';
 import { apiArchive } from './api-archive.ts';
 import { apiDefinition } from './api-definition.ts';
 import { bottomUpApimClient } from './client.ts';
@@ -56,12 +55,13 @@ export async function bottomUpClient(restApi: KubeObject, spec: Record<string, u
     const probe = await cachedProbe(gateway.object, cp, ctx);
     if (probe.flavour !== 'apim') return skip('the control plane is not WSO2 API Manager');
     if (probe.version && !supportsBottomUp(probe.version)) return skip(`APIM ${probe.version} does not take bottom-up imports (4.7 or later)`);
-    const tls: VendorTls = { insecureSkipVerify: cp.insecureSkipVerify, ...(cp.caSecret ? { ca: [await readSecretKey(namespace, cp.caSecret, 'spec.controlPlane.tls.certSecretRef', ctx)] } : {}) };
+    // APIM is the control plane's host: the same trust (insecure_skip_verify, or the CA the APIGateway names).
+    const tls = await tlsOf(gateway.object, cp, ctx);
     const def = apiDefinition(spec);
     const owner = ownerOf(restApi, ctx.cluster.id);
     const archive = apiArchive(def, { owner, environment: cp.gatewayName, provider: grant.type === 'password' ? grant.username : 'admin' });
     ctx.log.debug('bottom-up sync to APIM applies', { ...where, host: cp.host, environment: cp.gatewayName, grant: describeGrant(grant) });
-    const publisher = new PublisherApi({ host: cp.host, tls, grant }, ctx.http, containerTokens);
+    const publisher = new PublisherApi({ host: cp.host, ...(tls ? { tls } : {}), grant }, ctx.http, containerTokens);
     return staged(bottomUpApimClient({ restApi, def, archive, publisher, environment: cp.gatewayName, owner, log: ctx.log }));
   } catch (e) {
     const err = withStage(e);

@@ -5,7 +5,7 @@ import type { Logger } from '../../../shared/log.ts';
 import type { ApiArchive } from './api-archive.ts';
 import type { ApiDefinition } from './api-definition.ts';
 import { conflict, ownershipOf, propertyOf, SPEC_HASH_PROPERTY, type ApimApi, type Ownership } from './ownership.ts';
-import type { Deployment, PublisherApi } from './publisher-api.ts';
+import { sameApi, type Deployment, type PublisherApi } from './publisher-api.ts';
 import { recordedControlPlane, type ControlPlaneStatus } from './status.ts';
 
 export interface BottomUpTarget {
@@ -42,7 +42,7 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
     let stale: ApimApi | undefined;
     if (recorded?.apiId) {
       const byId = await publisher.get(recorded.apiId);
-      if (byId && byId.name === def.name && byId.version === def.version) return { current: byId, ownership: 'ours' };
+      if (byId && sameApi(byId, def.name, def.version)) return { current: byId, ownership: 'ours' };
       if (byId) stale = byId;
     }
     const [match] = await publisher.findByNameAndVersion(def.name, def.version);

@@ -56,7 +56,7 @@ export class PublisherApi {
     this.tokenEndpoint = { url: `https://${endpoint.host}/oauth2/token`, tls: endpoint.tls };
   }
 
-  /** The APIs named exactly so, at exactly that version (APIM's search matches quoted values exactly; checked again). */
+  /** The APIs of that name and version (APIM's search matches quoted values exactly, without case; checked again). */
   async findByNameAndVersion(name: string, version: string): Promise<ApimApi[]> {
     const query = `name:"${name}" version:"${version}"`;
     const found: ApimApi[] = [];
@@ -64,7 +64,7 @@ export class PublisherApi {
       const url = this.url(`/apis?query=${encodeURIComponent(query)}&limit=${PAGE}&offset=${offset}`);
       const res = await this.call('search', { method: 'GET', url }, [200]);
       const list = ((res.body as { list?: ApimApi[] } | undefined)?.list ?? []).filter((a) => a && typeof a.id === 'string');
-      found.push(...list.filter((a) => a.name === name && a.version === version));
+      found.push(...list.filter((a) => sameApi(a, name, version)));
       if (list.length < PAGE) return found;
     }
   }
@@ -128,3 +128,7 @@ export class PublisherApi {
     }
   }
 }
+
+/** APIM tells APIs apart by name without case, and by version. */
+export const sameApi = (api: { name?: unknown; version?: unknown }, name: string, version: string) =>
+  typeof api.name === 'string' && api.name.toLowerCase() === name.toLowerCase() && api.version === version;
