@@ -1,0 +1,34 @@
+/**
+ * Corrections applied to the published management API spec when it is loaded, only where the spec
+ * contradicts itself (listed, with the evidence, in `emulators/wso2/README.md`). Where the gateway is
+ * merely more lenient than its spec, the spec stands. Each one is a no-op once fixed upstream.
+ */
+
+type Json = Record<string, unknown>;
+
+const at = (doc: Json, ...keys: string[]): Json | undefined => {
+  let node: unknown = doc;
+  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
+  return typeof node === 'object' && node !== null ? (node as Json) : undefined;
+};
+
+/**
+ * The spec's RestApi context pattern refuses the `$version` its own description and example use, and the
+ * dots of the gateway's example `/ecommerce/v1.0`; the RestApi CRD's pattern (taken here) allows both.
+ */
+const CRD_CONTEXT = "^/([a-zA-Z0-9\\-._~!$&'()*+,;=:@%/]*[^/])?$";
+
+export interface Erratum {
+  schema: string;
+  property: string;
+  apply(property: Json): void;
+}
+
+export const ERRATA: Erratum[] = [{ schema: 'APIConfigData', property: 'context', apply: (p) => (p.pattern = CRD_CONTEXT) }];
+
+export function applyErrata(doc: Json): void {
+  for (const e of ERRATA) {
+    const property = at(doc, 'components', 'schemas', e.schema, 'properties', e.property);
+    if (property) e.apply(property);
+  }
+}

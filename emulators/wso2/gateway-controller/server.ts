@@ -1,0 +1,180 @@
+/**
+ * HTTP side of the gateway controller emulator. Order of checks, as the gateway's middleware chain:
+ * injected fault → authentication (401) → route (Go ServeMux 404/405) → role (403) → the operation's
+ * own checks (the gateway's 400s) → the published contract (400, recorded) → the operation.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultInjector } from '../../common/faults.ts';
+import type { Violation } from '../../openapi/index.ts';
+import { Authenticator, authorize, DEFAULT_USERS } from './auth.ts';
+import { builtInTemplates } from './builtin-templates.ts';
+import { handlerContext, type GatewaySettings } from './context.ts';
+import { BASE_PATH, managementContract } from './contract.ts';
+import { failure, faultAnswer, GatewayError, methodNotAllowed, routeNotFound, type FieldError } from './errors.ts';
+import { prefersYaml, readBody, send, type Answer } from './http-io.ts';
+import { DEFAULT_POLICIES } from './installed-policies.ts';
+import { OPERATIONS } from './operations.ts';
+import { createStateApi } from './state-api.ts';
+import { GatewayStore } from './store.ts';
+import type { CallRecord, ContractViolation, Wso2GatewayController, Wso2GatewayControllerOptions } from './types.ts';
+
+const YAML_BODY = /^(application\/(x-)?yaml|text\/yaml)$|\+yaml$/;
+
+export async function startWso2GatewayController(opts: Wso2GatewayControllerOptions = {}): Promise<Wso2GatewayController> {
+  const management = managementContract(opts.specsDir);
+  const users = opts.users ?? DEFAULT_USERS;
+  const bearerTokens = opts.bearerTokens ?? [];
+  const authenticator = new Authenticator({ users, bearerTokens, auth: opts.auth });
+  const settings: GatewaySettings = {
+    gatewayId: opts.gatewayId ?? 'platform-gateway-id',
+    policies: opts.policies ?? DEFAULT_POLICIES,
+    defaultVhosts: opts.defaultVhosts ?? { main: '*', sandbox: 'sandbox-*' },
+    apiKeysPerUserPerApi: opts.apiKeysPerUserPerApi ?? 10,
+  };
+  const store = new GatewayStore();
+  const seed = () => {
+    store.clear();
+    for (const t of builtInTemplates()) store.templates.set(t.handle, t);
+  };
+  seed();
+  const faults = new FaultInjector();
+  const violations: ContractViolation[] = [];
+  const calls: CallRecord[] = [];
+  const maxCalls = opts.maxCalls ?? 100_000;
+  const latencyMs = opts.latencyMs ?? 0;
+
+  const record = (method: string, path: string, status: number) => {
+    calls.push({ method, path, status });
+    // trimmed in batches: dropping one entry per request would move the whole array every time
+    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
+  };
+  const offContract = (method: string, path: string, problems: Violation[]) =>
+    violations.push({ method, path, problems: problems.map((p) => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`) });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname;
+    const fault = faults.take(method, path);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.dropConnection) {
+      record(method, path, 0);
+      req.socket.destroy();
+      return;
+    }
+    let answer: Answer;
+    try {
+      const raw = await readBody(req);
+      answer = fault?.status ? faultAnswer(fault.status, fault.body, fault.retryAfterSeconds) : answerRequest(req, method, path, url.searchParams, raw);
+    } catch (e) {
+      answer = e instanceof GatewayError ? e.answer : failure(500, 'Internal server error').answer;
+    }
+    if (latencyMs > 0) await sleep(latencyMs);
+    record(method, path, answer.status);
+    send(res, answer);
+  }
+
+  function answerRequest(req: IncomingMessage, method: string, path: string, query: URLSearchParams, raw: Buffer): Answer {
+    const principal = authenticator.authenticate(req.headers.authorization);
+    const { contract, roles, yamlAnswers, document } = management;
+    const match = contract.matchRoute(method, path);
+    if (!match?.operationId) {
+      const problems = contract.validateRequest({ method, path }).violations;
+      offContract(method, path, problems);
+      const allowed = /not allowed on this path \(allowed: ([^)]*)\)/.exec(problems[0]?.message ?? '');
+      throw allowed ? methodNotAllowed(allowed[1]!.split(', ')) : routeNotFound();
+    }
+    const operationId = match.operationId;
+    authorize(principal, roles.get(operationId) ?? []);
+
+    const contentType = req.headers['content-type'];
+    const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const result = contract.validateRequest({ method, path, query, headers: req.headers, body: bodyForContract(raw, mediaType) });
+    const ctx = handlerContext(
+      { params: match.pathParams, query, principal, store, settings, document, wantsYaml: prefersYaml(req.headers.accept) },
+      raw,
+      contentType,
+    );
+    const operation = OPERATIONS[operationId];
+    if (!operation) {
+      offContract(method, path, [{ in: 'route', pointer: '', message: `operation ${operationId} is not emulated` }]);
+      throw failure(501, `operation ${operationId} is not emulated`);
+    }
+    if (result.violations.length) {
+      offContract(method, path, result.violations);
+      operation.validate?.(ctx); // the gateway's own refusal, naming the field, when it has one
+      throw outsideContract(result.violations);
+    }
+    const answer = operation.run(ctx);
+    return answer.status === 200 && ctx.wantsYaml && yamlAnswers.has(operationId) ? { ...answer, yaml: true } : answer;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, failure(500, String(e)).answer);
+    });
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+
+  return {
+    url,
+    baseUrl: url + BASE_PATH,
+    credentials: { users: structuredClone(users), bearerTokens: [...bearerTokens], auth: opts.auth !== false },
+    state: createStateApi(store),
+    faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
+    calls,
+    violations: () => structuredClone(violations),
+    reset() {
+      seed();
+      faults.clear();
+      violations.length = 0;
+      calls.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The body as the contract reads it: YAML as text (the validator parses it), JSON parsed, anything else as text. */
+function bodyForContract(raw: Buffer, mediaType: string): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  if (YAML_BODY.test(mediaType)) return text;
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text; // validated as the text it is: not the object the schema wants
+    }
+  }
+  return text;
+}
+
+/** A request outside the published contract, answered in the gateway's error shape with each problem as a field. */
+function outsideContract(problems: Violation[]): GatewayError {
+  const errors: FieldError[] = problems.map((p) => ({ field: fieldOf(p), message: p.message }));
+  const bodyOnly = problems.every((p) => p.in === 'body' && p.pointer !== '');
+  return failure(400, bodyOnly ? 'Configuration validation failed' : 'Request does not conform to the management API specification', errors);
+}
+
+/** `/spec/operations/0/method` → `spec.operations[0].method`; a parameter by its name. */
+function fieldOf(p: Violation): string {
+  if (p.in !== 'body') return p.pointer.replace(/^\//, '') || p.in;
+  return p.pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : path ? `${path}.${s}` : s), '');
+}
