@@ -57,7 +57,11 @@ export function envelopeClient(api: ManagementApi, r: EnvelopeResource, known: J
   const post = async (): Promise<ExternalStatus> => {
     const body = await envelope();
     try {
-      return status(await api.create(r.collection, body));
+      const created = await api.create(r.collection, body);
+      // The gateway deploys whatever it creates (it reads deploymentState on updates only): an undeployed one is
+      // written once more.
+      if (body.yaml.spec.deploymentState === 'undeployed' && created.status?.state !== 'undeployed') return status(await api.replace(path, body));
+      return status(created);
     } catch (e) {
       if (!(e instanceof GatewayCallError) || e.status !== 409) throw e;
       // Created meanwhile by a redelivery of this sync, or another resource holds the same name and version.
