@@ -37,7 +37,7 @@ export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx:
         }
       }
       const { via, credentials } = gateway.management.endpoint;
-      findings.set(spec, { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}) });
+      findings.set(spec, { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}), ...(gateway.config.controlPlaneSkipped ? { standalone: gateway.config.controlPlaneSkipped } : {}) });
       const status: ExternalStatus = {
         phase: 'Ready',
         selectedAPIs: await selectedApis(object, ctx),

@@ -20,6 +20,8 @@ export interface GatewayFindings {
   management: string;
   /** The control plane's answer, or undefined for a standalone gateway. */
   controlPlane?: string;
+  /** Why a configured control plane is not connected to (no registration token). */
+  standalone?: string;
 }
 export const findings = new WeakMap<object, GatewayFindings>();
 
@@ -34,7 +36,7 @@ export const apiGatewayConditions: ConditionPolicy = {
       cond(PROGRAMMED, 'True', ProgrammedReason.Programmed, management),
       f?.controlPlane
         ? cond(CONNECTED, 'True', 'Connected', f.controlPlane)
-        : cond(CONNECTED, 'False', 'NotConfigured', 'no control plane is configured: the gateway runs standalone'),
+        : cond(CONNECTED, 'False', 'NotConfigured', f?.standalone ?? 'no control plane is configured: the gateway runs standalone'),
       cond('Ready', 'True', ProgrammedReason.Programmed, f?.controlPlane ? `${management}; ${f.controlPlane}` : management),
     ];
   },

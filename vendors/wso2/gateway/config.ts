@@ -54,6 +54,11 @@ export interface ManagementSettings {
 
 export interface GatewayConfig {
   controlPlane?: ControlPlaneSettings;
+  /**
+   * Why a control plane host that is configured is not connected to: the gateway skips the connection when no
+   * registration token is configured ("Control plane token not configured, skipping connection"), and so does apim-sync.
+   */
+  controlPlaneSkipped?: string;
   management: ManagementSettings;
 }
 
@@ -83,7 +88,22 @@ export function gatewayConfig(gateway: KubeObject, valuesYaml?: string): Gateway
   const chartCp = obj(chartController.controlPlane);
   const specCp = obj(spec.controlPlane);
 
-  return { controlPlane: controlPlane(specCp, chartCp, cp, cfgController, chartController, obj(values.gateway)), management: management(gateway, cfgController) };
+  const host = hostOf(str(specCp.host) ?? str(chartCp.host), chartCp.port);
+  const mgmt = management(gateway, cfgController);
+  if (host && !tokenOf(specCp, chartCp)) {
+    return { controlPlaneSkipped: `a control plane host (${host}) is configured but no registration token (spec.controlPlane.tokenSecretRef, or gateway.controller.controlPlane.token in values.yaml): the gateway runs standalone, as it does`, management: mgmt };
+  }
+  return { controlPlane: controlPlane(specCp, chartCp, cp, cfgController, chartController, obj(values.gateway)), management: mgmt };
+}
+
+/** Where the registration token is: the APIGateway's Secret key, the chart's Secret key, or the chart's inline value. */
+function tokenOf(specCp: Json, chartCp: Json): ControlPlaneSettings['token'] | undefined {
+  const specToken = obj(specCp.tokenSecretRef);
+  const chartToken = obj(chartCp.token);
+  if (str(specToken.name)) return { name: str(specToken.name)!, key: str(specToken.key) ?? 'token' };
+  if (str(chartToken.secretName)) return { name: str(chartToken.secretName)!, key: str(chartToken.key) ?? 'token' };
+  if (str(chartToken.value)) return { value: str(chartToken.value)! };
+  return undefined;
 }
 
 function parseValues(text: string | undefined): Json {
@@ -98,18 +118,8 @@ function parseValues(text: string | undefined): Json {
 function controlPlane(specCp: Json, chartCp: Json, cp: Json, cfgController: Json, chartController: Json, gatewayValues: Json): ControlPlaneSettings | undefined {
   const host = hostOf(str(specCp.host) ?? str(chartCp.host), chartCp.port);
   if (!host) return undefined;
-  const specToken = obj(specCp.tokenSecretRef);
-  const chartToken = obj(chartCp.token);
-  let token: ControlPlaneSettings['token'] | undefined;
-  if (str(specToken.name)) token = { name: str(specToken.name)!, key: str(specToken.key) ?? 'token' };
-  else if (str(chartToken.secretName)) token = { name: str(chartToken.secretName)!, key: str(chartToken.key) ?? 'token' };
-  else if (str(chartToken.value)) token = { value: str(chartToken.value)! };
-  if (!token) {
-    throw invalidSpec(
-      'InvalidConfiguration',
-      'spec.controlPlane: a control plane host is set but no registration token (spec.controlPlane.tokenSecretRef, or gateway.controller.controlPlane.token.secretName in values.yaml)',
-    );
-  }
+  const token = tokenOf(specCp, chartCp);
+  if (!token) return undefined;
   const tls = obj(specCp.tls);
   const ca = obj(tls.certSecretRef);
   const field = (k: string) => `gateway.config.controller.controlplane.${k}`;
