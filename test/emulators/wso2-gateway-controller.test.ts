@@ -194,6 +194,9 @@ describe('validation: the gateway validator, then the published contract', () =>
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/^failed to parse configuration: /);
 
+    const badJson = await call(emu, 'POST', '/rest-apis', { body: '{"kind": ', contentType: 'application/json' });
+    expect(badJson.status).toBe(400);
+
     const unknown = await call(emu, 'GET', '/apis');
     expect(unknown).toMatchObject({ status: 404, text: '404 page not found\n' });
     const wrongMethod = await call(emu, 'PATCH', '/rest-apis/x', { body: restApi('x') });
@@ -205,11 +208,13 @@ describe('validation: the gateway validator, then the published contract', () =>
     expect(emu.violations().map((v) => `${v.method} ${v.path}`)).toEqual([
       'POST /api/management/v1/rest-apis',
       'POST /api/management/v1/rest-apis',
+      'POST /api/management/v1/rest-apis',
       'GET /api/management/v1/apis',
       'PATCH /api/management/v1/rest-apis/x',
       'GET /api/management/v1/rest-apis',
     ]);
     expect(emu.violations()[1]!.problems[0]).toMatch(/^body: request body is not valid YAML/);
+    expect(emu.violations()[2]!.problems).toEqual(['body: request body is not valid JSON']);
     expect(emu.state.list('RestApi')).toEqual([]);
   });
 });

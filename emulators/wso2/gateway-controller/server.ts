@@ -91,7 +91,9 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
 
     const contentType = req.headers['content-type'];
     const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-    const result = contract.validateRequest({ method, path, query, headers: req.headers, body: bodyForContract(raw, mediaType) });
+    const body = bodyForContract(raw, mediaType);
+    const result = contract.validateRequest({ method, path, query, headers: req.headers, body: body instanceof Error ? raw.toString('utf8') : body });
+    if (body instanceof Error) result.violations = [...result.violations.filter((v) => v.in !== 'body'), { in: 'body', pointer: '', message: body.message }];
     const ctx = handlerContext(
       { params: match.pathParams, query, principal, store, settings, document, wantsYaml: prefersYaml(req.headers.accept) },
       raw,
@@ -147,7 +149,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
   };
 }
 
-/** The body as the contract reads it: YAML as text (the validator parses it), JSON parsed, anything else as text. */
+/** The body as the contract reads it: YAML as text (the validator parses it), JSON parsed (an Error when it does not), else text. */
 function bodyForContract(raw: Buffer, mediaType: string): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
@@ -156,7 +158,7 @@ function bodyForContract(raw: Buffer, mediaType: string): unknown {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      return text; // validated as the text it is: not the object the schema wants
+      return new Error('request body is not valid JSON');
     }
   }
   return text;
