@@ -43,7 +43,13 @@ export async function call(emu: Wso2GatewayController, method: string, path: str
   return { status: res.status, headers: res.headers, text, body: parsed };
 }
 
-type Doc = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, any> };
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, any>;
+  stringData?: Record<string, string>;
+};
 
 /** The documents of one of the operator's example files (`test/e2e/fixtures/wso2-operator/…`). */
 export function fixture(file: string): Doc[] {
