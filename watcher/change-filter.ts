@@ -17,14 +17,16 @@ export type Decision = { forward: SyncReason; skip?: undefined } | { skip: SkipR
 
 /**
  * A new version of an object the watcher knows. Forwards only what the sync depends on: deletion, finalizers while
- * deleting, generation, and the removal of apim-sync's finalizer from a live object. Status and metadata writes,
- * including the sync adding its own finalizer, are skipped, so the sync's own writes cannot loop.
+ * deleting, generation, the annotations that steer a sync (SYNC_ANNOTATIONS), and the removal of apim-sync's
+ * finalizer from a live object. Status and other metadata writes, including the sync adding its own finalizer, are
+ * skipped, so the sync's own writes cannot loop.
  */
 export function classifyChange(prev: Observed, next: Observed): Decision {
   if (next.resourceVersion === prev.resourceVersion) return { skip: 'unchanged' };
   if (next.deleting && !prev.deleting) return { forward: 'deleting' };
   if (next.deleting && next.finalizers !== prev.finalizers) return { forward: 'deleting' };
   if (next.generation !== prev.generation) return { forward: next.deleting ? 'deleting' : 'spec-changed' };
+  if (!next.deleting && (next.annotations ?? 0) !== (prev.annotations ?? 0)) return { forward: 'spec-changed' };
   if (!next.deleting && prev.hasOurFinalizer && !next.hasOurFinalizer) return { forward: 'spec-changed' };
   if (next.finalizers !== prev.finalizers) return { skip: !prev.hasOurFinalizer && next.hasOurFinalizer ? 'own-finalizer' : 'finalizers-live' };
   return { skip: 'status-or-metadata' };

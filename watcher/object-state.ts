@@ -33,6 +33,8 @@ export class ObjectState {
   waiters: readonly string[] = NO_REFS;
   /** Its Ready condition is True: a reference becoming Ready lets the objects waiting for it proceed. */
   ready = false;
+  /** 32-bit hash of its SYNC_ANNOTATIONS (0: none). */
+  annotations = 0;
   /** Short hash of data (data types only); ABSENT while the object does not exist. */
   dataHash = '';
   /** Number of the last list that saw the object; a relist drops objects it did not see. */
@@ -81,7 +83,15 @@ export interface Observed {
   finalizers: number;
   hasOurFinalizer: boolean;
   ready: boolean;
+  /** Hash of the SYNC_ANNOTATIONS it carries (0 or absent: none). */
+  annotations?: number;
 }
+
+/**
+ * Annotations a user sets to change what a sync does without changing the spec (the WSO2 RestApi's adoption of an
+ * APIM API it conflicts with, a deployment state): a change of them is forwarded like a spec change.
+ */
+export const SYNC_ANNOTATIONS = ['apim-sync.io/adopt', 'apim-sync.io/deployment-state'];
 
 export function observe(obj: KubeObject): Observed {
   const m = obj.metadata;
@@ -94,7 +104,14 @@ export function observe(obj: KubeObject): Observed {
     finalizers: fins.length ? fnv1a([...fins].sort().join('\n')) : 0,
     hasOurFinalizer: fins.includes(FINALIZER),
     ready: readyTrue(obj),
+    annotations: syncAnnotationsHash(m.annotations),
   };
+}
+
+function syncAnnotationsHash(annotations: Record<string, string> | undefined): number {
+  if (!annotations) return 0;
+  const set = SYNC_ANNOTATIONS.filter((k) => annotations[k] !== undefined).map((k) => `${k}=${annotations[k]}`);
+  return set.length ? fnv1a(set.join('\n')) : 0;
 }
 
 export function assign(state: ObjectState, o: Observed): void {
@@ -105,6 +122,7 @@ export function assign(state: ObjectState, o: Observed): void {
   state.finalizers = o.finalizers;
   state.hasOurFinalizer = o.hasOurFinalizer;
   state.ready = o.ready;
+  state.annotations = o.annotations ?? 0;
 }
 
 /** Ready True for the current spec: a Ready condition observed at an older generation says nothing of the new one. */

@@ -172,3 +172,14 @@ describe('the OAuth2 credentials', () => {
     expect(grantOf({})).toBe('no OAuth2 credentials are configured');
   });
 });
+
+describe('the watcher and the adopt annotation', () => {
+  it('forwards a change of apim-sync.io/adopt like a spec change (annotations otherwise are not), so a Conflict is resolved at once', async () => {
+    const { observe } = await import('../../watcher/object-state.ts');
+    const { classifyChange } = await import('../../watcher/change-filter.ts');
+    const version = (rv: string, annotations: Record<string, string>) => observe({ ...restApi({ resourceVersion: rv, annotations }), status: {} });
+    expect(classifyChange(version('1', {}), version('2', { 'apim-sync.io/adopt': 'true' }))).toEqual({ forward: 'spec-changed' });
+    expect(classifyChange(version('2', { 'apim-sync.io/adopt': 'true' }), version('3', { 'apim-sync.io/adopt': 'true', other: 'x' }))).toEqual({ skip: 'status-or-metadata' });
+    expect(classifyChange(version('3', { 'apim-sync.io/adopt': 'true' }), version('4', {}))).toEqual({ forward: 'spec-changed' });
+  });
+});
