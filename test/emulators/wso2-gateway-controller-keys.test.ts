@@ -170,7 +170,7 @@ describe('subscription plans and subscriptions', () => {
   it('subscribes to an API by handle or id, on an enabled plan, once per token', async () => {
     const plan = (await call(emu, 'POST', '/subscription-plans', { body: bronze(), json: true })).body;
     const { spec } = fixture('gateway-examples/subscription.yaml')[0]!;
-    const token = fixture('gateway-examples/subscription.yaml')[1]!.stringData.token as string;
+    const token = fixture('gateway-examples/subscription.yaml')[1]!.stringData!.token as string;
     const body = { apiId: spec.apiId, subscriptionPlanId: plan.id, status: spec.status, subscriptionToken: token };
     const created = await call(emu, 'POST', '/subscriptions', { body, json: true });
     expect(created.status).toBe(201);
@@ -231,7 +231,7 @@ describe('certificates', () => {
   });
 
   it('refuses what is not a certificate, and a second certificate of the same name as the gateway does (500)', async () => {
-    const placeholder = fixture('gateway-examples/certificate.yaml')[1]!.stringData['ca.crt'] as string;
+    const placeholder = fixture('gateway-examples/certificate.yaml')[1]!.stringData!['ca.crt'] as string;
     expect(await call(emu, 'POST', '/certificates', { body: { name: 'placeholder', certificate: placeholder }, json: true })).toMatchObject({
       status: 400,
       body: { status: 'error', message: 'Invalid certificate: no valid certificates found in PEM data' },
@@ -248,7 +248,7 @@ describe('secrets', () => {
   const managed = () => {
     const [resource, k8sSecret] = fixture('gateway-examples/managed-secret.yaml');
     // the ManagedSecret's value.valueFrom resolved from its Secret, as a sync sends it
-    return { apiVersion: 'gateway.api-platform.wso2.com/v1', kind: 'Secret', metadata: { name: resource!.metadata.name }, spec: { ...resource!.spec, value: k8sSecret!.stringData['api-key'] } };
+    return { apiVersion: 'gateway.api-platform.wso2.com/v1', kind: 'Secret', metadata: { name: resource!.metadata.name }, spec: { ...resource!.spec, value: k8sSecret!.stringData!['api-key'] } };
   };
 
   it('stores a secret and returns its value only to GET by id', async () => {
