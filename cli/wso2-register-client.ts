@@ -82,7 +82,9 @@ export async function registerClientCommand(args: string[], io: CommandIo = proc
     io.stderr.write(`registered OAuth2 client "${client.clientName ?? values['client-name'] ?? 'gateway-controller'}" in ${new URL(apimUrl).host}\n`);
     return 0;
   } catch (err) {
-    return fail(io, err instanceof SyncError || err instanceof Error ? err.message : String(err), 1);
+    const code = String(((err as Error).cause as { code?: unknown } | undefined)?.code ?? '');
+    const hint = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code) ? " (APIM's certificate is not trusted: name its CA with --ca FILE, or pass --insecure)" : '';
+    return fail(io, `${err instanceof SyncError || err instanceof Error ? err.message : String(err)}${hint}`, 1);
   } finally {
     await http.close();
   }
