@@ -77,7 +77,7 @@ describe('control-plane messages', () => {
 });
 
 describe('deployment.ack decisions', () => {
-  const resource = (conditions: object[], opts: { generation?: number; undeployed?: boolean; annotations?: Record<string, string>; deleting?: boolean } = {}): KubeObject => ({
+  const resource = (conditions: object[], opts: { generation?: number; undeployed?: boolean; annotations?: Record<string, string>; deleting?: boolean; synced?: string } = {}): KubeObject => ({
     apiVersion: 'gateway.api-platform.wso2.com/v1',
     kind: 'RestApi',
     metadata: {
@@ -95,7 +95,7 @@ describe('deployment.ack decisions', () => {
         ...opts.annotations,
       },
     },
-    status: { conditions },
+    status: { conditions, controlPlaneDeployment: opts.synced ?? `d1|2026-03-04T10:00:00.123Z|${opts.undeployed ? 'undeployed' : 'deployed'}` },
   });
   const c = (type: string, status: string, reason: string, observedGeneration = 2) => ({ type, status, reason, observedGeneration });
   const base = { deploymentId: 'd1', artifactId: 'a1', resourceType: 'api', performedAt: '2026-03-04T10:00:00.123Z' };
@@ -114,8 +114,11 @@ describe('deployment.ack decisions', () => {
     expect(ackOfResource(resource([]))).toBeUndefined();
   });
 
-  it('a condition of an older generation says nothing of the current spec', () => {
+  it('a condition of an older generation, or of another deployment of the same spec, says nothing of this one', () => {
     expect(ackOfResource(resource([c('Programmed', 'True', 'Programmed', 1)], { generation: 2 }))).toBeUndefined();
+    // Undeployed by the control plane, but the status is still the deployment's: its sync has not answered yet.
+    expect(ackOfResource(resource([c('Programmed', 'True', 'Programmed')], { undeployed: true, synced: 'd1|2026-03-04T10:00:00.123Z|deployed' }))).toBeUndefined();
+    expect(ackOfResource(resource([c('Programmed', 'True', 'Programmed')], { synced: 'd0|2026-03-01T00:00:00Z|deployed' }))).toBeUndefined();
   });
 
   it('needs the marks of a control-plane resource, and a time the control plane can match', () => {

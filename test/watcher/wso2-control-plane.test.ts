@@ -140,8 +140,10 @@ function cpResource(w: World, name: string, mark: { artifactId: string; deployme
   };
 }
 
-function programmed(generation: number, status: 'True' | 'False', reason: string) {
+/** The status a sync writes: conditions at a generation, and the deployment (`deploymentId|deployedAt|state`) it pushed. */
+function programmed(generation: number, status: 'True' | 'False', reason: string, mark: { deploymentId: string; performedAt: string }, state = 'deployed') {
   return {
+    controlPlaneDeployment: `${mark.deploymentId}|${mark.performedAt}|${state}`,
     conditions: ['Programmed', 'Ready'].map((type) => ({ type, status, reason, message: reason, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), observedGeneration: generation })),
   };
 }
@@ -272,8 +274,8 @@ describe('WSO2 deployment.ack', () => {
     const d = w.cp.deploy(w.gatewayId, artifact('orders'));
     const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'orders', d));
     // Not settled yet: Pending is no answer.
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'False', 'Pending') }, 'application/merge-patch+json');
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'False', 'Pending', d) }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
     const ack = await waitFor('success ack', () => w.cp.acks().find((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId));
     expect(ack).toMatchObject({ outcome: 'applied', detail: 'DEPLOYED', payload: { artifactId: d.artifactId, resourceType: 'api', action: 'deploy', status: 'success', performedAt: d.performedAt } });
     expect(w.cp.deploymentStatus(d.deploymentId)?.status).toBe('DEPLOYED');
@@ -287,12 +289,12 @@ describe('WSO2 deployment.ack', () => {
     expect(w.cp.deploymentStatus(bad.deploymentId)?.errorCode).toBe('GATEWAY_PROCESSING_ERROR');
     // Each operation is acked once per connection, however often its status is written.
     await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: { conditions: [] } }, 'application/merge-patch+json');
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
     await kube('PATCH', wso2(w.ns, 'apigateways', 'gw'), { metadata: { labels: { touched: 'yes' } } }, 'application/merge-patch+json');
     // A later resource's ack comes through the same watch, after those status writes were seen.
     const later = w.cp.deploy(w.gatewayId, artifact('later'));
     const laterObj = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'later', later));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'later')}/status`, { status: programmed(laterObj.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'later')}/status`, { status: programmed(laterObj.metadata.generation, 'True', 'Programmed', later) }, 'application/merge-patch+json');
     await waitFor('the later ack', () => w.cp.deploymentStatus(later.deploymentId)?.status === 'DEPLOYED');
     const of = (id: string) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === id);
     expect(of(d.deploymentId)).toHaveLength(1);
@@ -304,7 +306,7 @@ describe('WSO2 deployment.ack', () => {
     const first = await connected(w);
     const d = w.cp.deploy(w.gatewayId, artifact('repeat'));
     const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'repeat', d));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'repeat')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'repeat')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
     await waitFor('acked', () => w.cp.acks().length === 1);
     w.cp.dropConnections(w.gatewayId);
     const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
@@ -318,20 +320,21 @@ describe('WSO2 deployment.ack', () => {
     await connected(w);
     const d = w.cp.deploy(w.gatewayId, artifact('broken'));
     const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'broken', d));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'broken')}/status`, { status: programmed(created.metadata.generation, 'False', 'Invalid') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'broken')}/status`, { status: programmed(created.metadata.generation, 'False', 'Invalid', d) }, 'application/merge-patch+json');
     await waitFor('failed', () => w.cp.deploymentStatus(d.deploymentId)?.status === 'FAILED');
 
     const ok = w.cp.deploy(w.gatewayId, artifact('fine'));
     const fine = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'fine', ok));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed', ok) }, 'application/merge-patch+json');
     await waitFor('deployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'DEPLOYED');
     const u = w.cp.undeploy(w.gatewayId, ok.artifactId);
-    // What the function does on api.undeployed: the marks change and the status says Pending until the gateway answers.
+    // What the function does on api.undeployed: the marks change; the spec, hence the generation, does not.
     await kube('PATCH', wso2(w.ns, 'restapis', 'fine'), { metadata: { annotations: { [CP_ANNOTATIONS.deploymentState]: 'undeployed', [CP_ANNOTATIONS.deployedAt]: u.performedAt } } }, 'application/merge-patch+json');
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'False', 'Pending') }, 'application/merge-patch+json');
     // The watcher re-syncs the resource itself: a change of annotations alone moves no generation.
     await waitFor('the resource forwarded', () => w.sent.some((m) => m.kind === 'RestApi' && m.name === 'fine' && m.reason === 'spec-changed'));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed') }, 'application/merge-patch+json');
+    // Programmed=True at the current generation, but for the deployment before: no answer yet.
+    expect(w.cp.deploymentStatus(ok.deploymentId)?.status).toBe('UNDEPLOYING');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed', { deploymentId: ok.deploymentId, performedAt: u.performedAt }, 'undeployed') }, 'application/merge-patch+json');
     await waitFor('undeployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'UNDEPLOYED');
     expect(w.cp.acks().at(-1)?.payload).toMatchObject({ action: 'undeploy', status: 'success', performedAt: u.performedAt });
   });

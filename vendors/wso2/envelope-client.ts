@@ -6,6 +6,7 @@ import { GatewayCallError, type ManagementApi } from './management-api.ts';
 import { payloadMetadata, type PayloadMetadata } from './payload-metadata.ts';
 import { WSO2_API_VERSION } from './resource-types.ts';
 import { secretsFingerprint } from './secrets-fingerprint.ts';
+import { syncedDeployment } from './control-plane/metadata.ts';
 
 type Json = Record<string, any>;
 
@@ -52,6 +53,8 @@ export function envelopeClient(api: ManagementApi, r: EnvelopeResource, known: J
   const status = async (got: Json | undefined): Promise<ExternalStatus> => ({
     ...(r.statusId ? { id: typeof got?.status?.id === 'string' ? got.status.id : handle } : {}),
     secretsFingerprint: (await desired()).fingerprint,
+    // A control-plane resource: which deployment the gateway now runs, for the watcher's deployment.ack.
+    ...syncedDeployment(r.object),
   });
 
   const post = async (): Promise<ExternalStatus> => {

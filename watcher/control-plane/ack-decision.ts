@@ -4,8 +4,10 @@ import {
   CP_ANNOTATIONS,
   CP_LABELS,
   CP_ORIGIN,
+  deploymentMarkOf,
   GATEWAY_PROCESSING_ERROR,
   PERMANENT_FAILURE_REASONS,
+  SYNCED_DEPLOYMENT,
   type ControlPlaneStatus,
   type DeploymentOutcome,
 } from '../../vendors/wso2/control-plane/metadata.ts';
@@ -41,7 +43,7 @@ const validTime = (t: string | undefined): t is string => typeof t === 'string' 
 
 /**
  * The ack a control-plane resource has earned, if its status is settled for the deployment it carries: its sync
- * answered at its current generation, and the function marks any other deployment Pending until then.
+ * answered at its current generation, for that deployment (`status.controlPlaneDeployment`).
  * `Programmed=True` → success; `Programmed` (or `Accepted`) False for a reason that will not change until the spec does
  * → failed `GATEWAY_PROCESSING_ERROR`. Anything else (Pending, Retrying, GatewayNotReady, not synced yet) waits.
  */
@@ -53,6 +55,8 @@ export function ackOfResource(obj: KubeObject): DeploymentAck | undefined {
   const artifactId = a[CP_ANNOTATIONS.artifactId];
   const performedAt = a[CP_ANNOTATIONS.deployedAt];
   if (!kind || !deploymentId || !artifactId || !validTime(performedAt)) return undefined;
+  // Its conditions answer for this deployment only once its sync says it pushed this one (see SYNCED_DEPLOYMENT).
+  if (obj.status?.[SYNCED_DEPLOYMENT] !== deploymentMarkOf(obj)) return undefined;
   const conditions = Array.isArray(obj.status?.conditions) ? (obj.status.conditions as Condition[]) : [];
   const current = (type: string) => conditions.find((c) => c?.type === type && c.observedGeneration === obj.metadata.generation);
   const programmed = current('Programmed');

@@ -1,7 +1,7 @@
 import type { KubeHttp } from '../../shared/kube/kube-http.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import type { SyncReason, VendorEvent } from '../../shared/queue/envelope.ts';
-import { artifactKindOf, CP_ANNOTATIONS } from '../../vendors/wso2/control-plane/metadata.ts';
+import { artifactKindOf, deploymentMarkOf, SYNCED_DEPLOYMENT } from '../../vendors/wso2/control-plane/metadata.ts';
 import type { WatcherLog } from '../log.ts';
 import type { WatcherMetrics } from '../metrics.ts';
 import { objectKey, type ObjectState, type TrackedType } from '../object-state.ts';
@@ -121,12 +121,14 @@ export class ControlPlanes {
       this.marks.delete(key);
       return;
     }
-    const a = obj.metadata.annotations ?? {};
-    const mark = [a[CP_ANNOTATIONS.deploymentId], a[CP_ANNOTATIONS.deployedAt], a[CP_ANNOTATIONS.deploymentState] ?? 'deployed'].join('|');
+    const mark = deploymentMarkOf(obj) ?? '';
     const before = this.marks.get(key);
     this.marks.set(key, mark);
-    if (before !== undefined && before !== mark) {
-      // Another deployment (or an undeployment) of the same spec moves no generation: the watcher's filter would skip it.
+    // Another deployment (or an undeployment) of the same spec moves no generation: the watcher's filter skips it, so
+    // the resource is forwarded here when its deployment changes, or, at first sight (a restarted watcher), when its
+    // status says its sync pushed another one.
+    const behind = before === undefined ? obj.status?.[SYNCED_DEPLOYMENT] !== undefined && obj.status?.[SYNCED_DEPLOYMENT] !== mark : before !== mark;
+    if (behind && !obj.metadata.deletionTimestamp) {
       const st = this.deps.stateOf(key);
       if (st) this.deps.enqueue(st, 'spec-changed', `deployment:${mark}`.slice(0, 300));
     }

@@ -90,3 +90,23 @@ export const gatewayRef = (namespace: string, name: string) => `${namespace}/${n
 
 /** The selector of one gateway's control-plane resources, in its namespace. */
 export const gatewaySelector = (gatewayName: string) => `${CP_LABELS.origin}=${CP_ORIGIN},${CP_LABELS.gatewayName}=${labelValue(gatewayName)}`;
+
+/**
+ * The status field in which a control-plane resource's sync says which deployment its conditions answer for
+ * (`deploymentId|deployedAt|state`): another deployment of the same spec moves no generation, so conditions at the
+ * current generation alone cannot tell the watcher the gateway runs this deployment (or its undeployment).
+ */
+export const SYNCED_DEPLOYMENT = 'controlPlaneDeployment';
+
+/** `deploymentId|deployedAt|state` of a control-plane resource, undefined for any other resource. */
+export function deploymentMarkOf(obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): string | undefined {
+  const a = obj.metadata.annotations ?? {};
+  if (obj.metadata.labels?.[CP_LABELS.origin] !== CP_ORIGIN || !a[CP_ANNOTATIONS.deploymentId]) return undefined;
+  return [a[CP_ANNOTATIONS.deploymentId], a[CP_ANNOTATIONS.deployedAt] ?? '', a[CP_ANNOTATIONS.deploymentState] === 'undeployed' ? 'undeployed' : 'deployed'].join('|');
+}
+
+/** The status a sync of this object writes to say which deployment it pushed (nothing for other resources). */
+export function syncedDeployment(obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): Record<string, string> {
+  const mark = deploymentMarkOf(obj);
+  return mark ? { [SYNCED_DEPLOYMENT]: mark } : {};
+}

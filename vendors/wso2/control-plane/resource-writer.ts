@@ -1,9 +1,8 @@
 import { SyncError, transient } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { isSubset } from '../../../shared/engine/status-patch.ts';
-import { mergeConditions } from '../../../shared/engine/conditions.ts';
 import { KubeApiError } from '../../../shared/kube/kube-http.ts';
-import { refOf, type KubeObject, type OwnerReference } from '../../../shared/kube/object-ref.ts';
+import { refOf, SECRET, type KubeObject, type OwnerReference } from '../../../shared/kube/object-ref.ts';
 import { WSO2_API_VERSION } from '../resource-types.ts';
 import type { Artifact } from './artifact.ts';
 import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN, gatewayRef, labelValue } from './metadata.ts';
@@ -76,6 +75,8 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
   const ref = { apiVersion: WSO2_API_VERSION, kind: artifact.kind.kind, namespace: ns, name: artifact.name };
   const current = existing === undefined ? await ctx.cluster.get(ref) : (existing ?? undefined);
   const m = marks(gateway, mark);
+  const { spec, credentials } = withoutCredentials(artifact);
+  artifact = { ...artifact, spec };
   const annotations: Record<string, string> = { ...artifact.annotations, ...m.annotations };
   if (mark.state === 'undeployed') annotations[CP_ANNOTATIONS.deploymentState] = 'undeployed';
   if (!current) {
@@ -86,7 +87,7 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
       spec: artifact.spec,
     };
     try {
-      return await written('created', () => ctx.cluster.create(obj), ref.kind, artifact.name);
+      return await withCredentials(await written('created', () => ctx.cluster.create(obj), ref.kind, artifact.name), gateway, credentials, ctx);
     } catch (err) {
       // Taken meanwhile, or by a resource the caller's list could not show (another origin): judged as it is.
       const taken = err instanceof SyncError && err.reason === 'Conflict' ? await ctx.cluster.get(ref) : undefined;
@@ -108,7 +109,7 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
   const a = current.metadata.annotations ?? {};
   const sameMarks = Object.entries(annotations).every(([k, v]) => a[k] === v) && (mark.state === 'undeployed' || a[CP_ANNOTATIONS.deploymentState] === undefined);
   const sameLabels = Object.entries({ ...artifact.labels, ...m.labels }).every(([k, v]) => current.metadata.labels?.[k] === v);
-  if (sameMarks && sameLabels && isSubset(artifact.spec, current.spec)) return { result: 'unchanged', object: current };
+  if (sameMarks && sameLabels && isSubset(artifact.spec, current.spec)) return withCredentials({ result: 'unchanged', object: current }, gateway, credentials, ctx);
   const nextAnnotations = { ...a, ...annotations };
   if (mark.state === 'deployed') delete nextAnnotations[CP_ANNOTATIONS.deploymentState];
   const owners = current.metadata.ownerReferences ?? [];
@@ -123,29 +124,7 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
     spec: artifact.spec,
   };
   delete next.status;
-  const outcome = await written('replaced', () => ctx.cluster.replace(next), ref.kind, artifact.name);
-  if (outcome.result === 'replaced' && outcome.object && !sameMarks) await markPending(outcome.object, mark, ctx);
-  return outcome;
-}
-
-/**
- * Another deployment on a resource whose status still speaks of the previous one: its conditions say so until its
- * sync answers for this one (the watcher acks only then). Ready goes False too, so a restarted watcher re-syncs it.
- * The watcher forwards the resource itself: a change of annotations alone does not move the generation.
- */
-export async function markPending(obj: KubeObject, mark: DeploymentMark, ctx: SyncContext): Promise<void> {
-  const message = `the control plane ${mark.state === 'undeployed' ? 'undeployed' : 'deployed'} it (deployment ${mark.deploymentId}); waiting for the gateway`;
-  const conditions = mergeConditions(
-    obj.status?.conditions,
-    ['Programmed', 'Ready'].map((type) => ({ type, status: 'False' as const, reason: 'Pending', message })),
-    obj.metadata.generation,
-  );
-  try {
-    await ctx.cluster.patchStatus(refOf(obj), { conditions }, obj.metadata.resourceVersion);
-  } catch (err) {
-    // Its own sync (already under way) wrote first: that sync saw the new deployment, and its conditions are right.
-    if (!(err instanceof SyncError && err.reason === 'Conflict')) throw err;
-  }
+  return withCredentials(await written('replaced', () => ctx.cluster.replace(next), ref.kind, artifact.name), gateway, credentials, ctx);
 }
 
 /**
@@ -158,12 +137,12 @@ export async function restate(obj: KubeObject, mark: DeploymentMark, ctx: SyncCo
   const a = obj.metadata.annotations ?? {};
   const state = mark.state === 'undeployed' ? 'undeployed' : undefined;
   if (a[CP_ANNOTATIONS.deploymentState] === state && a[CP_ANNOTATIONS.deployedAt] === mark.deployedAt && a[CP_ANNOTATIONS.deploymentId] === mark.deploymentId) return 'unchanged';
-  const patched = await ctx.cluster.patchMetadata(
+  // The watcher re-syncs it (the generation does not move) and acks once its status names this deployment.
+  await ctx.cluster.patchMetadata(
     refOf(obj),
     { annotations: { [CP_ANNOTATIONS.deploymentState]: state ?? null, [CP_ANNOTATIONS.deployedAt]: mark.deployedAt, [CP_ANNOTATIONS.deploymentId]: mark.deploymentId } },
     obj.metadata.resourceVersion ?? '',
   );
-  await markPending({ ...patched, apiVersion: obj.apiVersion, kind: obj.kind }, mark, ctx);
   return 'restated';
 }
 
@@ -178,4 +157,59 @@ async function written(result: 'created' | 'replaced', write: () => Promise<Kube
     }
     throw err;
   }
+}
+
+/** Where an artifact kind carries upstream credentials (`auth.value`, a string in the gateway's format). */
+const CREDENTIAL_HOLDERS: Record<string, (spec: Record<string, any>) => Array<[key: string, holder: Record<string, any> | undefined]>> = {
+  LlmProvider: (spec) => [['upstream', spec.upstream?.auth]],
+  Mcp: (spec) => [['upstream', spec.upstream?.auth]],
+  LlmProxy: (spec) => [['provider', spec.provider?.auth], ...((Array.isArray(spec.additionalProviders) ? spec.additionalProviders : []) as Array<Record<string, any>>).map((p, i): [string, Record<string, any> | undefined] => [`additional-provider-${i}`, p?.auth])],
+};
+
+/** The Secret holding a control-plane resource's upstream credentials (owned by the resource: it goes with it). */
+export const credentialsSecretName = (name: string) => (name.length <= 230 ? `${name}.cp-credentials` : `${name.slice(0, 200)}.cp-credentials`);
+
+/**
+ * The gateway's format has upstream credentials inline (`auth.value: <key>`), the CRDs a value source: the key goes
+ * into a Secret the spec names (`valueFrom`), never into the spec, where `kubectl get -o yaml` would show it.
+ */
+export function withoutCredentials(artifact: Artifact): { spec: Record<string, unknown>; credentials: { name: string; data: Record<string, string> } | undefined } {
+  const holders = CREDENTIAL_HOLDERS[artifact.kind.kind];
+  if (!holders) return { spec: artifact.spec, credentials: undefined };
+  const spec = structuredClone(artifact.spec) as Record<string, any>;
+  const name = credentialsSecretName(artifact.name);
+  const data: Record<string, string> = {};
+  for (const [key, auth] of holders(spec)) {
+    if (!auth || typeof auth.value !== 'string') continue;
+    data[key] = auth.value;
+    auth.value = { valueFrom: { name, key } };
+  }
+  return { spec, credentials: Object.keys(data).length ? { name, data } : undefined };
+}
+
+/** After a write: the credentials Secret created or brought up to date, owned by the resource written. */
+async function withCredentials(outcome: WriteOutcome, gateway: KubeObject, credentials: { name: string; data: Record<string, string> } | undefined, ctx: SyncContext): Promise<WriteOutcome> {
+  if (!credentials || outcome.result === 'refused' || outcome.result === 'stale' || !outcome.object) return outcome;
+  const owner = outcome.object;
+  const ref = { ...SECRET, namespace: gateway.metadata.namespace ?? '', name: credentials.name };
+  const data = Object.fromEntries(Object.entries(credentials.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  const ownerRef: OwnerReference = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: false };
+  const current = await ctx.cluster.get(ref);
+  if (!current) {
+    await ctx.cluster.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: credentials.name, namespace: ref.namespace, labels: { [CP_LABELS.origin]: CP_ORIGIN, [CP_LABELS.gatewayName]: labelValue(gateway.metadata.name) }, ownerReferences: [ownerRef] },
+      data,
+    });
+    return outcome;
+  }
+  if (current.metadata.labels?.[CP_LABELS.origin] !== CP_ORIGIN) {
+    return { result: 'refused', message: `Secret ${ref.namespace}/${credentials.name}, where ${owner.kind} ${owner.metadata.name}'s upstream credentials go, exists and was not written from a control plane` };
+  }
+  const same = Object.entries(data).every(([k, v]) => current.data?.[k] === v) && Object.keys(current.data ?? {}).length === Object.keys(data).length;
+  const owned = current.metadata.ownerReferences?.some((o) => o.uid === ownerRef.uid);
+  if (!owned) await ctx.cluster.patchMetadata(ref, { ownerReferences: [ownerRef] }, current.metadata.resourceVersion ?? '');
+  if (!same) await ctx.cluster.patchData(ref, Object.fromEntries([...Object.keys(current.data ?? {}).map((k) => [k, null]), ...Object.entries(data)]) as Record<string, string>);
+  return outcome;
 }
