@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { transient } from '../engine/errors.ts';
 import { CallCounter } from './call-counter.ts';
-import { resolveConnection, type KubeEndpoint } from './connection.ts';
+import { resolveConnection, type KubeConnection, type KubeEndpoint } from './connection.ts';
 import { KubeApiError, KubeHttp } from './kube-http.ts';
 import { refOf, type KubeObject, type ObjectRef } from './object-ref.ts';
 import { resourcePath } from './resources.ts';
@@ -22,12 +22,19 @@ export class Cluster {
   readonly id: string;
   readonly calls = new CallCounter();
   private readonly http: Promise<KubeHttp>;
+  private readonly conn: Promise<KubeConnection>;
 
   /** A client-node KubeConfig (local runs, tests) or an endpoint from the cluster registry. */
   constructor(id: string, access: KubeConfig | KubeEndpoint, requestTimeoutMs = 15_000) {
     this.id = id;
-    this.http = resolveConnection(access).then((conn) => new KubeHttp(conn, requestTimeoutMs, 'apim-sync-sync'));
+    this.conn = resolveConnection(access);
+    this.http = this.conn.then((conn) => new KubeHttp(conn, requestTimeoutMs, 'apim-sync-sync'));
     this.http.catch(() => {}); // surfaced by the first call
+  }
+
+  /** The connection to this cluster's API server, for calls that go through it to a pod (shared/kube/api-server-transport.ts). */
+  connection(): Promise<KubeConnection> {
+    return this.conn;
   }
 
   /** The object, or undefined when it does not exist. */

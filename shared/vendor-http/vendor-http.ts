@@ -172,13 +172,14 @@ function guardedLookup(policy: AddressPolicy): LookupFunction {
   }) as LookupFunction;
 }
 
-function formEncode(form: Record<string, string | string[]>): string {
+export function formEncode(form: Record<string, string | string[]>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) p.append(k, item);
   return p.toString();
 }
 
-function parseBody(text: string, contentType: unknown): unknown {
+/** An answer body as vendor clients read it: JSON when it is JSON, else text (shared with the API server transports). */
+export function parseBody(text: string, contentType: unknown): unknown {
   if (!text) return undefined;
   if (String(contentType ?? '').includes('json') || /^[[{]/.test(text)) {
     try {

@@ -1,7 +1,7 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from '../../emulators/kube-api-server/index.ts';
 import { selfSignedCertificate } from '../../emulators/kube-api-server/tls.ts';
 
@@ -123,10 +123,17 @@ export async function startEchoServer(opts: { tls?: boolean; answer?: (req: Inco
   };
   const cert = opts.tls ? selfSignedCertificate(['127.0.0.1', 'localhost']) : undefined;
   const server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
+  const connections = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    connections.add(s);
+    s.on('close', () => connections.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     requests,
+    /** Open client connections (each port-forward tunnel is one). */
+    connections,
     certPem: cert?.certPem,
     close: () => {
       server.closeAllConnections();
