@@ -116,6 +116,9 @@ describe('LLM providers', () => {
     expect(key.status).toBe(201);
     expect(key.body.apiKey).toMatchObject({ name: 'loopback', apiId: 'openai-provider', source: 'local' });
     expect((await call(emu, 'GET', '/llm-providers/openai-provider/api-keys')).body.totalCount).toBe(1);
+    // the gateway answers an expiry in the past with a 500 carrying the service's words (RestApi keys: a bare 500)
+    const expired = await call(emu, 'POST', '/llm-providers/openai-provider/api-keys', { body: { name: 'late', expiresAt: '2020-01-01T00:00:00Z' }, json: true });
+    expect(expired).toMatchObject({ status: 500, body: { status: 'error', message: expect.stringMatching(/^failed to generate API key: API key expiration time must be in the future, got: 2020-01-01T00:00:00Z/) } });
     expect((await call(emu, 'DELETE', '/llm-providers/openai-provider')).body).toEqual({ status: 'success', message: 'LLM provider deleted successfully', id: 'openai-provider' });
     expect(emu.state.list('ApiKey')).toEqual([]);
   });

@@ -99,6 +99,15 @@ function keyView(k: StoredApiKey, apiKey: string | undefined): Json {
   };
 }
 
+/** The service's error for `fn`'s refusal, with the words it wraps it in. */
+function wrapped<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof KeyServiceError ? new KeyServiceError(`${prefix}: ${e.message}`) : e;
+  }
+}
+
 function createKey(ctx: HandlerContext, kind: ApiKeyParentKind): Json {
   const request = bodyOf(ctx);
   const parent = parentOf(ctx, kind);
@@ -109,8 +118,10 @@ function createKey(ctx: HandlerContext, kind: ApiKeyParentKind): Json {
   const supplied = text(request.apiKey).trim();
   const plain = supplied || generateApiKey();
   const requestedName = text(request.name).trim();
-  if (requestedName) checkName(requestedName);
-  const expiresAt = expiryOf(request, null);
+  const expiresAt = wrapped('failed to generate API key', () => {
+    if (requestedName) checkName(requestedName);
+    return expiryOf(request, null);
+  });
   const name = requestedName || generatedName(ctx, parent);
   const existing = ctx.store.keyByName(parent.uuid, name);
   const hash = hashApiKey(plain);
@@ -183,7 +194,7 @@ function updateKey(ctx: HandlerContext, kind: ApiKeyParentKind): Json {
     );
   }
   if (existing.createdBy !== ctx.principal.userId) throw new KeyServiceError(`not authorized to update API key '${keyName}'`);
-  const expiresAt = expiryOf(request, null);
+  const expiresAt = wrapped('failed to update API key from request', () => expiryOf(request, null));
   const hash = hashApiKey(supplied);
   if (hashTaken(ctx, hash, existing)) throw conflict(`failed to update API key in database: ${CONFLICT}: API key value already exists`);
   const updated: StoredApiKey = { ...existing, hash, masked: maskApiKey(supplied), status: 'active', updatedAt: now(), expiresAt };
@@ -198,7 +209,7 @@ function regenerateKey(ctx: HandlerContext, kind: ApiKeyParentKind): Json {
   const existing = ctx.store.keyByName(parent.uuid, keyName);
   if (!existing) throw notFound(`${NOT_FOUND}: API key '${keyName}' not found for API '${parent.handle}'`);
   if (existing.createdBy !== ctx.principal.userId) throw new KeyServiceError(`API key regeneration failed for API: '${parent.handle}'`);
-  const expiresAt = expiryOf(request, existing.expiresAt);
+  const expiresAt = wrapped('failed to regenerate API key', () => expiryOf(request, existing.expiresAt));
   let plain = generateApiKey();
   while (hashTaken(ctx, hashApiKey(plain), existing)) plain = generateApiKey();
   const regenerated: StoredApiKey = { ...existing, hash: hashApiKey(plain), masked: maskApiKey(plain), status: 'active', updatedAt: now(), expiresAt };
@@ -230,10 +241,7 @@ function keyOperations(kind: ApiKeyParentKind, ids: [string, string, string, str
       try {
         return answer(fn(ctx, kind));
       } catch (e) {
-        if (e instanceof KeyServiceError) {
-          const prefix = fn === createKey ? 'failed to generate API key: ' : '';
-          throw failure(500, genericFailure ? 'internal server error' : prefix + e.message);
-        }
+        if (e instanceof KeyServiceError) throw failure(500, genericFailure ? 'internal server error' : e.message);
         throw e;
       }
     };

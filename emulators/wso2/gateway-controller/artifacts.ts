@@ -7,7 +7,7 @@ import { now, type ArtifactKind, type DeploymentState, type GatewayStore, type J
 import { obj, text } from './validation/fields.ts';
 
 /** `status` as the gateway builds it: the handle as id; `deployedAt` only while deployed (as the spec says). */
-export function artifactStatus(a: StoredArtifact): Json {
+function artifactStatus(a: StoredArtifact): Json {
   return {
     id: a.handle,
     state: a.desiredState,
@@ -60,7 +60,7 @@ export const desiredStateOf = (resource: Json): DeploymentState => (obj(resource
 /** A context with `$version` replaced, as list answers and the `context` filter show it. */
 export const resolvedContext = (a: StoredArtifact): string => text(obj(a.resource.spec)?.context).replaceAll('$version', a.version);
 
-export interface ListFilters {
+interface ListFilters {
   displayName?: string;
   version?: string;
   context?: string;

@@ -23,7 +23,7 @@ export interface Principal {
   skipAuthorization: boolean;
 }
 
-export interface AuthSettings {
+interface AuthSettings {
   users?: GatewayUser[];
   bearerTokens?: string[];
   /** `false`: basic auth and IdP disabled. */

@@ -37,7 +37,7 @@ const distinguishedName = (name: string): string => name.split('\n').reverse().j
 /** Go's `2006-01-02 15:04:05` layout, in UTC. */
 const goDateTime = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
 
-export function certificateBody(c: StoredCertificate): Json {
+function certificateBody(c: StoredCertificate): Json {
   return { id: c.id, name: c.name, subject: c.subject, issuer: c.issuer, notAfter: goDateTime(c.notAfter), count: c.count, status: 'success' };
 }
 

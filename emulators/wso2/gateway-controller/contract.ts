@@ -14,7 +14,7 @@ type Json = Record<string, unknown>;
 export const BASE_PATH = '/api/management/v1';
 const SPEC = 'gateway-controller-management-openapi.yaml';
 
-export interface ManagementContract {
+interface ManagementContract {
   contract: OpenApiContract;
   /** The document as loaded (errata applied), for schema lookups. */
   document: Json;
@@ -24,7 +24,7 @@ export interface ManagementContract {
   yamlAnswers: Set<string>;
 }
 
-export function resolveSpecFile(specsDir?: string): string {
+function resolveSpecFile(specsDir?: string): string {
   const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
   for (const candidate of [join(dir, SPEC), join(dir, 'api-platform', SPEC), join(dir, 'wso2', 'api-platform', SPEC)]) {
     if (existsSync(candidate)) return candidate;

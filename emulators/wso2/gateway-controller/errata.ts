@@ -18,13 +18,13 @@ const at = (doc: Json, ...keys: string[]): Json | undefined => {
  */
 const CRD_CONTEXT = "^/([a-zA-Z0-9\\-._~!$&'()*+,;=:@%/]*[^/])?$";
 
-export interface Erratum {
+interface Erratum {
   schema: string;
   property: string;
   apply(property: Json): void;
 }
 
-export const ERRATA: Erratum[] = [{ schema: 'APIConfigData', property: 'context', apply: (p) => (p.pattern = CRD_CONTEXT) }];
+const ERRATA: Erratum[] = [{ schema: 'APIConfigData', property: 'context', apply: (p) => (p.pattern = CRD_CONTEXT) }];
 
 export function applyErrata(doc: Json): void {
   for (const e of ERRATA) {

@@ -3,7 +3,7 @@
  * accepts what WHATWG URLs refuse (`not a url` is a path), so the split is done here, not by `URL`.
  */
 
-export interface GoUrl {
+interface GoUrl {
   scheme: string;
   host: string;
   path: string;

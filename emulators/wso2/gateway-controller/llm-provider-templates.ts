@@ -15,7 +15,7 @@ import { validateTemplate } from './validation/llm.ts';
 
 const INVALID = 'template configuration invalid';
 
-export function templateBody(t: StoredTemplate): Json {
+function templateBody(t: StoredTemplate): Json {
   return { ...structuredClone(t.resource), status: { id: t.handle, createdAt: t.createdAt, updatedAt: t.updatedAt } };
 }
 

@@ -15,7 +15,7 @@ import type { Resource, StoredArtifact } from './store.ts';
 import { obj, text } from './validation/fields.ts';
 import { validateRestApi } from './validation/rest-api.ts';
 
-export const ARTIFACT_ID_ANNOTATION = 'gateway.api-platform.wso2.com/artifact-id';
+const ARTIFACT_ID_ANNOTATION = 'gateway.api-platform.wso2.com/artifact-id';
 const VHOST_SENTINEL = '_gateway_default_';
 
 const byHandle = (ctx: HandlerContext, handle: string): StoredArtifact | undefined => ctx.store.artifactByHandle('RestApi', handle);

@@ -10,7 +10,7 @@ import { now, type Json, type StoredSecret } from './store.ts';
 import { obj, optionalText, text } from './validation/fields.ts';
 import { validateSecret } from './validation/secret.ts';
 
-export function secretBody(s: StoredSecret, withValue: boolean): Json {
+function secretBody(s: StoredSecret, withValue: boolean): Json {
   return {
     apiVersion: 'gateway.api-platform.wso2.com/v1',
     kind: 'Secret',
@@ -61,10 +61,7 @@ export const secretOperations: Record<string, Operation> = {
   listSecrets: {
     run(ctx) {
       // list items carry the display name only, never the value nor the description
-      const items = [...ctx.store.secrets.values()].map((s) => {
-        const item = secretBody({ ...s, description: undefined }, false);
-        return item;
-      });
+      const items = [...ctx.store.secrets.values()].map((s) => secretBody({ ...s, description: undefined }, false));
       return ok({ status: 'success', count: items.length, secrets: items });
     },
   },

@@ -10,7 +10,7 @@ import { asObject, BodyParseError } from './request-body.ts';
 import { now, type Json, type StoredPlan } from './store.ts';
 import { num, optionalText } from './validation/fields.ts';
 
-export function planBody(p: StoredPlan, gatewayId: string): Json {
+function planBody(p: StoredPlan, gatewayId: string): Json {
   return {
     id: p.id,
     planName: p.planName,

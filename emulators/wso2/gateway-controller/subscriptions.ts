@@ -14,7 +14,7 @@ import { list, optionalText, text } from './validation/fields.ts';
 
 const STATUSES = ['ACTIVE', 'INACTIVE', 'REVOKED'];
 
-export function subscriptionBody(s: StoredSubscription, gatewayId: string, token?: string): Json {
+function subscriptionBody(s: StoredSubscription, gatewayId: string, token?: string): Json {
   return {
     id: s.id,
     apiId: s.apiId,
@@ -31,7 +31,7 @@ export function subscriptionBody(s: StoredSubscription, gatewayId: string, token
 }
 
 /** A RestApi's UUID from its UUID or handle; the gateway's 400/404 otherwise. */
-export function resolveApiId(ctx: HandlerContext, idOrHandle: string): string {
+function resolveApiId(ctx: HandlerContext, idOrHandle: string): string {
   const byId = ctx.store.artifacts.get(idOrHandle);
   if (byId) {
     if (byId.kind !== 'RestApi') throw badRequest(`Configuration with identifier '${idOrHandle}' is not a REST API`);

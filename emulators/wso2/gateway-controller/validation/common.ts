@@ -40,7 +40,7 @@ export function validateNotReservedHealthPath(field: string, path: string): Fiel
 }
 
 /** Single-unit durations (`30s`, `500ms`, `0s`), the CRD's pattern. */
-export const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
 export function validateResilience(prefix: string, resilience: unknown): FieldError[] {
   const r = obj(resilience);

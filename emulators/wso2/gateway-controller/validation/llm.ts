@@ -9,7 +9,7 @@ type Json = Record<string, unknown>;
 
 const VERSION = /^v?\d+(\.\d+)?(\.\d+)?$/;
 /** DNS-subdomain handles. */
-export const LLM_HANDLE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LLM_HANDLE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const RESOURCE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\*|\{[A-Za-z0-9._~-]+\})(?:\/(?:[A-Za-z0-9._~-]+|\*|\{[A-Za-z0-9._~-]+\}))*$|^\/$/;
 const HANDLE_RULE = 'must consist of lowercase alphanumeric characters, hyphens, or dots, and must start and end with an alphanumeric character';
 const TOKEN_FIELDS = ['promptTokens', 'completionTokens', 'totalTokens', 'remainingTokens', 'requestModel', 'responseModel'];

@@ -8,7 +8,7 @@ type Json = Record<string, unknown>;
 
 const DISPLAY_NAME = /^[a-zA-Z0-9\-_. ]+$/;
 const VERSION = /^v?\d+(\.\d+)?(\.\d+)?$/;
-export const MCP_SPEC_VERSIONS = ['2025-06-18', '2025-11-25'];
+const MCP_SPEC_VERSIONS = ['2025-06-18', '2025-11-25'];
 
 export function validateMcp(resource: Json): FieldError[] {
   const errors: FieldError[] = [];

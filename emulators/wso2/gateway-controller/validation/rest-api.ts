@@ -45,7 +45,7 @@ function validateSpec(spec: Record<string, unknown>): FieldError[] {
   return errors;
 }
 
-export function validateContext(context: string): FieldError[] {
+function validateContext(context: string): FieldError[] {
   if (context === '') return [{ field: 'spec.context', message: 'Context is required' }];
   const errors: FieldError[] = [];
   if (!context.startsWith('/')) errors.push({ field: 'spec.context', message: 'Context must start with /' });

@@ -3,7 +3,7 @@ import type { FieldError } from '../errors.ts';
 import { validateMetadata } from './common.ts';
 import { obj, optionalText, text } from './fields.ts';
 
-export const MAX_SECRET_BYTES = 10 * 1024;
+const MAX_SECRET_BYTES = 10 * 1024;
 
 export function validateSecret(resource: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
