@@ -69,6 +69,10 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
       const raw = await readBody(req);
       answer = fault?.status ? faultAnswer(fault.status, fault.body, fault.retryAfterSeconds) : answerRequest(req, method, path, url.searchParams, raw);
     } catch (e) {
+      if (!(e instanceof GatewayError)) {
+        // a fault of the emulator itself: answered as the gateway's panic handler does, and made visible to tests
+        violations.push({ method, path, problems: [`emulator error: ${(e as Error).stack ?? String(e)}`] });
+      }
       answer = e instanceof GatewayError ? e.answer : failure(500, 'Internal server error').answer;
     }
     if (latencyMs > 0) await sleep(latencyMs);
