@@ -294,6 +294,8 @@ export function portForwardTransport(opts: PortForwardOptions): VendorTransport 
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, [PORT_FORWARD_PROTOCOL], { agent: conn.agent, headers: await conn.headers(), perMessageDeflate: false, handshakeTimeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     opened++;
+    // Errors after the outcome is settled (a terminate() during the handshake) have nothing left to tell.
+    ws.on('error', () => {});
     return new Promise<TunnelSocket>((resolve, reject) => {
       ws.once('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
