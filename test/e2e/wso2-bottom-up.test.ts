@@ -80,6 +80,26 @@ describe('a RestApi declared in Kubernetes appears in WSO2 API Manager 4.7', () 
     expect(controlPlaneStatus(await w.get('RestApi', 'drifting'))?.apiId).toBe(again.id);
   });
 
+  it('a new version replaces the API in APIM; a previous version with subscriptions is kept there, undeployed', async () => {
+    await w.apply(restApi('versioned'));
+    await w.waitForCondition('RestApi', 'versioned', 'Ready', 'True');
+    const v1 = w.apimApi('versioned')!;
+    await w.apply(restApi('versioned', { version: 'v2.0' }));
+    const v2ready = await w.waitForCondition('RestApi', 'versioned', 'Ready', 'True');
+    const v2 = w.apim.apis().find((a) => a.name === 'versioned' && a.version === 'v2.0')!;
+    expect(w.apim.api(v1.id)).toBeUndefined();
+    expect(v2.deployments.map((d) => d.environment)).toEqual([ENVIRONMENT]);
+    expect(controlPlaneStatus(v2ready)?.apiId).toBe(v2.id);
+
+    w.apim.subscribe(v2.id, 2);
+    await w.apply(restApi('versioned', { version: 'v3.0' }));
+    const v3ready = await w.waitForCondition('RestApi', 'versioned', 'Ready', 'True');
+    const v3 = w.apim.apis().find((a) => a.name === 'versioned' && a.version === 'v3.0')!;
+    expect(controlPlaneStatus(v3ready)?.apiId).toBe(v3.id);
+    expect(w.apim.api(v2.id)).toMatchObject({ deployments: [], subscriptions: 2 });
+    expect(v3.deployments.map((d) => d.environment)).toEqual([ENVIRONMENT]);
+  });
+
   it('deleting the RestApi undeploys its revision from the gateway environment, then deletes the API', async () => {
     await w.apply(restApi('retiring'));
     await w.waitForCondition('RestApi', 'retiring', 'Ready', 'True');

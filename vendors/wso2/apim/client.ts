@@ -96,8 +96,22 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
       );
     }
     t.log.info('imported API into APIM', { host: publisher.host, apiId, revisionId, environment, overwrite: loc.current !== undefined });
-    if (loc.stale && loc.stale.id !== apiId) await remove(loc.stale);
+    if (loc.stale && loc.stale.id !== apiId) await retire(loc.stale);
     return statusOf(apiId, revisionId);
+  }
+
+  /**
+   * The API the RestApi was before a new name or version (APIM keeps versions apart): the gateway no longer runs it,
+   * so it is undeployed and deleted; one APIM will not delete (its subscriptions) stays, undeployed, for its owners
+   * to retire, and the RestApi carries on with the new one.
+   */
+  async function retire(api: ApimApi): Promise<void> {
+    try {
+      await remove(api);
+    } catch (e) {
+      if ((e as { reason?: string }).reason !== 'DeletionRefused') throw e;
+      t.log.warn('kept the previous API in APIM, undeployed: APIM refuses to delete it', { host: publisher.host, apiId: api.id, error: (e as Error).message });
+    }
   }
 
   /** Undeploys the API from the gateway's environment, then deletes it. Only ever called on an API that is ours. */
