@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWso2GatewayController, type Wso2GatewayController } from '../../emulators/wso2/gateway-controller/index.ts';
+import { OPERATIONS } from '../../emulators/wso2/gateway-controller/operations.ts';
 import { basic, call, envelope, example, fixture } from './wso2-gateway-controller-helpers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -25,6 +28,15 @@ const restApi = (name: string, spec: Record<string, unknown> = {}) => ({
   kind: 'RestApi',
   metadata: { name },
   spec: { displayName: name, version: 'v1.0', context: `/${name}`, upstream: { main: { url: 'http://backend:8080/api' } }, operations: [{ method: 'GET', path: '/info' }], ...spec },
+});
+
+it('emulates every operation of the published management API', () => {
+  const spec = parse(readFileSync(new URL('../../emulators/specs/wso2/api-platform/gateway-controller-management-openapi.yaml', import.meta.url), 'utf8'));
+  const operationIds = Object.values(spec.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((item) =>
+    Object.values(item).flatMap((op) => (typeof op === 'object' && op?.operationId ? [op.operationId] : [])),
+  );
+  expect(operationIds).toHaveLength(59);
+  expect(Object.keys(OPERATIONS).sort()).toEqual([...operationIds].sort());
 });
 
 describe('RestApi CRUD with the operator samples', () => {
