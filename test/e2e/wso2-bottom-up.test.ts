@@ -64,7 +64,7 @@ describe('a RestApi declared in Kubernetes appears in WSO2 API Manager 4.7', () 
     expect(status).toMatchObject({ apiId: id, revisionId: api.revisions.at(-1)!.id, lastImportedGeneration: 7 });
   });
 
-  it('a change made in APIM is reverted: an API undeployed or deleted there is imported and deployed again', async () => {
+  it('a change made in APIM is reverted: an API undeployed, an older revision redeployed, or the API deleted there', async () => {
     await w.apply(restApi('drifting'));
     await w.waitForCondition('RestApi', 'drifting', 'Ready', 'True');
     const api = w.apimApi('drifting')!;
@@ -72,6 +72,16 @@ describe('a RestApi declared in Kubernetes appears in WSO2 API Manager 4.7', () 
     expect(w.apimApi('drifting')!.deployments).toEqual([]);
     expect((await w.writesOfOneResync('drifting')).map((c) => `${c.method} ${c.path}`)).toEqual([`POST ${PUBLISHER}/apis/import`]);
     expect(w.apimApi('drifting')!.deployments.map((d) => d.environment)).toEqual([ENVIRONMENT]);
+
+    const [older] = w.apimApi('drifting')!.revisions;
+    await w.apply(restApi('drifting', { operations: [{ method: 'GET', path: '/info' }, { method: 'GET', path: '/news' }] }));
+    await w.waitForCondition('RestApi', 'drifting', 'Ready', 'True');
+    await inConsole(w, 'POST', `/apis/${api.id}/deploy-revision?revisionId=${older.id}`, [{ name: ENVIRONMENT, displayOnDevportal: true }]);
+    expect(w.apimApi('drifting')!.deployments.map((d) => d.revisionId)).toEqual([older.id]);
+    expect((await w.writesOfOneResync('drifting')).map((c) => `${c.method} ${c.path}`)).toEqual([`POST ${PUBLISHER}/apis/import`]);
+    const redeployed = w.apimApi('drifting')!;
+    expect(redeployed.deployments.map((d) => d.revisionId)).toEqual([redeployed.revisions.at(-1)!.id]);
+    expect(Object.keys((redeployed.definition as { paths: object }).paths)).toEqual(['/info', '/news']);
 
     await inConsole(w, 'DELETE', `/apis/${api.id}`);
     expect((await w.writesOfOneResync('drifting')).map((c) => `${c.method} ${c.path}`)).toEqual([`POST ${PUBLISHER}/apis/import`]);
@@ -193,7 +203,7 @@ describe('a gateway whose gateway_name APIM does not know', () => {
 async function inConsole(w: BottomUpWorld, method: string, path: string, json?: unknown): Promise<void> {
   const { ApimClient } = await import('../../emulators/wso2/apim/client.ts');
   const client = new ApimClient(w.apim.url, w.apim.caPem);
-  const token = await client.adminToken(w.apim.admin, ['apim:api_import_export', 'apim:api_view'], 'publisher-console');
+  const token = await client.adminToken(w.apim.admin, ['apim:api_import_export', 'apim:api_view', 'apim:api_publish'], 'publisher-console');
   const res = await client.call(method, `${PUBLISHER}${path}`, { authorization: `Bearer ${token}`, ...(json ? { json } : {}) });
   expect(res.status).toBeLessThan(300);
 }

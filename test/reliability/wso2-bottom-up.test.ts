@@ -46,6 +46,24 @@ describe('WSO2 bottom-up sync when things break', () => {
     }
   });
 
+  it('a crash between an update\'s import and its status write: the redelivery recognises the revision it deployed and imports nothing more', async () => {
+    await w.apply(restApi('crash-update'));
+    await w.waitForCondition('RestApi', 'crash-update', 'Ready', 'True');
+    const crash = await crashBeforeFirstStatusWrite(w.plane, 'crash-update');
+    try {
+      const from = w.apim.calls.length;
+      await w.apply(restApi('crash-update', { operations: [{ method: 'GET', path: '/info' }, { method: 'GET', path: '/more' }] }));
+      const ready = await w.waitForCondition('RestApi', 'crash-update', 'Ready', 'True');
+      expect(crash.attempts()).toBeGreaterThan(1);
+      expect(imports(from)).toHaveLength(1);
+      const api = w.apimApi('crash-update')!;
+      expect(api.revisions).toHaveLength(2);
+      expect(controlPlaneStatus(ready)).toMatchObject({ apiId: api.id, revisionId: api.revisions[1].id, lastImportedGeneration: 2 });
+    } finally {
+      crash.restore();
+    }
+  });
+
   it('APIM answering 503 is retried ("APIM unavailable"), the gateway side standing meanwhile; one API in the end', async () => {
     w.apim.faults.inject({ method: 'POST', path: IMPORT, status: 503 });
     await w.apply(restApi('unavailable'));

@@ -51,6 +51,17 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
     return { current, ownership: current ? ownershipOf(current, t.owner, recorded?.apiId, t.restApi) : undefined, stale };
   }
 
+  /**
+   * The spec hash of the revision deployed: the one status recorded with it when it is the revision apim-sync last
+   * deployed, else the revision's own (a revision is an API in APIM, with the additional properties it was made with).
+   * So a crash after an import is recognised, and an older revision redeployed in the console is not taken for ours.
+   */
+  async function deployedHash(api: ApimApi, revisionId: string): Promise<string | undefined> {
+    if (recorded?.apiId === api.id && recorded.revisionId === revisionId && recorded.specHash) return recorded.specHash;
+    const revision = await publisher.get(revisionId);
+    return revision ? propertyOf(revision, SPEC_HASH_PROPERTY) : undefined;
+  }
+
   const deployedHere = (deployments: Deployment[]) => deployments.filter((d) => d.name === environment && typeof d.revisionUuid === 'string');
 
   function statusOf(apiId: string, revisionId: string | undefined): ExternalStatus {
@@ -127,10 +138,11 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
       const { current, ownership, stale } = located;
       if (!current) return { exists: false, upToDate: false };
       if (ownership !== 'ours') return { exists: true, upToDate: false };
-      const here = deployedHere(await publisher.deployments(current.id));
-      const revision = here.find((d) => d.revisionUuid === recorded?.revisionId) ?? (recorded?.revisionId ? undefined : here.at(-1));
-      const upToDate = propertyOf(current, SPEC_HASH_PROPERTY) === archive.hash && revision !== undefined && !stale;
-      return { exists: true, upToDate, status: statusOf(current.id, revision?.revisionUuid ?? recorded?.revisionId) };
+      // An environment runs one revision of an API; what matters is what that revision was built from.
+      const deployed = deployedHere(await publisher.deployments(current.id)).at(-1);
+      if (!deployed) return { exists: true, upToDate: false };
+      const upToDate = (await deployedHash(current, deployed.revisionUuid!)) === archive.hash && !stale;
+      return { exists: true, upToDate, status: statusOf(current.id, deployed.revisionUuid) };
     },
     async create() {
       return importArchive(located ?? (await locate()));
