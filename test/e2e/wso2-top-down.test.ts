@@ -1,73 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlaneEmulator, type ControlPlaneEmulator, type Flavour } from '../../emulators/wso2/control-plane/index.ts';
 import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN } from '../../vendors/wso2/control-plane/metadata.ts';
 import { credentialsSecretName } from '../../vendors/wso2/control-plane/resource-writer.ts';
 import { waitFor } from '../support/wait.ts';
-import { apiGateway, drained, GATEWAY, secret, startWso2World, WSO2, type Wso2World } from '../support/wso2-e2e.ts';
+import { drained, GATEWAY, WSO2 } from '../support/wso2-e2e.ts';
+import { closeTopDown, deploymentStatus as status, restArtifact, startTopDown, type TopDown } from '../support/wso2-top-down.ts';
 
 /**
  * Top-down: what a control plane deploys to the gateway an APIGateway stands for appears in the cluster as resources
  * owned by the APIGateway, runs on the gateway (the gateway controller emulator), and is acked back to the control
  * plane. Both control planes: APIM 4.7 and the Platform API.
  */
-interface TopDown {
-  w: Wso2World;
-  cp: ControlPlaneEmulator;
-  gatewayId: string;
-  token: string;
-}
-
-/** The seed's values block for the connection, with short reconnect intervals (the watcher reads them from here). */
-const VALUES = `gateway:
-  config:
-    controller:
-      controlplane:
-        reconnect_initial: 50ms
-        reconnect_max: 1s
-        polling_interval: 15m
-        sync_batch_size: 50
-`;
-
-export async function startTopDown(flavour: Flavour): Promise<TopDown> {
-  const cp = await startControlPlaneEmulator({ flavour });
-  const w = await startWso2World({ apiGateway: false });
-  const { id: gatewayId, token } = cp.registerGateway(`e2e-${flavour}`);
-  await w.apply(secret('gateway-cp-token', { token }));
-  await w.apply(secret('gateway-cp-ca', { 'ca.crt': cp.caPem }));
-  await w.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gateway-values' }, data: { 'values.yaml': VALUES } });
-  await w.apply(
-    apiGateway(GATEWAY, w.gateway.url, {
-      spec: {
-        configRef: { name: 'gateway-values' },
-        controlPlane: { host: cp.host, tokenSecretRef: { name: 'gateway-cp-token', key: 'token' }, tls: { certSecretRef: { name: 'gateway-cp-ca', key: 'ca.crt' } } },
-      },
-    }),
-  );
-  await w.waitForCondition('APIGateway', GATEWAY, 'Ready', 'True');
-  await waitFor('the watcher connected', () => cp.connections(gatewayId).length === 1);
-  return { w, cp, gatewayId, token };
-}
-
-export const restArtifact = (name: string, operations: Array<{ method: string; path: string }> = [{ method: 'GET', path: '/items' }]) => ({
-  apiVersion: WSO2,
-  kind: 'RestApi',
-  metadata: { name, labels: { team: 'orders' }, annotations: { 'gateway.api-platform.wso2.com/project-id': 'p-1' } },
-  spec: { displayName: name, version: 'v1.0', context: `/${name}`, upstream: { main: { url: 'http://backend.example:8080/api' } }, operations },
-});
-
-const status = (t: TopDown, deploymentId: string) => t.cp.deploymentStatus(deploymentId)?.status;
-
 describe.each(['platform', 'apim'] as const)('WSO2 top-down (%s control plane)', (flavour) => {
   let t: TopDown;
   beforeAll(async () => {
     t = await startTopDown(flavour);
   }, 60_000);
-  afterAll(async () => {
-    expect(t?.cp.violations() ?? []).toEqual([]);
-    expect(t?.w.gateway.violations() ?? []).toEqual([]);
-    await t?.w.close();
-    await t?.cp.close();
-  });
+  afterAll(() => closeTopDown(t));
 
   it('an API deployed on the control plane becomes a RestApi owned by the APIGateway, runs on the gateway, and is acked', async () => {
     const d = t.cp.deploy(t.gatewayId, restArtifact('orders'));
@@ -162,12 +110,7 @@ describe('WSO2 top-down plans and subscriptions (Platform API)', () => {
   beforeAll(async () => {
     t = await startTopDown('platform');
   }, 60_000);
-  afterAll(async () => {
-    expect(t?.cp.violations() ?? []).toEqual([]);
-    expect(t?.w.gateway.violations() ?? []).toEqual([]);
-    await t?.w.close();
-    await t?.cp.close();
-  });
+  afterAll(() => closeTopDown(t));
 
   it('applies plans and subscriptions; the subscription token lives in a Secret only', async () => {
     const api = t.cp.deploy(t.gatewayId, restArtifact('subscribed'));
