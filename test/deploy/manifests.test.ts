@@ -177,7 +177,12 @@ describe('sync function access in member clusters', () => {
       ['configmaps.', ['get']],
       ['events.', ['create']],
     ]);
-    expect(GENERATED).toEqual(['backends.capabilities.3scale.net', 'products.capabilities.3scale.net']);
+    expect(GENERATED).toEqual([
+      'backends.capabilities.3scale.net',
+      'products.capabilities.3scale.net',
+      // A WSO2 control plane's artifacts, plans, subscriptions and revoked keys (the APIGateway kind's events).
+      ...['restapis', 'llmproviders', 'llmproxies', 'mcps', 'subscriptionplans', 'subscriptions', 'apikeys'].map((p) => `${p}.gateway.api-platform.wso2.com`),
+    ]);
     for (const k of GENERATED) expected.set(k, [...new Set([...(expected.get(k) ?? []), 'create', 'delete', 'update'])].sort());
     expect(Object.fromEntries(grants)).toEqual(Object.fromEntries(expected));
   });
