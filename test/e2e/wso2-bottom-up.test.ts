@@ -1,3 +1,4 @@
+import { PatchStrategy } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { DELETION_POLICY } from '../../shared/engine/metadata-keys.ts';
 import { conditionOf } from '../support/world-objects.ts';
@@ -15,6 +16,7 @@ import {
   USERNAME_KEY,
   type BottomUpWorld,
 } from '../support/bottom-up-world.ts';
+import { waitFor } from '../support/wait.ts';
 import { drained, restApi, secret } from '../support/wso2-e2e.ts';
 
 const PUBLISHER = '/api/am/publisher/v4';
@@ -108,6 +110,26 @@ describe('a RestApi declared in Kubernetes appears in WSO2 API Manager 4.7', () 
     expect(controlPlaneStatus(v3ready)?.apiId).toBe(v3.id);
     expect(w.apim.api(v2.id)).toMatchObject({ deployments: [], subscriptions: 2 });
     expect(v3.deployments.map((d) => d.environment)).toEqual([ENVIRONMENT]);
+  });
+
+  it('apim-sync.io/deployment-state: undeployed undeploys the revision in APIM and keeps the API; removing it deploys again', async () => {
+    await w.apply(restApi('paused'));
+    await w.waitForCondition('RestApi', 'paused', 'Ready', 'True');
+    const { id } = w.apimApi('paused')!;
+    await w.apply(restApi('paused', {}, { annotations: { 'apim-sync.io/deployment-state': 'undeployed' } }));
+    await waitFor('undeployed in APIM', async () => w.apim.api(id)?.deployments.length === 0);
+    await drained(w);
+    const status = controlPlaneStatus(await w.get('RestApi', 'paused'));
+    expect(status).toEqual({ type: 'APIM', host: new URL(w.apim.url).host, apiId: id, gatewayEnvironment: ENVIRONMENT });
+    expect(await w.writesOfOneResync('paused')).toEqual([]);
+
+    const annotated = (await w.get('RestApi', 'paused'))!;
+    await w.cluster.objects.patch(
+      { apiVersion: annotated.apiVersion, kind: 'RestApi', metadata: { name: 'paused', namespace: w.ns, annotations: { 'apim-sync.io/deployment-state': null } } } as never,
+      undefined, undefined, 'apim-sync-e2e', undefined, PatchStrategy.MergePatch,
+    );
+    await waitFor('deployed again in APIM', async () => w.apim.api(id)?.deployments.length === 1);
+    expect(w.apim.api(id)!.revisions).toHaveLength(2);
   });
 
   it('deleting the RestApi undeploys its revision from the gateway environment, then deletes the API', async () => {

@@ -2,6 +2,7 @@ import { missingReference } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { CP_LABELS, CP_ORIGIN } from '../control-plane/metadata.ts';
+import { deploymentState } from '../deployment-state.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { tlsOf } from '../control-plane/session.ts';
 import { apiArchive } from './api-archive.ts';
@@ -62,7 +63,8 @@ export async function bottomUpClient(restApi: KubeObject, spec: Record<string, u
     const archive = apiArchive(def, { owner, environment: cp.gatewayName, provider: grant.type === 'password' ? grant.username : 'admin' });
     ctx.log.debug('bottom-up sync to APIM applies', { ...where, host: cp.host, environment: cp.gatewayName, grant: describeGrant(grant) });
     const publisher = new PublisherApi({ host: cp.host, ...(tls ? { tls } : {}), grant }, ctx.http, containerTokens);
-    return staged(bottomUpApimClient({ restApi, def, archive, publisher, environment: cp.gatewayName, owner, log: ctx.log }));
+    const undeployed = deploymentState(restApi) === 'undeployed';
+    return staged(bottomUpApimClient({ restApi, def, archive, publisher, environment: cp.gatewayName, owner, undeployed, log: ctx.log }));
   } catch (e) {
     const err = withStage(e);
     // Deleting a RestApi that never reached APIM: nothing to remove, and nothing to wait for.

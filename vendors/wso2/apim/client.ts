@@ -16,6 +16,8 @@ export interface BottomUpTarget {
   /** The APIM gateway environment the gateway is registered as (`gateway_name`). */
   environment: string;
   owner: string;
+  /** The RestApi is annotated `apim-sync.io/deployment-state: undeployed`: the gateway keeps it without serving it. */
+  undeployed: boolean;
   log: Logger;
 }
 
@@ -132,6 +134,42 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
     t.log.info('deleted API from APIM', { host: publisher.host, apiId: api.id, environment });
   }
 
+  /**
+   * Undeployed on the gateway, as the gateway's own bottom-up sync does for an API it undeploys: the revision is
+   * undeployed from the gateway's environment in APIM, the API kept (and no import made).
+   */
+  const undeploying = {
+    async observe(): Promise<Observation> {
+      located = await locate();
+      const ours = located.current && located.ownership === 'ours' ? located.current : undefined;
+      const deployed = ours ? deployedHere(await publisher.deployments(ours.id)) : [];
+      return { exists: true, upToDate: deployed.length === 0, status: undeployedStatus(ours) };
+    },
+    async write(): Promise<ExternalStatus> {
+      const { current, ownership } = located ?? (await locate());
+      const ours = current && ownership === 'ours' ? current : undefined;
+      if (ours) for (const d of deployedHere(await publisher.deployments(ours.id))) await publisher.undeploy(ours.id, d.revisionUuid!, environment);
+      return undeployedStatus(ours);
+    },
+  };
+  const undeployedStatus = (api: ApimApi | undefined): ExternalStatus => ({
+    controlPlane: api ? { type: 'APIM', host: publisher.host, apiId: api.id, gatewayEnvironment: environment } : undefined,
+  });
+
+  if (t.undeployed) {
+    return { observe: undeploying.observe, create: undeploying.write, update: undeploying.write, delete: () => deleteApi() };
+  }
+
+  async function deleteApi(): Promise<string | void> {
+    const { current, ownership, stale } = await locate();
+    if (stale) await remove(stale);
+    if (current && ownership === 'ours') await remove(current);
+    else if (current) {
+      t.log.info('left an APIM API apim-sync did not create', { host: publisher.host, apiId: current.id });
+      return `APIM API "${current.name}" version "${current.version}" was not created by apim-sync and was left in place`;
+    }
+  }
+
   return {
     async observe(): Promise<Observation> {
       located = await locate();
@@ -151,14 +189,6 @@ export function bottomUpApimClient(t: BottomUpTarget): ExternalClient {
       // Without an observe first (an upsert after a spec change), look up now: a write always starts from a lookup.
       return importArchive(located ?? (await locate()));
     },
-    async delete() {
-      const { current, ownership, stale } = await locate();
-      if (stale) await remove(stale);
-      if (current && ownership === 'ours') await remove(current);
-      else if (current) {
-        t.log.info('left an APIM API apim-sync did not create', { host: publisher.host, apiId: current.id });
-        return `APIM API "${current.name}" version "${current.version}" was not created by apim-sync and was left in place`;
-      }
-    },
+    delete: () => deleteApi(),
   };
 }
