@@ -7,6 +7,7 @@ import { get, readManifests, readYaml, ROOT } from './support.ts';
 
 import { syncKinds } from '../../vendors/sync-kinds.ts';
 import { watchedKinds } from '../../vendors/watched-kinds.ts';
+import { gatewayReachRules } from '../../vendors/wso2/gateway/cluster-access.ts';
 
 /** `plural.group` of every kind apim-sync syncs: RBAC must follow the kinds, never lag behind them. */
 const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
@@ -184,6 +185,8 @@ describe('sync function access in member clusters', () => {
       ...['restapis', 'llmproviders', 'llmproxies', 'mcps', 'subscriptionplans', 'subscriptions', 'apikeys'].map((p) => `${p}.gateway.api-platform.wso2.com`),
     ]);
     for (const k of GENERATED) expected.set(k, [...new Set([...(expected.get(k) ?? []), 'create', 'delete', 'update'])].sort());
+    // A WSO2 gateway's management API reached through the API server: Services, services/proxy, pods, pods/portforward.
+    for (const rule of gatewayReachRules) for (const r of rule.resources) expected.set(`${r}.${rule.apiGroups[0]}`, [...rule.verbs].sort());
     expect(Object.fromEntries(grants)).toEqual(Object.fromEntries(expected));
   });
 

@@ -19,7 +19,7 @@ function atEmulator(o: KubeObject): KubeObject {
 
 async function applyAll(files: string[]): Promise<KubeObject[]> {
   const objs = files.flatMap(operatorExample).map(atEmulator);
-  for (const o of objs) await w.apply(o as unknown as Record<string, unknown>);
+  for (const o of objs) await w.apply(o as KubeObject & Record<string, unknown>);
   return objs.filter((o) => WSO2_KINDS.has(o.kind));
 }
 

@@ -119,14 +119,14 @@ const OURS = new Set(['APIGateway', 'RestApi', 'ApiKey', 'SubscriptionPlan', 'Su
  * The documents of one of the operator's example files (test/e2e/fixtures/wso2-operator/…), unchanged but for their
  * namespace (the world's) and the kinds that are not apim-sync's (skipped).
  */
-export function operatorExample(file: string): KubeObject[] {
+export function operatorExample(file: string): (KubeObject & Record<string, unknown>)[] {
   const text = readFileSync(join(import.meta.dirname, '../e2e/fixtures/wso2-operator', file), 'utf8');
   return parseAllDocuments(text)
     .map((d) => d.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => Boolean(o?.kind) && OURS.has(o!.kind))
     .map((o) => {
       const { namespace: _ns, ...metadata } = o.metadata;
-      return { ...o, metadata } as KubeObject;
+      return { ...o, metadata } as KubeObject & Record<string, unknown>;
     });
 }
 

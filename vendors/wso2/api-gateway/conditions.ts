@@ -1,7 +1,7 @@
 import type { ConditionInput } from '../../../shared/engine/conditions.ts';
 import type { ConditionPolicy } from '../../../shared/engine/condition-policy.ts';
 import type { SyncError } from '../../../shared/engine/errors.ts';
-import { ACCEPTED, AcceptedReason, CONTROL_PLANE_STAGE, PROGRAMMED, ProgrammedReason } from '../conditions.ts';
+import { ACCEPTED, AcceptedReason, CONTROL_PLANE_STAGE, GATEWAY_NOT_READY, PROGRAMMED, ProgrammedReason } from '../conditions.ts';
 import { CONNECTED } from '../control-plane/connection-condition.ts';
 
 /**
@@ -50,6 +50,9 @@ function gatewayFailure(err: SyncError): ConditionInput[] {
     return [cond(ACCEPTED, 'True', AcceptedReason.Accepted, 'Configuration accepted'), cond(PROGRAMMED, 'True', ProgrammedReason.Programmed, "the gateway's management API answers"), cond(CONNECTED, 'False', err.reason, err.message)];
   }
   if (err.invalid) return [cond(ACCEPTED, 'False', AcceptedReason.InvalidConfiguration, err.message), cond(PROGRAMMED, 'False', ProgrammedReason.Invalid, err.message)];
+  // Its configuration is fine; the gateway it describes is not installed or has no ready pod yet (the operator's
+  // "Waiting for gateway deployments to become ready").
+  if (err.reason === GATEWAY_NOT_READY) return [cond(ACCEPTED, 'True', AcceptedReason.Accepted, 'Configuration accepted'), cond(PROGRAMMED, 'False', ProgrammedReason.Pending, err.message)];
   if (err.retry === 'reference') return [cond(ACCEPTED, 'False', AcceptedReason.Pending, err.message), cond(PROGRAMMED, 'False', ProgrammedReason.Pending, err.message)];
   const accepted = cond(ACCEPTED, 'True', AcceptedReason.Accepted, 'Configuration accepted');
   if (err.retry === 'transient') return [accepted, cond(PROGRAMMED, 'False', ProgrammedReason.Retrying, err.message)];

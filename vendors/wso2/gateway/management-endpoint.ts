@@ -1,7 +1,9 @@
-import { permanent, missingReference } from '../../../shared/engine/errors.ts';
+import { missingReference, permanent, SyncError } from '../../../shared/engine/errors.ts';
+import { portForwardTransport, readyPodFor, serviceProxyTransport } from '../../../shared/kube/api-server-transport.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { registerResourceType } from '../../../shared/kube/resources.ts';
+import { GATEWAY_NOT_READY } from '../conditions.ts';
 import type { ManagementEndpoint } from '../management-api.ts';
 import { ANNOTATIONS, type GatewayConfig } from './config.ts';
 import type { ManagementCredentials } from './credentials.ts';
@@ -44,7 +46,9 @@ export async function controllerService(gateway: KubeObject, config: GatewayConf
     const found = (await ctx.cluster.list(SERVICE, ns, { labelSelector: selector })).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     svc = found[0];
     if (!svc) {
-      throw missingReference(
+      throw new SyncError(
+        'reference',
+        GATEWAY_NOT_READY,
         `no gateway controller Service in namespace ${ns} labelled ${selector} (the Helm release of APIGateway ${gateway.metadata.name}); ` +
           `name it with the annotation ${ANNOTATIONS.managementService}, or give the URL with ${ANNOTATIONS.managementUrl}`,
       );
@@ -60,12 +64,42 @@ export async function controllerService(gateway: KubeObject, config: GatewayConf
 
 /**
  * How the sync function reaches a gateway's management API: the URL `apim-sync.io/management-url` gives, through
- * VendorHttp (address policy, timeouts); otherwise through the member cluster's API server (see api-server-path.ts).
+ * VendorHttp (address policy, timeouts); otherwise through the member cluster's API server.
  */
 export async function managementEndpoint(gateway: KubeObject, config: GatewayConfig, credentials: ManagementCredentials, ctx: SyncContext): Promise<ManagementEndpoint> {
   const url = config.management.url;
   if (url) return { transport: ctx.http, baseUrl: managementBase(url), authorization: credentials.authorization, via: managementBase(url), credentials: credentials.source };
+  return apiServerEndpoint(gateway, config, credentials, ctx);
+}
+
+/**
+ * The management API through the member cluster's API server, so the central plane needs no other path into the
+ * cluster. kube-apiserver strips the Authorization header of the requests it authenticates (kubernetes#38775): the
+ * Service proxy carries no credentials, and is used only when the gateway's API needs none (basic auth and IdP
+ * disabled in its values); otherwise the call is tunnelled to a ready pod behind the Service (pods/portforward), where
+ * the header arrives intact. `apim-sync.io/management-transport` forces either.
+ */
+async function apiServerEndpoint(gateway: KubeObject, config: GatewayConfig, credentials: ManagementCredentials, ctx: SyncContext): Promise<ManagementEndpoint> {
+  const ns = gateway.metadata.namespace ?? 'default';
   const service = await controllerService(gateway, config, ctx);
-  // TEMPORARY until shared/kube/api-server-transport.ts lands: the API server path is wired then.
-  throw permanent('InvalidConfiguration', `reaching Service ${gateway.metadata.namespace}/${service.name}:${service.port} through the API server is not available yet; set ${ANNOTATIONS.managementUrl}`);
+  const connection = await ctx.cluster.connection();
+  const how = config.management.transport ?? (config.management.authRequired ? 'port-forward' : 'service-proxy');
+  const svc = `Service ${ns}/${service.name}:${service.port}`;
+  if (how === 'service-proxy') {
+    return {
+      transport: serviceProxyTransport({ connection, namespace: ns, service: service.name, port: service.port }),
+      baseUrl: `http://${service.name}.${ns}.svc:${service.port}${MANAGEMENT_BASE_PATH}`,
+      authorization: credentials.authorization,
+      via: `${svc} through the API server's services/proxy`,
+      credentials: config.management.authRequired ? `${credentials.source}, which services/proxy cannot carry (the API server strips them): use the port-forward transport` : 'none (the gateway requires none)',
+    };
+  }
+  const pod = await readyPodFor({ connection, namespace: ns, service: service.name, port: service.port });
+  return {
+    transport: portForwardTransport({ connection, namespace: ns, pod: pod.pod, port: pod.port }),
+    baseUrl: `http://${service.name}.${ns}.svc:${service.port}${MANAGEMENT_BASE_PATH}`,
+    authorization: credentials.authorization,
+    via: `${svc} through the API server's pods/portforward to Pod ${ns}/${pod.pod}:${pod.port}`,
+    credentials: credentials.source,
+  };
 }
