@@ -40,8 +40,18 @@ export class OutcomeBook {
   clear(artifactId: string): void {
     this.rejected.delete(artifactId);
     this.settled.delete(artifactId);
-    this.cleared.add(artifactId);
+    // Nothing recorded for it when the gateway was read: nothing to write (and no read of the gateway to find out).
+    if (this.recordedIds.has(artifactId)) this.cleared.add(artifactId);
   }
+
+  private get recordedIds(): Set<string> {
+    if (!this.known) {
+      const r = OutcomeBook.recorded(this.gateway);
+      this.known = new Set([...r.rejected!, ...r.settled!].map((o) => o.artifactId));
+    }
+    return this.known;
+  }
+  private known: Set<string> | undefined;
 
   /** Artifacts with an outcome in the gateway's status (as last read), e.g. for a resync to retry rejected ones. */
   static recorded(gateway: KubeObject): ControlPlaneStatus {

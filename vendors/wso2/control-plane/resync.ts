@@ -63,6 +63,9 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
   // other origin is found by the conflict of that create.
   const existing = (name: string, kind: string) => byMark.get(`${kind}/${name}`) ?? null;
   const fetch = inWriteOrder(diff.fetch);
+  // One artifact that cannot be written now (its old resource still being deleted, a 409) must not hold up the others:
+  // every chunk is done, then the first failure fails the resync, which the queue retries.
+  const failures: unknown[] = [];
   for (let i = 0; i < fetch.length; i += settings.syncBatchSize) {
     const chunk = fetch.slice(i, i + settings.syncBatchSize);
     let files: BatchFile[] | undefined;
@@ -75,7 +78,7 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
     }
     summary.batches++;
     const byDeployment = new Map((files ?? []).map((f) => [f.deploymentId, f]));
-    await inParallel(chunk, WRITE_CONCURRENCY, async (d) => {
+    failures.push(...(await settleEach(chunk, WRITE_CONCURRENCY, async (d) => {
       const mark = markFor(d);
       const kind = artifactKindOf(d.kind);
       const file = byDeployment.get(d.deploymentId);
@@ -83,7 +86,7 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
       else if (kind) await fetchAndApply(gateway, api, kind, mark, book, ctx, existing);
       else rejectUnreadable(new ArchiveError(`the control plane lists it as a ${d.kind}, a kind apim-sync does not write`), mark, undefined, book, ctx);
       summary.fetched++;
-    });
+    })));
     // Progress is kept batch by batch: a resync cut short does not lose what it learnt.
     await book.flush(ctx);
   }
@@ -93,6 +96,10 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
   const recorded = OutcomeBook.recorded(gateway);
   if (remote.complete) for (const o of [...recorded.rejected!, ...recorded.settled!]) if (!listed.has(o.artifactId)) book.clear(o.artifactId);
   await book.flush(ctx);
+  if (failures.length) {
+    ctx.log.warn('control-plane resync incomplete; it is retried', { ...logFields, ...summary, failed: failures.length });
+    throw failures[0];
+  }
   ctx.log.info('control-plane resync done', { ...logFields, ...summary });
   return summary;
 }
@@ -136,6 +143,12 @@ async function removeGone(session: ControlPlaneSession, gone: LocalArtifact[], b
 
 /** Runs fn over items, at most `limit` at a time; the first failure fails the whole (after the others settle). */
 export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const errors = await settleEach(items, limit, fn);
+  if (errors.length) throw errors[0];
+}
+
+/** Runs fn over every item, at most `limit` at a time, whatever fails; returns the failures. */
+export async function settleEach<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> {
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {
@@ -149,5 +162,5 @@ export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length) throw errors[0];
+  return errors;
 }
