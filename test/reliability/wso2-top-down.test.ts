@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { conditionOf } from '../support/world-objects.ts';
+import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 import { drained, GATEWAY, restApi, secret, WSO2 } from '../support/wso2-e2e.ts';
 import { closeTopDown, deploymentStatus as status, restArtifact, startTopDown, TOKEN_SECRET, type TopDown } from '../support/wso2-top-down.ts';
@@ -88,6 +89,30 @@ describe('WSO2 top-down reliability', () => {
     const fixed = t.cp.deploy(t.gatewayId, restArtifact('crd-refuses'), { artifactId: refused.artifactId });
     await waitFor('fixed acked', () => status(t, fixed.deploymentId) === 'DEPLOYED');
     await waitFor('rejection cleared', async () => !((await gatewayStatus())?.rejected ?? []).some((r) => r.artifactId === refused.artifactId));
+  });
+
+  it('a redelivered event changes nothing and fetches nothing, an older one is ignored, and a resync finds nothing to do', async () => {
+    const first = t.cp.deploy(t.gatewayId, restArtifact('redelivered'));
+    await waitFor('first acked', () => status(t, first.deploymentId) === 'DEPLOYED');
+    const second = t.cp.deploy(t.gatewayId, restArtifact('redelivered', [{ method: 'GET', path: '/v2' }]), { artifactId: first.artifactId });
+    await waitFor('second acked', () => status(t, second.deploymentId) === 'DEPLOYED');
+    await drained(t.w);
+    const obj = (await t.w.get('RestApi', 'redelivered'))!;
+    const gw = (await t.w.get('APIGateway', GATEWAY))!;
+    const from = t.cp.calls.length;
+    const event = (d: { artifactId: string; deploymentId: string; performedAt: string }, cause: string) =>
+      sendPointer(t.w.plane, gw, { reason: 'vendor-event', cause, event: { type: 'api.deployed', id: d.artifactId, deploymentId: d.deploymentId, performedAt: d.performedAt } });
+    await event(second, 'redelivery');
+    await event(first, 'late');
+    await drained(t.w);
+    const after = (await t.w.get('RestApi', 'redelivered'))!;
+    expect(after.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
+    expect(after.metadata.annotations?.[CP_ANNOTATIONS.deploymentId]).toBe(second.deploymentId);
+    expect(t.cp.calls.slice(from).filter((c) => c.path.includes('/apis/'))).toEqual([]);
+    // A resync for this gateway finds nothing to do for it either.
+    await sendPointer(t.w.plane, gw, { reason: 'vendor-event', cause: 'test-resync', event: { type: 'resync' } });
+    await drained(t.w);
+    expect((await t.w.get('RestApi', 'redelivered'))?.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
   });
 
   it('a revoked registration token: the APIGateway says so, the watcher retries slowly, a new token in the Secret recovers', async () => {

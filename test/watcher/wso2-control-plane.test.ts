@@ -65,7 +65,7 @@ interface World {
  * A namespace with an APIGateway connected to a control plane emulator: its token in a Secret, the emulator's CA
  * named by `spec.controlPlane.tls.certSecretRef`, and a watcher with millisecond timings whose queue is recorded.
  */
-async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?: number } = {}): Promise<World> {
+async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?: number; pollingIntervalMs?: number } = {}): Promise<World> {
   const ns = `cp-${flavour}-${++nsCount}`;
   const cp = await startControlPlaneEmulator({ flavour, pingIntervalMs: opts.pingIntervalMs ?? 30, pongTimeoutMs: 1_000 });
   planes.push(cp);
@@ -109,7 +109,7 @@ async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?:
     resyncIntervalSeconds: 0,
     httpAddr: false,
     log: (e) => logs.push(JSON.stringify(e)),
-    controlPlane: FAST,
+    controlPlane: { ...FAST, ...(opts.pollingIntervalMs ? { pollingIntervalMs: opts.pollingIntervalMs } : {}) },
   });
   watchers.push(watcher);
   await watcher.ready;
@@ -167,6 +167,15 @@ describe.each(['platform', 'apim'] as const)('WSO2 control-plane connection (%s)
     const [resync] = w.events('resync');
     expect(resync).toMatchObject({ apiVersion: WSO2_API_VERSION, kind: 'APIGateway', namespace: w.ns, name: 'gw', reason: 'vendor-event', event: { type: 'resync' } });
     expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_connections\{state="connected"\} 1/);
+  });
+
+  it('resyncs every polling_interval while connected, each round its own message', async () => {
+    const w = await world(flavour, { pollingIntervalMs: 100 });
+    await connected(w);
+    await waitFor('three polls after the connect', () => w.events('resync').length >= 4);
+    const causes = w.events('resync').map((m) => m.cause ?? '');
+    expect(new Set(causes).size).toBe(causes.length);
+    expect(causes.filter((c) => c.startsWith('poll:')).length).toBeGreaterThanOrEqual(3);
   });
 
   it('forwards every control-plane event as a pointer to the APIGateway, ids only', async () => {
