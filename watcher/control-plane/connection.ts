@@ -56,10 +56,10 @@ function tlsOptions(s: LinkSettings) {
  * The gateway's discovery: `GET https://{host}/internal/gateway/.well-known`; a `gatewayPath` is APIM's base,
  * anything else (an error, a timeout, another answer) means the Platform API's.
  */
-export function discoverBase(s: LinkSettings, timeoutMs: number): Promise<string> {
+export function discoverBase(s: LinkSettings, timeoutMs: number, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
     const fallback = () => resolve(PLATFORM_BASE);
-    const req = https.get(`https://${s.host}/internal/gateway/.well-known`, { ...tlsOptions(s), timeout: timeoutMs, headers: { accept: 'application/json' } }, (res) => {
+    const req = https.get(`https://${s.host}/internal/gateway/.well-known`, { ...tlsOptions(s), timeout: timeoutMs, headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -104,8 +104,11 @@ export class ControlPlaneConnection {
   private finish!: (end: ConnectionEnd) => void;
   private settleOpen!: { resolve(): void; reject(err: ConnectError): void };
 
-  /** Discovery done: handshake and ack; throws ConnectError (permanent for 401/403/404/409/422 and close 4401). */
-  static async open(s: LinkSettings, base: string, timings: ConnectionTimings, handlers: ConnectionHandlers): Promise<ControlPlaneConnection> {
+  /**
+   * Discovery done: handshake and ack; throws ConnectError (permanent for 401/403/404/409/422 and close 4401). The
+   * signal abandons the attempt (the watcher stops, or the settings changed).
+   */
+  static async open(s: LinkSettings, base: string, timings: ConnectionTimings, handlers: ConnectionHandlers, signal?: AbortSignal): Promise<ControlPlaneConnection> {
     const { WebSocket } = await loadWs();
     const ws = new WebSocket(`wss://${s.host}${base}/ws/gateways/connect`, {
       headers: { 'api-key': s.token },
@@ -114,7 +117,13 @@ export class ControlPlaneConnection {
       ...tlsOptions(s),
     });
     const c = new ControlPlaneConnection(ws, timings, handlers);
-    await c.opened;
+    const abandon = () => c.close();
+    signal?.addEventListener('abort', abandon, { once: true });
+    try {
+      await c.opened;
+    } finally {
+      signal?.removeEventListener('abort', abandon);
+    }
     return c;
   }
 

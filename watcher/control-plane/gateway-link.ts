@@ -57,6 +57,7 @@ export class GatewayLink {
   private readonly acked = new Map<string, DeploymentAck['status']>();
   private refusal: string | undefined;
   private discovered: { fingerprint: string; base: string } | undefined;
+  private attempt: AbortController | undefined;
   private readonly loop: Promise<void>;
 
   constructor(gateway: KubeObject, deps: LinkDeps) {
@@ -140,6 +141,7 @@ export class GatewayLink {
     this.retry = 0;
     if (hadOne || next) this.deps.log.info(next ? 'control-plane settings changed; connecting with them' : 'control plane no longer configured; disconnecting', this.fields);
     this.conn?.close();
+    this.attempt?.abort();
     this.wake?.();
   }
 
@@ -173,10 +175,13 @@ export class GatewayLink {
       this.state = 'connecting';
       let conn: ControlPlaneConnection;
       try {
-        const base = this.discovered?.fingerprint === s.fingerprint ? this.discovered.base : await discoverBase(s, this.deps.timings.discoveryTimeoutMs);
+        // An attempt is abandoned when the watcher stops or other settings arrive.
+        this.attempt = new AbortController();
+        const signal = AbortSignal.any([this.abort.signal, this.attempt.signal]);
+        const base = this.discovered?.fingerprint === s.fingerprint ? this.discovered.base : await discoverBase(s, this.deps.timings.discoveryTimeoutMs, signal);
         if (base !== PLATFORM_BASE) this.discovered = { fingerprint: s.fingerprint, base };
         if (this.abort.signal.aborted || this.settings !== s) continue;
-        conn = await ControlPlaneConnection.open(s, base, this.deps.timings, { message: (text) => this.received(text), ping: () => {} });
+        conn = await ControlPlaneConnection.open(s, base, this.deps.timings, { message: (text) => this.received(text), ping: () => {} }, signal);
       } catch (err) {
         if (this.abort.signal.aborted || this.settings !== s) continue;
         const e = err instanceof ConnectError ? err : new ConnectError((err as Error).message);
