@@ -58,6 +58,10 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname;
     const fault = faults.take(method, path);
+    // The body is read before a delay fault: a client that gives up meanwhile (its timeout) leaves a request the
+    // gateway still carries out, as a real one does once it has the request.
+    const body = readBody(req);
+    body.catch(() => {});
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.dropConnection) {
       record(method, path, 0);
@@ -66,7 +70,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
     }
     let answer: Answer;
     try {
-      const raw = await readBody(req);
+      const raw = await body;
       answer = fault?.status ? faultAnswer(fault.status, fault.body, fault.retryAfterSeconds) : answerRequest(req, method, path, url.searchParams, raw);
     } catch (e) {
       if (!(e instanceof GatewayError)) {
