@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { missingReference } from '../../shared/engine/errors.ts';
+import { invalidSpec, missingReference } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import { SECRET, type KubeObject } from '../../shared/kube/object-ref.ts';
 
@@ -28,7 +28,8 @@ export async function resolveValue(source: SecretValueSource, field: string, obj
   if (source.value !== undefined) return source.value;
   const sel = source.valueFrom!;
   const ns = object.metadata.namespace ?? 'default';
-  if (!sel.name) throw missingReference(`${field}.valueFrom.name: no Secret named`);
+  // The CRD defaults the name to "" ("almost certainly wrong", says its own description): the spec must name one.
+  if (!sel.name) throw invalidSpec('InvalidSpec', `${field}.valueFrom.name: must name a Secret in the resource's namespace`);
   const data = await ctx.readData({ ...SECRET, namespace: ns, name: sel.name });
   const value = data?.[sel.key];
   if (value !== undefined) return value;
