@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import { gatewayConfig } from '../../vendors/wso2/gateway/config.ts';
+import { managementBase } from '../../vendors/wso2/gateway/management-endpoint.ts';
+import { releaseName } from '../../vendors/wso2/gateway/release-name.ts';
+import { selectingGateways, selects } from '../../vendors/wso2/gateway/selection.ts';
+
+const gateway = (name: string, apiSelector: Record<string, unknown> | undefined, namespace = 'gw-ns', annotations: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'gateway.api-platform.wso2.com/v1',
+  kind: 'APIGateway',
+  metadata: { name, namespace, annotations },
+  spec: apiSelector ? { apiSelector } : {},
+});
+const api = (namespace: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'gateway.api-platform.wso2.com/v1', kind: 'RestApi', metadata: { name: 'a', namespace, labels } });
+
+describe('WSO2 gateway selection (the operator registry)', () => {
+  it('Cluster selects everything, and is the default scope', () => {
+    expect(selects(gateway('g', { scope: 'Cluster' }), api('any'))).toBe(true);
+    expect(selects(gateway('g', undefined), api('any'))).toBe(true);
+  });
+
+  it("Namespaced selects the listed namespaces, else the gateway's own", () => {
+    expect(selects(gateway('g', { scope: 'Namespaced', namespaces: ['a', 'b'] }), api('b'))).toBe(true);
+    expect(selects(gateway('g', { scope: 'Namespaced', namespaces: ['a', 'b'] }), api('gw-ns'))).toBe(false);
+    expect(selects(gateway('g', { scope: 'Namespaced' }), api('gw-ns'))).toBe(true);
+    expect(selects(gateway('g', { scope: 'Namespaced', namespaces: [] }), api('other'))).toBe(false);
+  });
+
+  it('LabelSelector requires every matchLabels pair and every matchExpressions requirement', () => {
+    const sel = { scope: 'LabelSelector', matchLabels: { team: 'books' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold', 'silver'] }, { key: 'legacy', operator: 'DoesNotExist' }] };
+    expect(selects(gateway('g', sel), api('x', { team: 'books', tier: 'gold' }))).toBe(true);
+    expect(selects(gateway('g', sel), api('x', { team: 'books', tier: 'bronze' }))).toBe(false);
+    expect(selects(gateway('g', sel), api('x', { team: 'books', tier: 'gold', legacy: '' }))).toBe(false);
+    expect(selects(gateway('g', sel), api('x', { tier: 'gold' }))).toBe(false);
+    expect(selects(gateway('g', { scope: 'LabelSelector', matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['gold'] }] }), api('x'))).toBe(true);
+    expect(selects(gateway('g', { scope: 'LabelSelector', matchExpressions: [{ key: 'tier', operator: 'Exists' }] }), api('x', { tier: '' }))).toBe(true);
+    // An operator the registry does not know matches nothing.
+    expect(selects(gateway('g', { scope: 'LabelSelector', matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] }), api('x', { tier: '2' }))).toBe(false);
+    // An empty label selector selects everything, as Kubernetes' does.
+    expect(selects(gateway('g', { scope: 'LabelSelector' }), api('x'))).toBe(true);
+  });
+
+  it('orders the selecting gateways by namespace, then name, whatever the listing order (the operator takes a random one)', () => {
+    const all = [gateway('b', { scope: 'Cluster' }, 'ns2'), gateway('z', { scope: 'Cluster' }, 'ns1'), gateway('a', { scope: 'LabelSelector', matchLabels: { x: 'y' } }, 'ns0'), gateway('a', { scope: 'Cluster' }, 'ns2')];
+    expect(selectingGateways(all, api('q')).map((g) => `${g.metadata.namespace}/${g.metadata.name}`)).toEqual(['ns1/z', 'ns2/a', 'ns2/b']);
+    expect(selectingGateways([...all].reverse(), api('q')).map((g) => g.metadata.name)).toEqual(['z', 'a', 'b']);
+  });
+
+  it("names the Helm release as the operator's GetReleaseName", () => {
+    expect(releaseName('restapi-gw')).toBe('restapi-gw-gw');
+    expect(releaseName('a'.repeat(50))).toBe(`${'a'.repeat(50)}-gw`);
+    // 51 + "-gw" is over Helm's 53: gw- and 8 hex of sha256(name) (python3: hashlib.sha256(b'a'*51)).
+    expect(releaseName('a'.repeat(51))).toBe('gw-bfc5fe0e');
+  });
+
+  it('takes the management URL as the controller root or the management base', () => {
+    expect(managementBase('http://gw:9090')).toBe('http://gw:9090/api/management/v1');
+    expect(managementBase('http://gw:9090/api/management/v1/')).toBe('http://gw:9090/api/management/v1');
+    expect(managementBase('https://gw.example/prefix/')).toBe('https://gw.example/prefix/api/management/v1');
+  });
+
+  it('runs standalone when a control plane host has no registration token, as the gateway skips the connection', () => {
+    const cfg = gatewayConfig(gateway('g', { scope: 'Cluster' }), 'gateway:\n  controller:\n    controlPlane:\n      host: cp.example\n      port: 8443\n      token:\n        value: ""\n');
+    expect(cfg.controlPlane).toBeUndefined();
+    expect(cfg.controlPlaneSkipped).toContain('cp.example:8443');
+    const withToken = gatewayConfig(gateway('g', { scope: 'Cluster' }), 'gateway:\n  controller:\n    controlPlane:\n      host: cp.example\n      token:\n        secretName: cp-token\n');
+    expect(withToken.controlPlane).toMatchObject({ host: 'cp.example', token: { name: 'cp-token', key: 'token' } });
+    expect(withToken.controlPlaneSkipped).toBeUndefined();
+  });
+});
