@@ -1,7 +1,7 @@
 import type { DependencyRef } from '../../shared/engine/kind.ts';
 import { templateReferences } from '../../shared/engine/templates.ts';
 import { CONFIG_MAP, SECRET, type KubeObject, type ObjectRef } from '../../shared/kube/object-ref.ts';
-import { ANNOTATIONS } from './gateway/config.ts';
+import { ANNOTATIONS } from './gateway/annotations.ts';
 import { APIGatewayType, LlmProviderTemplateType, LlmProviderType, RestApiType, SubscriptionPlanType, WSO2_API_VERSION } from './resource-types.ts';
 
 type Json = Record<string, unknown>;

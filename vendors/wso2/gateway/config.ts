@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { invalidSpec } from '../../../shared/engine/errors.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import { ANNOTATIONS } from './annotations.ts';
 import { duration } from './duration.ts';
 
 /** A key of a Secret in the APIGateway's namespace. */
@@ -62,12 +63,8 @@ export interface GatewayConfig {
   management: ManagementSettings;
 }
 
-export const ANNOTATIONS = {
-  managementUrl: 'apim-sync.io/management-url',
-  managementService: 'apim-sync.io/management-service',
-  managementTransport: 'apim-sync.io/management-transport',
-  managementCredentials: 'apim-sync.io/management-credentials',
-} as const;
+// In a module of its own, so the watcher's references read them without loading a YAML parser.
+export { ANNOTATIONS } from './annotations.ts';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
