@@ -4,12 +4,12 @@ import type { KindDefinition } from './kind.ts';
 export class KindCatalog {
   private readonly kinds = new Map<string, KindDefinition>();
   constructor(kinds: KindDefinition<any>[]) {
-    for (const k of kinds) this.kinds.set(`${k.apiVersion}/${k.kind}`, k);
+    for (const k of kinds) for (const v of [k.apiVersion, ...(k.alsoServedAs ?? [])]) this.kinds.set(`${v}/${k.kind}`, k);
   }
   get(apiVersion: string, kind: string): KindDefinition | undefined {
     return this.kinds.get(`${apiVersion}/${kind}`);
   }
   all(): KindDefinition[] {
-    return [...this.kinds.values()];
+    return [...new Set(this.kinds.values())];
   }
 }

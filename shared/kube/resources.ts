@@ -5,6 +5,11 @@ export interface ResourceType {
   apiVersion: string;
   kind: string;
   plural: string;
+  /**
+   * Other versions its CRD serves with the same schema and no conversion (WSO2's v1alpha1 beside v1): a resource
+   * written at one of them is this kind, read back at `apiVersion`.
+   */
+  alsoServedAs?: string[];
 }
 
 const byKind = new Map<string, ResourceType>();

@@ -33,4 +33,26 @@ spec: {name: a, version: "1", type: WRONG, listeners: [], endpointGroups: [{name
     expect(problems).toContain('spec.type');
     expect(problems).toContain('spec.listeners');
   });
+
+  it("checks the WSO2 operator's own examples at v1alpha1 and v1, which it serves alike", () => {
+    const fixtures = new URL('../e2e/fixtures/wso2-operator/', import.meta.url).pathname;
+    const { checked, findings } = validatePaths([join(fixtures, 'apigateway-restapi-operator-demo'), join(fixtures, 'samples')]);
+    expect(findings).toEqual([]);
+    // The demo's APIGateway, RestApis and management resources are v1alpha1; the samples are v1.
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it('names the invalid field of a WSO2 resource, whichever version it is written at', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-'));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      `apiVersion: gateway.api-platform.wso2.com/v1alpha1
+kind: RestApi
+metadata: {name: r}
+spec: {displayName: r, version: v1.0, context: /r, upstream: {main: {url: http://x}}}
+`,
+    );
+    const problems = validatePaths([dir]).findings.flatMap((f) => f.problems).join('\n');
+    expect(problems).toContain('spec.operations');
+  });
 });

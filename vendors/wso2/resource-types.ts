@@ -5,7 +5,10 @@ export const WSO2_GROUP = 'gateway.api-platform.wso2.com';
 /** The storage version: what the watcher lists and what the sync function reads (a v1alpha1 object is served as v1). */
 export const WSO2_API_VERSION = `${WSO2_GROUP}/v1`;
 
-const type = (kind: string, plural: string): ResourceType => ({ apiVersion: WSO2_API_VERSION, kind, plural });
+/** The operator's examples and the seed still write this one. */
+export const WSO2_V1ALPHA1 = `${WSO2_GROUP}/v1alpha1`;
+
+const type = (kind: string, plural: string): ResourceType => ({ apiVersion: WSO2_API_VERSION, kind, plural, alsoServedAs: [WSO2_V1ALPHA1] });
 
 export const APIGatewayType = type('APIGateway', 'apigateways');
 export const RestApiType = type('RestApi', 'restapis');
