@@ -9,6 +9,7 @@ Usage:
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
+  apim-sync emulate wso2 [--port N]       a WSO2 gateway controller and APIM 4.7 (control plane + Publisher), standalone
   apim-sync wso2 register-client --apim URL --username ADMIN [--password-stdin] [--apply] ...
                                   an OAuth2 client in WSO2 APIM for bottom-up sync, as a Secret (--help for more)
 `;
@@ -38,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         await emu.close();
         return 0;
       }
-      if (positionals[0] !== 'gravitee') return usage('emulate supports: gravitee, 3scale');
+      if (positionals[0] === 'wso2') return emulateWso2(values);
+      if (positionals[0] !== 'gravitee') return usage('emulate supports: gravitee, 3scale, wso2');
       const { startGraviteeEmulator } = await import('../emulators/gravitee/index.ts');
       const apim = await startGraviteeEmulator({ port: Number(values.port ?? 8083), host: values.host ?? '127.0.0.1' });
       console.log(JSON.stringify({ message: 'Gravitee APIM emulator listening', url: apim.url, username: 'admin', password: 'admin' }));
@@ -64,6 +66,25 @@ export async function main(argv: string[]): Promise<number> {
     default:
       return usage(`unknown command ${command}`);
   }
+}
+
+/** `--port N`: the gateway controller on N, APIM (and the control plane behind it) on N+1. */
+async function emulateWso2(values: { port?: string; host?: string }): Promise<number> {
+  const { startWso2Emulators } = await import('../emulators/wso2/index.ts');
+  const port = Number(values.port ?? 9090);
+  const wso2 = await startWso2Emulators({ host: values.host ?? '127.0.0.1', ports: { gatewayController: port, apim: port + 1 } });
+  console.log(
+    JSON.stringify({
+      message: 'WSO2 emulators listening',
+      gatewayController: { managementApi: wso2.gatewayController.baseUrl, username: 'admin', password: 'admin' },
+      apim: { url: wso2.apim.url, controlPlaneHost: wso2.host, admin: 'admin/admin', caPem: wso2.caPem },
+      gateway: { name: wso2.gatewayName, registrationToken: wso2.registrationToken },
+      oauth2Client: { clientId: wso2.client.clientId, clientSecret: wso2.client.clientSecret },
+    }),
+  );
+  await untilSignal();
+  await wso2.close();
+  return 0;
 }
 
 function usage(problem: string): number {
