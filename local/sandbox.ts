@@ -9,8 +9,11 @@ import { applyManifests, readManifests, type Manifest } from './apply.ts';
 import { crdFiles } from './crd-files.ts';
 import { showProgress } from './progress-view.ts';
 import { startSyncPlane } from './sync-plane.ts';
+import { deployOnControlPlane, gatewayStandIn, pointAtWso2, startWso2Sandbox } from './wso2-sandbox.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+/** The API groups whose examples the sandbox waits for. */
+const SYNCED_GROUPS = ['gravitee.io', 'capabilities.3scale.net', 'gateway.api-platform.wso2.com'];
 
 /**
  * A newcomer's first run: the Kubernetes API test server, the Gravitee emulator and the sync plane, with examples/
@@ -25,20 +28,29 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   const apim = await startGraviteeEmulator({ organizations: { acme: ['dev', 'staging'], DEFAULT: ['DEFAULT'] }, users: [{ username: 'admin', password: 'admin' }], tokens: ['xxxx-yyyy-zzzz'] });
   step('starting the 3scale emulator (tenant "3scale", token 123456; master token master-token)');
   const threescale = await startThreescaleEmulator({ tenants: [{ name: '3scale', adminToken: '123456' }], masterToken: 'master-token' });
+  step('starting the WSO2 emulators (gateway controller admin/admin; APIM 4.7 with its control plane; gateway "prod-gateway" registered)');
+  const wso2 = await startWso2Sandbox();
   const kc = new KubeConfig();
   kc.loadFromString(kube.kubeconfigYaml());
   step('starting the sync plane (embedded SQS FIFO queue, watcher, local Lambda runner)');
-  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, resyncIntervalSeconds: 600, log });
+  // The WSO2 control plane and APIM answer with the emulators' own CA (the seed's values also skip verification).
+  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, resyncIntervalSeconds: 600, log, vendorCa: [wso2.caPem] });
   const stateDir = resolve(opts.stateDir ?? join(ROOT, '.apim-sync'));
   mkdirSync(stateDir, { recursive: true });
   const kubeconfigPath = join(stateDir, 'sandbox.kubeconfig');
   writeFileSync(kubeconfigPath, kube.kubeconfigYaml(), { mode: 0o600 });
-  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) => pointAtEmulators(m, apim.url, threescale.adminUrl('3scale'), threescale.url));
+  const manifests = readManifests(opts.examplesDir ?? join(ROOT, 'examples')).map((m) => pointAtWso2(pointAtEmulators(m, apim.url, threescale.adminUrl('3scale'), threescale.url), wso2));
   step(`applying ${manifests.length} example objects`);
   await applyManifests(kc, manifests);
   const synced = manifests
-    .filter((m) => m.apiVersion?.startsWith('gravitee.io/') || m.apiVersion?.startsWith('capabilities.3scale.net/'))
+    .filter((m) => SYNCED_GROUPS.some((g) => m.apiVersion?.startsWith(`${g}/`)))
     .map((m) => ({ apiVersion: m.apiVersion ?? '', kind: m.kind ?? '', namespace: m.metadata.namespace ?? 'default', name: m.metadata.name }));
+  const gateways = synced.filter((r) => r.kind === 'APIGateway');
+  for (const g of gateways) await gatewayStandIn(kc, g.name, g.namespace, Number(new URL(wso2.gatewayController.url).port));
+  if (gateways.length) {
+    step('the WSO2 control plane deploys the PetStore API to gateway "prod-gateway"');
+    synced.push(deployOnControlPlane(wso2, gateways[0].namespace));
+  }
   const settled = opts.progress === false ? true : await showProgress(kc, synced);
   return {
     kube,
@@ -47,8 +59,10 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
     kubeconfigPath,
     settled,
     threescale,
+    wso2,
     async stop() {
       await plane.stop();
+      await wso2.close();
       await threescale.close();
       await apim.close();
       await kube.close();

@@ -1,6 +1,6 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { untilSignal } from '../cli/main.ts';
-import { PLURALS, THREESCALE_PLURALS } from '../infra/crds/generate.ts';
+import { PLURALS, THREESCALE_PLURALS, WSO2_PLURALS } from '../infra/crds/generate.ts';
 import { jsonLogger } from '../shared/log.ts';
 import { startSandbox } from './sandbox.ts';
 import { startSyncPlane } from './sync-plane.ts';
@@ -31,10 +31,14 @@ The sandbox keeps running. Try, in another terminal:
   export KUBECONFIG=${kcPath}
   kubectl get ${kubectlKinds(PLURALS, 'gravitee.io')} -A
   kubectl get ${kubectlKinds(THREESCALE_PLURALS, 'capabilities.3scale.net')} -A
+  kubectl get ${kubectlKinds(WSO2_PLURALS, 'gateway.api-platform.wso2.com')} -A
   kubectl apply -f your-api.yaml && kubectl wait --for=condition=Accepted apiv4definition/NAME -n NAMESPACE
 ManagementContexts reach the Gravitee emulator at ${sandbox.apim.url} (admin/admin, bearer token xxxx-yyyy-zzzz);
 3scale provider accounts reach the 3scale emulator's tenant at ${sandbox.threescale.adminUrl('3scale')} (token 123456),
 Tenants its master portal at ${sandbox.threescale.url} (token master-token).
+The WSO2 APIGateway prod-gateway reaches its gateway controller emulator (admin/admin) through the test API server
+(its Helm release's Service and pod stand in for it); its control plane is APIM 4.7 at ${sandbox.wso2.host}, where the
+RestApis of ap-gateway are imported (Publisher admin/admin) and whose PetStore API the cluster shows as a RestApi.
 Ctrl-C stops the sandbox.`);
   await untilSignal();
   await sandbox.stop();

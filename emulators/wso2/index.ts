@@ -15,6 +15,8 @@ export interface Wso2Emulators {
   /** `host:port` of APIM (and the control plane behind it): a gateway's `controlPlane.host`. */
   host: string;
   gatewayName: string;
+  /** The control plane's id of the gateway (its test hooks deploy to it). */
+  gatewayId: string;
   /** The gateway's registration token (`gateway-cp-token`). */
   registrationToken: string;
   /** The DCR client of bottom-up sync (the seed's Step 2). */
@@ -29,7 +31,7 @@ export async function startWso2Emulators(opts: { gatewayName?: string; host?: st
   const gatewayController = await startWso2GatewayController({ host: opts.host, port: opts.ports?.gatewayController });
   const controlPlane = await startControlPlaneEmulator({ flavour: 'apim', host: opts.host });
   const apim = await startWso2Apim({ host: opts.host, port: opts.ports?.apim, environments: [{ name: gatewayName }], fallback: forwardingFallback(controlPlane.url, controlPlane.caPem) });
-  const { token: registrationToken } = controlPlane.registerGateway(gatewayName);
+  const { id: gatewayId, token: registrationToken } = controlPlane.registerGateway(gatewayName);
   const client = apim.registerClient({ clientName: 'gateway-controller', owner: 'admin', grantTypes: ['client_credentials', 'password', 'refresh_token'], saasApp: true });
   return {
     gatewayController,
@@ -37,6 +39,7 @@ export async function startWso2Emulators(opts: { gatewayName?: string; host?: st
     apim,
     host: new URL(apim.url).host,
     gatewayName,
+    gatewayId,
     registrationToken,
     client,
     caPem: apim.caPem,
