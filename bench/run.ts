@@ -5,12 +5,14 @@ import { measureSyncFunction } from './sync-function-bundle.ts';
 import { benchThreescale } from './threescale-apply.ts';
 import { threescaleRows } from './threescale-report.ts';
 import { benchWatcherRss } from './watcher-rss.ts';
+import { benchWso2 } from './wso2-bench.ts';
+import { wso2Rows } from './wso2-report.ts';
 
 /**
- * `npm run bench [-- --scenario gravitee|3scale|footprint … --count 1000 --products 200 --latency 20 --json]`:
- * prints the figures docs/benchmarks.md records. Without `--scenario`, all three run.
+ * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint … --count 1000 --products 200 --latency 20 --json]`:
+ * prints the figures docs/benchmarks.md records. Without `--scenario`, all four run.
  */
-const SCENARIOS = ['gravitee', '3scale', 'footprint'] as const;
+const SCENARIOS = ['gravitee', '3scale', 'wso2', 'footprint'] as const;
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true },
@@ -20,6 +22,10 @@ const { values } = parseArgs({
     singles: { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '8' },
     'watched-objects': { type: 'string', default: '10000' },
+    restapis: { type: 'string', default: '500' },
+    deployments: { type: 'string', default: '1000' },
+    changes: { type: 'string', default: '100' },
+    'bottom-up': { type: 'string', default: '50' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -34,10 +40,21 @@ const gravitee = scenarios.has('gravitee') ? await benchGravitee({ count: Number
 const threescale = scenarios.has('3scale')
   ? await benchThreescale({ products: Number(values.products), latencyMs, singles: Number(values.singles), concurrency })
   : undefined;
+const wso2 = scenarios.has('wso2')
+  ? await benchWso2({
+      restApis: Number(values.restapis),
+      singles: Number(values.singles),
+      deployments: Number(values.deployments),
+      changes: Number(values.changes),
+      bottomUpApis: Number(values['bottom-up']),
+      latencyMs,
+      concurrency,
+    })
+  : undefined;
 const watcher = scenarios.has('footprint') ? await benchWatcherRss(Number(values['watched-objects'])) : undefined;
 const fn = scenarios.has('footprint') ? await measureSyncFunction() : undefined;
 const seconds = Math.round((performance.now() - started) / 1000);
-const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, threescale, watcher, syncFunction: fn };
+const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, threescale, wso2, watcher, syncFunction: fn };
 
 if (values.json) {
   console.log(JSON.stringify(result, null, 2));
@@ -45,6 +62,7 @@ if (values.json) {
   console.log(`apim-sync benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; emulator latency ${latencyMs} ms; ${seconds} s\n`);
   if (gravitee) table('Gravitee', graviteeRows(gravitee));
   if (threescale) table('3scale', threescaleRows(threescale));
+  if (wso2) table('WSO2 API Platform (last column: the anchor, wso2/api-platform@1c23c350)', wso2Rows(wso2));
   if (watcher && fn) {
     table('Footprint', [
       [`watcher RSS with ${watcher.objects} objects (peak)`, `${watcher.rssMb} MB (${watcher.peakMb} MB)`, '≤ 64 MB'],

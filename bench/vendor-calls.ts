@@ -9,9 +9,10 @@ export interface VendorCalls {
 
 export type ServicesRequest = 'calls' | 'reset';
 
-const endpointOf = (method: string, path: string) => `${method} ${path.replace(/\/\d+(?=[/.]|$)/g, '/{id}')}`;
+const numericIds = (method: string, path: string) => `${method} ${path.replace(/\/\d+(?=[/.]|$)/g, '/{id}')}`;
 
-export function countCalls(calls: readonly { method: string; path: string }[]): VendorCalls {
+/** `endpointOf` names a call's endpoint (default: numeric ids replaced by `{id}`, as 3scale's and Gravitee's paths have them). */
+export function countCalls(calls: readonly { method: string; path: string }[], endpointOf = numericIds): VendorCalls {
   const out: VendorCalls = { total: 0, byMethod: {}, byEndpoint: {} };
   for (const c of calls) {
     out.total++;

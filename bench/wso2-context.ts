@@ -1,0 +1,76 @@
+import type { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { SyncPlane } from '../local/sync-plane.ts';
+import { AcceptedTracker } from './accepted-tracker.ts';
+import { isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
+import { round } from './stats.ts';
+import { countCalls } from './vendor-calls.ts';
+import type { Call, Wso2Emulator, Wso2Services } from './wso2-services.ts';
+
+/** What every phase of the WSO2 scenario works with: the services process, the API server, the sync plane. */
+export interface Wso2Context {
+  services: Wso2Services;
+  kc: KubeConfig;
+  objects: KubernetesObjectApi;
+  plane: SyncPlane;
+}
+
+/** Calls of one phase divided by its objects: vendor calls as an emulator counted them, Kubernetes calls as the sync function did. */
+export interface CallsPerObject {
+  vendor: number;
+  vendorByMethod: Record<string, number>;
+  vendorByEndpoint: Record<string, number>;
+  vendorWrites: number;
+  kube: number;
+  kubeWrites: number;
+}
+
+const UUID = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=[/.]|$)/gi;
+
+/** A WSO2 call's endpoint: UUIDs (APIM's, the control plane's, the gateway's) and RestApi handles replaced. */
+export const wso2Endpoint = (method: string, path: string) => `${method} ${path.replace(UUID, '/{id}').replace(/\/rest-apis\/[^/]+/, '/rest-apis/{handle}')}`;
+
+export const perObject = (counts: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(v / n, 2)]));
+
+export async function callsPerObject(ctx: Wso2Context, emulator: Wso2Emulator, objects: number, filter: (c: Call) => boolean = () => true): Promise<CallsPerObject> {
+  await waitDrained(ctx.plane, 300);
+  const v = countCalls((await ctx.services.calls(emulator)).filter(filter), wso2Endpoint);
+  return {
+    vendor: round(v.total / objects, 2),
+    vendorByMethod: perObject(v.byMethod, objects),
+    vendorByEndpoint: perObject(v.byEndpoint, objects),
+    vendorWrites: v.total - (v.byMethod.GET ?? 0),
+    kube: round((await kubeCalls(ctx.plane)) / objects, 2),
+    kubeWrites: await kubeCalls(ctx.plane, isKubeWrite),
+  };
+}
+
+/** Waits for the queue to drain, then zeroes the sync function's and the emulators' counts. */
+export async function resetAll(ctx: Wso2Context): Promise<void> {
+  await waitDrained(ctx.plane, 300);
+  await resetCounters(ctx.plane);
+  await ctx.services.resetCalls();
+}
+
+export const restApisPath = (namespace: string) => `/apis/gateway.api-platform.wso2.com/v1/namespaces/${namespace}/restapis`;
+
+/** Waits until object `name` under `path` has condition `type` True for its generation. */
+export async function waitForCondition(ctx: Wso2Context, path: string, name: string, type: string, timeoutMs = 60_000): Promise<void> {
+  const tracker = new AcceptedTracker();
+  await tracker.start(ctx.kc, path, type);
+  try {
+    if (!(await tracker.waitFor([name], timeoutMs))) throw new Error(`${name} did not reach ${type}=True within ${timeoutMs / 1000} s`);
+  } finally {
+    tracker.stop();
+  }
+}
+
+/** Polls `done` every 100 ms until it is true; returns the moment it was seen true. */
+export async function until(label: string, done: () => Promise<boolean>, timeoutMs = 300_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return performance.now();
+    if (performance.now() > deadline) throw new Error(`${label}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
