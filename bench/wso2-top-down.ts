@@ -3,7 +3,7 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { CP_ANNOTATIONS } from '../vendors/wso2/control-plane/metadata.ts';
 import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
-import { waitDrained } from './plane.ts';
+import { isKubeWrite, kubeCalls, waitDrained } from './plane.ts';
 import { progress, progressDone, round } from './stats.ts';
 import { resetAll, restApisPath, until, wso2Endpoint, type Wso2Context } from './wso2-context.ts';
 import { connectedGateway, namespace } from './wso2-objects.ts';
@@ -23,6 +23,9 @@ interface TopDownCalls {
   controlPlaneByEndpoint: Record<string, number>;
   gatewayCalls: number;
   gatewayWrites: number;
+  /** The sync function's Kubernetes calls, in all. */
+  kubeCalls: number;
+  kubeWrites: number;
 }
 
 export interface Wso2InitialSyncResult {
@@ -71,6 +74,8 @@ async function topDownCalls(ctx: Wso2Context): Promise<TopDownCalls> {
     controlPlaneByEndpoint: endpoints(cp),
     gatewayCalls: gw.length,
     gatewayWrites: gw.filter((c) => c.method !== 'GET').length,
+    kubeCalls: await kubeCalls(ctx.plane),
+    kubeWrites: await kubeCalls(ctx.plane, isKubeWrite),
   };
 }
 
