@@ -144,6 +144,8 @@ const ready: Wso2ServicesReady = {
   apim: { host: new URL(apim.url).host, caPem: apim.caPem, token: apimGateway.token, clientId: client.clientId, clientSecret: client.clientSecret },
 };
 process.send?.({ ready });
+// A bench that dies without stopping its services must not leave them running.
+process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', async () => {
   for (const g of Object.values(gateways)) await g.close();
   await apim.close();
