@@ -64,16 +64,28 @@ export interface DeploymentRequest {
 
 export const DEFAULT_ENVIRONMENTS: GatewayEnvironment[] = [{ name: 'Default', vhosts: ['localhost'] }];
 
+/**
+ * Told of every change of what an environment runs, as APIM's gateway notifier is: a revision deployed there (also in
+ * place of another), undeployed from there, or its API deleted while deployed to `environments`.
+ */
+export interface DeploymentListener {
+  deployed(api: StoredApi, revision: StoredRevision, environment: string): void;
+  undeployed(api: StoredApi, revision: StoredRevision, environment: string): void;
+  deleted(api: StoredApi, environments: string[]): void;
+}
+
 export class ApiStore {
   private readonly apis = new Map<string, StoredApi>();
   private readonly environments = new Map<string, GatewayEnvironment>();
   private readonly clock: () => number;
   readonly maxRevisions: number;
   private sequence = 0;
+  private readonly listener: DeploymentListener | undefined;
 
-  constructor(clock: () => number, maxRevisions: number, environments: GatewayEnvironment[]) {
+  constructor(clock: () => number, maxRevisions: number, environments: GatewayEnvironment[], listener?: DeploymentListener) {
     this.clock = clock;
     this.maxRevisions = maxRevisions;
+    this.listener = listener;
     for (const e of environments) this.addEnvironment(e);
   }
 
@@ -134,8 +146,15 @@ export class ApiStore {
     return stored;
   }
 
+  /** Removes the API with its revisions (APIM 4.x undeploys them first, without asking). */
   delete(id: string): boolean {
-    return this.apis.delete(id);
+    const api = this.apis.get(id);
+    if (!api) return false;
+    const environments = [...new Set(api.revisions.flatMap((r) => r.deployments.map((d) => d.name)))];
+    for (const r of api.revisions) r.deployments = [];
+    this.apis.delete(id);
+    if (environments.length) this.listener?.deleted(api, environments);
+    return true;
   }
 
   clear(): void {
@@ -171,7 +190,7 @@ export class ApiStore {
     if (api.revisions.length >= this.maxRevisions) {
       if (!rotate) throw maximumRevisionsReached(api.id);
       const earliest = api.revisions.reduce((a, b) => (a.number <= b.number ? a : b));
-      earliest.deployments = [];
+      this.undeploy(api, earliest, undefined);
       api.revisions = api.revisions.filter((r) => r !== earliest);
     }
     const id = randomUUID();
@@ -210,11 +229,14 @@ export class ApiStore {
     for (const d of deployments) {
       for (const r of api.revisions) r.deployments = r.deployments.filter((x) => x.name !== d.name);
       revision.deployments.push({ ...d, deployedTime: this.now() });
+      this.listener?.deployed(api, revision, d.name);
     }
   }
 
   /** Removes the revision's deployments to these environments (all of them with `undefined`). */
-  undeploy(revision: StoredRevision, environments: string[] | undefined): void {
-    revision.deployments = environments === undefined ? [] : revision.deployments.filter((d) => !environments.includes(d.name));
+  undeploy(api: StoredApi, revision: StoredRevision, environments: string[] | undefined): void {
+    const removed = revision.deployments.filter((d) => environments === undefined || environments.includes(d.name));
+    revision.deployments = revision.deployments.filter((d) => !removed.includes(d));
+    for (const d of removed) this.listener?.undeployed(api, revision, d.name);
   }
 }

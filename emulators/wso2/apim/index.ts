@@ -7,6 +7,7 @@
  */
 export { startWso2Apim } from './server.ts';
 export { forwardingFallback, type Fallback } from './forwarding.ts';
+export { platformArtifact, type PlatformGatewayControlPlane } from './platform-gateways.ts';
 export type {
   ApiState,
   ApimUser,

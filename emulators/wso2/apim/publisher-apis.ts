@@ -43,7 +43,6 @@ export const getAPISwagger: PublisherHandler = ({ store, params }) => {
 export const deleteAPI: PublisherHandler = ({ store, params }) => {
   const stored = store.require(params.apiId!);
   if (stored.subscriptions > 0) throw conflict(`Cannot remove the API ${stored.id} as active subscriptions exist`);
-  for (const r of stored.revisions) store.undeploy(r, undefined);
   store.delete(stored.id);
   return { status: 200 };
 };

@@ -55,10 +55,10 @@ export const undeployAPIRevision: PublisherHandler = (r) => {
   const api = r.store.require(r.params.apiId!);
   const revision = targetRevision(r, api);
   if (queryFlag(r.query, 'allEnvironments')) {
-    r.store.undeploy(revision, undefined);
+    r.store.undeploy(api, revision, undefined);
   } else {
     const requests = r.store.resolveDeployments(deploymentRequests(r.body));
-    r.store.undeploy(revision, requests.map((d) => d.name));
+    r.store.undeploy(api, revision, requests.map((d) => d.name));
   }
   return { status: 201, body: revision.deployments.map((d) => deploymentView(revision.id, d)) };
 };

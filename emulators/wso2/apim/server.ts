@@ -19,6 +19,7 @@ import { ClientRegistry } from './clients.ts';
 import { registerClient } from './dcr.ts';
 import { ApimError, badRequest, faultError, notImplemented, OAuthError, resourceNotFound, unauthorized } from './errors.ts';
 import { parseMultipart, validatedForm } from './multipart.ts';
+import { platformGatewayNotifier } from './platform-gateways.ts';
 import { PUBLISHER_OPERATIONS } from './publisher.ts';
 import { authorizeCall } from './publisher-auth.ts';
 import { NotEmulated } from './publisher-request.ts';
@@ -51,7 +52,9 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
     accessSeconds: opts.tokenLifetimeSeconds ?? 3600,
     refreshSeconds: opts.refreshTokenLifetimeSeconds ?? 86_400,
   });
-  const newStore = () => new ApiStore(clock, opts.maxRevisions ?? 5, opts.environments ?? DEFAULT_ENVIRONMENTS);
+  // With the control plane beside it, what an environment of a registered platform gateway runs is announced to it.
+  const notifier = opts.controlPlane ? platformGatewayNotifier(opts.controlPlane) : undefined;
+  const newStore = () => new ApiStore(clock, opts.maxRevisions ?? 5, opts.environments ?? DEFAULT_ENVIRONMENTS, notifier);
   let store = newStore();
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];

@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import type { FaultRule } from '../../common/faults.ts';
 import type { CallRecord, ContractViolation } from '../../common/records.ts';
 import type { GatewayEnvironment } from './apis-store.ts';
+import type { PlatformGatewayControlPlane } from './platform-gateways.ts';
 import type { ClientRegistration, OAuthClient } from './clients.ts';
 import type { ApimUser, Credential } from './users.ts';
 
-export type { ApimUser, CallRecord, ClientRegistration, ContractViolation, Credential, FaultRule, GatewayEnvironment, OAuthClient };
+export type { ApimUser, CallRecord, ClientRegistration, ContractViolation, Credential, FaultRule, GatewayEnvironment, OAuthClient, PlatformGatewayControlPlane };
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +45,12 @@ export interface Wso2ApimOptions {
     request: RequestListener;
     upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   };
+  /**
+   * The control plane emulator serving APIM's `/internal/…` (behind `fallback`): a revision deployed to, undeployed
+   * from or deleted while on an environment named as one of its registered gateways becomes a deployment there,
+   * announced to that gateway as APIM 4.7 announces it (`platform-gateways.ts`).
+   */
+  controlPlane?: PlatformGatewayControlPlane;
 }
 
 export interface DeploymentState {

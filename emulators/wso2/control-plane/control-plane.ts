@@ -50,7 +50,7 @@ export class ControlPlane {
   deploy(gatewayId: string, artifact: Record<string, unknown> | string, options: DeployOptions = {}): DeployResult {
     this.gateways.get(gatewayId);
     const { kind, handle, content } = artifactContent(artifact, options.kind);
-    const { artifact: stored, row } = this.deployments.deploy(gatewayId, kind, handle, content, options.artifactId);
+    const { artifact: stored, row } = this.deployments.deploy(gatewayId, kind, handle, content, options.artifactId, options.deploymentId);
     this.publish([gatewayId], lifecycleEvent(stored.kind, 'deployed', stored.id, row));
     return resultOf(row);
   }
@@ -58,6 +58,15 @@ export class ControlPlane {
   undeploy(gatewayId: string, artifactId: string): DeployResult {
     const row = this.deployments.undeploy(gatewayId, artifactId);
     this.publish([gatewayId], lifecycleEvent(this.deployments.artifact(artifactId)!.kind, 'undeployed', artifactId, row));
+    return resultOf(row);
+  }
+
+  /** APIM 4.7's undeployment: the deployment is no longer listed nor served; `{kind}.undeployed` is sent all the same. */
+  removeDeployment(gatewayId: string, artifactId: string): DeployResult | undefined {
+    const artifact = this.deployments.artifact(artifactId);
+    const row = artifact && this.deployments.remove(gatewayId, artifactId);
+    if (!artifact || !row) return undefined;
+    this.publish([gatewayId], lifecycleEvent(artifact.kind, 'undeployed', artifactId, row));
     return resultOf(row);
   }
 

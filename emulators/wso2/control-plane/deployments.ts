@@ -16,6 +16,8 @@ export interface Artifact {
   kind: ArtifactKind;
   /** `metadata.name` (platform-api's handle); undefined for a malformed artifact without one. */
   handle?: string;
+  /** Every gateway it was deployed to, current or not: they hear of its deletion. */
+  gateways: Set<string>;
 }
 
 export interface Deployment {
@@ -61,9 +63,10 @@ export class DeploymentStore {
    * A new deployment of an artifact to a gateway, DEPLOYING until acked. The artifact is the one of that kind
    * and handle (or id) if it exists, else a new one.
    */
-  deploy(gatewayId: string, kind: ArtifactKind, handle: string | undefined, content: string, artifactId?: string): { artifact: Artifact; row: StatusRow } {
+  deploy(gatewayId: string, kind: ArtifactKind, handle: string | undefined, content: string, artifactId?: string, deploymentId?: string): { artifact: Artifact; row: StatusRow } {
     const artifact = this.artifactFor(kind, handle, artifactId);
-    const deployment: Deployment = { id: randomUUID(), artifactId: artifact.id, gatewayId, kind: artifact.kind, content };
+    artifact.gateways.add(gatewayId);
+    const deployment: Deployment = { id: deploymentId ?? randomUUID(), artifactId: artifact.id, gatewayId, kind: artifact.kind, content };
     this.deployments.set(deployment.id, deployment);
     const row: StatusRow = { artifactId: artifact.id, gatewayId, deploymentId: deployment.id, status: 'DEPLOYING', desired: 'DEPLOYED', performedAt: this.nextInstant() };
     this.rows.set(rowKey(gatewayId, artifact.id), row);
@@ -78,19 +81,27 @@ export class DeploymentStore {
     return row;
   }
 
-  /** Removes the artifact with its deployments; returns the gateways it had a status on (they get `*.deleted`). */
+  /**
+   * APIM 4.7's undeployment (`PlatformGatewayArtifactDAO.deleteArtifactForGateway`): the status row and the stored
+   * artifact go, so `GET /deployments`, fetch-batch and `GET /apis/{id}` no longer show it; the operation gets a new
+   * performedAt for its `*.undeployed` event. Undefined when the artifact is not on that gateway.
+   */
+  remove(gatewayId: string, artifactId: string): StatusRow | undefined {
+    const row = this.rows.get(rowKey(gatewayId, artifactId));
+    if (!row) return undefined;
+    this.rows.delete(rowKey(gatewayId, artifactId));
+    for (const [id, d] of this.deployments) if (d.artifactId === artifactId && d.gatewayId === gatewayId) this.deployments.delete(id);
+    return { ...row, status: 'UNDEPLOYED', desired: 'UNDEPLOYED', performedAt: this.nextInstant() };
+  }
+
+  /** Removes the artifact with its deployments; returns every gateway it was deployed to (they get `*.deleted`). */
   delete(artifactId: string): { artifact: Artifact; gatewayIds: string[] } {
     const artifact = this.artifact(artifactId);
     if (!artifact) throw new Error(`unknown artifact ${artifactId}`);
     this.artifacts.delete(artifactId);
-    const gatewayIds: string[] = [];
-    for (const [key, row] of this.rows) {
-      if (row.artifactId !== artifactId) continue;
-      gatewayIds.push(row.gatewayId);
-      this.rows.delete(key);
-    }
+    for (const [key, row] of this.rows) if (row.artifactId === artifactId) this.rows.delete(key);
     for (const [id, d] of this.deployments) if (d.artifactId === artifactId) this.deployments.delete(id);
-    return { artifact, gatewayIds };
+    return { artifact, gatewayIds: [...artifact.gateways] };
   }
 
   /**
@@ -169,7 +180,7 @@ export class DeploymentStore {
       const known = [...this.artifacts.values()].find((a) => a.kind === kind && a.handle === handle);
       if (known) return known;
     }
-    const artifact: Artifact = { id: artifactId ?? randomUUID(), kind, handle };
+    const artifact: Artifact = { id: artifactId ?? randomUUID(), kind, handle, gateways: new Set() };
     this.artifacts.set(artifact.id, artifact);
     return artifact;
   }

@@ -46,6 +46,8 @@ export interface DeployOptions {
   kind?: ArtifactKind;
   /** Redeploy this artifact (default: the one of that kind and `metadata.name`, else a new one). */
   artifactId?: string;
+  /** The deployment's id (default a new UUID); APIM 4.7 uses the id of the revision it deployed. */
+  deploymentId?: string;
 }
 
 export interface DeployResult {
@@ -131,6 +133,8 @@ export interface ControlPlaneEmulator {
   readonly caPem: string;
 
   registerGateway(name: string, token?: string): { id: string; token: string };
+  /** The registered gateways (APIM 4.7: the platform gateways, each also a gateway environment of its name). */
+  gateways(): { id: string; name: string }[];
   /** A new token; the old ones get 401 on REST and are refused on the WebSocket (live connections stay). */
   regenerateToken(gatewayId: string): string;
   revokeToken(token: string): void;
@@ -139,8 +143,15 @@ export interface ControlPlaneEmulator {
   deploy(gatewayId: string, artifact: ArtifactEnvelope | Record<string, unknown> | string, options?: DeployOptions): DeployResult;
   /** UNDEPLOYING with a new performedAt; sends `{kind}.undeployed`. */
   undeploy(gatewayId: string, artifactId: string): DeployResult;
-  /** Removes the artifact, its deployments, subscriptions and keys; sends `{kind}.deleted` to the gateways it had. */
+  /**
+   * APIM 4.7's undeployment: the deployment is removed (no longer in `GET /deployments`, fetch-batch or `GET
+   * /apis/{id}`) and `{kind}.undeployed` sent with a new performedAt. Undefined when it is not on that gateway.
+   */
+  removeDeployment(gatewayId: string, artifactId: string): DeployResult | undefined;
+  /** Removes the artifact, its deployments, subscriptions and keys; sends `{kind}.deleted` to every gateway it was deployed to. */
   delete(artifactId: string): void;
+  /** Whether the control plane has this artifact (deployed anywhere or not). */
+  hasArtifact(artifactId: string): boolean;
 
   createApiKey(artifactId: string, input: ApiKeyInput): ApiKeyCreated;
   /** Regenerates the key (or sets `apiKey`); sends `apikey.updated`. */
