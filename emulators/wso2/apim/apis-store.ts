@@ -66,7 +66,7 @@ export const DEFAULT_ENVIRONMENTS: GatewayEnvironment[] = [{ name: 'Default', vh
 
 /**
  * Told of every change of what an environment runs, as APIM's gateway notifier is: a revision deployed there (also in
- * place of another), undeployed from there, or its API deleted while deployed to `environments`.
+ * place of another), undeployed from there, or its API deleted (`environments`: those it was still deployed to).
  */
 export interface DeploymentListener {
   deployed(api: StoredApi, revision: StoredRevision, environment: string): void;
@@ -153,7 +153,7 @@ export class ApiStore {
     const environments = [...new Set(api.revisions.flatMap((r) => r.deployments.map((d) => d.name)))];
     for (const r of api.revisions) r.deployments = [];
     this.apis.delete(id);
-    if (environments.length) this.listener?.deleted(api, environments);
+    this.listener?.deleted(api, environments);
     return true;
   }
 

@@ -5,7 +5,8 @@
  * gets, for a revision deployed there, a deployment of the API's artifact (the API's id, the revision's id as the
  * deployment's) announced with `api.deployed {apiId, deploymentId, performedAt}`; for an undeployment the deployment
  * removed (no longer listed by `GET /deployments`, which lists deployed artifacts only) and `api.undeployed` sent;
- * for an API deleted while deployed there, `api.deleted {apiId}`. Bottom-up imports included: APIM announces the API
+ * for an API deleted, `api.deleted {apiId}` to every gateway it was deployed to (which ones APIM picks is not
+ * published; these are the ones that may still hold it). Bottom-up imports included: APIM announces the API
  * back to the gateway that initiated it, which the gateway treats as an in-place update of its own API.
  */
 import type { ControlPlaneEmulator } from '../control-plane/types.ts';
@@ -30,8 +31,9 @@ export function platformGatewayNotifier(cp: PlatformGatewayControlPlane): Deploy
       const gateway = gatewayNamed(environment);
       if (gateway) cp.removeDeployment(gateway.id, api.id);
     },
-    deleted(api: StoredApi, environments: string[]) {
-      if (environments.some((e) => gatewayNamed(e)) && cp.hasArtifact(api.id)) cp.delete(api.id);
+    deleted(api: StoredApi) {
+      // The control plane knows the API only if it was ever deployed to one of its gateways.
+      if (cp.hasArtifact(api.id)) cp.delete(api.id);
     },
   };
 }
