@@ -10,6 +10,7 @@ import {
   SYNCED_DEPLOYMENT,
   type ControlPlaneStatus,
   type DeploymentOutcome,
+  type EchoOutcome,
 } from '../../vendors/wso2/control-plane/metadata.ts';
 
 /** The gateway's `deployment.ack` payload (its events.go DeploymentAckPayload). */
@@ -81,4 +82,37 @@ export function acksOfGateway(gateway: KubeObject): DeploymentAck[] {
     ...(Array.isArray(cp.rejected) ? cp.rejected : []).flatMap((o) => of(o, 'failed')),
     ...(Array.isArray(cp.settled) ? cp.settled : []).flatMap((o) => of(o, 'success')),
   ];
+}
+
+/** The deployments of the gateway's own APIs (bottom-up) that APIM announced back, as its status records them. */
+export function echoesOfGateway(gateway: KubeObject): EchoOutcome[] {
+  const echoes = ((gateway.status?.controlPlane ?? {}) as ControlPlaneStatus).echoes;
+  return (Array.isArray(echoes) ? echoes : []).filter((e) => e && typeof e.artifactId === 'string' && typeof e.deploymentId === 'string' && typeof e.resource === 'string' && validTime(e.performedAt));
+}
+
+/** What an echo's ack needs of a RestApi declared in the cluster: APIM's id of it, and whether the gateway runs it. */
+export interface BottomUpState {
+  apiId: string;
+  /** Programmed=True at its current generation, and not being deleted. */
+  running: boolean;
+}
+
+/** A RestApi's bottom-up state; undefined for one of control-plane origin or that APIM does not know (yet). */
+export function bottomUpStateOf(obj: KubeObject): BottomUpState | undefined {
+  if (obj.kind !== 'RestApi' || obj.metadata.labels?.[CP_LABELS.origin] === CP_ORIGIN) return undefined;
+  const apiId = (obj.status?.controlPlane as { apiId?: unknown } | undefined)?.apiId;
+  if (typeof apiId !== 'string' || !apiId) return undefined;
+  const conditions = Array.isArray(obj.status?.conditions) ? (obj.status.conditions as Condition[]) : [];
+  const programmed = conditions.find((c) => c?.type === 'Programmed' && c.observedGeneration === obj.metadata.generation);
+  return { apiId, running: programmed?.status === 'True' && !obj.metadata.deletionTimestamp };
+}
+
+/**
+ * The ack APIM's announcement of one of the gateway's own APIs has earned: success once the RestApi it names runs on
+ * the gateway (Programmed at its current generation) and its status records that APIM id. Nothing else is acked: a
+ * RestApi that never records the id (an API of the same name APIM has from elsewhere) leaves the deployment unacked.
+ */
+export function ackOfEcho(echo: EchoOutcome, state: BottomUpState | undefined): DeploymentAck | undefined {
+  if (!state?.running || state.apiId !== echo.artifactId) return undefined;
+  return { deploymentId: echo.deploymentId, artifactId: echo.artifactId, resourceType: 'api', action: 'deploy', status: 'success', performedAt: echo.performedAt };
 }

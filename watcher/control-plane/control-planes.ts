@@ -1,11 +1,11 @@
 import type { KubeHttp } from '../../shared/kube/kube-http.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import type { SyncReason, VendorEvent } from '../../shared/queue/envelope.ts';
-import { artifactKindOf, deploymentMarkOf, SYNCED_DEPLOYMENT } from '../../vendors/wso2/control-plane/metadata.ts';
+import { artifactKindOf, CP_ANNOTATIONS, deploymentMarkOf, matchesArtifact, SYNCED_DEPLOYMENT } from '../../vendors/wso2/control-plane/metadata.ts';
 import type { WatcherLog } from '../log.ts';
 import type { WatcherMetrics } from '../metrics.ts';
 import { objectKey, type ObjectState, type TrackedType } from '../object-state.ts';
-import { gatewayOfResource } from './ack-decision.ts';
+import { bottomUpStateOf, gatewayOfResource, type BottomUpState } from './ack-decision.ts';
 import { GATEWAY_TIMINGS, type ConnectionTimings } from './connection.ts';
 import { GatewayLink, type IntervalOverrides, type LinkState } from './gateway-link.ts';
 import { mayHaveControlPlane } from './hook.ts';
@@ -29,14 +29,20 @@ const isData = (t: TrackedType) => t.role === 'data';
 
 /**
  * The WSO2 control-plane connections of a watcher: one GatewayLink per APIGateway that has a control plane, fed with
- * what the watcher sees of APIGateways, of their ConfigMaps and Secrets, and of the resources their control planes
- * deployed. Holds, besides the links, one short string per control-plane resource: the deployment it carries.
+ * what the watcher sees of APIGateways, of their ConfigMaps and Secrets, of the resources their control planes
+ * deployed and of the RestApis synced up to APIM. Holds, besides the links, a few short strings per control-plane
+ * resource (the deployment it carries, its generation and digest) and per RestApi APIM knows (its id there and
+ * whether it runs).
  */
 export class ControlPlanes {
   private readonly deps: ControlPlanesDeps;
   private readonly links = new Map<string, GatewayLink>();
   /** `deploymentId|deployedAt|state` of each control-plane resource, by key. */
   private readonly marks = new Map<string, string>();
+  /** `generation|digest` of each control-plane resource, by key: an edit moves the first and not the second. */
+  private readonly contents = new Map<string, string>();
+  /** RestApis declared in the cluster that APIM knows, by `<namespace>/<name>`. */
+  private readonly bottomUp = new Map<string, BottomUpState>();
   private readonly timings: ConnectionTimings;
 
   constructor(deps: ControlPlanesDeps) {
@@ -102,6 +108,7 @@ export class ControlPlanes {
         log: this.deps.log,
         timings: this.timings,
         overrides: this.deps.options ?? {},
+        bottomUpState: (resource) => this.bottomUp.get(resource),
         forward: (event, cause) => {
           const st = this.deps.stateOf(gatewayKey);
           if (st) this.deps.enqueue(st, 'vendor-event', cause, event);
@@ -119,6 +126,8 @@ export class ControlPlanes {
     const gateway = gatewayOfResource(obj);
     if (change === 'DELETED' || !gateway) {
       this.marks.delete(key);
+      this.contents.delete(key);
+      if (type.kind === 'RestApi') this.restApiChanged({ ...obj, kind: type.kind }, change);
       return;
     }
     const mark = deploymentMarkOf(obj) ?? '';
@@ -132,6 +141,34 @@ export class ControlPlanes {
       const st = this.deps.stateOf(key);
       if (st) this.deps.enqueue(st, 'spec-changed', `deployment:${mark}`.slice(0, 300));
     }
-    this.links.get(gateway)?.resourceSeen(obj);
+    const link = this.links.get(gateway);
+    if (this.edited(key, obj)) link?.resourceEdited({ ...obj, kind: type.kind });
+    link?.resourceSeen(obj);
+  }
+
+  /**
+   * Whether this version of a control-plane resource is an edit: its generation moved while its digest did not (the
+   * function's own writes bring a new digest, or content that matches it) and its content no longer matches that
+   * digest. Not at first sight: a (re)started watcher's connection starts with a resync, which finds those.
+   */
+  private edited(key: string, obj: KubeObject): boolean {
+    const digest = (obj.metadata.annotations?.[CP_ANNOTATIONS.artifactDigest] ?? '').slice(0, 24);
+    const now = `${obj.metadata.generation ?? ''}|${digest}`;
+    const before = this.contents.get(key);
+    this.contents.set(key, now);
+    if (before === undefined || before === now || obj.metadata.deletionTimestamp) return false;
+    const [generation, was] = before.split('|');
+    return generation !== String(obj.metadata.generation ?? '') && was === digest && !matchesArtifact(obj);
+  }
+
+  /** A RestApi not written by a control plane: what its echoes' acks need is kept, and its links told. */
+  private restApiChanged(obj: KubeObject, change: ObservedChange): void {
+    const resource = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const state = change === 'DELETED' ? undefined : bottomUpStateOf(obj);
+    const before = this.bottomUp.get(resource);
+    if (state) this.bottomUp.set(resource, state);
+    else this.bottomUp.delete(resource);
+    if (state && before?.apiId === state.apiId && before.running === state.running) return;
+    for (const link of this.links.values()) link.bottomUpSeen(resource, state);
   }
 }

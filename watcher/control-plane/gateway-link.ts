@@ -1,13 +1,13 @@
 import type { KubeHttp } from '../../shared/kube/kube-http.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import type { VendorEvent } from '../../shared/queue/envelope.ts';
-import { ARTIFACT_KINDS, gatewaySelector } from '../../vendors/wso2/control-plane/metadata.ts';
-import { APIGatewayType, WSO2_API_VERSION } from '../../vendors/wso2/resource-types.ts';
+import { ARTIFACT_KINDS, EDITED, gatewaySelector, markOfResource, type EchoOutcome } from '../../vendors/wso2/control-plane/metadata.ts';
+import { APIGatewayType, RestApiType, WSO2_API_VERSION } from '../../vendors/wso2/resource-types.ts';
 import { resourcePath } from '../../shared/kube/resources.ts';
 import { sleep } from '../backoff.ts';
 import { errorFields, type WatcherLog } from '../log.ts';
 import type { WatcherMetrics } from '../metrics.ts';
-import { ackKey, ackOfResource, acksOfGateway, type DeploymentAck } from './ack-decision.ts';
+import { ackKey, ackOfEcho, ackOfResource, acksOfGateway, bottomUpStateOf, echoesOfGateway, type BottomUpState, type DeploymentAck } from './ack-decision.ts';
 import { ConnectError, ControlPlaneConnection, discoverBase, PLATFORM_BASE, type ConnectionTimings } from './connection.ts';
 import { readMessage } from './cp-messages.ts';
 import { readByName, readLinkSettings, type LinkSettings } from './link-settings.ts';
@@ -30,6 +30,8 @@ export interface LinkDeps {
   log: WatcherLog;
   timings: ConnectionTimings;
   overrides: IntervalOverrides;
+  /** What the watcher last saw of a RestApi declared in the cluster (`<namespace>/<name>`) that APIM knows. */
+  bottomUpState(resource: string): BottomUpState | undefined;
 }
 
 /**
@@ -56,6 +58,8 @@ export class GatewayLink {
   /** Acks sent on the current connection, by operation, with the status sent. */
   private readonly acked = new Map<string, DeploymentAck['status']>();
   private refusal: string | undefined;
+  /** APIM's announcements of this gateway's own APIs, from its status, acked once their RestApi runs. */
+  private echoes: EchoOutcome[] = [];
   private discovered: { fingerprint: string; base: string } | undefined;
   private attempt: AbortController | undefined;
   private readonly loop: Promise<void>;
@@ -82,6 +86,8 @@ export class GatewayLink {
     this.latest = { apiVersion: gateway.apiVersion, kind: gateway.kind, metadata: { name, namespace, uid, generation, annotations }, spec: gateway.spec };
     if (moved) this.refresh();
     for (const ack of acksOfGateway(gateway)) this.sendAck(ack);
+    this.echoes = echoesOfGateway(gateway);
+    for (const echo of this.echoes) this.ackEcho(echo, this.deps.bottomUpState(echo.resource));
   }
 
   /** A ConfigMap or Secret its settings came from changed. */
@@ -92,6 +98,24 @@ export class GatewayLink {
   /** A control-plane resource of this gateway changed: acked when settled for its deployment. */
   resourceSeen(obj: KubeObject): void {
     const ack = ackOfResource(obj);
+    if (ack) this.sendAck(ack);
+  }
+
+  /** A RestApi declared in the cluster changed: APIM's announcements of it are acked once it runs. */
+  bottomUpSeen(resource: string, state: BottomUpState | undefined): void {
+    for (const echo of this.echoes) if (echo.resource === resource) this.ackEcho(echo, state);
+  }
+
+  /** A control-plane resource of this gateway was edited: the function writes it again from its artifact. */
+  resourceEdited(obj: KubeObject): void {
+    const id = markOfResource(obj)?.artifactId;
+    if (!id) return;
+    this.deps.log.info('control-plane resource edited; asking for it to be written again', { ...this.fields, kind: obj.kind, name: obj.metadata.name });
+    this.deps.forward({ type: EDITED, id, detail: obj.kind }, `edited:${obj.metadata.uid ?? ''}:${obj.metadata.generation ?? ''}`);
+  }
+
+  private ackEcho(echo: EchoOutcome, state: BottomUpState | undefined): void {
+    const ack = ackOfEcho(echo, state);
     if (ack) this.sendAck(ack);
   }
 
@@ -254,7 +278,18 @@ export class GatewayLink {
       if (this.conn !== conn) return;
       lists.forEach((l, i) => (l.items ?? []).forEach((o) => this.resourceSeen({ ...o, apiVersion: WSO2_API_VERSION, kind: ARTIFACT_KINDS[i].kind })));
       const gw = await readByName(this.deps.http, APIGatewayType, this.namespace, this.name, this.abort.signal);
-      if (gw && this.conn === conn) for (const ack of acksOfGateway(gw)) this.sendAck(ack);
+      if (!gw || this.conn !== conn) return;
+      for (const ack of acksOfGateway(gw)) this.sendAck(ack);
+      // Echoes whose RestApi the watcher has not seen (listed before this component loaded) are read.
+      for (const echo of echoesOfGateway(gw)) {
+        let state = this.deps.bottomUpState(echo.resource);
+        if (!state) {
+          const [ns, name] = echo.resource.split('/', 2);
+          const api = await readByName(this.deps.http, RestApiType, ns, name, this.abort.signal);
+          state = api ? bottomUpStateOf({ ...api, kind: RestApiType.kind }) : undefined;
+        }
+        if (this.conn === conn) this.ackEcho(echo, state);
+      }
     } catch (err) {
       // Live events still ack what settles from now on; the next connection lists again.
       if (!this.abort.signal.aborted) this.deps.log.warn('could not list what to ack on connect', { ...this.fields, ...errorFields(err) });

@@ -1,6 +1,7 @@
-import { asSyncError } from '../../../shared/engine/errors.ts';
+import { asSyncError, SyncError } from '../../../shared/engine/errors.ts';
 import type { Desired, ExternalClient, ExternalStatus, SyncContext } from '../../../shared/engine/kind.ts';
 import { CONTROL_PLANE_STAGE } from '../conditions.ts';
+import { connectionReportOf, describeConnection } from '../control-plane/connection-condition.ts';
 import { probeControlPlane } from '../control-plane/probe.ts';
 import { resolveGateway } from '../gateway/resolve.ts';
 import { findings } from './conditions.ts';
@@ -15,7 +16,8 @@ const PROBE = `/rest-apis?displayName=${encodeURIComponent('apim-sync probe')}`;
 /**
  * An APIGateway has no vendor object: its sync checks that its configuration can be used, that its gateway's
  * management API answers with apim-sync's credentials, and, with a control plane, that the control plane answers and
- * takes the registration token. Status as the operator's CRD has it: phase, selectedAPIs, configHash,
+ * takes the registration token and that the watcher's connection is not refused (its last report, kept in
+ * `status.controlPlane.connection`). Status as the operator's CRD has it: phase, selectedAPIs, configHash,
  * appliedGeneration; lastUpdateTime moves only when one of them does, so a resync with nothing changed writes nothing.
  */
 export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx: SyncContext): ExternalClient {
@@ -27,14 +29,23 @@ export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx:
       let controlPlane: string | undefined;
       const cp = gateway.config.controlPlane;
       if (cp) {
+        const report = connectionReportOf(object);
+        let answers: string;
         try {
           const probe = await probeControlPlane(object, cp, ctx);
-          controlPlane = `the ${probe.flavour === 'apim' ? `APIM${probe.version ? ` ${probe.version}` : ''}` : 'Platform API'} control plane at ${cp.host} answers and accepts the registration token`;
+          answers = `the ${probe.flavour === 'apim' ? `APIM${probe.version ? ` ${probe.version}` : ''}` : 'Platform API'} control plane at ${cp.host} answers and accepts the registration token`;
         } catch (e) {
+          // The probe's failure decides; what the watcher reported is said beside it.
           const err = asSyncError(e);
-          err.stage = CONTROL_PLANE_STAGE;
-          throw err;
+          throw new SyncError(err.retry, err.reason, report ? `${err.message}; ${describeConnection(report)}` : err.message, {
+            cause: err.cause,
+            retryAfterSeconds: err.retryAfterSeconds,
+            stage: CONTROL_PLANE_STAGE,
+          });
         }
+        // REST answering is not the connection: a refusal the watcher reported stands until it reports a connection.
+        if (report?.state === 'Refused') throw new SyncError('permanent', 'Refused', `${answers}, but ${describeConnection(report)}`, { stage: CONTROL_PLANE_STAGE });
+        controlPlane = report ? `${answers}; ${describeConnection(report)}` : answers;
       }
       const { via, credentials } = gateway.management.endpoint;
       findings.set(spec, { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}), ...(gateway.config.controlPlaneSkipped ? { standalone: gateway.config.controlPlaneSkipped } : {}) });

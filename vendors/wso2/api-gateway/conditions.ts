@@ -7,10 +7,11 @@ import { CONNECTED } from '../control-plane/connection-condition.ts';
 /**
  * The APIGateway's conditions: the operator's Accepted (its configuration can be read and used) and Programmed (its
  * gateway's management API answers with apim-sync's credentials — apim-sync does not install gateways, so this is
- * what "programmed" can mean), `ControlPlaneConnected` when a control plane is configured (the same condition the
- * watcher's connection events write: True, reason Connected, when the control plane answers and accepts the
- * registration token; False with the probe's reason — Unauthorized, NotFound, TLSError, AddressRefused, Unreachable —
- * or NotConfigured for a standalone gateway), and Ready when all of them hold.
+ * what "programmed" can mean), `ControlPlaneConnected` when a control plane is configured (True, reason Connected,
+ * when the control plane answers, accepts the registration token and the watcher's connection is not refused; False
+ * with the probe's reason — Unauthorized, NotFound, TLSError, AddressRefused, Unreachable —, Refused when REST answers
+ * but the watcher reported its connection refused (the message says both), or NotConfigured for a standalone
+ * gateway), and Ready when all of them hold. Only the sync writes it; a changed connection report re-runs the sync.
  */
 export { CONNECTED as CONTROL_PLANE_CONNECTED };
 

@@ -1,25 +1,41 @@
-import { mergeConditions, findCondition } from '../../../shared/engine/conditions.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject } from '../../../shared/kube/object-ref.ts';
+import type { ConnectionReport, ControlPlaneStatus } from './metadata.ts';
 
 /**
- * The APIGateway condition that says whether apim-sync's watcher holds the gateway's control-plane connection, set
- * from the watcher's `connection.refused` and `connection.restored` events.
+ * The APIGateway condition that says whether its control plane can be used on the gateway's behalf: written by the
+ * APIGateway's sync alone, from its probe (the internal REST API answers and takes the registration token) and the
+ * watcher's last report on its WebSocket connection (`status.controlPlane.connection`), so the two never overwrite
+ * each other (REST answering while the connection is refused is False, and says both).
  */
 export const CONNECTED = 'ControlPlaneConnected';
 
+/** The watcher's last report, as the APIGateway's status keeps it. */
+export function connectionReportOf(gateway: KubeObject): ConnectionReport | undefined {
+  const report = ((gateway.status?.controlPlane ?? {}) as ControlPlaneStatus).connection;
+  return report && (report.state === 'Connected' || report.state === 'Refused') && typeof report.since === 'string' ? report : undefined;
+}
+
+/** What the report says, for condition messages. */
+export function describeConnection(report: ConnectionReport): string {
+  return report.state === 'Connected'
+    ? `the watcher holds the gateway's control-plane connection (since ${report.since})`
+    : `the control plane refused the watcher's gateway connection (since ${report.since}): ${report.detail ?? 'no detail'}; retried every reconnect_max, and at once when the APIGateway, its values or its token Secret change`;
+}
+
 /**
- * Writes the condition when it changes (a restored connection after a refusal, a refusal of another cause); guarded by
- * resourceVersion so it never undoes a concurrent status write (a 409 is retried with the event).
+ * Records what the watcher reported of its connection (`connection.refused` with the refusal's detail, or
+ * `connection.restored`) in `status.controlPlane.connection`, guarded by resourceVersion (a concurrent status write
+ * makes it a 409, retried with the event). `since` moves only when the state or the refusal changes. True when the
+ * report changed: the APIGateway's conditions must then be computed again.
  */
-export async function writeConnectionCondition(gateway: KubeObject, connected: boolean, detail: string | undefined, ctx: SyncContext): Promise<void> {
-  const reason = connected ? 'Connected' : 'Refused';
-  const message = connected
-    ? 'the watcher holds the control plane connection on behalf of the gateway'
-    : `the control plane refused the connection: ${detail ?? 'no detail'}; retried every reconnect_max, and at once when the APIGateway, its values or its token Secret change`;
-  const current = findCondition(gateway.status, CONNECTED);
-  if (current && current.status === (connected ? 'True' : 'False') && current.reason === reason && current.message === message) return;
-  const conditions = mergeConditions(gateway.status?.conditions, [{ type: CONNECTED, status: connected ? 'True' : 'False', reason, message }], gateway.metadata.generation);
-  await ctx.cluster.patchStatus(refOf(gateway), { conditions }, gateway.metadata.resourceVersion);
-  ctx.log.info('control-plane connection condition written', { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace, connected, reason });
+export async function recordConnection(gateway: KubeObject, report: Omit<ConnectionReport, 'since'>, ctx: SyncContext, now = new Date()): Promise<boolean> {
+  const before = connectionReportOf(gateway);
+  const detail = report.state === 'Refused' ? (report.detail ?? 'no detail').slice(0, 300) : undefined;
+  if (before?.state === report.state && before.detail === detail) return false;
+  const connection: ConnectionReport = { state: report.state, ...(detail ? { detail } : {}), since: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  // A merge patch: `detail: null` drops a refusal's detail once connected.
+  await ctx.cluster.patchStatus(refOf(gateway), { controlPlane: { connection: { ...connection, detail: detail ?? null } } }, gateway.metadata.resourceVersion);
+  ctx.log.info('control-plane connection report recorded', { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace, state: report.state });
+  return true;
 }

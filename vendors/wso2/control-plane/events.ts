@@ -2,10 +2,12 @@ import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { VendorEvent } from '../../../shared/queue/envelope.ts';
 import { SubscriptionType, WSO2_API_VERSION } from '../resource-types.ts';
-import { fetchAndApply } from './artifact-apply.ts';
-import { writeConnectionCondition } from './connection-condition.ts';
+import { applyArtifact, fetchAndApply } from './artifact-apply.ts';
+import { ArchiveError } from './archives.ts';
+import { recordConnection } from './connection-condition.ts';
 import { syncAllSubscriptions, syncApiKeys, syncPlans, syncSubscriptions } from './devportal.ts';
-import { ARTIFACT_KINDS, CP_LABELS, DEPLOYMENT_ID_MISMATCH, gatewaySelector, labelValue, type ArtifactKind } from './metadata.ts';
+import { BottomUpApis, echoOf } from './echoes.ts';
+import { ARTIFACT_KINDS, artifactKindOf, CP_LABELS, DEPLOYMENT_ID_MISMATCH, EDITED, gatewaySelector, labelValue, matchesArtifact, type ArtifactKind } from './metadata.ts';
 import { OutcomeBook } from './outcomes.ts';
 import { compareTimes, markOf, restate } from './resource-writer.ts';
 import { resyncDeployments } from './resync.ts';
@@ -15,17 +17,26 @@ import { openSession, type ControlPlaneSession } from './session.ts';
  * What the control plane said about an APIGateway's gateway, relayed by the watcher as ids only: the artifact, plans,
  * subscriptions or keys are fetched here, and written as resources in the gateway's namespace. Idempotent: a
  * redelivered event finds its work done (resources carry the deployment and its time; older events change nothing).
+ * The watcher's own reports on its connection are recorded in the APIGateway's status; when one changes,
+ * `resyncGateway` runs the APIGateway's sync, whose conditions say what the probe and the report say together.
  */
-export async function handleControlPlaneEvent(event: VendorEvent, apigateway: KubeObject, ctx: SyncContext): Promise<void> {
+export async function handleControlPlaneEvent(event: VendorEvent, apigateway: KubeObject, ctx: SyncContext, resyncGateway?: () => Promise<unknown>): Promise<void> {
   const fields = { gateway: apigateway.metadata.name, namespace: apigateway.metadata.namespace, event: event.type, id: event.id };
-  if (event.type === 'connection.refused') return writeConnectionCondition(apigateway, false, event.detail, ctx);
-  if (event.type === 'connection.restored') return writeConnectionCondition(apigateway, true, undefined, ctx);
+  if (event.type === 'connection.refused' || event.type === 'connection.restored') {
+    const report = event.type === 'connection.refused' ? { state: 'Refused' as const, detail: event.detail ?? 'no detail' } : { state: 'Connected' as const };
+    if ((await recordConnection(apigateway, report, ctx)) && resyncGateway) await resyncGateway();
+    return;
+  }
   const session = await openSession(apigateway, ctx);
   if (!session) {
     ctx.log.info('control-plane event for a gateway without a control plane (any more); ignored', fields);
     return;
   }
   if (event.type === 'resync') return resync(session, ctx);
+  if (event.type === EDITED) {
+    const kind = artifactKindOf(event.detail ?? '');
+    if (kind && event.id) return edited(session, kind, event.id, ctx);
+  }
   const [prefix, action] = splitType(event.type);
   const kind = ARTIFACT_KINDS.find((k) => k.ackType === prefix);
   if (kind && event.id) {
@@ -75,8 +86,19 @@ async function deployed(session: ControlPlaneSession, kind: ArtifactKind, event:
   };
   if (mine.length === 1 && same(mine[0])) return;
   const book = new OutcomeBook(gateway);
+  // One of this gateway's own APIs (bottom-up), announced back by APIM: nothing is written, nothing fetched.
+  const bottomUp = kind.kind === 'RestApi' ? await BottomUpApis.load(session, ctx) : undefined;
+  const own = bottomUp?.byId(artifactId);
+  if (own) {
+    book.echo(echoOf(own, { ...mark, performedAt: mark.deployedAt }));
+    await book.flush(ctx);
+    // A resource written for it before it was known as one (its RestApi's status not written yet) goes.
+    for (const o of mine) if (!o.metadata.deletionTimestamp) await ctx.cluster.delete(refOf(o), o.metadata.uid);
+    ctx.log.info('control-plane deployment of a RestApi of this gateway, announced back by APIM; not written', { gateway: gateway.metadata.name, artifactId, restApi: own.metadata.name });
+    return;
+  }
   const byName = new Map(mine.map((o) => [o.metadata.name, o]));
-  const found = await fetchAndApply(gateway, api, kind, mark, book, ctx, (name) => byName.get(name) ?? null);
+  const found = await fetchAndApply(gateway, api, kind, mark, book, ctx, { existing: (name) => byName.get(name) ?? null, ...(bottomUp ? { bottomUp } : {}) });
   if (!found) {
     ctx.log.info('the control plane no longer has the artifact of this event; the next resync settles it', { gateway: gateway.metadata.name, artifactId });
     return;
@@ -118,6 +140,37 @@ async function undeployed(session: ControlPlaneSession, kind: ArtifactKind, even
       await restate(obj, mark, ctx);
       book.clear(artifactId);
     }
+  }
+  await book.flush(ctx);
+}
+
+/**
+ * A control-plane resource whose content no longer matches its artifact (the watcher saw its generation move without
+ * a new deployment): the deployment it carries is fetched again (fetch-batch, as a resync does) and written over it.
+ * Re-checked here: the watcher's view may be older than the resource, which a write of ours may already have fixed.
+ */
+async function edited(session: ControlPlaneSession, kind: ArtifactKind, artifactId: string, ctx: SyncContext): Promise<void> {
+  const { gateway, api } = session;
+  const drifted = (await resourcesOf(gateway, kind, artifactId, ctx)).filter((o) => !o.metadata.deletionTimestamp && !matchesArtifact(o));
+  if (drifted.length === 0) return;
+  const book = new OutcomeBook(gateway);
+  for (const obj of drifted) {
+    const mark = markOf(obj)!;
+    let files;
+    try {
+      files = await api.fetchBatch([mark.deploymentId]);
+    } catch (err) {
+      if (!(err instanceof ArchiveError)) throw err;
+      ctx.log.warn('could not read the deployment of an edited control-plane resource; the next resync writes it', { gateway: gateway.metadata.name, artifactId, error: err.message });
+      continue;
+    }
+    const file = files.find((f) => f.deploymentId === mark.deploymentId);
+    if (!file) {
+      ctx.log.info('the control plane no longer has the deployment of an edited resource; the next resync settles it', { gateway: gateway.metadata.name, artifactId });
+      continue;
+    }
+    ctx.log.info('control-plane resource edited; written again from its artifact', { gateway: gateway.metadata.name, kind: obj.kind, name: obj.metadata.name, artifactId });
+    await applyArtifact(gateway, file.text, `${mark.deploymentId}/${file.file}`, kind, mark, book, ctx, { existing: () => obj });
   }
   await book.flush(ctx);
 }

@@ -25,6 +25,11 @@ export const CP_ANNOTATIONS = {
   artifactId: 'gateway.api-platform.wso2.com/artifact-id',
   /** On a SubscriptionPlan or Subscription: the control plane's id of it. */
   controlPlaneId: 'apim-sync.io/control-plane-id',
+  /**
+   * The digest of what the artifact made of the resource, as stored (spec, and the labels and annotations the artifact
+   * carries, whose keys it lists): a resource whose content no longer matches it was edited, and is written again.
+   */
+  artifactDigest: 'apim-sync.io/artifact-digest',
 } as const;
 
 /** The artifact kinds a control plane deploys, with their names in events, acks, REST paths and archives. */
@@ -52,6 +57,12 @@ export const artifactKindOfAck = (ackType: string): ArtifactKind | undefined => 
 /** Reasons of a Programmed (or Accepted) condition that will not change until the spec does: the deployment failed. */
 export const PERMANENT_FAILURE_REASONS: readonly string[] = ['Invalid', 'DeploymentFailed', 'InvalidConfiguration'];
 
+/**
+ * The watcher's event (`id` the artifact, `detail` the kind) for a control-plane resource whose generation moved
+ * while its content no longer matches its `artifact-digest`: someone edited it, and it is written again.
+ */
+export const EDITED = 'resource.edited';
+
 /** The ack error code of a deployment the gateway (or apim-sync on its behalf) could not process. */
 export const GATEWAY_PROCESSING_ERROR = 'GATEWAY_PROCESSING_ERROR';
 export const DEPLOYMENT_ID_MISMATCH = 'DEPLOYMENT_ID_MISMATCH';
@@ -74,10 +85,39 @@ export interface DeploymentOutcome {
   at?: string;
 }
 
-/** `status.controlPlane` of an APIGateway: failures (`rejected`) and successes without a resource (`settled`). */
+/**
+ * A deployment of an API this gateway synced up to APIM (bottom-up) that APIM announced back: no resource is written
+ * for it (the RestApi `resource` names is the API), and the watcher acks it success once that RestApi is Programmed
+ * at its current generation with this APIM id in its `status.controlPlane.apiId`.
+ */
+export interface EchoOutcome {
+  deploymentId: string;
+  artifactId: string;
+  kind: 'RestApi';
+  performedAt: string;
+  /** `<namespace>/<name>` of the RestApi. */
+  resource: string;
+  at?: string;
+}
+
+/** What the watcher last reported of its control-plane connection (`connection.refused` / `connection.restored`). */
+export interface ConnectionReport {
+  state: 'Connected' | 'Refused';
+  /** The refusal: an HTTP status or close code and its meaning (never a secret). */
+  detail?: string;
+  /** When this state (with this detail) began, RFC 3339. */
+  since: string;
+}
+
+/**
+ * `status.controlPlane` of an APIGateway: failures (`rejected`) and successes without a resource (`settled`),
+ * deployments of its own APIs announced back (`echoes`), and the watcher's last word on its connection.
+ */
 export interface ControlPlaneStatus {
   rejected?: DeploymentOutcome[];
   settled?: DeploymentOutcome[];
+  echoes?: EchoOutcome[];
+  connection?: ConnectionReport;
 }
 
 /** A label value for an id or name: itself when Kubernetes takes it as one, else a stable digest. */
@@ -98,6 +138,13 @@ export const gatewaySelector = (gatewayName: string) => `${CP_LABELS.origin}=${C
  */
 export const SYNCED_DEPLOYMENT = 'controlPlaneDeployment';
 
+/** The control plane's artifact id and deployment of a control-plane resource, undefined for any other resource. */
+export function markOfResource(obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): { artifactId: string; deploymentId: string } | undefined {
+  const a = obj.metadata.annotations ?? {};
+  if (obj.metadata.labels?.[CP_LABELS.origin] !== CP_ORIGIN || !a[CP_ANNOTATIONS.artifactId] || !a[CP_ANNOTATIONS.deploymentId]) return undefined;
+  return { artifactId: a[CP_ANNOTATIONS.artifactId], deploymentId: a[CP_ANNOTATIONS.deploymentId] };
+}
+
 /** `deploymentId|deployedAt|state` of a control-plane resource, undefined for any other resource. */
 export function deploymentMarkOf(obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): string | undefined {
   const a = obj.metadata.annotations ?? {};
@@ -109,4 +156,43 @@ export function deploymentMarkOf(obj: { metadata: { labels?: Record<string, stri
 export function syncedDeployment(obj: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): Record<string, string> {
   const mark = deploymentMarkOf(obj);
   return mark ? { [SYNCED_DEPLOYMENT]: mark } : {};
+}
+
+/** JSON with object keys in code-point order, so a digest does not depend on key order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+
+type Metadata = { labels?: Record<string, string>; annotations?: Record<string, string> };
+
+/**
+ * The `artifact-digest` annotation of a resource holding `spec` and, of its metadata, the values of the artifact's
+ * label and annotation keys (listed in the value, so the check needs no artifact): `v1:<sha256>[;l=k1,k2][;a=k3]`.
+ * Keys are Kubernetes qualified names, which have no `;`, `,` or `=`.
+ */
+export function artifactDigest(spec: unknown, metadata: Metadata, keys: { labels: string[]; annotations: string[] }): string {
+  const labels = [...new Set(keys.labels)].sort();
+  const annotations = [...new Set(keys.annotations)].sort();
+  const pick = (from: Record<string, string> | undefined, ks: string[]) => Object.fromEntries(ks.map((k) => [k, from?.[k] ?? null]));
+  const hash = createHash('sha256')
+    .update(canonical({ spec: spec ?? null, labels: pick(metadata.labels, labels), annotations: pick(metadata.annotations, annotations) }))
+    .digest('hex');
+  return `v1:${hash}${labels.length ? `;l=${labels.join(',')}` : ''}${annotations.length ? `;a=${annotations.join(',')}` : ''}`;
+}
+
+/** The artifact keys an `artifact-digest` value lists; undefined when it is not one. */
+function digestKeys(value: string): { labels: string[]; annotations: string[] } | undefined {
+  const [version, , ...parts] = value.split(/[:;]/);
+  if (version !== 'v1') return undefined;
+  const list = (prefix: string) => parts.find((p) => p.startsWith(prefix))?.slice(prefix.length).split(',').filter(Boolean) ?? [];
+  return { labels: list('l='), annotations: list('a=') };
+}
+
+/**
+ * Whether a control-plane resource still holds what its artifact made of it: true when its content matches its
+ * `artifact-digest`, false when it was edited or carries no (readable) digest.
+ */
+export function matchesArtifact(obj: { metadata: Metadata; spec?: unknown }): boolean {
+  const recorded = obj.metadata.annotations?.[CP_ANNOTATIONS.artifactDigest];
+  const keys = recorded ? digestKeys(recorded) : undefined;
+  return keys !== undefined && artifactDigest(obj.spec, obj.metadata, keys) === recorded;
 }

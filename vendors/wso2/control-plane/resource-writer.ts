@@ -5,7 +5,7 @@ import { KubeApiError } from '../../../shared/kube/kube-http.ts';
 import { refOf, SECRET, type KubeObject, type OwnerReference } from '../../../shared/kube/object-ref.ts';
 import { WSO2_API_VERSION } from '../resource-types.ts';
 import type { Artifact } from './artifact.ts';
-import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN, gatewayRef, labelValue } from './metadata.ts';
+import { artifactDigest, CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN, gatewayRef, labelValue, matchesArtifact } from './metadata.ts';
 
 /** The deployment a resource carries: what the control plane said, for which the watcher acks. */
 export interface DeploymentMark {
@@ -65,10 +65,21 @@ function marks(gateway: KubeObject, mark: DeploymentMark) {
   };
 }
 
+/** apim-sync's own keys: what the writer sets itself, never the artifact's to decide. */
+const OWN_LABELS = new Set<string>(Object.values(CP_LABELS));
+const OWN_ANNOTATIONS = new Set<string>([...Object.values(CP_ANNOTATIONS), 'apim-sync.io/deletion-policy']);
+
+/** The label and annotation keys an artifact brings to its resource (beside apim-sync's own). */
+const artifactKeys = (artifact: Artifact) => ({
+  labels: Object.keys(artifact.labels).filter((k) => !OWN_LABELS.has(k)),
+  annotations: Object.keys(artifact.annotations).filter((k) => !OWN_ANNOTATIONS.has(k)),
+});
+
 /**
  * Writes an artifact as a resource in the gateway's namespace: created when absent, replaced (guarded by its
- * resourceVersion) when it is this gateway's and the deployment is newer or different; an older deployment changes
- * nothing. `existing` is the resource as a list just read it (undefined: it is looked up).
+ * resourceVersion) when it is this gateway's and the deployment is newer or different, or when its content no
+ * longer matches its `artifact-digest` (a user edited it: the control plane is the source of truth); an older
+ * deployment changes nothing. `existing` is the resource as a list just read it (undefined: it is looked up).
  */
 export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mark: DeploymentMark, ctx: SyncContext, existing?: KubeObject | null): Promise<WriteOutcome> {
   const ns = gateway.metadata.namespace ?? '';
@@ -77,17 +88,21 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
   const m = marks(gateway, mark);
   const { spec, credentials } = withoutCredentials(artifact);
   artifact = { ...artifact, spec };
+  const keys = artifactKeys(artifact);
+  const labels = { ...artifact.labels, ...m.labels };
   const annotations: Record<string, string> = { ...artifact.annotations, ...m.annotations };
   if (mark.state === 'undeployed') annotations[CP_ANNOTATIONS.deploymentState] = 'undeployed';
+  // The digest of what is sent; recorded again after the write if the API server stored something else (defaults).
+  const digest = artifactDigest(artifact.spec, { labels, annotations }, keys);
   if (!current) {
     const obj: KubeObject = {
       apiVersion: WSO2_API_VERSION,
       kind: artifact.kind.kind,
-      metadata: { name: artifact.name, namespace: ns, labels: { ...artifact.labels, ...m.labels }, annotations, ownerReferences: [ownerOf(gateway)] },
+      metadata: { name: artifact.name, namespace: ns, labels, annotations: { ...annotations, [CP_ANNOTATIONS.artifactDigest]: digest }, ownerReferences: [ownerOf(gateway)] },
       spec: artifact.spec,
     };
     try {
-      return await withCredentials(await written('created', () => ctx.cluster.create(obj), ref.kind, artifact.name), gateway, credentials, ctx);
+      return await withCredentials(await written('created', () => ctx.cluster.create(obj), ref.kind, artifact.name, keys, ctx), gateway, credentials, ctx);
     } catch (err) {
       // Taken meanwhile, or by a resource the caller's list could not show (another origin): judged as it is.
       const taken = err instanceof SyncError && err.reason === 'Conflict' ? await ctx.cluster.get(ref) : undefined;
@@ -108,23 +123,25 @@ export async function writeArtifact(gateway: KubeObject, artifact: Artifact, mar
   if (had && compareTimes(mark.deployedAt, had.deployedAt) < 0) return { result: 'stale' };
   const a = current.metadata.annotations ?? {};
   const sameMarks = Object.entries(annotations).every(([k, v]) => a[k] === v) && (mark.state === 'undeployed' || a[CP_ANNOTATIONS.deploymentState] === undefined);
-  const sameLabels = Object.entries({ ...artifact.labels, ...m.labels }).every(([k, v]) => current.metadata.labels?.[k] === v);
-  if (sameMarks && sameLabels && isSubset(artifact.spec, current.spec)) return withCredentials({ result: 'unchanged', object: current }, gateway, credentials, ctx);
-  const nextAnnotations = { ...a, ...annotations };
+  const sameLabels = Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v);
+  if (sameMarks && sameLabels && isSubset(artifact.spec, current.spec) && matchesArtifact(current)) {
+    return withCredentials({ result: 'unchanged', object: current }, gateway, credentials, ctx);
+  }
+  const nextAnnotations: Record<string, string> = { ...a, ...annotations, [CP_ANNOTATIONS.artifactDigest]: digest };
   if (mark.state === 'deployed') delete nextAnnotations[CP_ANNOTATIONS.deploymentState];
   const owners = current.metadata.ownerReferences ?? [];
   const next: KubeObject = {
     ...current,
     metadata: {
       ...current.metadata,
-      labels: { ...current.metadata.labels, ...artifact.labels, ...m.labels },
+      labels: { ...current.metadata.labels, ...labels },
       annotations: nextAnnotations,
       ownerReferences: owners.some((o) => o.uid === gateway.metadata.uid) ? owners : [...owners, ownerOf(gateway)],
     },
     spec: artifact.spec,
   };
   delete next.status;
-  return withCredentials(await written('replaced', () => ctx.cluster.replace(next), ref.kind, artifact.name), gateway, credentials, ctx);
+  return withCredentials(await written('replaced', () => ctx.cluster.replace(next), ref.kind, artifact.name, keys, ctx), gateway, credentials, ctx);
 }
 
 /**
@@ -146,10 +163,25 @@ export async function restate(obj: KubeObject, mark: DeploymentMark, ctx: SyncCo
   return 'restated';
 }
 
-/** A create or replace; the API server refusing the object (400/422: a spec its CRD refuses) is a refusal, not a retry. */
-async function written(result: 'created' | 'replaced', write: () => Promise<KubeObject>, kind: string, name: string): Promise<WriteOutcome> {
+/**
+ * A create or replace; the API server refusing the object (400/422: a spec its CRD refuses) is a refusal, not a retry.
+ * When the API server stored another spec than sent (CRD defaults, pruned fields), the digest of what it stored is
+ * recorded, so that what it added is not taken for an edit. A crash before that record is an edit the next resync
+ * writes again: it converges.
+ */
+async function written(
+  result: 'created' | 'replaced',
+  write: () => Promise<KubeObject>,
+  kind: string,
+  name: string,
+  keys: { labels: string[]; annotations: string[] },
+  ctx: SyncContext,
+): Promise<WriteOutcome> {
   try {
-    return { result, object: await write() };
+    const stored = await write();
+    if (matchesArtifact(stored)) return { result, object: stored };
+    const digest = artifactDigest(stored.spec, stored.metadata, keys);
+    return { result, object: await ctx.cluster.patchMetadata(refOf(stored), { annotations: { [CP_ANNOTATIONS.artifactDigest]: digest } }, stored.metadata.resourceVersion ?? '') };
   } catch (err) {
     const cause = err instanceof SyncError ? err.cause : err;
     if (cause instanceof KubeApiError && (cause.status === 422 || cause.status === 400)) {

@@ -4,8 +4,9 @@ import { WSO2_API_VERSION } from '../resource-types.ts';
 import { applyArtifact, fetchAndApply, rejectUnreadable } from './artifact-apply.ts';
 import { ArchiveError, type BatchFile } from './archives.ts';
 import { diffDeployments, inRemoveOrder, inWriteOrder, remoteState, type LocalArtifact } from './deployment-diff.ts';
+import { BottomUpApis, echoOf } from './echoes.ts';
 import type { RemoteDeployment } from './internal-api.ts';
-import { ARTIFACT_KINDS, artifactKindOf, gatewaySelector } from './metadata.ts';
+import { ARTIFACT_KINDS, artifactKindOf, gatewaySelector, matchesArtifact } from './metadata.ts';
 import { OutcomeBook } from './outcomes.ts';
 import { markOf, restate, type DeploymentMark } from './resource-writer.ts';
 import type { ControlPlaneSession } from './session.ts';
@@ -19,6 +20,10 @@ export interface ResyncSummary {
   batches: number;
   restated: number;
   removed: number;
+  /** Resources written again because someone edited them. */
+  reverted: number;
+  /** Deployments of this gateway's own APIs (bottom-up) that APIM lists: not written. */
+  echoes: number;
 }
 
 /** The control-plane resources of one gateway, of every artifact kind, listed by label. */
@@ -30,14 +35,33 @@ export async function listGatewayResources(gateway: KubeObject, ctx: SyncContext
 
 /**
  * The full diff of a resync, on every (re)connect and every polling_interval: `GET /deployments` against the
- * resources this gateway's control plane wrote. Removals first, then state changes, then fetches in chunks of
- * `sync_batch_size` through fetch-batch, dependencies first. Every step is idempotent, so a resync cut short
- * (a timeout, a crash) converges when the next one runs.
+ * resources this gateway's control plane wrote. Deployments of the gateway's own APIs that APIM announces back are
+ * set aside (recorded as echoes, never written); resources someone edited are fetched again with the rest. Removals
+ * first, then state changes, then fetches in chunks of `sync_batch_size` through fetch-batch, dependencies first.
+ * Every step is idempotent, so a resync cut short (a timeout, a crash) converges when the next one runs; one with
+ * nothing changed fetches nothing and writes nothing.
  */
 export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncContext): Promise<ResyncSummary> {
   const { gateway, api, settings } = session;
   const remote = await api.deployments();
-  const resources = await listGatewayResources(gateway, ctx);
+  const [resources, bottomUp] = await Promise.all([listGatewayResources(gateway, ctx), BottomUpApis.load(session, ctx)]);
+  const book = new OutcomeBook(gateway);
+  const recorded = OutcomeBook.recorded(gateway);
+  const logFields = { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace };
+
+  // APIM's deployments of RestApis this gateway synced up: known by the id their status records, or as recorded
+  // before (an echo recognised by its content while its RestApi's status did not name it yet).
+  const echoed = new Map(recorded.echoes!.map((e) => [`${e.artifactId}|${e.deploymentId}`, e]));
+  const items: RemoteDeployment[] = [];
+  let echoes = 0;
+  for (const d of remote.items) {
+    const own = bottomUp && remoteState(d) === 'deployed' && artifactKindOf(d.kind)?.kind === 'RestApi' ? bottomUp.byId(d.artifactId) : undefined;
+    const known = echoed.get(`${d.artifactId}|${d.deploymentId}`);
+    if (own) book.echo(echoOf(own, { ...d, performedAt: known?.performedAt ?? d.deployedAt ?? '' }));
+    if (own || known) echoes++;
+    else items.push(d);
+  }
+
   const byMark = new Map<string, KubeObject>();
   const local: LocalArtifact[] = [];
   for (const obj of resources) {
@@ -46,10 +70,24 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
     local.push({ ...mark, kind: obj.kind, name: obj.metadata.name });
     byMark.set(`${obj.kind}/${obj.metadata.name}`, obj);
   }
-  const diff = diffDeployments(remote.items, local);
-  const book = new OutcomeBook(gateway);
-  const summary: ResyncSummary = { deployments: remote.items.length, fetched: 0, batches: 0, restated: 0, removed: 0 };
-  const logFields = { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace };
+  // A resource of an echo (written before it was known as one) is absent from what is compared: it goes.
+  const diff = diffDeployments(items, local);
+  const summary: ResyncSummary = { deployments: remote.items.length, fetched: 0, batches: 0, restated: 0, removed: 0, reverted: 0, echoes };
+
+  // Resources someone edited: their deployment is fetched again (a state change rides along with the write).
+  const fetching = new Set(diff.fetch.map((d) => d.artifactId));
+  const removing = new Set(diff.remove.map((l) => `${l.kind}/${l.name}`));
+  const listed = new Map(items.map((d) => [`${d.artifactId}|${d.deploymentId}`, d]));
+  for (const l of local) {
+    const d = listed.get(`${l.artifactId}|${l.deploymentId}`);
+    const obj = byMark.get(`${l.kind}/${l.name}`)!;
+    if (!d || fetching.has(l.artifactId) || removing.has(`${l.kind}/${l.name}`) || matchesArtifact(obj)) continue;
+    diff.restate = diff.restate.filter((r) => r.local !== l);
+    diff.fetch.push(d);
+    fetching.add(l.artifactId);
+    summary.reverted++;
+    ctx.log.info('control-plane resource edited; it is written again from its artifact', { ...logFields, kind: l.kind, name: l.name, artifactId: l.artifactId });
+  }
 
   if (!remote.complete) ctx.log.warn('the control plane listed deployments apim-sync cannot read; nothing is removed this time', logFields);
   else await removeGone(session, diff.remove, book, ctx, summary);
@@ -82,8 +120,9 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
       const mark = markFor(d);
       const kind = artifactKindOf(d.kind);
       const file = byDeployment.get(d.deploymentId);
-      if (file) await applyArtifact(gateway, file.text, `${d.deploymentId}/${file.file}`, kind, mark, book, ctx, existing);
-      else if (kind) await fetchAndApply(gateway, api, kind, mark, book, ctx, existing);
+      const opts = { existing, ...(bottomUp ? { bottomUp } : {}) };
+      if (file) await applyArtifact(gateway, file.text, `${d.deploymentId}/${file.file}`, kind, mark, book, ctx, opts);
+      else if (kind) await fetchAndApply(gateway, api, kind, mark, book, ctx, opts);
       else rejectUnreadable(new ArchiveError(`the control plane lists it as a ${d.kind}, a kind apim-sync does not write`), mark, undefined, book, ctx);
       summary.fetched++;
     })));
@@ -92,9 +131,8 @@ export async function resyncDeployments(session: ControlPlaneSession, ctx: SyncC
   }
 
   // Outcomes of artifacts the control plane no longer lists are over.
-  const listed = new Set(remote.items.map((d) => d.artifactId));
-  const recorded = OutcomeBook.recorded(gateway);
-  if (remote.complete) for (const o of [...recorded.rejected!, ...recorded.settled!]) if (!listed.has(o.artifactId)) book.clear(o.artifactId);
+  const present = new Set(remote.items.map((d) => d.artifactId));
+  if (remote.complete) for (const o of [...recorded.rejected!, ...recorded.settled!, ...recorded.echoes!]) if (!present.has(o.artifactId)) book.clear(o.artifactId);
   await book.flush(ctx);
   if (failures.length) {
     ctx.log.warn('control-plane resync incomplete; it is retried', { ...logFields, ...summary, failed: failures.length });
