@@ -22,6 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => closeTopDown(t));
 
+const connectionOf = (gw: KubeObject) => (gw.status?.controlPlane as { connection?: unknown } | undefined)?.connection;
 const gatewayStatus = async () => (await t.w.get('APIGateway', GATEWAY))?.status?.controlPlane as { rejected?: Array<Record<string, string>> } | undefined;
 
 describe('WSO2 top-down reliability', () => {
@@ -132,6 +133,31 @@ describe('WSO2 top-down reliability', () => {
     const back = await waitFor('reconnected', () => t.cp.connections(t.gatewayId).find((c) => c.connectionId !== connectedBefore?.connectionId));
     expect(back).toBeDefined();
     await t.w.waitForCondition('APIGateway', GATEWAY, 'ControlPlaneConnected', 'True', { generation: false });
+  });
+
+  it('REST answering while the connection is refused (409) is ControlPlaneConnected=False, saying both, whatever syncs; True once connected', async () => {
+    await drained(t.w);
+    const before = t.cp.connections(t.gatewayId)[0];
+    t.cp.faults.inject({ method: 'GET', path: /\/ws\/gateways\/connect$/, status: 409 });
+    t.cp.dropConnections(t.gatewayId);
+    const refused = await t.w.waitForCondition('APIGateway', GATEWAY, 'ControlPlaneConnected', 'False', { reason: 'Refused', generation: false });
+    const message = conditionOf(refused, 'ControlPlaneConnected')!.message;
+    expect(message).toMatch(/control plane at .* answers and accepts the registration token, but the control plane refused the watcher's gateway connection \(since .*\): 409 Conflict/);
+    expect(connectionOf(refused)).toMatchObject({ state: 'Refused', detail: expect.stringMatching(/^409 /) });
+    expect(conditionOf(refused, 'Programmed')?.status).toBe('True');
+    expect(conditionOf(refused, 'Ready')).toMatchObject({ status: 'False', reason: 'Refused' });
+    // The APIGateway's own resyncs (its probe answers) say the same: the condition does not flip.
+    for (const cause of ['refused-resync-1', 'refused-resync-2']) {
+      await sendPointer(t.w.plane, (await t.w.get('APIGateway', GATEWAY))!, { reason: 'resync', cause });
+      await drained(t.w);
+      expect(conditionOf(await t.w.get('APIGateway', GATEWAY), 'ControlPlaneConnected')).toMatchObject({ status: 'False', reason: 'Refused', message });
+    }
+    t.cp.faults.clear();
+    await waitFor('reconnected', () => t.cp.connections(t.gatewayId).find((c) => c.connectionId !== before?.connectionId));
+    const back = await t.w.waitForCondition('APIGateway', GATEWAY, 'ControlPlaneConnected', 'True', { reason: 'Connected', generation: false });
+    expect(conditionOf(back, 'ControlPlaneConnected')?.message).toMatch(/answers and accepts the registration token; the watcher holds the gateway's control-plane connection/);
+    expect(connectionOf(back)).toEqual({ state: 'Connected', since: expect.any(String) });
+    await t.w.waitForCondition('APIGateway', GATEWAY, 'Ready', 'True', { generation: false });
   });
 
   it('no registration token or subscription token reaches a queue message, a log line, a status or an event', async () => {

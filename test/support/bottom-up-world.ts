@@ -22,8 +22,9 @@ export const DEPLOYER = { username: 'deployer', password: 'deployer-pw-7f3a91', 
 /**
  * The WSO2 world with the gateway's control plane being APIM 4.7, as the seed's "bottom-up" section sets it up: the
  * control plane emulator (APIM flavour) behind the APIM emulator's host (one `controlPlane.host`, as APIM serves
- * both), the gateway registered (Step 1's token Secret), a DCR client (Step 3's Secret, the seed's key spelling)
- * and Step 4's values block in the APIGateway's ConfigMap.
+ * both, and APIM announcing to the gateway what its environment runs), the gateway registered (Step 1's token
+ * Secret), a DCR client (Step 3's Secret, the seed's key spelling) and Step 4's values block in the APIGateway's
+ * ConfigMap.
  */
 export interface BottomUpWorld extends Wso2World {
   apim: Wso2ApimEmulator;
@@ -74,7 +75,8 @@ ${extra}  controller:
 
 export async function startBottomUpWorld(opts: BottomUpWorldOptions = {}): Promise<BottomUpWorld> {
   const controlPlane = await startControlPlaneEmulator({ flavour: 'apim' });
-  const apim = await startWso2Apim({ environments: [{ name: ENVIRONMENT }], users: [DEPLOYER], fallback: forwardingFallback(controlPlane.url, controlPlane.caPem), ...opts.apim });
+  // As APIM 4.7: one host, and what the gateway's environment runs is announced to the gateway (bottom-up imports too).
+  const apim = await startWso2Apim({ environments: [{ name: ENVIRONMENT }], users: [DEPLOYER], fallback: forwardingFallback(controlPlane.url, controlPlane.caPem), controlPlane, ...opts.apim });
   const { token: registrationToken } = controlPlane.registerGateway(ENVIRONMENT);
   const client = apim.registerClient({ clientName: 'gateway-controller', owner: 'admin', grantTypes: ['client_credentials', 'password', 'refresh_token'], saasApp: true });
   const base = await startWso2World({ ...opts, apiGateway: false, sync: { vendorCa: [apim.caPem], ...opts.sync } });
