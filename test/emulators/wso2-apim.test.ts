@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type RequestListener } from 'node:http';
 import { WebSocket } from 'ws';
-import { forwardingFallback, startWso2Apim, type Wso2ApimEmulator } from '../../emulators/wso2/apim/index.ts';
+import { forwardingFallback, platformArtifact, startWso2Apim, type Wso2ApimEmulator } from '../../emulators/wso2/apim/index.ts';
 import { startControlPlaneEmulator } from '../../emulators/wso2/control-plane/index.ts';
 import { ApimClient, bearer, PUBLISHER } from '../../emulators/wso2/apim/client.ts';
 import { projectArchive, projectFiles, zipFiles, type ProjectInput } from '../../emulators/wso2/apim/project-archive.ts';
@@ -401,6 +401,60 @@ describe('one host for APIM 4.7 as a whole', () => {
 
       const token = await client.adminToken(whole.admin, ['apim:api_view']);
       expect((await client.call('GET', `${PUBLISHER}/apis`, { authorization: bearer(token) })).status).toBe(200);
+      expect(whole.violations()).toEqual([]);
+      expect(cp.violations()).toEqual([]);
+    } finally {
+      await client.close();
+      await whole.close();
+      await cp.close();
+    }
+  });
+});
+
+describe('announcing to platform gateways (controlPlane)', () => {
+  it('what an environment named as a registered platform gateway runs becomes its deployments, announced as APIM does', async () => {
+    const cp = await startControlPlaneEmulator({ flavour: 'apim' });
+    const whole = await startWso2Apim({ environments: [{ name: 'Default' }, { name: GATEWAY_ENV }], fallback: forwardingFallback(cp.url, cp.caPem), controlPlane: cp });
+    const client = new ApimClient(whole.url, whole.caPem);
+    try {
+      const gateway = cp.registerGateway(GATEWAY_ENV);
+      const admin = await client.adminToken(whole.admin, ['apim:api_import_export', 'apim:api_view', 'apim:api_publish', 'apim:api_create']);
+      const listed = async () => ((await client.call('GET', '/internal/data/v1/deployments', { headers: { 'api-key': gateway.token } })).body as { deployments: Array<Record<string, unknown>> }).deployments;
+      const sent = () => cp.events(gateway.id).map((e) => e.envelope);
+
+      const imported = await client.importApi(admin, projectArchive(petStore({ environments: [GATEWAY_ENV, 'Default'] })), GATEWAY_IMPORT);
+      const { id, revision } = imported.body as { id: string; revision: string };
+      expect(sent()).toEqual([{ type: 'api.deployed', payload: { apiId: id, deploymentId: revision, performedAt: expect.any(String) }, timestamp: expect.any(String), correlationId: expect.any(String) }]);
+      expect(await listed()).toEqual([expect.objectContaining({ artifactId: id, deploymentId: revision, kind: 'RestApi', state: 'DEPLOYED' })]);
+      // The artifact is the RestApi envelope APIM keeps for the gateway: the API's name, version, context, endpoint, operations.
+      const zip = await client.call('GET', `/internal/data/v1/apis/${id}`, { headers: { 'api-key': gateway.token, accept: 'application/zip' } });
+      expect(zip.status).toBe(200);
+      expect(platformArtifact(whole.api(id)!.api)).toEqual({
+        apiVersion: 'gateway.api-platform.wso2.com/v1alpha1',
+        kind: 'RestApi',
+        metadata: { name: 'petstore-v1.0' },
+        spec: { displayName: 'PetStore', version: 'v1.0', context: '/pets', upstream: { main: { url: expect.any(String) } }, operations: [{ method: 'GET', path: '/items' }] },
+      });
+
+      // Deploying another revision replaces it; undeploying removes it from the list; deleting the API is announced too.
+      const second = await client.importApi(admin, projectArchive(petStore({ url: 'https://v2.example.com' })), GATEWAY_IMPORT);
+      const revision2 = (second.body as { revision: string }).revision;
+      expect(await listed()).toEqual([expect.objectContaining({ artifactId: id, deploymentId: revision2 })]);
+      const undeploy = await client.call('POST', `${PUBLISHER}/apis/${id}/undeploy-revision?revisionId=${revision2}`, { authorization: bearer(admin), json: [{ name: GATEWAY_ENV, displayOnDevportal: false }] });
+      expect(undeploy.status).toBe(201);
+      expect(await listed()).toEqual([]);
+      expect((await client.call('DELETE', `${PUBLISHER}/apis/${id}`, { authorization: bearer(admin) })).status).toBe(200);
+      expect(sent().map((e) => [e.type, e.payload.apiId, e.payload.deploymentId])).toEqual([
+        ['api.deployed', id, revision],
+        ['api.deployed', id, revision2],
+        ['api.undeployed', id, revision2],
+        ['api.deleted', id, undefined],
+      ]);
+      expect(cp.hasArtifact(id)).toBe(false);
+
+      // An environment no platform gateway is registered under is not announced anywhere.
+      await client.importApi(admin, projectArchive(petStore({ name: 'Elsewhere', context: '/elsewhere', environments: ['Default'] })), GATEWAY_IMPORT);
+      expect(sent()).toHaveLength(4);
       expect(whole.violations()).toEqual([]);
       expect(cp.violations()).toEqual([]);
     } finally {

@@ -8,10 +8,11 @@ import { ArchiveError, filesFromBatch, yamlFromZip } from '../../vendors/wso2/co
 import { MalformedArtifact, parseArtifact } from '../../vendors/wso2/control-plane/artifact.ts';
 import { diffDeployments, inRemoveOrder, inWriteOrder, type LocalArtifact } from '../../vendors/wso2/control-plane/deployment-diff.ts';
 import type { RemoteDeployment } from '../../vendors/wso2/control-plane/internal-api.ts';
-import { artifactKindOf, CP_ANNOTATIONS, CP_LABELS, labelValue } from '../../vendors/wso2/control-plane/metadata.ts';
+import { artifactDigest, artifactKindOf, CP_ANNOTATIONS, CP_LABELS, labelValue, matchesArtifact } from '../../vendors/wso2/control-plane/metadata.ts';
 import { OutcomeBook } from '../../vendors/wso2/control-plane/outcomes.ts';
+import { connectionReportOf, describeConnection, recordConnection } from '../../vendors/wso2/control-plane/connection-condition.ts';
 import { compareTimes } from '../../vendors/wso2/control-plane/resource-writer.ts';
-import { ackOfResource, acksOfGateway } from '../../watcher/control-plane/ack-decision.ts';
+import { ackOfEcho, ackOfResource, acksOfGateway, bottomUpStateOf, echoesOfGateway } from '../../watcher/control-plane/ack-decision.ts';
 import { permanentRefusal, readMessage } from '../../watcher/control-plane/cp-messages.ts';
 import { reconnectDelay } from '../../watcher/control-plane/reconnect-delay.ts';
 
@@ -305,5 +306,124 @@ describe('deployment outcomes in APIGateway status', () => {
       ['a', 'another reason'],
       ['c', 'm'],
     ]);
+  });
+});
+
+describe('the artifact digest of a control-plane resource', () => {
+  const keys = { labels: ['team'], annotations: ['gateway.api-platform.wso2.com/project-id'] };
+  const spec = { displayName: 'orders', version: 'v1.0', context: '/orders', operations: [{ method: 'GET', path: '/items' }] };
+  const written = (over: { spec?: unknown; labels?: Record<string, string>; annotations?: Record<string, string> } = {}) => {
+    const labels = { team: 'orders', [CP_LABELS.origin]: 'control-plane' };
+    const annotations = { 'gateway.api-platform.wso2.com/project-id': 'p-1', [CP_ANNOTATIONS.deploymentId]: 'd1' };
+    const digest = artifactDigest(spec, { labels, annotations }, keys);
+    return { metadata: { labels: { ...labels, ...over.labels }, annotations: { ...annotations, [CP_ANNOTATIONS.artifactDigest]: digest, ...over.annotations } }, spec: over.spec ?? spec };
+  };
+
+  it('lists the artifact keys it covers, and matches the same content whatever the key order', () => {
+    expect(written().metadata.annotations[CP_ANNOTATIONS.artifactDigest]).toMatch(/^v1:[0-9a-f]{64};l=team;a=gateway\.api-platform\.wso2\.com\/project-id$/);
+    expect(matchesArtifact(written())).toBe(true);
+    expect(matchesArtifact(written({ spec: { operations: spec.operations, context: '/orders', version: 'v1.0', displayName: 'orders' } }))).toBe(true);
+    expect(artifactDigest(spec, {}, { labels: [], annotations: [] })).toMatch(/^v1:[0-9a-f]{64}$/);
+  });
+
+  it('an edit of the spec or of a key the artifact brought is a mismatch; keys it did not bring, and apim-sync\'s own, are not', () => {
+    expect(matchesArtifact(written({ spec: { ...spec, context: '/moved' } }))).toBe(false);
+    expect(matchesArtifact(written({ spec: { ...spec, extra: true } }))).toBe(false);
+    expect(matchesArtifact(written({ labels: { team: 'someone-else' } }))).toBe(false);
+    expect(matchesArtifact(written({ annotations: { 'gateway.api-platform.wso2.com/project-id': 'p-2' } }))).toBe(false);
+    expect(matchesArtifact(written({ labels: { 'argocd.argoproj.io/instance': 'x' }, annotations: { [CP_ANNOTATIONS.deploymentId]: 'd2', note: 'hello' } }))).toBe(true);
+  });
+
+  it('a resource without a digest, or with one it cannot read, does not match', () => {
+    expect(matchesArtifact({ metadata: {}, spec })).toBe(false);
+    expect(matchesArtifact(written({ annotations: { [CP_ANNOTATIONS.artifactDigest]: 'v2:abc' } }))).toBe(false);
+    expect(matchesArtifact(written({ annotations: { [CP_ANNOTATIONS.artifactDigest]: 'v1:0;l=team' } }))).toBe(false);
+  });
+});
+
+describe('echoes: APIM announcing back a RestApi the gateway synced up', () => {
+  const echo = { deploymentId: 'rev-1', artifactId: 'apim-1', kind: 'RestApi' as const, performedAt: '2026-03-04T10:00:00.123Z', resource: 'ns/orders' };
+  const restApi = (opts: { apiId?: string; generation?: number; programmedAt?: number; programmed?: string; origin?: string; deleting?: boolean } = {}): KubeObject => ({
+    apiVersion: 'gateway.api-platform.wso2.com/v1',
+    kind: 'RestApi',
+    metadata: {
+      name: 'orders',
+      namespace: 'ns',
+      generation: opts.generation ?? 3,
+      ...(opts.origin ? { labels: { [CP_LABELS.origin]: opts.origin } } : {}),
+      ...(opts.deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
+    },
+    status: {
+      ...(opts.apiId === undefined ? {} : { controlPlane: { type: 'APIM', apiId: opts.apiId } }),
+      conditions: [{ type: 'Programmed', status: opts.programmed ?? 'True', reason: 'Programmed', observedGeneration: opts.programmedAt ?? 3 }],
+    },
+  });
+
+  it('is acked success once the RestApi runs its current generation with that APIM id in its status', () => {
+    expect(ackOfEcho(echo, bottomUpStateOf(restApi({ apiId: 'apim-1' })))).toEqual({ deploymentId: 'rev-1', artifactId: 'apim-1', resourceType: 'api', action: 'deploy', status: 'success', performedAt: echo.performedAt });
+    expect(ackOfEcho(echo, bottomUpStateOf(restApi({ apiId: 'apim-1', programmedAt: 2 })))).toBeUndefined();
+    expect(ackOfEcho(echo, bottomUpStateOf(restApi({ apiId: 'apim-1', programmed: 'False' })))).toBeUndefined();
+    expect(ackOfEcho(echo, bottomUpStateOf(restApi({ apiId: 'apim-1', deleting: true })))).toBeUndefined();
+    // Another API of the same name in APIM (the RestApi's status names another id): never acked for it.
+    expect(ackOfEcho(echo, bottomUpStateOf(restApi({ apiId: 'apim-2' })))).toBeUndefined();
+    expect(ackOfEcho(echo, undefined)).toBeUndefined();
+  });
+
+  it('only RestApis declared in the cluster that APIM knows have a bottom-up state', () => {
+    expect(bottomUpStateOf(restApi({ apiId: 'apim-1' }))).toEqual({ apiId: 'apim-1', running: true });
+    expect(bottomUpStateOf(restApi())).toBeUndefined();
+    expect(bottomUpStateOf(restApi({ apiId: 'apim-1', origin: 'control-plane' }))).toBeUndefined();
+  });
+
+  it('reads the echoes an APIGateway records, skipping unreadable ones', () => {
+    const gw: KubeObject = { apiVersion: 'v', kind: 'APIGateway', metadata: { name: 'gw' }, status: { controlPlane: { echoes: [echo, { ...echo, performedAt: 'never' }, { artifactId: 'x' }] } } };
+    expect(echoesOfGateway(gw)).toEqual([echo]);
+  });
+
+  it('one outcome per artifact: an echo replaces a settled undeploy, an older echo changes nothing, a clear forgets it', async () => {
+    const gw: KubeObject = {
+      apiVersion: 'gateway.api-platform.wso2.com/v1',
+      kind: 'APIGateway',
+      metadata: { name: 'gw', namespace: 'ns', uid: 'u1', resourceVersion: '7' },
+      status: { controlPlane: { settled: [{ deploymentId: 'rev-0', artifactId: 'apim-1', kind: 'RestApi', action: 'undeploy', performedAt: '2026-03-04T09:00:00Z', at: '2026-03-04T09:00:00Z' }], echoes: [] } },
+    };
+    const patches: Array<Record<string, any>> = [];
+    const ctx = { cluster: { get: async () => gw, patchStatus: async (_r: unknown, s: Record<string, unknown>) => patches.push(s) } } as unknown as SyncContext;
+    const book = new OutcomeBook(gw);
+    book.echo(echo);
+    book.echo({ ...echo, deploymentId: 'rev-older', performedAt: '2026-03-04T09:30:00Z' });
+    await book.flush(ctx, new Date('2026-03-04T10:00:01Z'));
+    expect(patches).toEqual([{ controlPlane: { rejected: [], settled: [], echoes: [{ ...echo, at: '2026-03-04T10:00:01.000Z' }] } }]);
+
+    gw.status = patches[0];
+    const again = new OutcomeBook(gw);
+    again.echo({ ...echo, deploymentId: 'rev-older', performedAt: '2026-03-04T09:30:00Z' });
+    again.echo(echo);
+    await again.flush(ctx);
+    expect(patches).toHaveLength(1);
+
+    const gone = new OutcomeBook(gw);
+    gone.clear('apim-1');
+    await gone.flush(ctx);
+    expect(patches[1]).toEqual({ controlPlane: { rejected: [], settled: [], echoes: [] } });
+  });
+});
+
+describe('the watcher\'s connection report on the APIGateway', () => {
+  it('is recorded when it changes (since moving with the state or the refusal), never otherwise, a detail gone once connected', async () => {
+    const gw: KubeObject = { apiVersion: 'gateway.api-platform.wso2.com/v1', kind: 'APIGateway', metadata: { name: 'gw', namespace: 'ns', resourceVersion: '3' }, status: {} };
+    const patches: Array<{ status: Record<string, any>; rv?: string }> = [];
+    const ctx = { cluster: { patchStatus: async (_r: unknown, status: Record<string, any>, rv?: string) => patches.push({ status, rv }) }, log: { info() {} } } as unknown as SyncContext;
+    const t0 = new Date('2026-03-04T10:00:00Z');
+    expect(await recordConnection(gw, { state: 'Refused', detail: '409 Conflict: registration conflict' }, ctx, t0)).toBe(true);
+    expect(patches[0]).toEqual({ rv: '3', status: { controlPlane: { connection: { state: 'Refused', detail: '409 Conflict: registration conflict', since: '2026-03-04T10:00:00Z' } } } });
+    gw.status = { controlPlane: { connection: { state: 'Refused', detail: '409 Conflict: registration conflict', since: '2026-03-04T10:00:00Z' } } };
+    expect(await recordConnection(gw, { state: 'Refused', detail: '409 Conflict: registration conflict' }, ctx)).toBe(false);
+    expect(describeConnection(connectionReportOf(gw)!)).toBe(
+      "the control plane refused the watcher's gateway connection (since 2026-03-04T10:00:00Z): 409 Conflict: registration conflict; retried every reconnect_max, and at once when the APIGateway, its values or its token Secret change",
+    );
+    expect(await recordConnection(gw, { state: 'Connected' }, ctx, new Date('2026-03-04T11:00:00Z'))).toBe(true);
+    expect(patches[1].status).toEqual({ controlPlane: { connection: { state: 'Connected', detail: null, since: '2026-03-04T11:00:00Z' } } });
+    expect(patches).toHaveLength(2);
   });
 });

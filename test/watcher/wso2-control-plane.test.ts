@@ -4,7 +4,7 @@ import { startControlPlaneEmulator, type ControlPlaneEmulator, type Flavour } fr
 import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import type { WatchedKind } from '../../shared/engine/kind.ts';
 import { messageGroupId, parseSyncMessage, type SyncMessage } from '../../shared/queue/envelope.ts';
-import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN } from '../../vendors/wso2/control-plane/metadata.ts';
+import { artifactDigest, CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN, EDITED } from '../../vendors/wso2/control-plane/metadata.ts';
 import { APIGatewayType, LlmProviderType, LlmProxyType, McpType, RestApiType, WSO2_API_VERSION } from '../../vendors/wso2/resource-types.ts';
 import type { QueueTransport } from '../../watcher/queue-sender.ts';
 import { startWatcher, type Watcher } from '../../watcher/watcher.ts';
@@ -346,6 +346,73 @@ describe('WSO2 deployment.ack', () => {
     await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed', { deploymentId: ok.deploymentId, performedAt: u.performedAt }, 'undeployed') }, 'application/merge-patch+json');
     await waitFor('undeployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'UNDEPLOYED');
     expect(w.cp.acks().at(-1)?.payload).toMatchObject({ action: 'undeploy', status: 'success', performedAt: u.performedAt });
+  });
+});
+
+describe('WSO2 echoes: APIM announcing back a RestApi the gateway synced up', () => {
+  const bottomUpStatus = (generation: number, apiId: string | undefined, programmed: 'True' | 'False') => ({
+    ...(apiId ? { controlPlane: { type: 'APIM', apiId } } : {}),
+    conditions: [{ type: 'Programmed', status: programmed, reason: programmed === 'True' ? 'Programmed' : 'Retrying', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: generation }],
+  });
+  const recordEcho = (w: World, d: { artifactId: string; deploymentId: string; performedAt: string }, name: string) =>
+    kube('PATCH', `${wso2(w.ns, 'apigateways', 'gw')}/status`, {
+      status: { controlPlane: { echoes: [{ deploymentId: d.deploymentId, artifactId: d.artifactId, kind: 'RestApi', performedAt: d.performedAt, resource: `${w.ns}/${name}` }] } },
+    }, 'application/merge-patch+json');
+
+  it('acks an echo success once its RestApi runs its current generation with that APIM id, whichever comes first', async () => {
+    const w = await world('apim');
+    await connected(w);
+    // Recorded before the RestApi says APIM knows it (an announcement that arrived early).
+    const early = w.cp.deploy(w.gatewayId, artifact('early-echo'));
+    const api = await kube('POST', wso2(w.ns, 'restapis'), { ...artifact('early'), metadata: { name: 'early', namespace: w.ns } });
+    await recordEcho(w, early, 'early');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'early')}/status`, { status: bottomUpStatus(api.metadata.generation, early.artifactId, 'False') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'early')}/status`, { status: bottomUpStatus(api.metadata.generation, 'another-apim-id', 'True') }, 'application/merge-patch+json');
+    // A control-plane resource acked after those writes (the same watch, in order): by then they were seen, unacked.
+    const sentinel = w.cp.deploy(w.gatewayId, artifact('sentinel'));
+    const made = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'sentinel', sentinel));
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'sentinel')}/status`, { status: programmed(made.metadata.generation, 'True', 'Programmed', sentinel) }, 'application/merge-patch+json');
+    await waitFor('the sentinel acked', () => w.cp.deploymentStatus(sentinel.deploymentId)?.status === 'DEPLOYED');
+    expect(w.cp.deploymentStatus(early.deploymentId)?.status).toBe('DEPLOYING');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'early')}/status`, { status: bottomUpStatus(api.metadata.generation, early.artifactId, 'True') }, 'application/merge-patch+json');
+    await waitFor('acked once it runs', () => w.cp.deploymentStatus(early.deploymentId)?.status === 'DEPLOYED');
+    expect(w.cp.acks().at(-1)?.payload).toMatchObject({ artifactId: early.artifactId, resourceType: 'api', action: 'deploy', status: 'success', performedAt: early.performedAt });
+
+    // Recorded after the RestApi runs (the usual order): acked when the APIGateway's status shows it.
+    const late = w.cp.deploy(w.gatewayId, artifact('late-echo'));
+    const lateApi = await kube('POST', wso2(w.ns, 'restapis'), { ...artifact('late'), metadata: { name: 'late', namespace: w.ns } });
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'late')}/status`, { status: bottomUpStatus(lateApi.metadata.generation, late.artifactId, 'True') }, 'application/merge-patch+json');
+    await recordEcho(w, late, 'late');
+    await waitFor('acked from the APIGateway', () => w.cp.deploymentStatus(late.deploymentId)?.status === 'DEPLOYED');
+  });
+});
+
+describe('WSO2 edits of control-plane resources', () => {
+  it('asks the function to write a resource again when its generation moves and its content no longer matches its unchanged digest', async () => {
+    const w = await world('platform');
+    await connected(w);
+    const d = w.cp.deploy(w.gatewayId, artifact('edited'));
+    const resource = cpResource(w, 'edited', d);
+    const digest = artifactDigest(resource.spec, resource.metadata, { labels: [], annotations: [] });
+    await kube('POST', wso2(w.ns, 'restapis'), { ...resource, metadata: { ...resource.metadata, annotations: { ...resource.metadata.annotations, [CP_ANNOTATIONS.artifactDigest]: digest } } });
+    const edits = () => w.events(EDITED);
+    // A label alone moves no generation; the function's own write brings its digest along: neither is an edit.
+    await kube('PATCH', wso2(w.ns, 'restapis', 'edited'), { metadata: { labels: { extra: 'x' } } }, 'application/merge-patch+json');
+    await kube('PATCH', wso2(w.ns, 'restapis', 'edited'), {
+      metadata: { annotations: { [CP_ANNOTATIONS.artifactDigest]: artifactDigest({ ...resource.spec, context: '/v2' }, resource.metadata, { labels: [], annotations: [] }) } },
+      spec: { context: '/v2' },
+    }, 'application/merge-patch+json');
+    await kube('PATCH', wso2(w.ns, 'restapis', 'edited'), { spec: { context: '/hand-edited' } }, 'application/merge-patch+json');
+    const [edit] = await waitFor('resource.edited', () => (edits().length ? edits() : undefined));
+    expect(edit).toMatchObject({ kind: 'APIGateway', name: 'gw', reason: 'vendor-event', event: { type: EDITED, id: d.artifactId, detail: 'RestApi' } });
+    expect(messageGroupId(edit)).toBe(`c1/APIGateway.gateway.api-platform.wso2.com/${w.ns}/gw/${d.artifactId}`);
+    // Written back as the artifact had it (the digest matches again): no further request.
+    await kube('PATCH', wso2(w.ns, 'restapis', 'edited'), { spec: { context: '/v2' } }, 'application/merge-patch+json');
+    await kube('PATCH', wso2(w.ns, 'restapis', 'edited'), { spec: { context: '/again' } }, 'application/merge-patch+json');
+    await waitFor('the second edit', () => edits().length >= 2);
+    // Seen in order: had the label, the function's write or the revert been taken for edits, they would be here.
+    expect(edits()).toHaveLength(2);
+    expect(new Set(edits().map((m) => m.cause)).size).toBe(2);
   });
 });
 
