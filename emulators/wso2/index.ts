@@ -30,7 +30,7 @@ export async function startWso2Emulators(opts: { gatewayName?: string; host?: st
   const gatewayName = opts.gatewayName ?? 'prod-gateway';
   const gatewayController = await startWso2GatewayController({ host: opts.host, port: opts.ports?.gatewayController });
   const controlPlane = await startControlPlaneEmulator({ flavour: 'apim', host: opts.host });
-  const apim = await startWso2Apim({ host: opts.host, port: opts.ports?.apim, environments: [{ name: gatewayName }], fallback: forwardingFallback(controlPlane.url, controlPlane.caPem) });
+  const apim = await startWso2Apim({ host: opts.host, port: opts.ports?.apim, environments: [{ name: gatewayName }], fallback: forwardingFallback(controlPlane.url, controlPlane.caPem), controlPlane });
   const { id: gatewayId, token: registrationToken } = controlPlane.registerGateway(gatewayName);
   const client = apim.registerClient({ clientName: 'gateway-controller', owner: 'admin', grantTypes: ['client_credentials', 'password', 'refresh_token'], saasApp: true });
   return {
