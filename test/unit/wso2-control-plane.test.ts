@@ -10,7 +10,7 @@ import { diffDeployments, inRemoveOrder, inWriteOrder, type LocalArtifact } from
 import type { RemoteDeployment } from '../../vendors/wso2/control-plane/internal-api.ts';
 import { artifactDigest, artifactKindOf, CP_ANNOTATIONS, CP_LABELS, labelValue, matchesArtifact } from '../../vendors/wso2/control-plane/metadata.ts';
 import { OutcomeBook } from '../../vendors/wso2/control-plane/outcomes.ts';
-import { connectionReportOf, describeConnection, recordConnection } from '../../vendors/wso2/control-plane/connection-condition.ts';
+import { conditionAgrees, connectionReportOf, describeConnection, recordConnection } from '../../vendors/wso2/control-plane/connection-condition.ts';
 import { compareTimes } from '../../vendors/wso2/control-plane/resource-writer.ts';
 import { ackOfEcho, ackOfResource, acksOfGateway, bottomUpStateOf, echoesOfGateway } from '../../watcher/control-plane/ack-decision.ts';
 import { permanentRefusal, readMessage } from '../../watcher/control-plane/cp-messages.ts';
@@ -425,5 +425,21 @@ describe('the watcher\'s connection report on the APIGateway', () => {
     expect(await recordConnection(gw, { state: 'Connected' }, ctx, new Date('2026-03-04T11:00:00Z'))).toBe(true);
     expect(patches[1].status).toEqual({ controlPlane: { connection: { state: 'Connected', detail: null, since: '2026-03-04T11:00:00Z' } } });
     expect(patches).toHaveLength(2);
+  });
+
+  it('tells whether ControlPlaneConnected already says what a report implies (else the APIGateway is synced again)', () => {
+    const gw = (status?: string, reason?: string): KubeObject => ({
+      apiVersion: 'v',
+      kind: 'APIGateway',
+      metadata: { name: 'gw' },
+      status: status ? { conditions: [{ type: 'ControlPlaneConnected', status, reason, message: '', lastTransitionTime: '' }] } : {},
+    });
+    expect(conditionAgrees(gw('False', 'Refused'), { state: 'Refused' })).toBe(true);
+    expect(conditionAgrees(gw('False', 'Unauthorized'), { state: 'Refused' })).toBe(true);
+    expect(conditionAgrees(gw('True', 'Connected'), { state: 'Refused' })).toBe(false);
+    expect(conditionAgrees(gw('True', 'Connected'), { state: 'Connected' })).toBe(true);
+    expect(conditionAgrees(gw('False', 'Unauthorized'), { state: 'Connected' })).toBe(true);
+    expect(conditionAgrees(gw('False', 'Refused'), { state: 'Connected' })).toBe(false);
+    expect(conditionAgrees(gw(), { state: 'Connected' })).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { findCondition } from '../../../shared/engine/conditions.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { ConnectionReport, ControlPlaneStatus } from './metadata.ts';
@@ -38,4 +39,14 @@ export async function recordConnection(gateway: KubeObject, report: Omit<Connect
   await ctx.cluster.patchStatus(refOf(gateway), { controlPlane: { connection: { ...connection, detail: detail ?? null } } }, gateway.metadata.resourceVersion);
   ctx.log.info('control-plane connection report recorded', { gateway: gateway.metadata.name, namespace: gateway.metadata.namespace, state: report.state });
   return true;
+}
+
+/**
+ * Whether the APIGateway's condition already says what this report implies: False while the connection is refused,
+ * not False for a refusal once connected. A sync that failed for another reason (and left it behind) does not agree.
+ */
+export function conditionAgrees(gateway: KubeObject, report: Pick<ConnectionReport, 'state'>): boolean {
+  const c = findCondition(gateway.status, CONNECTED);
+  if (!c) return false;
+  return report.state === 'Refused' ? c.status === 'False' : !(c.status === 'False' && c.reason === 'Refused');
 }

@@ -4,7 +4,7 @@ import type { VendorEvent } from '../../../shared/queue/envelope.ts';
 import { SubscriptionType, WSO2_API_VERSION } from '../resource-types.ts';
 import { applyArtifact, fetchAndApply } from './artifact-apply.ts';
 import { ArchiveError } from './archives.ts';
-import { recordConnection } from './connection-condition.ts';
+import { conditionAgrees, recordConnection } from './connection-condition.ts';
 import { syncAllSubscriptions, syncApiKeys, syncPlans, syncSubscriptions } from './devportal.ts';
 import { BottomUpApis, echoOf } from './echoes.ts';
 import { ARTIFACT_KINDS, artifactKindOf, CP_LABELS, DEPLOYMENT_ID_MISMATCH, EDITED, gatewaySelector, labelValue, matchesArtifact, type ArtifactKind } from './metadata.ts';
@@ -24,7 +24,9 @@ export async function handleControlPlaneEvent(event: VendorEvent, apigateway: Ku
   const fields = { gateway: apigateway.metadata.name, namespace: apigateway.metadata.namespace, event: event.type, id: event.id };
   if (event.type === 'connection.refused' || event.type === 'connection.restored') {
     const report = event.type === 'connection.refused' ? { state: 'Refused' as const, detail: event.detail ?? 'no detail' } : { state: 'Connected' as const };
-    if ((await recordConnection(apigateway, report, ctx)) && resyncGateway) await resyncGateway();
+    const changed = await recordConnection(apigateway, report, ctx);
+    // Also when unchanged but not shown yet: a redelivery after the sync failed for a moment tries it again.
+    if (resyncGateway && (changed || !conditionAgrees(apigateway, report))) await resyncGateway();
     return;
   }
   const session = await openSession(apigateway, ctx);
