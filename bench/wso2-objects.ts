@@ -12,6 +12,8 @@ export const OAUTH_SECRET = 'apim-oauth-client-secret-secret';
 const CLIENT_ID_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__ID';
 const CLIENT_SECRET_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__SECRET';
 const CA_SECRET = 'gateway-cp-ca';
+/** The seed's sync_batch_size: deployments per fetch-batch call. */
+export const SYNC_BATCH_SIZE = 50;
 const VALUES = 'gateway-values';
 
 /** A RestApi's spec as the operator's sample writes one: display name, version, context, upstream, operations. */
@@ -66,7 +68,7 @@ function values(oauth2: boolean): string {
         reconnect_initial: 1s
         reconnect_max: 5m
         polling_interval: 15m
-        sync_batch_size: 50
+        sync_batch_size: ${SYNC_BATCH_SIZE}
         gateway_name: "${ENVIRONMENT}"
 ${oauth2 ? `  controller:\n    deployment:\n      extraEnvFrom:\n        - secretRef:\n            name: ${OAUTH_SECRET}\n` : ''}`;
 }

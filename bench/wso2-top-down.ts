@@ -6,13 +6,11 @@ import { AcceptedTracker } from './accepted-tracker.ts';
 import { isKubeWrite, kubeCalls, waitDrained } from './plane.ts';
 import { progress, progressDone, round } from './stats.ts';
 import { resetAll, restApisPath, until, wso2Endpoint, type Wso2Context } from './wso2-context.ts';
-import { connectedGateway, namespace } from './wso2-objects.ts';
+import { connectedGateway, namespace, SYNC_BATCH_SIZE } from './wso2-objects.ts';
 import type { AckSummary, Call, ControlPlaneChange, Wso2Expectation } from './wso2-services.ts';
 
 const NS = 'bench-wso2-cp';
 const GATEWAY = 'cp-gateway';
-/** The seed's sync_batch_size, which the bench's values block sets. */
-export const SYNC_BATCH_SIZE = 50;
 
 /** The control plane's calls by endpoint, and the gateway's. */
 interface TopDownCalls {
