@@ -2,7 +2,7 @@ import type { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { SyncPlane } from '../local/sync-plane.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
-import { round } from './stats.ts';
+import { progress, round } from './stats.ts';
 import { countCalls } from './vendor-calls.ts';
 import type { Call, Wso2Emulator, Wso2Services } from './wso2-services.ts';
 
@@ -73,4 +73,15 @@ export async function until(label: string, done: () => Promise<boolean>, timeout
     if (performance.now() > deadline) throw new Error(`${label}: not within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** `progress` at most every `everyMs`, for loops that poll faster than a person reads. */
+export function throttledProgress(everyMs = 500): (message: string) => void {
+  let last = -Infinity;
+  return (message) => {
+    const now = performance.now();
+    if (now - last < everyMs) return;
+    last = now;
+    progress(message);
+  };
 }

@@ -4,8 +4,8 @@ import { CP_ANNOTATIONS } from '../vendors/wso2/control-plane/metadata.ts';
 import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { isKubeWrite, kubeCalls, waitDrained } from './plane.ts';
-import { progress, progressDone, round } from './stats.ts';
-import { resetAll, restApisPath, until, wso2Endpoint, type Wso2Context } from './wso2-context.ts';
+import { progressDone, round } from './stats.ts';
+import { resetAll, restApisPath, throttledProgress, until, wso2Endpoint, type Wso2Context } from './wso2-context.ts';
 import { connectedGateway, namespace, SYNC_BATCH_SIZE } from './wso2-objects.ts';
 import type { AckSummary, Call, ControlPlaneChange, Wso2Expectation } from './wso2-services.ts';
 
@@ -104,10 +104,10 @@ export async function benchWso2TopDown(ctx: Wso2Context, opts: { deployments: nu
     const start = performance.now();
     await applyManifests(ctx.kc, connectedGateway(GATEWAY, NS, services.gateways.topDown, services.platform));
     const connectedAt = await until('the watcher connected', async () => (await services.connections()) > 0);
-    let last = { onGateway: 0, acked: 0 };
+    const show = throttledProgress();
     const poll = async () => {
-      last = await services.progress('initial', 'cp-');
-      progress(`WSO2 initial sync: ${tracker.acceptedAt.size} Programmed, ${last.onGateway} on the gateway, ${last.acked} acked of ${n}`);
+      const last = await services.progress('initial', 'cp-');
+      show(`WSO2 initial sync: ${tracker.acceptedAt.size} Programmed, ${last.onGateway} on the gateway, ${last.acked} acked of ${n}`);
       return last;
     };
     const onGatewayAt = await until('all on the gateway', async () => (await poll()).onGateway === n);
@@ -175,11 +175,12 @@ async function changesWhileDown(ctx: Wso2Context, deployed: { artifactId: string
   });
   const reconnectedAt = await until('reconnected', async () => (await services.connections()) > 0, 600_000);
   let reflected = 0;
+  const show = throttledProgress();
   const convergedAt = await until(
     'converged',
     async () => {
       const unmet = await services.unmet(expected);
-      progress(`WSO2 after the reconnect: ${expected.length - unmet}/${expected.length} changes on the gateway and acked`);
+      show(`WSO2 after the reconnect: ${expected.length - unmet}/${expected.length} changes on the gateway and acked`);
       if (unmet > 0) return false;
       reflected = await reflectedInCluster(ctx, expected);
       return reflected === expected.length;
