@@ -10,6 +10,8 @@ export interface SyncOutcome {
   observed?: ExternalStatus;
   /** The status after the sync. */
   status: ExternalStatus;
+  /** What observe noted for the user's eyes (Observation.notes; absent when the engine wrote without observing). */
+  notes?: Record<string, string>;
 }
 
 /**

@@ -34,6 +34,11 @@ export interface Observation {
   /** True when the vendor object already matches the desired state: nothing is written. */
   upToDate: boolean;
   status?: ExternalStatus;
+  /**
+   * What the sync found that the user should read in its conditions but that is no state to keep (why this gateway
+   * was chosen, how it was reached), by name: the engine hands it to the condition policy (SyncOutcome.notes) only.
+   */
+  notes?: Record<string, string>;
 }
 
 /**
@@ -102,9 +107,11 @@ export interface KindDefinition<Spec = unknown> extends WatchedKind {
    * APIGateway, relayed by the watcher's connection): the event names the vendor object, the handler fetches it.
    * Called with the object as read; an object being deleted, or gone, gets no events. Idempotent, as every sync:
    * the queue delivers at least once. Errors are retried by class like a sync's, without conditions: the handler
-   * records in status what the user must see.
+   * records in status what the user must see. It answers `'sync'` when what it recorded changes what the object's
+   * sync concludes (the watcher's report on a WSO2 connection feeds the APIGateway's ControlPlaneConnected): the
+   * engine then syncs the object at once, so its conditions have one writer.
    */
-  events?(event: VendorEvent, object: KubeObject, ctx: SyncContext): Promise<void>;
+  events?(event: VendorEvent, object: KubeObject, ctx: SyncContext): Promise<'sync' | void>;
   /** Status fields written on failure besides conditions (GKO's processingStatus: Failed). */
   failureStatus?: ExternalStatus;
   /** The conditions written after a sync, as the vendor's operator writes them (always with Ready). */

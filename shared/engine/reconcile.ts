@@ -52,6 +52,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     const client = await kind.connect(desired, ctx);
     let vendorStatus: ExternalStatus;
     let observedStatus: ExternalStatus | undefined;
+    let notes: Record<string, string> | undefined;
     const started: Promise<void>[] = [];
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
     if (kind.idempotentUpsert && !inStep(live)) {
@@ -62,13 +63,14 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     } else {
       const observed = await client.observe();
       vendorStatus = observedStatus = observed.status ?? {};
+      notes = observed.notes;
       if (!observed.exists || !observed.upToDate) {
         begin();
         action = observed.exists ? 'updated' : 'created';
         vendorStatus = observed.exists ? await client.update() : await client.create();
       }
     }
-    const conditions = kind.conditions.success({ spec: desired.spec, observed: observedStatus, status: vendorStatus });
+    const conditions = kind.conditions.success({ spec: desired.spec, observed: observedStatus, status: vendorStatus, notes });
     await Promise.all([writeStatus(ctx, live, vendorStatus, conditions), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
   } catch (e) {

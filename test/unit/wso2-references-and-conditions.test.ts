@@ -47,6 +47,9 @@ describe('WSO2 conditions, as the operator writes them', () => {
     const list = wso2Conditions.success({ spec: {}, status: { gateway: 'ns/gw' } });
     expect(types(list)).toEqual({ Accepted: 'True/Accepted', Programmed: 'True/Programmed', Ready: 'True/Programmed' });
     expect(list.find((c) => c.type === 'Programmed')?.message).toBe('Successfully deployed to gateway ns/gw');
+    // Why the gateway was chosen is the sync's note (Observation.notes), said in the message and stored nowhere else.
+    const chosen = wso2Conditions.success({ spec: {}, status: { gateway: 'ns/a' }, notes: { selection: '2 APIGateways select it (ns/a, ns/b)' } });
+    for (const type of ['Programmed', 'Ready']) expect(chosen.find((c) => c.type === type)?.message).toBe('Successfully deployed to gateway ns/a (2 APIGateways select it (ns/a, ns/b))');
   });
 
   it('failures map to the operator reasons', () => {
@@ -70,6 +73,15 @@ describe('WSO2 conditions, as the operator writes them', () => {
     expect(types(apiGatewayConditions.failure(new SyncError('reference', 'GatewayNotReady', 'no Service')))).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Pending', Ready: 'False/GatewayNotReady' });
     expect(types(apiGatewayConditions.failure(missingReference('ConfigMap missing')))).toEqual({ Accepted: 'False/Pending', Programmed: 'False/Pending', Ready: 'False/ReconcileFailed' });
     expect(types(apiGatewayConditions.success({ spec: {}, status: {} }))).toEqual({ Accepted: 'True/Accepted', Programmed: 'True/Programmed', ControlPlaneConnected: 'False/NotConfigured', Ready: 'True/Programmed' });
+    // What the probes found is the sync's notes: how the gateway was reached, and what its control plane answered.
+    const found = apiGatewayConditions.success({ spec: {}, status: {}, notes: { management: 'http://gw:9090, credentials from Secret ns/creds', controlPlane: 'the control plane at cp:443 answers' } });
+    expect(types(found)).toEqual({ Accepted: 'True/Accepted', Programmed: 'True/Programmed', ControlPlaneConnected: 'True/Connected', Ready: 'True/Programmed' });
+    const message = (type: string) => found.find((c) => c.type === type)?.message;
+    expect(message('Programmed')).toBe("the gateway's management API answers (http://gw:9090, credentials from Secret ns/creds)");
+    expect(message('ControlPlaneConnected')).toBe('the control plane at cp:443 answers');
+    expect(message('Ready')).toBe("the gateway's management API answers (http://gw:9090, credentials from Secret ns/creds); the control plane at cp:443 answers");
+    const standalone = apiGatewayConditions.success({ spec: {}, status: {}, notes: { management: 'http://gw:9090', standalone: 'no registration token' } });
+    expect(standalone.find((c) => c.type === 'ControlPlaneConnected')).toMatchObject({ status: 'False', reason: 'NotConfigured', message: 'no registration token' });
   });
 });
 

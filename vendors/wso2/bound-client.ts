@@ -1,6 +1,6 @@
 import type { Desired, ExternalClient, ExternalStatus, Observation, SyncContext } from '../../shared/engine/kind.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import { selectionNotes } from './conditions.ts';
+import type { BindingNotes } from './conditions.ts';
 import { gatewayFor, NoGatewayError, type BoundGateway } from './gateway/binding.ts';
 import { resolveGateway, type ResolvedGateway } from './gateway/resolve.ts';
 import { APIGatewayType } from './resource-types.ts';
@@ -32,7 +32,7 @@ export async function boundClient(desired: Desired<unknown>, ctx: SyncContext, f
   if (object.metadata.deletionTimestamp) return deletionClient(object, previous, ctx, factory, opts);
 
   const gateway: BoundGateway = await gatewayFor(object, ctx, opts);
-  if (gateway.note && desired.spec && typeof desired.spec === 'object') selectionNotes.set(desired.spec, gateway.note);
+  const notes: BindingNotes = gateway.note ? { selection: gateway.note } : {};
   const moved = previous !== undefined && previous !== gateway.key;
   const inner = await factory(gateway, moved ? {} : status);
   let observed: Observation | undefined;
@@ -43,7 +43,7 @@ export async function boundClient(desired: Desired<unknown>, ctx: SyncContext, f
   return {
     async observe() {
       observed = await inner.observe();
-      return { exists: observed.exists, upToDate: observed.upToDate && !moved, status: stamp(observed.status ?? {}, false) };
+      return { exists: observed.exists, upToDate: observed.upToDate && !moved, status: stamp(observed.status ?? {}, false), notes: { ...observed.notes, ...notes } };
     },
     async create() {
       const s = await inner.create();

@@ -29,11 +29,11 @@ export const CONTROL_PLANE_STAGE = 'control-plane';
 /** What the status of a synced resource says about where it went (`status.gateway`). */
 const gatewayOf = (outcome: SyncOutcome | undefined) => (typeof outcome?.status.gateway === 'string' ? outcome.status.gateway : undefined);
 
-/**
- * Why a sync's gateway was chosen when several select the resource, keyed by the spec the sync parsed (the object
- * the engine hands back to `success`): said in the Programmed message, not stored.
- */
-export const selectionNotes = new WeakMap<object, string>();
+/** What the sync of a resource bound to a gateway notes for its messages (Observation.notes), not stored. */
+export type BindingNotes = {
+  /** Why its gateway was chosen when several select it. */
+  selection?: string;
+};
 
 const accepted = (message = 'Configuration accepted'): ConditionInput => ({ type: ACCEPTED, status: 'True', reason: AcceptedReason.Accepted, message });
 
@@ -45,8 +45,8 @@ const accepted = (message = 'Configuration accepted'): ConditionInput => ({ type
 export const wso2Conditions: ConditionPolicy = {
   success(outcome) {
     const gateway = gatewayOf(outcome);
-    const note = outcome?.spec && typeof outcome.spec === 'object' ? selectionNotes.get(outcome.spec) : undefined;
-    const message = `${gateway ? `Successfully deployed to gateway ${gateway}` : 'Successfully deployed to the gateway'}${note ? ` (${note})` : ''}`;
+    const { selection }: BindingNotes = outcome?.notes ?? {};
+    const message = `${gateway ? `Successfully deployed to gateway ${gateway}` : 'Successfully deployed to the gateway'}${selection ? ` (${selection})` : ''}`;
     return [accepted(), { type: PROGRAMMED, status: 'True', reason: ProgrammedReason.Programmed, message }, { type: 'Ready', status: 'True', reason: ProgrammedReason.Programmed, message }];
   },
   failure(err) {

@@ -4,7 +4,7 @@ import { CONTROL_PLANE_STAGE } from '../conditions.ts';
 import { connectionReportOf, describeConnection } from '../control-plane/connection-condition.ts';
 import { probeControlPlane } from '../control-plane/probe.ts';
 import { resolveGateway } from '../gateway/resolve.ts';
-import { findings } from './conditions.ts';
+import type { GatewayFindings } from './conditions.ts';
 import type { APIGatewaySpec } from './schema.ts';
 import { selectedApis } from './selected-apis.ts';
 
@@ -20,7 +20,7 @@ const PROBE = `/rest-apis?displayName=${encodeURIComponent('apim-sync probe')}`;
  * `status.controlPlane.connection`). Status as the operator's CRD has it: phase, selectedAPIs, configHash,
  * appliedGeneration; lastUpdateTime moves only when one of them does, so a resync with nothing changed writes nothing.
  */
-export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx: SyncContext): ExternalClient {
+export function apiGatewayClient({ object }: Desired<APIGatewaySpec>, ctx: SyncContext): ExternalClient {
   const nothing = async () => ({});
   return {
     async observe() {
@@ -48,14 +48,14 @@ export function apiGatewayClient({ object, spec }: Desired<APIGatewaySpec>, ctx:
         controlPlane = report ? `${answers}; ${describeConnection(report)}` : answers;
       }
       const { via, credentials } = gateway.management.endpoint;
-      findings.set(spec, { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}), ...(gateway.config.controlPlaneSkipped ? { standalone: gateway.config.controlPlaneSkipped } : {}) });
+      const findings: GatewayFindings = { management: `${via}, credentials from ${credentials}`, ...(controlPlane ? { controlPlane } : {}), ...(gateway.config.controlPlaneSkipped ? { standalone: gateway.config.controlPlaneSkipped } : {}) };
       const status: ExternalStatus = {
         phase: 'Ready',
         selectedAPIs: await selectedApis(object, ctx),
         configHash: gateway.configHash,
         appliedGeneration: object.metadata.generation,
       };
-      return { exists: true, upToDate: true, status: stamped(object.status ?? {}, status) };
+      return { exists: true, upToDate: true, status: stamped(object.status ?? {}, status), notes: findings };
     },
     create: nothing,
     update: nothing,

@@ -15,30 +15,29 @@ import { CONNECTED } from '../control-plane/connection-condition.ts';
  */
 export { CONNECTED as CONTROL_PLANE_CONNECTED };
 
-/** What a successful sync found, said in the messages (keyed by the spec object the engine hands back to `success`). */
-export interface GatewayFindings {
+/** What a successful sync found, said in the messages (its Observation.notes), not stored. */
+export type GatewayFindings = {
   /** How the management API was reached, and with whose credentials. */
   management: string;
   /** The control plane's answer, or undefined for a standalone gateway. */
   controlPlane?: string;
   /** Why a configured control plane is not connected to (no registration token). */
   standalone?: string;
-}
-export const findings = new WeakMap<object, GatewayFindings>();
+};
 
 const cond = (type: string, status: 'True' | 'False', reason: string, message: string): ConditionInput => ({ type, status, reason, message });
 
 export const apiGatewayConditions: ConditionPolicy = {
   success(outcome) {
-    const f = outcome?.spec && typeof outcome.spec === 'object' ? findings.get(outcome.spec) : undefined;
-    const management = `the gateway's management API answers${f ? ` (${f.management})` : ''}`;
+    const f: Partial<GatewayFindings> = outcome?.notes ?? {};
+    const management = `the gateway's management API answers${f.management ? ` (${f.management})` : ''}`;
     return [
       cond(ACCEPTED, 'True', AcceptedReason.Accepted, 'Configuration accepted'),
       cond(PROGRAMMED, 'True', ProgrammedReason.Programmed, management),
-      f?.controlPlane
+      f.controlPlane
         ? cond(CONNECTED, 'True', 'Connected', f.controlPlane)
-        : cond(CONNECTED, 'False', 'NotConfigured', f?.standalone ?? 'no control plane is configured: the gateway runs standalone'),
-      cond('Ready', 'True', ProgrammedReason.Programmed, f?.controlPlane ? `${management}; ${f.controlPlane}` : management),
+        : cond(CONNECTED, 'False', 'NotConfigured', f.standalone ?? 'no control plane is configured: the gateway runs standalone'),
+      cond('Ready', 'True', ProgrammedReason.Programmed, f.controlPlane ? `${management}; ${f.controlPlane}` : management),
     ];
   },
   failure(err) {

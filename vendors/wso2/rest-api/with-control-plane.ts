@@ -31,7 +31,7 @@ export function withControlPlane(gateway: ExternalClient, apim: ExternalClient):
       // A gateway without the API gets it first; APIM is observed then, against what the gateway now runs.
       cp = gw.exists ? await staged(() => apim.observe()) : undefined;
       const exists = gw.exists;
-      return { exists, upToDate: exists && gw.upToDate && Boolean(cp?.exists && cp.upToDate), status: { ...gw.status, ...cp?.status } };
+      return { exists, upToDate: exists && gw.upToDate && Boolean(cp?.exists && cp.upToDate), status: { ...gw.status, ...cp?.status }, notes: { ...gw.notes, ...cp?.notes } };
     },
     create: () => converge(() => gateway.create()),
     update: () => converge(async () => (gw?.exists && gw.upToDate ? (gw.status ?? {}) : gateway.update())),
