@@ -66,11 +66,14 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
   }
 }
 
-/** A vendor event for an object: handed to its kind, unless the object is gone or going (its deletion wins). */
+/**
+ * A vendor event for an object: handed to its kind, unless the object is gone or going (its deletion wins); synced
+ * right after when the kind answers that what the event recorded changes what its sync concludes.
+ */
 async function handleEvent(ref: ObjectRef, kind: KindDefinition, event: VendorEvent, ctx: SyncContext): Promise<ReconcileAction | 'event-handled'> {
   const obj = await ctx.cluster.get(ref);
   if (!obj) return 'gone';
   if (obj.metadata.deletionTimestamp || !kind.events) return 'unchanged';
-  await kind.events(event, obj, ctx);
+  if ((await kind.events(event, obj, ctx)) === 'sync') return reconcile(ref, kind, ctx);
   return 'event-handled';
 }

@@ -11,6 +11,7 @@ import type { RemoteDeployment } from '../../vendors/wso2/control-plane/internal
 import { artifactDigest, artifactKindOf, CP_ANNOTATIONS, CP_LABELS, labelValue, matchesArtifact } from '../../vendors/wso2/control-plane/metadata.ts';
 import { OutcomeBook } from '../../vendors/wso2/control-plane/outcomes.ts';
 import { conditionAgrees, connectionReportOf, describeConnection, recordConnection } from '../../vendors/wso2/control-plane/connection-condition.ts';
+import { handleControlPlaneEvent } from '../../vendors/wso2/control-plane/events.ts';
 import { compareTimes } from '../../vendors/wso2/control-plane/resource-writer.ts';
 import { ackOfEcho, ackOfResource, acksOfGateway, bottomUpStateOf, echoesOfGateway } from '../../watcher/control-plane/ack-decision.ts';
 import { permanentRefusal, readMessage } from '../../watcher/control-plane/cp-messages.ts';
@@ -441,5 +442,30 @@ describe('the watcher\'s connection report on the APIGateway', () => {
     expect(conditionAgrees(gw('False', 'Unauthorized'), { state: 'Connected' })).toBe(true);
     expect(conditionAgrees(gw('False', 'Refused'), { state: 'Connected' })).toBe(false);
     expect(conditionAgrees(gw(), { state: 'Connected' })).toBe(false);
+  });
+
+  it('asks the engine for the APIGateway\'s sync when a report changes, or is not shown by its condition yet; else not', async () => {
+    const patches: unknown[] = [];
+    const ctx = { cluster: { patchStatus: async (_r: unknown, s: unknown) => patches.push(s) }, log: { info() {} } } as unknown as SyncContext;
+    const since = '2026-03-04T10:00:00Z';
+    const gw = (connection: Record<string, string> | undefined, condition?: [string, string]): KubeObject => ({
+      apiVersion: 'gateway.api-platform.wso2.com/v1',
+      kind: 'APIGateway',
+      metadata: { name: 'gw', namespace: 'ns', resourceVersion: '3' },
+      status: {
+        ...(connection ? { controlPlane: { connection } } : {}),
+        ...(condition ? { conditions: [{ type: 'ControlPlaneConnected', status: condition[0], reason: condition[1], message: '', lastTransitionTime: since }] } : {}),
+      },
+    });
+    const refused = { type: 'connection.refused', detail: '401 Unauthorized: the registration token is invalid or revoked' };
+    // A new refusal: recorded, and the sync computes ControlPlaneConnected from it.
+    expect(await handleControlPlaneEvent(refused, gw(undefined, ['True', 'Connected']), ctx)).toBe('sync');
+    expect(patches).toHaveLength(1);
+    // The same refusal again (a redelivery): recorded already; a sync only if the condition does not say it yet.
+    const recorded = { state: 'Refused', detail: refused.detail, since };
+    expect(await handleControlPlaneEvent(refused, gw(recorded, ['True', 'Connected']), ctx)).toBe('sync');
+    expect(await handleControlPlaneEvent(refused, gw(recorded, ['False', 'Refused']), ctx)).toBeUndefined();
+    expect(await handleControlPlaneEvent({ type: 'connection.restored' }, gw({ state: 'Connected', since }, ['True', 'Connected']), ctx)).toBeUndefined();
+    expect(patches).toHaveLength(1);
   });
 });

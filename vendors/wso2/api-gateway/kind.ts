@@ -1,6 +1,4 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
-import { reconcile } from '../../../shared/engine/reconcile.ts';
-import { refOf } from '../../../shared/kube/object-ref.ts';
 import { handleControlPlaneEvent } from '../control-plane/events.ts';
 import { apiGatewayAliases, apiGatewayReferences } from '../references.ts';
 import { APIGatewayType, ApiKeyType, LlmProviderType, LlmProxyType, McpType, RestApiType, SubscriptionPlanType, SubscriptionType } from '../resource-types.ts';
@@ -26,6 +24,6 @@ export const apiGatewayKind: KindDefinition<APIGatewaySpec> = {
   connect: async (desired, ctx) => apiGatewayClient(desired, ctx),
   deletionBlockers: gatewayDeletionBlockers,
   orphan: orphanControlPlaneResources,
-  // A changed connection report re-runs the sync: ControlPlaneConnected has one writer, which sees probe and report.
-  events: (event, object, ctx) => handleControlPlaneEvent(event, object, ctx, () => reconcile(refOf(object), apiGatewayKind, ctx)),
+  // A changed connection report asks for a sync: ControlPlaneConnected has one writer, which sees probe and report.
+  events: handleControlPlaneEvent,
 };

@@ -17,17 +17,17 @@ import { openSession, type ControlPlaneSession } from './session.ts';
  * What the control plane said about an APIGateway's gateway, relayed by the watcher as ids only: the artifact, plans,
  * subscriptions or keys are fetched here, and written as resources in the gateway's namespace. Idempotent: a
  * redelivered event finds its work done (resources carry the deployment and its time; older events change nothing).
- * The watcher's own reports on its connection are recorded in the APIGateway's status; when one changes,
- * `resyncGateway` runs the APIGateway's sync, whose conditions say what the probe and the report say together.
+ * The watcher's own reports on its connection are recorded in the APIGateway's status; when one changes, the
+ * answer is `'sync'`: the engine runs the APIGateway's sync, whose conditions say what the probe and the report say
+ * together.
  */
-export async function handleControlPlaneEvent(event: VendorEvent, apigateway: KubeObject, ctx: SyncContext, resyncGateway?: () => Promise<unknown>): Promise<void> {
+export async function handleControlPlaneEvent(event: VendorEvent, apigateway: KubeObject, ctx: SyncContext): Promise<'sync' | void> {
   const fields = { gateway: apigateway.metadata.name, namespace: apigateway.metadata.namespace, event: event.type, id: event.id };
   if (event.type === 'connection.refused' || event.type === 'connection.restored') {
     const report = event.type === 'connection.refused' ? { state: 'Refused' as const, detail: event.detail ?? 'no detail' } : { state: 'Connected' as const };
     const changed = await recordConnection(apigateway, report, ctx);
     // Also when unchanged but not shown yet: a redelivery after the sync failed for a moment tries it again.
-    if (resyncGateway && (changed || !conditionAgrees(apigateway, report))) await resyncGateway();
-    return;
+    return changed || !conditionAgrees(apigateway, report) ? 'sync' : undefined;
   }
   const session = await openSession(apigateway, ctx);
   if (!session) {
