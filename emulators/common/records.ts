@@ -1,4 +1,5 @@
 /** What every vendor emulator records, for tests and benchmarks. */
+import { describeViolation, type Violation } from '../openapi/index.ts';
 
 /** A request outside the vendor's published contract; tests assert there are none. */
 export interface ContractViolation {
@@ -13,4 +14,11 @@ export interface CallRecord {
   path: string;
   /** 0 when the connection was dropped by an injected fault. */
   status: number;
+}
+
+/** Adds a request outside the contract to `log`; returns its problems as the lines recorded. */
+export function recordViolation(log: ContractViolation[], method: string, path: string, problems: readonly (Violation | string)[]): string[] {
+  const texts = problems.map((p) => (typeof p === 'string' ? p : describeViolation(p)));
+  log.push({ method, path, problems: texts });
+  return texts;
 }

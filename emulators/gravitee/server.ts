@@ -15,6 +15,7 @@ import {
   type ApiArea,
 } from './errors.ts';
 import { FaultInjector } from '../common/faults.ts';
+import { recordViolation } from '../common/records.ts';
 import { drain, parseBody, readBody, send, type Answer } from './http-io.ts';
 import { Router, type Routed } from './routing.ts';
 import { createStateApi } from './state-api.ts';
@@ -92,8 +93,7 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
   }
 
   function contractViolation(method: string, path: string, problems: Violation[], isImport: boolean): ApimError {
-    const texts = problems.map((p) => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`);
-    violations.push({ method, path, problems: texts });
+    const texts = recordViolation(violations, method, path, problems);
     const details = problems.map((p) => ({ message: p.message, location: `${p.in}${p.pointer}` }));
     const message = isImport ? `Unable to import because of errors [${texts.join(',')}]` : `Invalid request: ${texts.join(', ')}`;
     return new ApimError(400, message, 'invalid', undefined, details);

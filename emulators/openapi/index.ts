@@ -3,6 +3,8 @@
  * they receive stays inside the vendor's published contract.
  */
 export { loadSpec, createContract, parseSpecText } from './contract.ts';
+export { describeViolation } from './describe.ts';
+export { objectAt } from './refs.ts';
 export type {
   LoadSpecOptions,
   MatchedOperation,

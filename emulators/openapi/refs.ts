@@ -20,6 +20,12 @@ export function getByPointer(doc: unknown, pointer: string): unknown {
   return node;
 }
 
+/** The object at `segments` (keys as written, unescaped): where a spec erratum applies; undefined once it is gone. */
+export function objectAt(doc: unknown, ...segments: string[]): Record<string, unknown> | undefined {
+  const node = getByPointer(doc, pointerOf(segments));
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
+}
+
 export interface Located<T> {
   value: T;
   /** JSON pointer of `value` inside the document. */

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultInjector } from '../common/faults.ts';
+import { recordViolation } from '../common/records.ts';
 import type { Violation } from '../openapi/index.ts';
 import { authorizeAdmin, authorizeMaster, presentedToken } from './auth.ts';
 import { accessDenied, badRequest, notFound, ThreescaleError } from './errors.ts';
@@ -156,8 +157,7 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
   }
 
   function offContract(method: string, path: string, problems: Violation[]): ThreescaleError {
-    const texts = problems.map((p) => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`);
-    violations.push({ method, path, problems: texts });
+    const texts = recordViolation(violations, method, path, problems);
     return badRequest(`Invalid request: ${texts.join(', ')}`);
   }
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createContract, parseSpecText, type OpenApiContract } from '../openapi/index.ts';
+import { createContract, objectAt, parseSpecText, type OpenApiContract } from '../openapi/index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,11 +41,6 @@ export interface ServedSpec {
  */
 type Erratum = { file: string; apply: (doc: Json) => void };
 
-const at = (doc: Json, ...keys: string[]): Json | undefined => {
-  let node: unknown = doc;
-  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
-  return typeof node === 'object' && node !== null ? (node as Json) : undefined; // undefined once fixed upstream
-};
 const FORM = 'application/x-www-form-urlencoded';
 const dropRequired = (schema: Json | undefined, field: string): void => {
   if (schema && Array.isArray(schema.required)) schema.required = schema.required.filter((f) => f !== field);
@@ -55,10 +50,10 @@ const ERRATA: Erratum[] = [
   {
     file: 'account_management_api.json',
     apply(doc) {
-      const usage = at(doc, 'paths', '/admin/api/services/{service_id}/backend_usages/{id}.json', 'put', 'requestBody', 'content', FORM, 'schema', 'properties', 'path');
+      const usage = objectAt(doc, 'paths', '/admin/api/services/{service_id}/backend_usages/{id}.json', 'put', 'requestBody', 'content', FORM, 'schema', 'properties', 'path');
       if (usage) usage.type = 'string';
-      dropRequired(at(doc, 'paths', '/admin/api/accounts/{account_id}/applications/{application_id}/keys.xml', 'post', 'requestBody', 'content', FORM, 'schema'), 'key');
-      dropRequired(at(doc, 'components', 'schemas', 'UserCreateRequest'), 'password');
+      dropRequired(objectAt(doc, 'paths', '/admin/api/accounts/{account_id}/applications/{application_id}/keys.xml', 'post', 'requestBody', 'content', FORM, 'schema'), 'key');
+      dropRequired(objectAt(doc, 'components', 'schemas', 'UserCreateRequest'), 'password');
     },
   },
 ];

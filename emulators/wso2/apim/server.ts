@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultInjector } from '../../common/faults.ts';
 import { drain, readBody, send, type Answer } from '../../common/http-io.ts';
-import type { CallRecord, ContractViolation } from '../../common/records.ts';
+import { recordViolation, type CallRecord, type ContractViolation } from '../../common/records.ts';
 import { selfSignedCertificate } from '../../kube-api-server/tls.ts';
-import type { Violation } from '../../openapi/index.ts';
+import { describeViolation, type Violation } from '../../openapi/index.ts';
 import { ApiStore, DEFAULT_ENVIRONMENTS } from './apis-store.ts';
 import { ClientRegistry } from './clients.ts';
 import { registerClient } from './dcr.ts';
@@ -68,7 +68,7 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
     if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
   };
   const offContract = (method: string, path: string, problems: Violation[]) => {
-    if (problems.length) violations.push({ method, path, problems: problems.map(describe) });
+    if (problems.length) recordViolation(violations, method, path, problems);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -129,9 +129,9 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
     const body = raw.length ? (form ?? raw.toString('utf8')) : undefined;
     const { violations: problems } = contracts.token.validateRequest({ method, path, query, headers: req.headers, body });
     offContract(method, path, problems);
-    if (!form) throw new OAuthError(400, 'invalid_request', problems.map(describe).join('; ') || 'The token request must be application/x-www-form-urlencoded');
+    if (!form) throw new OAuthError(400, 'invalid_request', problems.map(describeViolation).join('; ') || 'The token request must be application/x-www-form-urlencoded');
     const knownGrant = ['client_credentials', 'password', 'refresh_token'].includes(form.grant_type ?? '');
-    if (problems.length && knownGrant) throw new OAuthError(400, 'invalid_request', problems.map(describe).join('; '));
+    if (problems.length && knownGrant) throw new OAuthError(400, 'invalid_request', problems.map(describeViolation).join('; '));
     return issueToken({ users, clients, tokens }, form, req.headers.authorization);
   }
 
@@ -270,12 +270,10 @@ function parseJsonBody(req: IncomingMessage, raw: Buffer): { body: unknown; prob
   }
 }
 
-const describe = (p: Violation): string => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`;
-
 function invalidRequest(problems: Violation[]): ApimError {
   return badRequest(
-    `Invalid request: ${problems.map(describe).join(', ')}`,
-    problems.map((p) => ({ code: '400', message: describe(p) })),
+    `Invalid request: ${problems.map(describeViolation).join(', ')}`,
+    problems.map((p) => ({ code: '400', message: describeViolation(p) })),
   );
 }
 

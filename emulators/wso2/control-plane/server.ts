@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import { FaultInjector, type FaultRule } from '../../common/faults.ts';
 import { readBody } from '../../common/http-io.ts';
-import type { ContractViolation } from '../../common/records.ts';
+import { recordViolation, type ContractViolation } from '../../common/records.ts';
 import { selfSignedCertificate } from '../../kube-api-server/tls.ts';
 import type { Violation } from '../../openapi/index.ts';
 import { closeNow, ConnectionHub } from './connections.ts';
@@ -149,11 +149,7 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     return { answer, gatewayId: gateway.id };
   }
 
-  function offContract(method: string, path: string, problems: Violation[]): string[] {
-    const texts = problems.map((p) => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`);
-    violations.push({ method, path, problems: texts });
-    return texts;
-  }
+  const offContract = (method: string, path: string, problems: Violation[]): string[] => recordViolation(violations, method, path, problems);
 
   function upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     upgraded.add(socket);

@@ -3,14 +3,9 @@
  * contradicts itself (listed, with the evidence, in `emulators/wso2/README.md`). Where the gateway is
  * merely more lenient than its spec, the spec stands. Each one is a no-op once fixed upstream.
  */
+import { objectAt } from '../../openapi/index.ts';
 
 type Json = Record<string, unknown>;
-
-const at = (doc: Json, ...keys: string[]): Json | undefined => {
-  let node: unknown = doc;
-  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
-  return typeof node === 'object' && node !== null ? (node as Json) : undefined;
-};
 
 /**
  * The spec's RestApi context pattern refuses the `$version` its own description and example use, and the
@@ -28,7 +23,7 @@ const ERRATA: Erratum[] = [{ schema: 'APIConfigData', property: 'context', apply
 
 export function applyErrata(doc: Json): void {
   for (const e of ERRATA) {
-    const property = at(doc, 'components', 'schemas', e.schema, 'properties', e.property);
+    const property = objectAt(doc, 'components', 'schemas', e.schema, 'properties', e.property);
     if (property) e.apply(property);
   }
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultInjector } from '../../common/faults.ts';
+import { recordViolation } from '../../common/records.ts';
 import type { Violation } from '../../openapi/index.ts';
 import { Authenticator, authorize, DEFAULT_USERS } from './auth.ts';
 import { builtInTemplates } from './builtin-templates.ts';
@@ -50,8 +51,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
     // trimmed in batches: dropping one entry per request would move the whole array every time
     if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
   };
-  const offContract = (method: string, path: string, problems: Violation[]) =>
-    violations.push({ method, path, problems: problems.map((p) => `${p.in}${p.pointer ? ' ' + p.pointer : ''}: ${p.message}`) });
+  const offContract = (method: string, path: string, problems: Violation[]) => recordViolation(violations, method, path, problems);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
