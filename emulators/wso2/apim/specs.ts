@@ -7,9 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
-import { createContract, loadSpec, parseSpecText, type OpenApiContract, type Violation } from '../../openapi/index.ts';
+import { createAjv, toViolations, type ValidateFunction } from '../../openapi/ajv.ts';
+import { createContract, loadSpec, objectAt, parseSpecText, type OpenApiContract, type Violation } from '../../openapi/index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -37,12 +36,12 @@ export interface ApimContracts {
  *   reads (the API Platform gateway sends `dryRun=false`): declared as the booleans they are.
  */
 function patchDcr(doc: Json): void {
-  const saasApp = at(doc, 'components', 'schemas', 'DCR', 'properties', 'saasApp');
+  const saasApp = objectAt(doc, 'components', 'schemas', 'DCR', 'properties', 'saasApp');
   if (saasApp) saasApp.type = ['boolean', 'string'];
 }
 
 function patchPublisher(doc: Json): void {
-  const importOp = at(doc, 'paths', '/apis/import', 'post');
+  const importOp = objectAt(doc, 'paths', '/apis/import', 'post');
   if (!importOp) return;
   const params = (importOp.parameters ??= []) as Json[];
   for (const name of ['dryRun', 'preservePortalConfigurations']) {
@@ -50,12 +49,6 @@ function patchPublisher(doc: Json): void {
     params.push({ name, in: 'query', required: false, schema: { type: 'boolean' } });
   }
 }
-
-const at = (doc: Json, ...keys: string[]): Json | undefined => {
-  let node: unknown = doc;
-  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Json)[k] : undefined;
-  return typeof node === 'object' && node !== null ? (node as Json) : undefined;
-};
 
 export function resolveApimSpecsDir(specsDir?: string): string {
   const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
@@ -95,7 +88,7 @@ function load(dir: string): ApimContracts {
     token,
     knownScopes: [...knownScopes].sort(),
     publisherScopes,
-    validateApiData: (data) => (validateApi(data) ? [] : toViolations(validateApi.errors)),
+    validateApiData: (data) => (validateApi(data) ? [] : toViolations('body', validateApi.errors)),
   };
 }
 
@@ -105,7 +98,7 @@ function readDoc(path: string): Json {
 
 function declaredScopes(doc: Json): string[] {
   const out: string[] = [];
-  for (const scheme of Object.values(at(doc, 'components', 'securitySchemes') ?? {})) {
+  for (const scheme of Object.values(objectAt(doc, 'components', 'securitySchemes') ?? {})) {
     for (const flow of Object.values(((scheme as Json).flows ?? {}) as Json)) {
       out.push(...Object.keys(((flow as Json).scopes ?? {}) as Json));
     }
@@ -119,7 +112,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 function operationScopes(doc: Json): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const global = doc.security;
-  for (const item of Object.values(at(doc, 'paths') ?? {})) {
+  for (const item of Object.values(objectAt(doc, 'paths') ?? {})) {
     for (const method of HTTP_METHODS) {
       const op = (item as Json)[method] as Json | undefined;
       if (!op || typeof op.operationId !== 'string') continue;
@@ -130,24 +123,6 @@ function operationScopes(doc: Json): Map<string, string[]> {
   return out;
 }
 
-type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
-const addFormats: FormatsPlugin =
-  (formatsModule as unknown as { default?: FormatsPlugin }).default ?? (formatsModule as unknown as FormatsPlugin);
-
 function compileApiSchema(normalizedDoc: Json): ValidateFunction {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, unicodeRegExp: false, logger: false });
-  addFormats(ajv);
-  ajv.addSchema(normalizedDoc, API_SCHEMA_ID);
-  return ajv.compile({ $ref: `${API_SCHEMA_ID}#/components/schemas/API` });
-}
-
-function toViolations(errors: ErrorObject[] | null | undefined): Violation[] {
-  const out: Violation[] = [];
-  for (const e of errors ?? []) {
-    if (e.keyword === 'if') continue;
-    const missing = e.keyword === 'required' ? '/' + String((e.params as Json).missingProperty) : '';
-    const allowed = e.keyword === 'enum' ? `: ${JSON.stringify((e.params as Json).allowedValues)}` : '';
-    out.push({ in: 'body', pointer: e.instancePath + missing, message: (e.message ?? 'is invalid') + allowed });
-  }
-  return out;
+  return createAjv('strict', API_SCHEMA_ID, normalizedDoc).compile({ $ref: `${API_SCHEMA_ID}#/components/schemas/API` });
 }
