@@ -8,6 +8,7 @@ import { managementFailure } from '../../vendors/wso2/management-api.ts';
 import { payloadMetadata } from '../../vendors/wso2/payload-metadata.ts';
 import { resolveParams } from '../../vendors/wso2/policy-params.ts';
 import { ALL_GATEWAYS, apiGatewayReferences, managedReferences } from '../../vendors/wso2/references.ts';
+import { upstreamPayload } from '../../vendors/wso2/upstream-payload.ts';
 import { wso2WatchedKinds } from '../../vendors/wso2/watch.ts';
 
 const W = 'gateway.api-platform.wso2.com/v1';
@@ -134,5 +135,34 @@ describe('WSO2 policy params valueFrom', () => {
     await expect(bad({ secretKeyRef: { name: 'creds', key: 'key', namespace: 'kube-system' } })).rejects.toMatchObject({ invalid: true, message: expect.stringContaining('secretKeyRef.namespace: must be the resource') });
     await expect(bad({ secretKeyRef: { name: 'missing', key: 'key' } })).rejects.toMatchObject({ retry: 'reference', message: expect.stringContaining('Secret ns/missing not found') });
     await expect(bad({ secretKeyRef: { name: 'creds', key: 'other' } })).rejects.toMatchObject({ retry: 'reference', message: expect.stringContaining('has no non-empty key "other"') });
+  });
+});
+
+describe('WSO2 upstream credentials in LLM and MCP payloads', () => {
+  const ctx = { readData: async (r: ObjectRef) => (r.name === 'up' ? { a: 'key-a', b: 'key-b' } : undefined) } as unknown as SyncContext;
+  const secretValue = (key: string) => ({ valueFrom: { name: 'up', key } });
+
+  it('sends each credential as the plain value, compares without it, and lists the values write-only in field order', async () => {
+    const spec = {
+      displayName: 'p',
+      provider: { id: 'main', auth: { type: 'api-key', header: 'X-Key', value: secretValue('a') } },
+      additionalProviders: [{ id: 'plain' }, { id: 'other', auth: { type: 'api-key', value: { value: 'inline' } } }],
+    };
+    const body = await upstreamPayload(spec, ['provider', 'additionalProviders'], obj('LlmProxy', spec), ctx);
+    expect(body.spec).toEqual({
+      displayName: 'p',
+      provider: { id: 'main', auth: { type: 'api-key', header: 'X-Key', value: 'key-a' } },
+      additionalProviders: [{ id: 'plain' }, { id: 'other', auth: { type: 'api-key', value: 'inline' } }],
+    });
+    expect(body.compared).toEqual({ displayName: 'p', provider: { id: 'main', auth: { type: 'api-key', header: 'X-Key' } }, additionalProviders: [{ id: 'plain' }, { id: 'other', auth: { type: 'api-key' } }] });
+    // One entry per additional provider, so one gaining credentials changes the status fingerprint.
+    expect(body.writeOnly).toEqual(['key-a', undefined, 'inline']);
+  });
+
+  it('sends an upstream without credentials unchanged, with nothing write-only, and names a missing Secret key by its field', async () => {
+    const spec = { displayName: 'm', upstream: { url: 'http://mcp:8080' } };
+    expect(await upstreamPayload(spec, ['upstream'], obj('Mcp', spec), ctx)).toEqual({ spec, compared: spec, writeOnly: [] });
+    const missing = { displayName: 'm', upstream: { url: 'http://mcp:8080', auth: { type: 'api-key', value: secretValue('c') } } };
+    await expect(upstreamPayload(missing, ['upstream'], obj('Mcp', missing), ctx)).rejects.toMatchObject({ retry: 'reference', message: 'spec.upstream.auth.value.valueFrom: Secret ns/up has no key "c"' });
   });
 });

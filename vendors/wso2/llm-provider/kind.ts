@@ -5,7 +5,7 @@ import { awaitResource, waitingOnGateway } from '../dependencies.ts';
 import { envelopeClient } from '../envelope-client.ts';
 import { managedReferences } from '../references.ts';
 import { LlmProviderTemplateType, LlmProviderType } from '../resource-types.ts';
-import { llmProviderPayload } from './payload.ts';
+import { upstreamPayload } from '../upstream-payload.ts';
 import { LlmProviderSpec } from './schema.ts';
 
 /**
@@ -21,7 +21,7 @@ export const llmProviderKind: KindDefinition<LlmProviderSpec> = {
     const { object, spec } = desired;
     const body = async () => {
       await awaitResource(LlmProviderTemplateType.kind, spec.template, object, ctx, 'spec.template');
-      return llmProviderPayload(spec, object, ctx);
+      return upstreamPayload(spec, ['upstream'], object, ctx);
     };
     return boundClient(desired, ctx, (gateway, known) => {
       const client = envelopeClient(gateway.management, { object, collection: '/llm-providers', kind: 'LlmProvider', body, statusId: true }, known);

@@ -5,7 +5,7 @@ import { awaitResource, waitingOnGateway } from '../dependencies.ts';
 import { envelopeClient } from '../envelope-client.ts';
 import { managedReferences } from '../references.ts';
 import { LlmProviderType, LlmProxyType } from '../resource-types.ts';
-import { llmProxyPayload } from './payload.ts';
+import { upstreamPayload } from '../upstream-payload.ts';
 import { LlmProxySpec } from './schema.ts';
 
 /** LlmProxy → the gateway's `/llm-proxies/{name}`; it waits for the LlmProviders it names to be on the gateway. */
@@ -19,7 +19,7 @@ export const llmProxyKind: KindDefinition<LlmProxySpec> = {
     const body = async () => {
       await awaitResource(LlmProviderType.kind, spec.provider.id, object, ctx, 'spec.provider.id');
       for (const [i, p] of (spec.additionalProviders ?? []).entries()) await awaitResource(LlmProviderType.kind, p.id, object, ctx, `spec.additionalProviders[${i}].id`);
-      return llmProxyPayload(spec, object, ctx);
+      return upstreamPayload(spec, ['provider', 'additionalProviders'], object, ctx);
     };
     return boundClient(desired, ctx, (gateway, known) => {
       const client = envelopeClient(gateway.management, { object, collection: '/llm-proxies', kind: 'LlmProxy', body, statusId: true }, known);

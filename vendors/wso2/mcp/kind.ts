@@ -4,7 +4,7 @@ import { wso2Conditions } from '../conditions.ts';
 import { envelopeClient } from '../envelope-client.ts';
 import { managedReferences } from '../references.ts';
 import { McpType } from '../resource-types.ts';
-import { mcpPayload } from './payload.ts';
+import { upstreamPayload } from '../upstream-payload.ts';
 import { McpSpec } from './schema.ts';
 
 /** Mcp → the gateway's `/mcp-proxies/{name}`. */
@@ -16,7 +16,7 @@ export const mcpKind: KindDefinition<McpSpec> = {
   async connect(desired, ctx) {
     const { object, spec } = desired;
     return boundClient(desired, ctx, (gateway, known) =>
-      envelopeClient(gateway.management, { object, collection: '/mcp-proxies', kind: 'Mcp', body: () => mcpPayload(spec, object, ctx), statusId: true }, known),
+      envelopeClient(gateway.management, { object, collection: '/mcp-proxies', kind: 'Mcp', body: () => upstreamPayload(spec, ['upstream'], object, ctx), statusId: true }, known),
     );
   },
 };
