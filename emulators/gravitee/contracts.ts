@@ -1,11 +1,9 @@
 /**
  * The contracts the emulator serves, each with its handlers. Published specs are read at run time from
- * `emulators/specs/gravitee/` (copies of the published files) (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`,
- * either the `specs` folder or its `gravitee` subfolder).
+ * `emulators/specs/gravitee/` (copies of the published files; another folder: `common/specs.ts`).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vendorSpecsDir } from '../common/specs.ts';
 import { loadSpec, type OpenApiContract } from '../openapi/index.ts';
 import { automationApis } from './automation-apis.ts';
 import { automationApplications } from './automation-applications.ts';
@@ -26,19 +24,11 @@ export interface ServedContract {
 
 const AUTOMATION_SPEC = 'automation-open-api.yaml';
 
-export function resolveSpecsDir(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../specs/', import.meta.url));
-  if (existsSync(join(dir, AUTOMATION_SPEC))) return dir;
-  const gravitee = join(dir, 'gravitee');
-  if (existsSync(join(gravitee, AUTOMATION_SPEC))) return gravitee;
-  throw new Error(`Gravitee specs not found in ${dir} (expected ${AUTOMATION_SPEC} there or in its gravitee/ folder)`);
-}
-
 const cache = new Map<string, ServedContract[]>();
 
 /** Loaded once per specs folder and shared by emulator instances (contracts hold no request state). */
 export function servedContracts(specsDir?: string): ServedContract[] {
-  const dir = resolveSpecsDir(specsDir);
+  const dir = vendorSpecsDir(specsDir, 'gravitee', [AUTOMATION_SPEC], 'Gravitee');
   let served = cache.get(dir);
   if (!served) {
     served = [

@@ -1,11 +1,11 @@
 /**
  * The published porta specs (`PORTA doc/active_docs/*.json`), read at run time from
- * `emulators/specs/threescale/` (copies of the published files) (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, either `specs/` or its
- * `threescale/` folder), patched with the errata below and compiled once per folder.
+ * `emulators/specs/threescale/` (copies of the published files; another folder: `common/specs.ts`), patched with the
+ * errata below and compiled once per folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vendorSpecsDir } from '../common/specs.ts';
 import { createContract, objectAt, parseSpecText, type OpenApiContract } from '../openapi/index.ts';
 
 type Json = Record<string, unknown>;
@@ -62,18 +62,10 @@ export const FORMAT_SUFFIXES = ['.json', '.xml'];
 /** Rails routes `update` from both PUT and PATCH; the specs document one of them. */
 const METHOD_ALIASES = { PUT: ['PATCH'], PATCH: ['PUT'] };
 
-export function resolveSpecsDir(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../specs/', import.meta.url));
-  if (existsSync(join(dir, FILES[0]))) return dir;
-  const sub = join(dir, 'threescale');
-  if (existsSync(join(sub, FILES[0]))) return sub;
-  throw new Error(`3scale specs not found in ${dir} (expected ${FILES[0]} there or in its threescale/ folder)`);
-}
-
 const cache = new Map<string, ServedSpec[]>();
 
 export function servedSpecs(specsDir?: string): ServedSpec[] {
-  const dir = resolveSpecsDir(specsDir);
+  const dir = vendorSpecsDir(specsDir, 'threescale', [...FILES], '3scale');
   let served = cache.get(dir);
   if (!served) {
     served = FILES.map((file) => loadServed(dir, file));

@@ -1,12 +1,11 @@
 /**
  * The contracts APIM 4.7 is checked against: the published DCR and Publisher v4 specs, read at run time from
- * `emulators/specs/wso2/apim/` (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, pointing at `specs/`,
- * `specs/wso2/` or `specs/wso2/apim/`) and patched with the errata below, and the token endpoint's contract, which
- * nothing publishes: `oauth2-token.openapi.yaml` beside this file. Compiled once per folder.
+ * `emulators/specs/wso2/apim/` (another folder: `common/specs.ts`) and patched with the errata below, and the token
+ * endpoint's contract, which nothing publishes: `oauth2-token.openapi.yaml` beside this file. Compiled once per folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vendorSpecsDir } from '../../common/specs.ts';
 import { createAjv, toViolations, type ValidateFunction } from '../../openapi/ajv.ts';
 import { createContract, loadSpec, objectAt, parseSpecText, type OpenApiContract, type Violation } from '../../openapi/index.ts';
 
@@ -50,18 +49,10 @@ function patchPublisher(doc: Json): void {
   }
 }
 
-export function resolveApimSpecsDir(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
-  for (const sub of ['', 'apim', join('wso2', 'apim')]) {
-    if (existsSync(join(dir, sub, PUBLISHER)) && existsSync(join(dir, sub, DCR))) return join(dir, sub);
-  }
-  throw new Error(`WSO2 APIM specs not found in ${dir} (expected ${PUBLISHER} and ${DCR} there, in apim/ or in wso2/apim/)`);
-}
-
 const cache = new Map<string, ApimContracts>();
 
 export function apimContracts(specsDir?: string): ApimContracts {
-  const dir = resolveApimSpecsDir(specsDir);
+  const dir = vendorSpecsDir(specsDir, 'wso2/apim', [PUBLISHER, DCR], 'WSO2 APIM');
   let contracts = cache.get(dir);
   if (!contracts) {
     contracts = load(dir);

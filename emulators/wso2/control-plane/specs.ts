@@ -1,23 +1,15 @@
 /**
  * The published gateway internal API (`platform-api/resources/gateway-internal-api.yaml`), read at run time from
- * `emulators/specs/wso2/api-platform/` (override: option `specsDir` or env `APIM_SYNC_SPECS_DIR`, pointing at
- * `specs/`, `specs/wso2/` or `specs/wso2/api-platform/`) and compiled once per folder and base path.
+ * `emulators/specs/wso2/api-platform/` (another folder: `common/specs.ts`) and compiled once per folder and base path.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vendorSpecsDir } from '../../common/specs.ts';
 import { loadSpec, type OpenApiContract } from '../../openapi/index.ts';
 
 const FILE = 'platform-api-gateway-internal-api.yaml';
 
-export function resolveInternalApiSpec(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
-  for (const sub of ['', 'api-platform', join('wso2', 'api-platform')]) {
-    const file = join(dir, sub, FILE);
-    if (existsSync(file)) return file;
-  }
-  throw new Error(`WSO2 gateway internal API spec not found in ${dir} (expected ${FILE} there, in api-platform/ or in wso2/api-platform/)`);
-}
+export const resolveInternalApiSpec = (specsDir?: string): string =>
+  join(vendorSpecsDir(specsDir, 'wso2/api-platform', [FILE], 'WSO2 gateway internal API'), FILE);
 
 const cache = new Map<string, OpenApiContract>();
 

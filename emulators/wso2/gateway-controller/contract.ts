@@ -1,11 +1,11 @@
 /**
- * The published management API (`emulators/specs/wso2/api-platform/gateway-controller-management-openapi.yaml`,
- * override with `specsDir` or APIM_SYNC_SPECS_DIR) with its errata, and what the emulator reads from it
+ * The published management API (`emulators/specs/wso2/api-platform/gateway-controller-management-openapi.yaml`;
+ * another folder: `common/specs.ts`) with its errata, and what the emulator reads from it
  * besides validation: each operation's roles (`x-basicauth-roles`) and whether its answer may be YAML.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vendorSpecsDir } from '../../common/specs.ts';
 import { createContract, parseSpecText, type OpenApiContract } from '../../openapi/index.ts';
 import { applyErrata } from './errata.ts';
 
@@ -24,19 +24,11 @@ interface ManagementContract {
   yamlAnswers: Set<string>;
 }
 
-function resolveSpecFile(specsDir?: string): string {
-  const dir = specsDir ?? process.env.APIM_SYNC_SPECS_DIR ?? fileURLToPath(new URL('../../specs/', import.meta.url));
-  for (const candidate of [join(dir, SPEC), join(dir, 'api-platform', SPEC), join(dir, 'wso2', 'api-platform', SPEC)]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`WSO2 gateway controller spec not found in ${dir} (expected ${SPEC} there, in api-platform/ or in wso2/api-platform/)`);
-}
-
 const cache = new Map<string, ManagementContract>();
 
 /** Loaded once per spec file and shared by emulator instances (a contract holds no request state). */
 export function managementContract(specsDir?: string): ManagementContract {
-  const file = resolveSpecFile(specsDir);
+  const file = join(vendorSpecsDir(specsDir, 'wso2/api-platform', [SPEC], 'WSO2 gateway controller'), SPEC);
   let loaded = cache.get(file);
   if (!loaded) {
     const document = parseSpecText(readFileSync(file, 'utf8'), file);
