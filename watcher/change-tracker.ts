@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SyncReason } from '../shared/queue/envelope.ts';
-import type { DependencyRef } from '../shared/engine/kind.ts';
+import type { DependencyRef, WatchedKind } from '../shared/engine/kind.ts';
 import type { KubeObject, ObjectRef } from '../shared/kube/object-ref.ts';
 import { classifyChange, classifyNew, type Decision, type SkipReason } from './change-filter.ts';
 import { DependencyIndex } from './dependency-index.ts';
@@ -17,6 +17,8 @@ export interface TrackerDeps {
   references(type: TrackedType, obj: KubeObject): DependencyRef[];
   /** Other names of a synced object (WatchedKind.aliases). */
   aliases?(type: TrackedType, obj: KubeObject): ObjectRef[];
+  /** What an owner of this kind waits for of the objects it owns (WatchedKind.waitsForOwned; default `changes`). */
+  waitsForOwned?(apiVersion: string, kind: string): WatchedKind['waitsForOwned'];
   dataTypes: TrackedType[];
   /** Whether a namespace is watched at all (a reference outside can never be observed). */
   watchesNamespace(namespace: string): boolean;
@@ -155,14 +157,17 @@ export class ChangeTracker {
     return st;
   }
 
-  /** Gone for good: its users are told, and so are the objects it referenced that wait for their users to go. */
+  /**
+   * Gone for good: its users are told, and so are those being deleted that wait for it to go: the objects it
+   * referenced that wait for their users, and its owners that wait for what they own (once each).
+   */
   private removeSynced(st: ObjectState, cause: string): void {
     this.objects.delete(st.key);
     this.deleting.delete(st.key);
-    const refs = st.refs;
-    const waiters = st.waiters;
+    const { refs, waiters, removalWaiters } = st;
     this.setRefs(st, undefined);
-    for (const ref of refs) for (const target of this.deletingAs(ref)) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
+    const owners = removalWaiters.map((k) => this.objects.get(k)).filter((o): o is ObjectState => o?.deleting === true);
+    for (const target of new Set([...refs.flatMap((ref) => this.deletingAs(ref)), ...owners])) this.forward(target, 'dependent-removed', causeOf(st.key, st.uid));
     this.cascade(st, cause, waiters);
   }
 
@@ -188,11 +193,16 @@ export class ChangeTracker {
 
   private setRefs(st: ObjectState, obj: KubeObject | undefined): void {
     const all = obj ? this.deps.references(st.type, obj) : [];
-    // Its owners wait for it too (an OpenAPI for the Product it generated): they hear when it appears, changes,
-    // becomes Ready or goes, though they cannot name it in their references. Owners of unwatched kinds are ignored.
-    const owners = (obj?.metadata.ownerReferences ?? []).map((o) => objectKey(o.apiVersion, o.kind, st.namespace, o.name));
-    const waiters = [...new Set([...all.filter((r) => r.mutual).map(refKey), ...owners])];
+    // Its owners wait for it too, though they cannot name it in their references, for what their kind says: its
+    // changes (an OpenAPI for the Product it generated), or only its removal (an APIGateway's deletion, for what its
+    // control plane deployed). Owners of unwatched kinds are ignored.
+    const owners = obj?.metadata.ownerReferences ?? [];
+    const removalOnly = (o: { apiVersion: string; kind: string }) => this.deps.waitsForOwned?.(o.apiVersion, o.kind) === 'removal';
+    const ownerKeys = (list: typeof owners) => list.map((o) => objectKey(o.apiVersion, o.kind, st.namespace, o.name));
+    const waiters = [...new Set([...all.filter((r) => r.mutual).map(refKey), ...ownerKeys(owners.filter((o) => !removalOnly(o)))])];
     st.waiters = waiters.length ? waiters : NO_REFS;
+    const removalWaiters = ownerKeys(owners.filter(removalOnly));
+    st.removalWaiters = removalWaiters.length ? removalWaiters : NO_REFS;
     const refs = all.map((ref) => ({ key: refKey(ref), ref }));
     if (refs.length === 0 && st.refs.length === 0) return;
     const previous = st.refs;

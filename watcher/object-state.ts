@@ -29,8 +29,10 @@ export class ObjectState {
   refs: readonly string[] = NO_REFS;
   /** Keys under which others reference this object besides its own (WatchedKind.aliases). */
   aliases: readonly string[] = NO_REFS;
-  /** Keys of the synced objects that wait for this one (its `mutual` references); shared like refs. */
+  /** Keys of the synced objects that wait for this one: its `mutual` references, and its owners that wait for its changes. */
   waiters: readonly string[] = NO_REFS;
+  /** Keys of its owners that wait only for its removal (WatchedKind.waitsForOwned): told when it goes, if being deleted. */
+  removalWaiters: readonly string[] = NO_REFS;
   /** Its Ready condition is True: a reference becoming Ready lets the objects waiting for it proceed. */
   ready = false;
   /** 32-bit hash of its SYNC_ANNOTATIONS (0: none). */

@@ -80,6 +80,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
   const syncedTypes: TrackedType[] = kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, role: 'synced' }));
   const referencesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.references] as const));
   const aliasesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.aliases] as const));
+  const ownersWaitFor = new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k.waitsForOwned] as const));
   const tracker: ChangeTracker = new ChangeTracker({
     forward: (st, reason, cause) => sender.enqueue(st, reason, cause),
     fetch: (type, ns, name) => fetcher.request(type, ns, name),
@@ -98,6 +99,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
         return [];
       }
     },
+    waitsForOwned: (apiVersion, kind) => ownersWaitFor.get(`${apiVersion}/${kind}`),
     dataTypes: DATA_TYPES,
     watchesNamespace: (ns) => !namespaces || namespaces.includes(ns),
     metrics,

@@ -24,6 +24,14 @@ export interface WatchedKind extends ResourceType {
    * users of an alias hear of this object as its direct users do.
    */
   aliases?(obj: KubeObject): ObjectRef[];
+  /**
+   * What an object of this kind waits for of the watched objects it owns (their ownerReferences name it, while it
+   * cannot name them in its references). `changes`, the default: its sync reads them (a 3scale OpenAPI is Synced once
+   * the Product it generated is), so it hears when one appears, changes, becomes Ready or goes. `removal`: only its
+   * deletion waits for them (an APIGateway deletes what its control plane deployed, then waits until it is gone), so
+   * it hears when one goes while it is being deleted, and nothing of their changes.
+   */
+  waitsForOwned?: 'changes' | 'removal';
 }
 
 /** Status fields the vendor reports (ids, state, plans); the engine adds conditions and observedGeneration. */

@@ -42,6 +42,7 @@ beforeEach(() => {
     fetch: (t, ns, name) => fetches.push(`${t.kind}/${ns}/${name}`),
     references: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.references(o) ?? [],
     aliases: (t, o) => watchedKinds.find((k) => k.kind === t.kind)?.aliases?.(o) ?? [],
+    waitsForOwned: (apiVersion, kind) => watchedKinds.find((k) => k.apiVersion === apiVersion && k.kind === kind)?.waitsForOwned,
     dataTypes: [SECRET, CONFIGMAP],
     watchesNamespace: () => true,
     metrics,
@@ -232,6 +233,50 @@ describe('owners hear of what they own', () => {
     sent = [];
     tracker.event(API, 'DELETED', owned({ generation: 2 }, readyAgain));
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['owner:reference-changed']);
+  });
+
+  it('a 3scale OpenAPI hears of the Product it generated: when it appears, becomes Ready, and goes', () => {
+    const [OPENAPI, PRODUCT] = [type('OpenAPI'), type('Product')];
+    const ownedBy = { ownerReferences: [{ apiVersion: OPENAPI.apiVersion, kind: 'OpenAPI', name: 'petstore', uid: 'uid-petstore', controller: true }] };
+    const product = (status?: Record<string, unknown>) => obj(PRODUCT, 'petstore-product', { meta: ownedBy, spec: { name: 'Petstore' }, status });
+    tracker.listItem(OPENAPI, obj(OPENAPI, 'petstore', { spec: { openapiRef: { url: 'https://example.com/openapi.yaml' } } }), 1, true);
+    tracker.listDone(OPENAPI, undefined, 1);
+    tracker.listDone(PRODUCT, undefined, 1);
+    sent = [];
+    tracker.event(PRODUCT, 'ADDED', product());
+    tracker.event(PRODUCT, 'MODIFIED', product({ conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] }));
+    tracker.event(PRODUCT, 'DELETED', product());
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['petstore-product:added', 'petstore:reference-changed', 'petstore:reference-changed', 'petstore:reference-changed']);
+  });
+
+  it('an owner that waits only for their removal (an APIGateway) hears when one goes while it is being deleted, nothing of their changes', () => {
+    const [GATEWAY, REST] = [type('APIGateway'), type('RestApi')];
+    const ownedBy = { ownerReferences: [{ apiVersion: GATEWAY.apiVersion, kind: 'APIGateway', name: 'gw', uid: 'uid-gw', controller: true }] };
+    const restApi = (name: string, meta?: Partial<KubeObject['metadata']>, status?: Record<string, unknown>) => obj(REST, name, { meta: { ...ownedBy, ...meta }, spec: { displayName: name }, status });
+    tracker.listItem(GATEWAY, obj(GATEWAY, 'gw', { spec: {} }), 1, true);
+    tracker.listDone(GATEWAY, undefined, 1);
+    tracker.listDone(REST, undefined, 1);
+    sent = [];
+    const ready = { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] };
+    for (const name of ['a', 'b']) {
+      tracker.event(REST, 'ADDED', restApi(name));
+      tracker.event(REST, 'MODIFIED', restApi(name, {}, ready));
+    }
+    tracker.event(REST, 'MODIFIED', restApi('a', { generation: 2 }, ready));
+    tracker.event(REST, 'DELETED', restApi('a', { generation: 2 }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['a:added', 'b:added', 'a:spec-changed']);
+    sent = [];
+    // Deleting, it waits for them to go: told once per removal (it is also every WSO2 resource's gateway reference).
+    tracker.event(GATEWAY, 'MODIFIED', obj(GATEWAY, 'gw', { meta: { deletionTimestamp: 'now', finalizers: [FINALIZER], generation: 2 }, spec: {} }));
+    tracker.event(REST, 'DELETED', restApi('b'));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['gw:deleting', 'gw:dependent-removed']);
+    sent = [];
+    // An owned object that names it nowhere else is waited for all the same.
+    const other = (meta?: Partial<KubeObject['metadata']>) => obj(API, 'x', { meta: { ...ownedBy, ...meta }, spec: { name: 'x', contextRef: { name: 'other' } } });
+    tracker.event(API, 'ADDED', other());
+    tracker.event(API, 'MODIFIED', other({ generation: 2 }));
+    tracker.event(API, 'DELETED', other({ generation: 2 }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['x:added', 'x:spec-changed', 'gw:dependent-removed']);
   });
 
   it('an owner of a kind nobody watches is ignored', () => {
