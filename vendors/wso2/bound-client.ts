@@ -11,7 +11,7 @@ type Json = Record<string, any>;
  * A kind's client for one gateway. `known` is the resource's status when it describes that gateway (its id there,
  * the fingerprint of what was applied), else empty: an id issued by another gateway means nothing on this one.
  */
-export type GatewayClientFactory = (gateway: ResolvedGateway, known: Json) => ExternalClient | Promise<ExternalClient>;
+type GatewayClientFactory = (gateway: ResolvedGateway, known: Json) => ExternalClient | Promise<ExternalClient>;
 
 /** The gateway a resource was last synced to, as its status says (`status.gateway`, `<namespace>/<name>`). */
 export const syncedGateway = (object: KubeObject): string | undefined => (typeof object.status?.gateway === 'string' ? object.status.gateway : undefined);

@@ -1,8 +1,7 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
-import { boundClient, syncedGateway } from '../bound-client.ts';
-import { wso2Conditions } from '../conditions.ts';
+import { syncedGateway } from '../bound-client.ts';
 import { awaitResource } from '../dependencies.ts';
-import { managedReferences } from '../references.ts';
+import { managedKind } from '../managed-kind.ts';
 import { ApiKeyType } from '../resource-types.ts';
 import { apiKeyClient } from './client.ts';
 import { ApiKeySpec } from './schema.ts';
@@ -11,15 +10,11 @@ import { ApiKeySpec } from './schema.ts';
  * ApiKey → `/{rest-apis|llm-providers|llm-proxies}/{parent}/api-keys/{name}`. It waits until its parent resource is
  * Programmed, and goes to the gateway its parent is on.
  */
-export const apiKeyKind: KindDefinition<ApiKeySpec> = {
-  ...ApiKeyType,
-  references: managedReferences,
-  schema: ApiKeySpec,
-  conditions: wso2Conditions,
-  async connect(desired, ctx) {
-    const { object, spec } = desired;
-    const parent = object.metadata.deletionTimestamp ? undefined : await awaitResource(spec.parentRef.kind, spec.parentRef.name, object, ctx, 'spec.parentRef');
-    const prefer = parent ? syncedGateway(parent) : undefined;
-    return boundClient(desired, ctx, (gateway, known) => apiKeyClient(gateway, object, spec, known, ctx), { prefer });
+export const apiKeyKind: KindDefinition<ApiKeySpec> = managedKind(ApiKeyType, ApiKeySpec, ({ object, spec }, gateway, known, ctx) => apiKeyClient(gateway, object, spec, known, ctx), {
+  async prefer({ object, spec }, ctx) {
+    // A deletion goes to the gateway its status names, whatever became of the parent.
+    if (object.metadata.deletionTimestamp) return undefined;
+    const parent = await awaitResource(spec.parentRef.kind, spec.parentRef.name, object, ctx, 'spec.parentRef');
+    return parent ? syncedGateway(parent) : undefined;
   },
-};
+});

@@ -1,8 +1,5 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
-import { boundClient } from '../bound-client.ts';
-import { wso2Conditions } from '../conditions.ts';
-import { envelopeClient } from '../envelope-client.ts';
-import { managedReferences } from '../references.ts';
+import { envelopeKind } from '../managed-kind.ts';
 import { ManagedSecretType } from '../resource-types.ts';
 import { resolveValue } from '../value-source.ts';
 import { ManagedSecretSpec } from './schema.ts';
@@ -12,18 +9,13 @@ import { ManagedSecretSpec } from './schema.ts';
  * operator's managedsecret_controller.go). A GET returns the decrypted value, so a rotated Kubernetes Secret or a
  * value changed on the gateway is seen and written again; the value never reaches a log, status or event.
  */
-export const managedSecretKind: KindDefinition<ManagedSecretSpec> = {
-  ...ManagedSecretType,
-  references: managedReferences,
-  schema: ManagedSecretSpec,
-  conditions: wso2Conditions,
-  async connect(desired, ctx) {
-    const { object, spec } = desired;
-    const body = async () => {
-      const value = (await resolveValue(spec.value, 'spec.value', object, ctx)) ?? '';
-      return { spec: { displayName: spec.displayName, ...(spec.description !== undefined ? { description: spec.description } : {}), value } };
-    };
-    // The gateway answers a secret with its name only: no labels or annotations to compare.
-    return boundClient(desired, ctx, (gateway, known) => envelopeClient(gateway.management, { object, collection: '/secrets', kind: 'Secret', body, compareMetadata: false, statusId: true }, known));
+export const managedSecretKind: KindDefinition<ManagedSecretSpec> = envelopeKind(ManagedSecretType, ManagedSecretSpec, ({ object, spec }, ctx) => ({
+  collection: '/secrets',
+  kind: 'Secret',
+  async body() {
+    const value = (await resolveValue(spec.value, 'spec.value', object, ctx)) ?? '';
+    return { spec: { displayName: spec.displayName, ...(spec.description !== undefined ? { description: spec.description } : {}), value } };
   },
-};
+  // The gateway answers a secret with its name only: no labels or annotations to compare.
+  compareMetadata: false,
+}));

@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 const PLANS = '/subscription-plans';
 
 /** The JSON the gateway takes (SubscriptionPlanCreateRequest): only the fields the resource sets. */
-export function planPayload(spec: SubscriptionPlanSpec): Json {
+function planPayload(spec: SubscriptionPlanSpec): Json {
   const fields = ['planName', 'billingPlan', 'expiryTime', 'status', 'stopOnQuotaReach', 'throttleLimitCount', 'throttleLimitUnit'] as const;
   return Object.fromEntries(fields.filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]));
 }
