@@ -12,7 +12,11 @@ export const DURATION = pattern(/^\d+(\.\d+)?(ms|s|m|h)$/);
 /** The CRDs' version pattern (semver-like; the gateway itself takes `vN.N` and says so when it refuses). */
 export const VERSION = pattern(/^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/);
 export const CONTEXT = pattern(/^\/([a-zA-Z0-9\-._~!$&'()*+,;=:@%/]*[^/])?$/);
+/** A path without a trailing slash: an LLM or MCP kind's context, an upstream definition's basePath. */
+export const BASE_PATH = pattern(/^\/[a-zA-Z0-9\-._~!$&'()*+,;=:@%/]*[^/]$/);
 export const METHOD = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+/** The LLM kinds' methods, `*` for any. */
+export const LLM_METHOD = z.enum([...METHOD.options, '*']);
 export const POLICY_VERSION = pattern(/^v\d+$/);
 
 export const Resilience = z.looseObject({ timeout: DURATION.optional(), idleTimeout: DURATION.optional() });
@@ -27,7 +31,7 @@ export const Policy = z.looseObject({
 
 export const UpstreamDefinition = z.looseObject({
   name: pattern(/^[a-zA-Z0-9\-_]+$/).max(100),
-  basePath: pattern(/^\/[a-zA-Z0-9\-._~!$&'()*+,;=:@%/]*[^/]$/).optional(),
+  basePath: BASE_PATH.optional(),
   timeout: z.looseObject({ connect: DURATION.optional() }).optional(),
   upstreams: z.array(z.looseObject({ url: z.string(), weight: z.number().int().min(0).max(100).optional() })).min(1),
 });
@@ -47,7 +51,7 @@ export const LlmUpstream = z.looseObject({
 export const LlmPolicy = z.looseObject({
   name: z.string().min(1),
   version: POLICY_VERSION,
-  paths: z.array(z.looseObject({ path: z.string(), methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', '*'])), params: z.unknown().optional() })),
+  paths: z.array(z.looseObject({ path: z.string(), methods: z.array(LLM_METHOD), params: z.unknown().optional() })),
 });
 
 export const DeploymentState = z.enum(['deployed', 'undeployed']);

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { DeploymentState, LlmPolicy, POLICY_VERSION, Resilience, UpstreamAuth, VERSION } from '../schemas.ts';
-
-const LLM_CONTEXT = /^\/[a-zA-Z0-9\-._~!$&'()*+,;=:@%/]*[^/]$/;
+import { BASE_PATH, DeploymentState, LlmPolicy, POLICY_VERSION, Resilience, UpstreamAuth, VERSION } from '../schemas.ts';
 
 /** The gateway operator's LlmProxy spec: a proxy in front of LlmProviders (by their resource names). */
 export const LlmProxySpec = z.looseObject({
   displayName: z.string().min(1),
   version: VERSION,
-  context: z.string().regex(LLM_CONTEXT, `must match ${LLM_CONTEXT.source}`).optional(),
+  context: BASE_PATH.optional(),
   vhost: z.string().optional(),
   provider: z.looseObject({ id: z.string().min(1), auth: UpstreamAuth.optional() }),
   additionalProviders: z

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { DeploymentState, LlmUpstream, Policy, Resilience, UpstreamDefinition, VERSION } from '../schemas.ts';
-
-const MCP_CONTEXT = /^\/[a-zA-Z0-9\-._~!$&'()*+,;=:@%/]*[^/]$/;
+import { BASE_PATH, DeploymentState, LlmUpstream, Policy, Resilience, UpstreamDefinition, VERSION } from '../schemas.ts';
 
 /** The gateway operator's Mcp spec: an MCP proxy with its tools, resources and prompts. */
 export const McpSpec = z.looseObject({
   displayName: z.string().min(1),
   version: VERSION,
-  context: z.string().regex(MCP_CONTEXT, `must match ${MCP_CONTEXT.source}`).optional(),
+  context: BASE_PATH.optional(),
   vhost: z.string().optional(),
   specVersion: z.string().optional(),
   upstream: LlmUpstream,
