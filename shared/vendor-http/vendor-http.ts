@@ -219,12 +219,13 @@ export function httpFailure(req: Pick<VendorRequest, 'method' | 'url'>, res: Ven
   const detail = (res.body as { message?: string } | undefined)?.message;
   const message = `request [${req.method}] ${redactUrl(req.url)} failed with status ${res.status}${detail ? ` (${detail})` : ''}: ${body.slice(0, 500)}`;
   if (res.status === 429 || res.status >= 500 || [403, 404, 408, 409].includes(res.status)) {
-    return transient(reason, message, { retryAfterSeconds: retryAfter(res.headers['retry-after']) });
+    return transient(reason, message, { retryAfterSeconds: retryAfterSeconds(res.headers['retry-after']) });
   }
   return permanent(reason, message);
 }
 
-function retryAfter(h: string | string[] | undefined): number | undefined {
+/** A Retry-After header (seconds or an HTTP date) in seconds from now; undefined when absent or unreadable. */
+export function retryAfterSeconds(h: string | string[] | undefined): number | undefined {
   const v = Array.isArray(h) ? h[0] : h;
   if (!v) return undefined;
   const seconds = Number(v);

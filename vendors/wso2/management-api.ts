@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { invalidSpec, permanent, transient, SyncError } from '../../shared/engine/errors.ts';
-import { redactUrl, type VendorRequest, type VendorResponse, type VendorTransport } from '../../shared/vendor-http/vendor-http.ts';
+import { redactUrl, retryAfterSeconds, type VendorRequest, type VendorResponse, type VendorTransport } from '../../shared/vendor-http/vendor-http.ts';
 import { GATEWAY_REFUSED } from './conditions.ts';
 
 type Json = Record<string, any>;
@@ -116,7 +116,7 @@ export function managementFailure(req: Pick<VendorRequest, 'method' | 'url'>, re
   if (res.status === 404) return wrap(transient('NotFound', message));
   if (res.status === 409) return wrap(transient('Conflict', message));
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    return wrap(transient(res.status === 429 ? 'Throttled' : 'GatewayError', message, { retryAfterSeconds: retryAfter(res.headers['retry-after']) }));
+    return wrap(transient(res.status === 429 ? 'Throttled' : 'GatewayError', message, { retryAfterSeconds: retryAfterSeconds(res.headers['retry-after']) }));
   }
   return wrap(permanent('GatewayError', message));
 }
@@ -129,13 +129,4 @@ function pathOf(url: string): string {
   } catch {
     return redactUrl(url);
   }
-}
-
-function retryAfter(h: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(h) ? h[0] : h;
-  if (!v) return undefined;
-  const seconds = Number(v);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(v);
-  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
 }
