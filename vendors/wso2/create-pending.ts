@@ -1,7 +1,6 @@
 import { CREATE_PENDING } from '../../shared/engine/metadata-keys.ts';
 import type { ExternalStatus, SyncContext } from '../../shared/engine/kind.ts';
 import { refOf, type KubeObject } from '../../shared/kube/object-ref.ts';
-import type { ResourceType } from '../../shared/kube/resources.ts';
 
 type Json = Record<string, any>;
 
@@ -47,18 +46,4 @@ export class CreatePending {
   private async annotate(value: string | null): Promise<void> {
     this.live = await this.ctx.cluster.patchMetadata(refOf(this.live), { annotations: { [CREATE_PENDING]: value } }, this.live.metadata.resourceVersion ?? '');
   }
-}
-
-/**
- * The ids other resources of a kind hold on the same gateway (`status.gateway` and `status.id`), by id: an object one
- * of them manages is never adopted by another, whose sync then says which resource has it.
- */
-export async function claimedIds(type: ResourceType, object: KubeObject, gatewayKey: string, ctx: SyncContext): Promise<Map<string, string>> {
-  const claimed = new Map<string, string>();
-  for (const other of await ctx.cluster.list(type)) {
-    if (other.metadata.uid === object.metadata.uid) continue;
-    const s = other.status ?? {};
-    if (typeof s.id === 'string' && s.id && (s.gateway === undefined || s.gateway === gatewayKey)) claimed.set(s.id, `${other.kind} ${other.metadata.namespace}/${other.metadata.name}`);
-  }
-  return claimed;
 }

@@ -1,7 +1,8 @@
 import { permanent } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import { claimedIds, CreatePending } from '../create-pending.ts';
+import { claimedIds } from '../claimed-ids.ts';
+import { CreatePending } from '../create-pending.ts';
 import type { ResolvedGateway } from '../gateway/resolve.ts';
 import { CertificateType } from '../resource-types.ts';
 import { secretsFingerprint } from '../secrets-fingerprint.ts';
@@ -21,6 +22,7 @@ const CERTIFICATES = '/certificates';
 export function certificateClient(gateway: ResolvedGateway, object: KubeObject, spec: CertificateSpec, known: Json, ctx: SyncContext): ExternalClient {
   const api = gateway.management;
   const pending = new CreatePending(object, ctx);
+  const claimed = claimedIds(CertificateType, object, gateway.key, ctx);
   let desired: Promise<{ pem: string; fingerprint: string | undefined }> | undefined;
   const wanted = () =>
     (desired ??= resolveValue(spec.certificate, 'spec.certificate', object, ctx).then((pem) => {
@@ -35,7 +37,7 @@ export function certificateClient(gateway: ResolvedGateway, object: KubeObject, 
     if (byId) return { cert: byId, fingerprint: known.secretsFingerprint };
     const byName = certs.find((c) => c.name === spec.displayName && typeof c.id === 'string');
     if (!byName) return undefined;
-    const holder = (await claimedIds(CertificateType, object, gateway.key, ctx)).get(byName.id);
+    const holder = (await claimed()).get(byName.id);
     if (holder) throw permanent('Conflict', `spec.displayName: the gateway's certificate ${spec.displayName} (${byName.id}) is managed by ${holder}`);
     // Uploaded by this resource before a crash: its fingerprint is the one the pending create recorded.
     return { cert: byName, fingerprint: pending.pending?.fingerprint };
@@ -68,7 +70,7 @@ export function certificateClient(gateway: ResolvedGateway, object: KubeObject, 
       if (!pending.pending) return;
       const certs = (await api.list(CERTIFICATES, 'certificates')) ?? [];
       const mine = certs.find((c) => c.name === spec.displayName && typeof c.id === 'string');
-      if (mine && !(await claimedIds(CertificateType, object, gateway.key, ctx)).has(mine.id)) await api.remove(`${CERTIFICATES}/${encodeURIComponent(mine.id)}`);
+      if (mine && !(await claimed()).has(mine.id)) await api.remove(`${CERTIFICATES}/${encodeURIComponent(mine.id)}`);
     },
   };
 }

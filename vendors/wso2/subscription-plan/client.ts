@@ -1,7 +1,8 @@
 import { permanent } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import { claimedIds, CreatePending } from '../create-pending.ts';
+import { claimedIds } from '../claimed-ids.ts';
+import { CreatePending } from '../create-pending.ts';
 import type { ResolvedGateway } from '../gateway/resolve.ts';
 import { SubscriptionPlanType } from '../resource-types.ts';
 import { sameInstant } from '../same-instant.ts';
@@ -28,6 +29,7 @@ export function subscriptionPlanClient(gateway: ResolvedGateway, object: KubeObj
   const api = gateway.management;
   const payload = planPayload(spec);
   const pending = new CreatePending(object, ctx);
+  const claimed = claimedIds(SubscriptionPlanType, object, gateway.key, ctx);
   let found: Json | undefined;
   const status = (plan: Json): ExternalStatus => ({ id: idOf(plan) });
 
@@ -39,7 +41,7 @@ export function subscriptionPlanClient(gateway: ResolvedGateway, object: KubeObj
     }
     const byName = ((await api.list(PLANS, 'subscriptionPlans')) ?? []).find((p) => String(p.planName ?? '').trim() === spec.planName.trim() && idOf(p));
     if (!byName) return {};
-    return { plan: byName, holder: (await claimedIds(SubscriptionPlanType, object, gateway.key, ctx)).get(idOf(byName)!) };
+    return { plan: byName, holder: (await claimed()).get(idOf(byName)!) };
   };
   const lookup = async (): Promise<Json | undefined> => {
     const { plan, holder } = await find();

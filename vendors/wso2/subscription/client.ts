@@ -1,7 +1,8 @@
 import { permanent, waitingFor } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, ExternalStatus, Observation, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import { claimedIds, CreatePending } from '../create-pending.ts';
+import { claimedIds } from '../claimed-ids.ts';
+import { CreatePending } from '../create-pending.ts';
 import { awaitResource } from '../dependencies.ts';
 import type { ResolvedGateway } from '../gateway/resolve.ts';
 import { GatewayCallError } from '../management-api.ts';
@@ -31,6 +32,7 @@ interface Wanted {
 export function subscriptionClient(gateway: ResolvedGateway, object: KubeObject, spec: SubscriptionSpec, known: Json, ctx: SyncContext): ExternalClient {
   const api = gateway.management;
   const pending = new CreatePending(object, ctx);
+  const claimed = claimedIds(SubscriptionType, object, gateway.key, ctx);
   let wantedOnce: Promise<Wanted> | undefined;
   const wanted = () =>
     (wantedOnce ??= (async () => {
@@ -51,8 +53,8 @@ export function subscriptionClient(gateway: ResolvedGateway, object: KubeObject,
   const candidates = async (create: Json): Promise<Json[]> => {
     const query = new URLSearchParams({ apiId: spec.apiId, ...(spec.applicationId ? { applicationId: spec.applicationId } : {}) });
     const subs = (await api.list(`${SUBSCRIPTIONS}?${query}`, 'subscriptions')) ?? [];
-    const claimed = await claimedIds(SubscriptionType, object, gateway.key, ctx);
-    return subs.filter((s) => typeof s.id === 'string' && !claimed.has(s.id) && (s.applicationId || undefined) === (create.applicationId || undefined) && (create.subscriptionPlanId === undefined || s.subscriptionPlanId === create.subscriptionPlanId));
+    const others = await claimed();
+    return subs.filter((s) => typeof s.id === 'string' && !others.has(s.id) && (s.applicationId || undefined) === (create.applicationId || undefined) && (create.subscriptionPlanId === undefined || s.subscriptionPlanId === create.subscriptionPlanId));
   };
   /** This resource's subscription among the candidates: the only one, or the only one created since the pending create. */
   const pick = (subs: Json[], since?: string): Json | undefined => {
