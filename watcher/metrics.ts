@@ -58,6 +58,8 @@ export class WatcherMetrics {
   readonly controlPlaneEvents = new LabeledCounter();
   readonly controlPlaneAcks = new LabeledCounter();
   readonly controlPlaneReconnects = new LabeledCounter();
+  /** deployment.acks a control plane was seen to read; those sent but not read are sent again on the next connection. */
+  controlPlaneAcksRead = 0;
   /** Control-plane connections by state (connecting, connected, backoff, refused); read when rendered. */
   controlPlaneConnections: () => Record<string, number> = () => ({});
   coalesced = 0;
@@ -107,6 +109,7 @@ export class WatcherMetrics {
     family('apim_sync_watcher_control_plane_connections', 'gauge', 'WSO2 control-plane connections held for APIGateways, by state.', Object.entries(this.controlPlaneConnections()).map(([state, n]) => [{ state }, n]));
     family('apim_sync_watcher_control_plane_events_total', 'counter', 'Messages received from WSO2 control planes, by type.', samples(this.controlPlaneEvents));
     family('apim_sync_watcher_control_plane_acks_total', 'counter', 'deployment.ack messages sent to WSO2 control planes, by status.', samples(this.controlPlaneAcks));
+    family('apim_sync_watcher_control_plane_acks_read_total', 'counter', 'deployment.ack messages a WSO2 control plane was seen to read (a ping sent after them answered).', [[{}, this.controlPlaneAcksRead]]);
     family('apim_sync_watcher_control_plane_reconnects_total', 'counter', 'Control-plane connection attempts after the first, by cause.', samples(this.controlPlaneReconnects));
     family('apim_sync_watcher_ready', 'gauge', '1 when the initial lists are done and the queue is reachable.', [[{}, this.gauges.ready() ? 1 : 0]]);
     const mem = process.memoryUsage();

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlaneEmulator, type ControlPlaneEmulator, type Flavour } from '../../emulators/wso2/control-plane/index.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
@@ -21,6 +22,7 @@ let server: KubeApiServer;
 let base: string;
 const watchers: Watcher[] = [];
 const planes: ControlPlaneEmulator[] = [];
+const relays: Relay[] = [];
 let nsCount = 0;
 
 beforeAll(async () => {
@@ -29,6 +31,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(watchers.splice(0).map((w) => w.stop()));
+  await Promise.all(relays.splice(0).map((r) => r.close()));
   for (const cp of planes.splice(0)) {
     expect(cp.violations()).toEqual([]);
     await cp.close();
@@ -59,16 +62,57 @@ interface World {
   logs: string[];
   /** vendor-event messages of the APIGateway, by event type. */
   events(type?: string): SyncMessage[];
+  /** Stops the watcher and starts another with the same options, as a pod restart would (nothing kept in memory). */
+  restartWatcher(): Promise<void>;
+  /** With `relay`: the TCP relay the watcher reaches the control plane through. */
+  relay?: Relay;
+}
+
+interface Relay {
+  /** `host:port` of the relay, with the control plane's host name (its certificate names it). */
+  host: string;
+  /** While true, what the watcher sends is dropped: the control plane never reads it. */
+  swallow: boolean;
+  /** Cuts every connection, as a network failure would (no close frame). */
+  cut(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP relay in front of the control plane (TLS passes through it untouched). */
+async function startRelay(target: string): Promise<Relay> {
+  const at = target.lastIndexOf(':');
+  const [hostname, port] = [target.slice(0, at), Number(target.slice(at + 1))];
+  const sockets = new Set<Socket>();
+  const relay = { swallow: false } as Relay;
+  const server = createServer((client) => {
+    const upstream = connect(port, hostname);
+    const end = () => [client, upstream].forEach((s) => (s.destroy(), sockets.delete(s)));
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', end).on('error', end);
+    }
+    client.on('data', (chunk) => relay.swallow || upstream.write(chunk));
+    upstream.pipe(client);
+  });
+  server.listen(0, hostname);
+  await once(server, 'listening');
+  return Object.assign(relay, {
+    host: `${hostname}:${(server.address() as { port: number }).port}`,
+    cut: () => [...sockets].forEach((s) => s.destroy()),
+    close: () => (relay.cut(), new Promise<void>((resolve) => server.close(() => resolve()))),
+  });
 }
 
 /**
  * A namespace with an APIGateway connected to a control plane emulator: its token in a Secret, the emulator's CA
  * named by `spec.controlPlane.tls.certSecretRef`, and a watcher with millisecond timings whose queue is recorded.
  */
-async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?: number; pollingIntervalMs?: number } = {}): Promise<World> {
+async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?: number; pollingIntervalMs?: number; relay?: boolean } = {}): Promise<World> {
   const ns = `cp-${flavour}-${++nsCount}`;
   const cp = await startControlPlaneEmulator({ flavour, pingIntervalMs: opts.pingIntervalMs ?? 30, pongTimeoutMs: 1_000 });
   planes.push(cp);
+  const relay = opts.relay ? await startRelay(cp.host) : undefined;
+  if (relay) relays.push(relay);
   const { id: gatewayId, token } = cp.registerGateway(`gw-${ns}`);
   await kube('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   await kube('POST', core(ns, 'secrets'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cp-token', namespace: ns }, stringData: { token } });
@@ -83,7 +127,7 @@ async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?:
     spec: {
       apiSelector: { scope: 'Namespaced' },
       ...(opts.values ? { configRef: { name: 'gw-values' } } : {}),
-      controlPlane: { host: cp.host, tokenSecretRef: { name: 'cp-token', key: 'token' }, tls: { certSecretRef: { name: 'cp-ca', key: 'ca.crt' } } },
+      controlPlane: { host: relay?.host ?? cp.host, tokenSecretRef: { name: 'cp-token', key: 'token' }, tls: { certSecretRef: { name: 'cp-ca', key: 'ca.crt' } } },
     },
   });
   const sent: SyncMessage[] = [];
@@ -99,22 +143,41 @@ async function world(flavour: Flavour, opts: { values?: string; pingIntervalMs?:
     },
   };
   const logs: string[] = [];
-  const watcher = await startWatcher({
-    clusterId: 'c1',
-    kubeConfig: { server: base },
-    queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
-    transport,
-    namespaces: [ns],
-    kinds: KINDS,
-    resyncIntervalSeconds: 0,
-    httpAddr: false,
-    log: (e) => logs.push(JSON.stringify(e)),
-    controlPlane: { ...FAST, ...(opts.pollingIntervalMs ? { pollingIntervalMs: opts.pollingIntervalMs } : {}) },
-  });
-  watchers.push(watcher);
-  await watcher.ready;
+  const startOne = async () => {
+    const watcher = await startWatcher({
+      clusterId: 'c1',
+      kubeConfig: { server: base },
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo',
+      transport,
+      namespaces: [ns],
+      kinds: KINDS,
+      resyncIntervalSeconds: 0,
+      httpAddr: false,
+      log: (e) => logs.push(JSON.stringify(e)),
+      controlPlane: { ...FAST, ...(opts.pollingIntervalMs ? { pollingIntervalMs: opts.pollingIntervalMs } : {}) },
+    });
+    watchers.push(watcher);
+    await watcher.ready;
+    return watcher;
+  };
   const events = (type?: string) => sent.filter((m) => m.reason === 'vendor-event' && m.kind === 'APIGateway' && m.namespace === ns && (!type || m.event?.type === type));
-  return { ns, cp, gatewayId, token, watcher, sent, bodies, logs, events };
+  const w: World = {
+    ns,
+    cp,
+    gatewayId,
+    token,
+    watcher: await startOne(),
+    sent,
+    bodies,
+    logs,
+    events,
+    async restartWatcher() {
+      await w.watcher.stop();
+      w.watcher = await startOne();
+    },
+    ...(relay ? { relay } : {}),
+  };
+  return w;
 }
 
 const connected = (w: World) => waitFor('a control-plane connection', () => w.cp.connections(w.gatewayId)[0]);
@@ -310,18 +373,64 @@ describe('WSO2 deployment.ack', () => {
     expect(of(bad.deploymentId)).toHaveLength(1);
   });
 
-  it('acks settled resources again on a new connection (after its connection.ack); the control plane ignores the repeat', async () => {
+  it('a new connection sends the acks the control plane was not seen to read (what settled meanwhile); a restarted watcher sends them all', async () => {
     const w = await world('platform');
     const first = await connected(w);
-    const d = w.cp.deploy(w.gatewayId, artifact('repeat'));
-    const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'repeat', d));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'repeat')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
-    await waitFor('acked', () => w.cp.acks().length === 1);
-    w.cp.dropConnections(w.gatewayId);
+    const settle = async (name: string) => {
+      const d = w.cp.deploy(w.gatewayId, artifact(name));
+      const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, name, d));
+      await kube('PATCH', `${wso2(w.ns, 'restapis', name)}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
+      return d;
+    };
+    const acksOf = (d: { deploymentId: string }) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId);
+    const read = () => Number(/apim_sync_watcher_control_plane_acks_read_total (\d+)/.exec(w.watcher.metricsText())?.[1]);
+    const before = await settle('before');
+    await waitFor('acked, and seen read (a ping after it answered)', () => acksOf(before).length === 1 && read() === 1);
+    // The connection cut while a resource settles: its ack waits for the next connection.
+    w.cp.setDown(true);
+    await waitFor('disconnected', () => w.cp.connections(w.gatewayId).length === 0);
+    const meanwhile = await settle('meanwhile');
+    w.cp.setDown(false);
     const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
-    const again = await waitFor('acked again', () => w.cp.acks().find((a) => a.connectionId === second.connectionId));
-    expect(again).toMatchObject({ outcome: 'discarded' });
-    expect(w.cp.deploymentStatus(d.deploymentId)?.status).toBe('DEPLOYED');
+    await waitFor('what settled meanwhile acked and read on the new connection', () => acksOf(meanwhile).some((a) => a.connectionId === second.connectionId) && read() >= 2);
+    expect(acksOf(meanwhile)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
+    // Read before the connection was cut: not sent again (it would have gone before the ping that confirmed the other).
+    expect(acksOf(before)).toHaveLength(1);
+    expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_acks_total\{status="success"\} 2\n/);
+    // A restarted watcher cannot know what its predecessor sent: its first connection sends every ack owed.
+    await w.restartWatcher();
+    const third = await waitFor('the new watcher connected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== second.connectionId));
+    await waitFor('both acked again', () => acksOf(before).length === 2 && acksOf(meanwhile).length === 2);
+    expect([...acksOf(before), ...acksOf(meanwhile)].filter((a) => a.connectionId === third.connectionId).map((a) => a.outcome)).toEqual(['discarded', 'discarded']);
+    expect(w.cp.deploymentStatus(before.deploymentId)?.status).toBe('DEPLOYED');
+    expect(w.cp.deploymentStatus(meanwhile.deploymentId)?.status).toBe('DEPLOYED');
+  });
+
+  it('an ack the connection died with before the control plane read it is sent again on the next connection', async () => {
+    const w = await world('platform', { relay: true });
+    const first = await connected(w);
+    const settle = async (name: string) => {
+      const d = w.cp.deploy(w.gatewayId, artifact(name));
+      const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, name, d));
+      await kube('PATCH', `${wso2(w.ns, 'restapis', name)}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
+      return d;
+    };
+    const acksOf = (d: { deploymentId: string }) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId);
+    const metric = (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(w.watcher.metricsText())?.[1]);
+    const read = await settle('read');
+    await waitFor('the first ack read', () => acksOf(read).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') === 1);
+    // What the watcher sends now never arrives: the ack leaves it, the control plane never reads it.
+    w.relay!.swallow = true;
+    const lost = await settle('lost');
+    await waitFor('the second ack sent', () => metric('apim_sync_watcher_control_plane_acks_total\\{status="success"\\}') === 2);
+    w.relay!.cut();
+    w.relay!.swallow = false;
+    expect(acksOf(lost)).toEqual([]);
+    const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
+    await waitFor('the lost ack sent again, and read', () => acksOf(lost).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') >= 2);
+    expect(acksOf(lost)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
+    expect(w.cp.deploymentStatus(lost.deploymentId)?.status).toBe('DEPLOYED');
+    expect(acksOf(read)).toHaveLength(1);
   });
 
   it('a failed deployment (Programmed=False, Invalid) is acked failed; an undeployment is acked as undeploy', async () => {

@@ -24,7 +24,7 @@ export interface DeploymentAck {
   errorCode?: string;
 }
 
-/** Which operation of which deployment an ack answers: one answer per operation and connection. */
+/** Which operation of which deployment an ack answers (a link sends one answer per operation, again only if unread). */
 export const ackKey = (a: DeploymentAck): string => `${a.deploymentId}|${a.action}|${a.performedAt}`;
 
 interface Condition {

@@ -99,7 +99,11 @@ export class ControlPlaneConnection {
   private heartbeat: NodeJS.Timeout | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
   private lastPing = Date.now();
+  /** `connection.ack` received. */
   private acked = false;
+  /** Our pings awaiting their pong, by payload, in the order sent. */
+  private readonly reads = new Map<string, (read: boolean) => void>();
+  private pings = 0;
   private done = false;
   private finish!: (end: ConnectionEnd) => void;
   private settleOpen!: { resolve(): void; reject(err: ConnectError): void };
@@ -148,6 +152,16 @@ export class ControlPlaneConnection {
       this.lastPing = Date.now();
       if (this.acked) handlers.ping();
     });
+    ws.on('pong', (data) => {
+      const id = data.toString();
+      if (!this.reads.has(id)) return;
+      // Pongs come in order: this one answers every ping sent before it too.
+      for (const [sent, resolve] of this.reads) {
+        this.reads.delete(sent);
+        resolve(true);
+        if (sent === id) break;
+      }
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary || this.done) return;
       const text = data.toString();
@@ -181,6 +195,20 @@ export class ControlPlaneConnection {
     return true;
   }
 
+  /**
+   * Resolves true once the control plane has read every message sent before this call: a ping sent after them is
+   * answered. Its read loop handles each message (a `deployment.ack`) before it reads the next frame, and answers a
+   * ping when it reads it (platform-api's handler/websocket.go; RFC 6455 §5.5.2). False if the connection ends first.
+   */
+  confirmRead(): Promise<boolean> {
+    if (this.done || !this.acked || this.ws.readyState !== this.ws.OPEN) return Promise.resolve(false);
+    const id = String(++this.pings);
+    return new Promise((resolve) => {
+      this.reads.set(id, resolve);
+      this.ws.ping(id);
+    });
+  }
+
   /** Closes with 1000 (the gateway's "Client closing connection"); `ended` resolves with `stopped`. */
   close(): void {
     this.end({ permanent: false, cause: 'stopped' });
@@ -209,6 +237,8 @@ export class ControlPlaneConnection {
     this.done = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.ackTimer);
+    for (const resolve of this.reads.values()) resolve(false);
+    this.reads.clear();
     this.finish(e);
   }
 }

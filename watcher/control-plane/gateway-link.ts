@@ -55,8 +55,15 @@ export class GatewayLink {
   private wake: (() => void) | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
-  /** Acks sent on the current connection, by operation, with the status sent. */
-  private readonly acked = new Map<string, DeploymentAck['status']>();
+  /**
+   * By artifact, the last ack the control plane was seen to read (`ackKey|status`), since the watcher started and for
+   * this host: a new connection does not send it again. Forgotten when the artifact owes nothing any more.
+   */
+  private readonly read = new Map<string, string>();
+  /** Acks sent on the current connection that the control plane has not been seen to read yet, by artifact. */
+  private readonly unread = new Map<string, string>();
+  /** The connection whose reads are being confirmed (one ping at a time). */
+  private confirming: ControlPlaneConnection | undefined;
   private refusal: string | undefined;
   /** APIM's announcements of this gateway's own APIs, from its status, acked once their RestApi runs. */
   private echoes: EchoOutcome[] = [];
@@ -160,6 +167,8 @@ export class GatewayLink {
   /** New settings: a different connection is made at once (backoff reset); the same ones change nothing. */
   private apply(next: LinkSettings | undefined): void {
     if (next?.fingerprint === this.settings?.fingerprint) return;
+    // What one control plane read says nothing of another's.
+    if (next?.host !== this.settings?.host) this.read.clear();
     const hadOne = Boolean(this.settings);
     this.settings = next;
     this.retry = 0;
@@ -246,7 +255,8 @@ export class GatewayLink {
     this.state = 'connected';
     this.retry = 0;
     this.refusal = undefined;
-    this.acked.clear();
+    // Sent on the connection that ended and not seen read: owed again, and found again by ackSettled.
+    this.unread.clear();
     this.deps.log.info('control-plane connected', { ...this.fields, gatewayId: conn.gatewayId, connectionId: conn.connectionId });
     this.deps.forward({ type: 'connection.restored' }, `connected:${conn.connectionId}`);
     // Resync on every (re)connect: what changed while it was away is found by the full diff (wso2/api-platform#1495).
@@ -265,8 +275,9 @@ export class GatewayLink {
 
   /**
    * Acks owed to the control plane, found anew on each connection (after its ack): every settled control-plane
-   * resource of this gateway and every outcome in its status. A restarted watcher acks settled deployments again;
-   * the control plane ignores acks whose operation it has already settled (its performedAt guard).
+   * resource of this gateway and every outcome in its status. Those the control plane was seen to read on an earlier
+   * connection are not sent again, so a reconnect sends what settled meanwhile or was lost with the connection; the
+   * first connection after a start sends them all (the control plane ignores a repeat: its performedAt guard).
    */
   private async ackSettled(conn: ControlPlaneConnection): Promise<void> {
     try {
@@ -275,11 +286,10 @@ export class GatewayLink {
           this.deps.http.getJson<{ items?: KubeObject[] }>(resourcePath({ apiVersion: WSO2_API_VERSION, kind: k.kind }, this.namespace), { labelSelector: gatewaySelector(this.name) }, this.abort.signal),
         ),
       );
-      if (this.conn !== conn) return;
-      lists.forEach((l, i) => (l.items ?? []).forEach((o) => this.resourceSeen({ ...o, apiVersion: WSO2_API_VERSION, kind: ARTIFACT_KINDS[i].kind })));
+      const owed = lists.flatMap((l, i) => (l.items ?? []).map((o) => ackOfResource({ ...o, apiVersion: WSO2_API_VERSION, kind: ARTIFACT_KINDS[i].kind })));
       const gw = await readByName(this.deps.http, APIGatewayType, this.namespace, this.name, this.abort.signal);
-      if (!gw || this.conn !== conn) return;
-      for (const ack of acksOfGateway(gw)) this.sendAck(ack);
+      if (!gw) return;
+      owed.push(...acksOfGateway(gw));
       // Echoes whose RestApi the watcher has not seen (listed before this component loaded) are read.
       for (const echo of echoesOfGateway(gw)) {
         let state = this.deps.bottomUpState(echo.resource);
@@ -288,8 +298,13 @@ export class GatewayLink {
           const api = await readByName(this.deps.http, RestApiType, ns, name, this.abort.signal);
           state = api ? bottomUpStateOf({ ...api, kind: RestApiType.kind }) : undefined;
         }
-        if (this.conn === conn) this.ackEcho(echo, state);
+        owed.push(ackOfEcho(echo, state));
       }
+      if (this.conn !== conn) return;
+      const acks = owed.filter((a): a is DeploymentAck => a !== undefined);
+      const owing = new Set(acks.map((a) => a.artifactId));
+      for (const artifactId of this.read.keys()) if (!owing.has(artifactId)) this.read.delete(artifactId);
+      for (const ack of acks) this.sendAck(ack);
     } catch (err) {
       // Live events still ack what settles from now on; the next connection lists again.
       if (!this.abort.signal.aborted) this.deps.log.warn('could not list what to ack on connect', { ...this.fields, ...errorFields(err) });
@@ -298,12 +313,35 @@ export class GatewayLink {
 
   private sendAck(ack: DeploymentAck): void {
     const conn = this.conn;
-    const key = ackKey(ack);
-    if (!conn || this.acked.get(key) === ack.status) return;
+    const sent = `${ackKey(ack)}|${ack.status}`;
+    if (!conn || this.read.get(ack.artifactId) === sent || this.unread.get(ack.artifactId) === sent) return;
     if (!conn.send(JSON.stringify({ type: 'deployment.ack', payload: ack }))) return;
-    this.acked.set(key, ack.status);
+    this.unread.set(ack.artifactId, sent);
     this.deps.metrics.controlPlaneAcks.inc({ status: ack.status });
     this.deps.log.info('deployment.ack sent', { ...this.fields, deploymentId: ack.deploymentId, artifactId: ack.artifactId, action: ack.action, status: ack.status });
+    this.confirmReads(conn);
+  }
+
+  /**
+   * Moves the acks sent on this connection to `read` once the control plane has read them (a ping after them
+   * answered). One ping at a time, sent after the acks of the same burst, so a thousand acks cost a few pings.
+   */
+  private confirmReads(conn: ControlPlaneConnection): void {
+    if (this.confirming === conn) return;
+    this.confirming = conn;
+    setImmediate(async () => {
+      const sent = [...this.unread];
+      const read = await conn.confirmRead();
+      if (this.confirming === conn) this.confirming = undefined;
+      if (!read || this.conn !== conn) return;
+      for (const [artifactId, ack] of sent) {
+        if (this.unread.get(artifactId) !== ack) continue;
+        this.unread.delete(artifactId);
+        this.read.set(artifactId, ack);
+        this.deps.metrics.controlPlaneAcksRead++;
+      }
+      if (this.unread.size) this.confirmReads(conn);
+    });
   }
 
   private received(text: string): void {
