@@ -38,9 +38,15 @@ describe('WSO2 APIGateway', () => {
     await w.apply(apiGateway('counted', w.gateway.url, { spec: { apiSelector: { scope: 'LabelSelector', matchLabels: { counted: 'yes' } }, configRef: { name: 'counted-values' } } }));
     await w.apply(restApi('counted-one', {}, { labels: { counted: 'yes' } }));
     await w.waitForCondition('RestApi', 'counted-one', 'Programmed', 'True');
+    // Not selected (the world's gateway takes it), and one its control plane deployed (named, not labelled counted).
+    await w.apply(restApi('counted-not', {}, { labels: { counted: 'no' } }));
+    await w.apply(restApi('counted-deployed', {}, { labels: { 'apim-sync.io/origin': 'control-plane', 'apim-sync.io/gateway-name': 'counted' }, annotations: { 'apim-sync.io/gateway': `${w.ns}/counted` } }));
+    await w.waitForCondition('RestApi', 'counted-not', 'Programmed', 'True');
+    await w.waitForCondition('RestApi', 'counted-deployed', 'Programmed', 'True');
     await resync('APIGateway', 'counted');
     const obj = await w.waitForCondition('APIGateway', 'counted', 'Ready', 'True');
-    expect(obj.status).toMatchObject({ selectedAPIs: 1, configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(obj.status).toMatchObject({ selectedAPIs: 2, configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await w.get('RestApi', 'counted-deployed'))?.status?.gateway).toBe(`${w.ns}/counted`);
     expect(conditionOf(obj, 'Programmed')?.message).toContain('gateway.config.controller.auth.basic.users');
   });
 

@@ -2,10 +2,9 @@ import { SyncError, asSyncError } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { GATEWAY_NOT_READY } from '../conditions.ts';
-import { CP_ANNOTATIONS } from '../control-plane/metadata.ts';
 import { APIGatewayType } from '../resource-types.ts';
 import { resolveGateway, type ResolvedGateway } from './resolve.ts';
-import { gatewayKey, selectingGateways } from './selection.ts';
+import { gatewayKey, namedGateway, selectingGateways } from './selection.ts';
 
 /** A resource's gateway, and why it was chosen when the choice was not obvious. */
 export interface BoundGateway extends ResolvedGateway {
@@ -28,16 +27,17 @@ export class NoGatewayError extends SyncError {
 
 /**
  * The APIGateway a resource deploys to: the one its `apim-sync.io/gateway` annotation names (control-plane origin
- * resources), else `prefer` (the gateway an ApiKey's parent is on), else the first by namespace/name of those whose
- * apiSelector selects it (the operator's registry, made deterministic). A gateway that cannot be used (its
- * configuration is invalid, its ConfigMap or credentials Secret missing) is not ready either: the resource waits.
+ * resources), else `prefer` (`<namespace>/<name>` of the gateway an ApiKey's parent is on), else the first by
+ * namespace/name of those whose apiSelector selects it (the operator's registry, made deterministic). A gateway that
+ * cannot be used (its configuration is invalid, its ConfigMap or credentials Secret missing) is not ready either: the
+ * resource waits.
  */
 export async function gatewayFor(resource: KubeObject, ctx: SyncContext, opts: { prefer?: string } = {}): Promise<BoundGateway> {
-  const named = resource.metadata.annotations?.[CP_ANNOTATIONS.gateway] || opts.prefer;
+  const named = namedGateway(resource) ?? opts.prefer;
   let chosen: KubeObject;
   let note: string | undefined;
   if (named) {
-    const [namespace, name] = named.includes('/') ? named.split('/', 2) : [resource.metadata.namespace ?? 'default', named];
+    const [namespace, name] = named.split('/', 2);
     const found = await ctx.cluster.get({ ...APIGatewayType, namespace, name });
     if (!found) throw new NoGatewayError(`APIGateway ${namespace}/${name} not found`);
     chosen = found;

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import { CP_ANNOTATIONS } from '../control-plane/metadata.ts';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -13,15 +14,66 @@ const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(
  */
 export function selects(gateway: KubeObject, resource: KubeObject): boolean {
   const selector = obj(obj(gateway.spec).apiSelector);
-  const scope = typeof selector.scope === 'string' && selector.scope ? selector.scope : 'Cluster';
+  const scope = scopeOf(selector);
   if (scope === 'Cluster') return true;
-  if (scope === 'Namespaced') {
-    const listed = Array.isArray(selector.namespaces) ? selector.namespaces.filter((n): n is string => typeof n === 'string' && n !== '') : [];
-    const namespaces = listed.length ? listed : [gateway.metadata.namespace ?? 'default'];
-    return namespaces.includes(resource.metadata.namespace ?? 'default');
-  }
+  if (scope === 'Namespaced') return selectedNamespaces(gateway, selector).includes(resource.metadata.namespace ?? 'default');
   if (scope === 'LabelSelector') return labelsMatch(selector, resource.metadata.labels ?? {});
   return false;
+}
+
+const scopeOf = (selector: Json): string => (typeof selector.scope === 'string' && selector.scope ? selector.scope : 'Cluster');
+
+function selectedNamespaces(gateway: KubeObject, selector: Json): string[] {
+  const listed = Array.isArray(selector.namespaces) ? selector.namespaces.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+  return listed.length ? listed : [gateway.metadata.namespace ?? 'default'];
+}
+
+/**
+ * Where the resources an APIGateway may select are, as narrowly as the API server can list them (the operator's
+ * countSelectedAPIs lists so): the namespaces of a Namespaced selector, or all (`namespaces` undefined); a
+ * LabelSelector's requirements as a label selector, unless one cannot be written so (a key or value no label can
+ * have, an operator without values), when every resource is listed and `selects` decides. What is listed is still
+ * filtered with `selects`.
+ */
+export function selectionScope(gateway: KubeObject): { namespaces?: string[]; labelSelector?: string } {
+  const selector = obj(obj(gateway.spec).apiSelector);
+  const scope = scopeOf(selector);
+  if (scope === 'Namespaced') return { namespaces: selectedNamespaces(gateway, selector) };
+  if (scope !== 'LabelSelector') return {};
+  const requirements = [
+    ...Object.entries(obj(selector.matchLabels)).map(([key, value]) => (isLabelKey(key) && typeof value === 'string' && isLabelValue(value) ? `${key}=${value}` : undefined)),
+    ...(Array.isArray(selector.matchExpressions) ? selector.matchExpressions.map((e) => requirementOf(obj(e))) : []),
+  ];
+  if (requirements.includes(undefined)) return {};
+  return requirements.length ? { labelSelector: requirements.join(',') } : {};
+}
+
+function requirementOf(e: Json): string | undefined {
+  const key = String(e.key ?? '');
+  if (!isLabelKey(key)) return undefined;
+  const values = Array.isArray(e.values) ? e.values.map(String) : [];
+  const set = values.length && values.every(isLabelValue) ? `(${values.join(',')})` : undefined;
+  switch (e.operator) {
+    case 'In':
+      return set && `${key} in ${set}`;
+    case 'NotIn':
+      return set && `${key} notin ${set}`;
+    case 'Exists':
+      return key;
+    case 'DoesNotExist':
+      return `!${key}`;
+    default:
+      return undefined;
+  }
+}
+
+// Kubernetes' label syntax (apimachinery validation): an optional DNS-subdomain prefix, and a name or value of up to 63.
+const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const isLabelValue = (v: string) => v === '' || NAME.test(v);
+function isLabelKey(k: string): boolean {
+  const slash = k.indexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, k] : [k.slice(0, slash), k.slice(slash + 1)];
+  return NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix)));
 }
 
 function labelsMatch(selector: Json, labels: Record<string, string>): boolean {
@@ -50,6 +102,16 @@ function expressionMatches(e: Json, labels: Record<string, string>): boolean {
 
 /** `<namespace>/<name>`, how gateways are named in annotations, status and messages. */
 export const gatewayKey = (gateway: KubeObject): string => `${gateway.metadata.namespace ?? 'default'}/${gateway.metadata.name}`;
+
+/**
+ * The APIGateway a resource's `apim-sync.io/gateway` annotation names (a control plane's resources carry it), as
+ * `<namespace>/<name>`: it wins over every apiSelector. A bare name is in the resource's namespace.
+ */
+export function namedGateway(resource: KubeObject): string | undefined {
+  const named = resource.metadata.annotations?.[CP_ANNOTATIONS.gateway];
+  if (!named) return undefined;
+  return named.includes('/') ? named : `${resource.metadata.namespace ?? 'default'}/${named}`;
+}
 
 /**
  * The gateways that select a resource, in the order apim-sync picks from: by namespace, then name. The operator takes
