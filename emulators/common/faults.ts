@@ -14,7 +14,10 @@ export interface FaultRule {
   times?: number;
   /** Destroy the connection without answering. */
   dropConnection?: boolean;
-  /** Wait this long first; alone, the request is then handled normally. */
+  /**
+   * Wait this long first; alone, the request is then handled normally. The body is read meanwhile, so a client
+   * that gives up waiting leaves a request that is still carried out, as by a real server (`exchange.ts`).
+   */
   delayMs?: number;
 }
 

@@ -5,8 +5,12 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface Answer {
   status: number;
-  /** A string is sent as text/plain (porta's text errors), anything else as JSON; undefined = empty body. */
+  /**
+   * Bytes are sent as they are (name their `content-type` in `headers`), a string as text/plain (porta's text
+   * errors), anything else as JSON; undefined = empty body. A `content-type` in `headers` wins.
+   */
   body?: unknown;
+  /** Lower-case names. */
   headers?: Record<string, string>;
 }
 
@@ -22,17 +26,18 @@ export async function readBody(req: IncomingMessage, tooLarge: () => Error): Pro
   return Buffer.concat(chunks);
 }
 
-export async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) void _;
-}
-
 export function send(res: ServerResponse, answer: Answer): void {
   const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | undefined;
+  let payload: string | Uint8Array | undefined;
   if (answer.body !== undefined && answer.body !== '' && answer.status !== 204) {
-    const text = typeof answer.body === 'string';
-    payload = text ? (answer.body as string) : JSON.stringify(answer.body);
-    headers['content-type'] = text ? 'text/plain; charset=utf-8' : 'application/json';
+    if (answer.body instanceof Uint8Array) payload = answer.body;
+    else if (typeof answer.body === 'string') {
+      payload = answer.body;
+      headers['content-type'] ??= 'text/plain; charset=utf-8';
+    } else {
+      payload = JSON.stringify(answer.body);
+      headers['content-type'] ??= 'application/json';
+    }
   }
   headers['content-length'] = String(payload ? Buffer.byteLength(payload) : 0);
   res.writeHead(answer.status, headers);

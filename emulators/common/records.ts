@@ -22,3 +22,9 @@ export function recordViolation(log: ContractViolation[], method: string, path: 
   log.push({ method, path, problems: texts });
   return texts;
 }
+
+/** Appends to a call log bounded by `max`, trimmed in batches: dropping one entry per request would move the whole array every time. */
+export function recordCall<C extends CallRecord>(calls: C[], call: C, max: number): void {
+  calls.push(call);
+  if (calls.length > max + 1024) calls.splice(0, calls.length - max);
+}

@@ -1,7 +1,9 @@
 /** HTTP server of the Gravitee APIM emulator: faults, auth, contract validation, routing to handlers. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { exchangeListener, type EmulatedRequest } from '../common/exchange.ts';
+import { FaultInjector } from '../common/faults.ts';
+import type { Answer } from '../common/http-io.ts';
+import { listen } from '../common/listening.ts';
+import { recordViolation } from '../common/records.ts';
 import type { Violation } from '../openapi/index.ts';
 import { CredentialStore, DEFAULT_USERS } from './auth.ts';
 import { servedContracts } from './contracts.ts';
@@ -14,9 +16,7 @@ import {
   unauthorized,
   type ApiArea,
 } from './errors.ts';
-import { FaultInjector } from '../common/faults.ts';
-import { recordViolation } from '../common/records.ts';
-import { drain, parseBody, readBody, send, type Answer } from './http-io.ts';
+import { parseBody } from './request-body.ts';
 import { Router, type Routed } from './routing.ts';
 import { createStateApi } from './state-api.ts';
 import { StateStore } from './store.ts';
@@ -31,49 +31,27 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
   const router = new Router(servedContracts(opts.specsDir), opts.pathPrefixes ?? []);
   const violations: ContractViolation[] = [];
   const calls: CallRecord[] = [];
-  const maxCalls = opts.maxCalls ?? 100_000;
-  const latencyMs = opts.latencyMs ?? 0;
 
-  const record = (method: string, path: string, status: number) => {
-    calls.push({ method, path, status });
-    // trimmed in batches: dropping one entry per request would move the whole array every time
-    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
-  };
+  const listening = await listen(
+    exchangeListener({
+      faults,
+      calls,
+      maxCalls: opts.maxCalls,
+      latencyMs: opts.latencyMs,
+      tooLarge: () => new ApimError(413, 'Request entity too large', 'payload.tooLarge'),
+      faultBody: (status, r) => errorBody(areaOfPath(r.path), faultError(status)),
+      answer: answerRequest,
+      errorAnswer: (e) => ({ status: 500, body: errorBody('management-v2', new ApimError(500, String(e), 'technical')) }),
+    }),
+    opts,
+  );
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname;
-
-    const fault = faults.take(method, path);
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.dropConnection) {
-      record(method, path, 0);
-      req.socket.destroy();
-      return;
-    }
-    let answer: Answer;
-    if (fault?.status) {
-      await drain(req);
-      const area = areaOfPath(path);
-      answer = {
-        status: fault.status,
-        body: fault.body ?? errorBody(area, faultError(fault.status)),
-        headers: fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined,
-      };
-    } else {
-      answer = await answerRequest(req, method, path, url.searchParams);
-    }
-    if (latencyMs > 0) await sleep(latencyMs);
-    record(method, path, answer.status);
-    send(res, answer);
-  }
-
-  async function answerRequest(req: IncomingMessage, method: string, path: string, query: URLSearchParams): Promise<Answer> {
+  async function answerRequest({ req, method, path, url, body: rawBody }: EmulatedRequest): Promise<Answer> {
+    const query = url.searchParams;
     const { routed, candidates } = router.route(method, path, query);
     const area: ApiArea = routed?.served.area ?? candidates[0]?.served.area ?? areaOfPath(path);
     try {
-      const raw = await readBody(req);
+      const raw = await rawBody;
       if (credentials.authenticate(req.headers.authorization) === undefined) throw unauthorized();
       if (!routed) {
         const problems = candidates.length
@@ -115,21 +93,8 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
     return handler({ org, env: env ?? envs[0] ?? 'DEFAULT', params: operation.pathParams, query, body, data: store.env(org, env ?? envs[0] ?? 'DEFAULT') });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: errorBody('management-v2', new ApimError(500, String(e), 'technical')) });
-    });
-  });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-
   return {
-    url: `http://${urlHost}:${port}`,
+    url: listening.url,
     faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
     violations,
     calls,
@@ -142,11 +107,7 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
       calls.length = 0;
       credentials.set(initialCredentials);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 

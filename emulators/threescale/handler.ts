@@ -1,6 +1,6 @@
 /** What the endpoint modules receive, and helpers to read parameters and shape answers. */
 import { blank, notFound, ThreescaleError } from './errors.ts';
-import type { Answer } from './http-io.ts';
+import type { Answer } from '../common/http-io.ts';
 import type { Params } from './params.ts';
 import type { Tenant, World } from './store.ts';
 import { wire, type Rec, type Table } from './table.ts';

@@ -2,16 +2,16 @@
  * HTTP side of the 3scale emulator: one listener for the master portal and one per tenant admin portal.
  * Order of checks: injected fault → route (spec operation) → access token → contract → handler.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
+import { exchangeListener, type EmulatedRequest } from '../common/exchange.ts';
 import { FaultInjector } from '../common/faults.ts';
+import type { Answer } from '../common/http-io.ts';
+import { listen, type Listening } from '../common/listening.ts';
 import { recordViolation } from '../common/records.ts';
 import type { Violation } from '../openapi/index.ts';
 import { authorizeAdmin, authorizeMaster, presentedToken } from './auth.ts';
 import { accessDenied, badRequest, notFound, ThreescaleError } from './errors.ts';
 import type { Ctx } from './handler.ts';
-import { drain, readBody, send, type Answer } from './http-io.ts';
 import { bodyParams, parseRawBody, type Params } from './params.ts';
 import { ROUTES } from './routes.ts';
 import { operationKey, servedSpecs, type OperationInfo, type ServedSpec } from './specs.ts';
@@ -22,86 +22,62 @@ import type { CallRecord, ContractViolation, ThreescaleEmulator, ThreescaleEmula
 
 export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = {}): Promise<ThreescaleEmulator> {
   const specs = servedSpecs(opts.specsDir);
-  const host = opts.host ?? '127.0.0.1';
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const masterToken = opts.masterToken ?? 'master-token';
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];
   const calls: CallRecord[] = [];
-  const maxCalls = opts.maxCalls ?? 100_000;
-  const latencyMs = opts.latencyMs ?? 0;
-  const servers: Server[] = [];
+  const listeners: Listening[] = [];
 
-  /** Opens a listener; `portal` tells which tenant (or the master) a request reached. */
-  async function listen(port: number): Promise<{ port: number; url: string }> {
-    const server = createServer((req, res) => {
-      handle(req, res, (req.socket.localPort ?? 0)).catch((e: unknown) => {
-        if (!res.headersSent) send(res, { status: 500, body: { error: String(e) } });
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    servers.push(server);
-    const actual = (server.address() as AddressInfo).port;
-    return { port: actual, url: `http://${urlHost}:${actual}` };
+  /** Which tenant's admin portal (or the master's) a request reached: the port it came in on (looked up once per request). */
+  const portals = new WeakMap<EmulatedRequest, { tenant: Tenant | undefined; isMaster: boolean }>();
+  const portalOf = (r: EmulatedRequest) => {
+    let portal = portals.get(r);
+    if (!portal) {
+      const port = r.req.socket.localPort ?? 0;
+      portal = port === masterPortal.port ? { tenant: world.master, isMaster: true } : { tenant: world.tenantByPort(port), isMaster: false };
+      portals.set(r, portal);
+    }
+    return portal;
+  };
+  const listener = exchangeListener<Answer, CallRecord>({
+    faults,
+    calls,
+    maxCalls: opts.maxCalls,
+    latencyMs: opts.latencyMs,
+    tooLarge: () => new ThreescaleError(413, { error: 'Request entity too large' }),
+    faultBody,
+    answer(r) {
+      const { tenant, isMaster } = portalOf(r);
+      return answer3scale(r.req, r.body, r.method, r.path, r.url.searchParams, tenant, isMaster);
+    },
+    errorAnswer(e) {
+      const error = e instanceof ThreescaleError ? e : new ThreescaleError(500, { error: (e as Error).message });
+      return { status: error.status, body: error.body };
+    },
+    callDetails(r) {
+      const { tenant, isMaster } = portalOf(r);
+      return { tenant: isMaster ? undefined : tenant?.name };
+    },
+  });
+  async function open(port: number): Promise<Listening> {
+    const listening = await listen(listener, { host: opts.host, port });
+    listeners.push(listening);
+    return listening;
   }
 
-  const masterPortal = await listen(opts.port ?? 0);
+  const masterPortal = await open(opts.port ?? 0);
   const initialTenants: { name: string; adminToken: string; port: number; url: string }[] = [];
-  for (const t of opts.tenants ?? []) initialTenants.push({ ...t, ...(await listen(0)) });
+  for (const t of opts.tenants ?? []) {
+    const { port, url } = await open(0);
+    initialTenants.push({ ...t, port, url });
+  }
 
   let world = newWorld();
   function newWorld(): World {
     const w = new World((self) => createMaster(self, masterPortal.url, masterToken));
-    w.openPortal = () => listen(0);
+    w.openPortal = () => open(0);
     for (const t of initialTenants) createTenant(w, t);
     return w;
-  }
-
-  const record = (call: CallRecord) => {
-    calls.push(call);
-    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
-  };
-
-  async function handle(req: IncomingMessage, res: ServerResponse, localPort: number): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname;
-    const isMaster = localPort === masterPortal.port;
-    const tenant = isMaster ? world.master : world.tenantByPort(localPort);
-    const tenantName = isMaster ? undefined : tenant?.name;
-
-    const fault = faults.take(method, path);
-    // Read before any delay: a slow answer is still carried out, as by porta when the client has given up waiting.
-    const body = fault?.status || fault?.dropConnection ? undefined : readBody(req);
-    body?.catch(() => {});
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.dropConnection) {
-      record({ method, path, status: 0, tenant: tenantName });
-      req.socket.destroy();
-      return;
-    }
-    let answer: Answer;
-    if (fault?.status) {
-      await drain(req);
-      answer = {
-        status: fault.status,
-        body: fault.body ?? faultBody(fault.status),
-        headers: fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined,
-      };
-    } else {
-      try {
-        answer = await answer3scale(req, body!, method, path, url.searchParams, tenant, isMaster);
-      } catch (e) {
-        const error = e instanceof ThreescaleError ? e : new ThreescaleError(500, { error: (e as Error).message });
-        answer = { status: error.status, body: error.body };
-      }
-    }
-    if (latencyMs > 0) await sleep(latencyMs);
-    record({ method, path, status: answer.status, tenant: tenantName });
-    send(res, answer);
   }
 
   async function answer3scale(
@@ -180,16 +156,7 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
       violations.length = 0;
       calls.length = 0;
     },
-    close: () =>
-      Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve, reject) => {
-              server.close((e) => (e ? reject(e) : resolve()));
-              server.closeAllConnections();
-            }),
-        ),
-      ).then(() => undefined),
+    close: () => Promise.all(listeners.map((l) => l.close())).then(() => undefined),
   };
 }
 

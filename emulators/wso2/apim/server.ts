@@ -1,18 +1,15 @@
 /**
  * HTTPS side of the APIM 4.7 emulator: DCR (`/client-registration/v0.17`), the token endpoint (`/oauth2/token`)
- * and Publisher v4 (`/api/am/publisher/v4`) on one listener, with a self-signed certificate for the listen host,
- * 127.0.0.1 and localhost. Order of checks, as APIM's interceptors: injected fault → route → body → contract
- * (violations recorded) → authentication and scopes (401/403 win over 400) → 400 for a request outside the
- * contract → the operation.
+ * and Publisher v4 (`/api/am/publisher/v4`) on one listener. Order of checks, as APIM's interceptors: injected
+ * fault → route → body → contract (violations recorded) → authentication and scopes (401/403 win over 400) → 400
+ * for a request outside the contract → the operation.
  */
-import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
+import { exchangeListener } from '../../common/exchange.ts';
 import { FaultInjector } from '../../common/faults.ts';
-import { drain, readBody, send, type Answer } from '../../common/http-io.ts';
+import type { Answer } from '../../common/http-io.ts';
+import { listen } from '../../common/listening.ts';
 import { recordViolation, type CallRecord, type ContractViolation } from '../../common/records.ts';
-import { selfSignedCertificate } from '../../kube-api-server/tls.ts';
 import { describeViolation, type Violation } from '../../openapi/index.ts';
 import { ApiStore, DEFAULT_ENVIRONMENTS } from './apis-store.ts';
 import { ClientRegistry } from './clients.ts';
@@ -59,58 +56,24 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];
   const calls: CallRecord[] = [];
-  const maxCalls = opts.maxCalls ?? 100_000;
-  const latencyMs = opts.latencyMs ?? 0;
-
-  const record = (method: string, path: string, status: number) => {
-    calls.push({ method, path, status });
-    // trimmed in batches: dropping one entry per request would move the whole array every time
-    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
-  };
   const offContract = (method: string, path: string, problems: Violation[]) => {
     if (problems.length) recordViolation(violations, method, path, problems);
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'https://emulator');
-    const path = url.pathname;
-    const area = areaOf(path);
+  const requestListener = exchangeListener({
+    faults,
+    calls,
+    maxCalls: opts.maxCalls,
+    latencyMs: opts.latencyMs,
+    tooLarge: () => new ApimError(413, 413, 'Request Entity Too Large', 'Request entity too large'),
+    faultBody: (status, r) => faultBody(areaOf(r.path), status),
+    answer: (r) => answerApim(r.req, areaOf(r.path), r.method, r.path, r.url.searchParams, r.body),
+    errorAnswer: (e, r) => errorAnswer(areaOf(r.path), e),
+    handOver: (path) => (areaOf(path) === 'other' ? opts.fallback?.request : undefined),
+  });
 
-    const fault = faults.take(method, path);
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.dropConnection) {
-      record(method, path, 0);
-      req.socket.destroy();
-      return;
-    }
-    if (area === 'other' && opts.fallback && !fault?.status) {
-      res.on('finish', () => record(method, path, res.statusCode));
-      opts.fallback.request(req, res);
-      return;
-    }
-    let answer: Answer;
-    if (fault?.status) {
-      await drain(req);
-      answer = {
-        status: fault.status,
-        body: fault.body ?? faultBody(area, fault.status),
-        headers: fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined,
-      };
-    } else {
-      try {
-        answer = await answerApim(req, area, method, path, url.searchParams);
-      } catch (e) {
-        answer = errorAnswer(area, e);
-      }
-    }
-    if (latencyMs > 0) await sleep(latencyMs);
-    record(method, path, answer.status);
-    send(res, answer);
-  }
-
-  async function answerApim(req: IncomingMessage, area: Area, method: string, path: string, query: URLSearchParams): Promise<Answer> {
-    const raw = await readBody(req, () => new ApimError(413, 413, 'Request Entity Too Large', 'Request entity too large'));
+  async function answerApim(req: IncomingMessage, area: Area, method: string, path: string, query: URLSearchParams, body: Promise<Buffer>): Promise<Answer> {
+    const raw = await body;
     switch (area) {
       case 'token':
         return answerToken(req, method, path, query, raw);
@@ -198,28 +161,15 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
     }
   }
 
-  const requestListener: RequestListener = (req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, errorAnswer('publisher', e));
-    });
-  };
-  const cert = selfSignedCertificate([opts.host ?? '127.0.0.1']);
-  const server: Server = createServer({ key: cert.keyPem, cert: cert.certPem }, requestListener);
-  server.on('upgrade', (req, socket, head) => {
+  const listening = await listen(requestListener, { host: opts.host, port: opts.port, tls: true });
+  listening.server.on('upgrade', (req, socket, head) => {
     if (opts.fallback?.upgrade && areaOf(new URL(req.url ?? '/', 'https://emulator').pathname) === 'other') opts.fallback.upgrade(req, socket, head);
     else socket.destroy();
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `https://${urlHost}:${port}`,
-    caPem: cert.certPem,
+    url: listening.url,
+    caPem: listening.caPem!,
     admin: { ...admin },
     requestListener,
     faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
@@ -245,11 +195,7 @@ export async function startWso2Apim(opts: Wso2ApimOptions = {}): Promise<Wso2Api
       violations.length = 0;
       calls.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 

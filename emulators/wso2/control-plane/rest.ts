@@ -4,6 +4,7 @@
  * JSON (errors as the spec's `ErrorResponse`) or an archive.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Answer } from '../../common/http-io.ts';
 import { KIND_NAMES, type ArtifactKind } from './artifact-kinds.ts';
 import { artifactZip, batchTarGz } from './archives.ts';
 import type { ControlPlane } from './control-plane.ts';
@@ -12,9 +13,8 @@ import { deterministicUuidV7 } from './etags.ts';
 import type { Gateway } from './gateways.ts';
 import type { ManifestRecord } from './types.ts';
 
-export type RestAnswer =
-  | { status: number; json?: unknown }
-  | { status: number; binary: Buffer; contentType: string; filename: string };
+/** An answer, and the gateway whose call it answers (for the call log). */
+export type RestAnswer = Answer & { gatewayId?: string };
 
 export interface RestRequest {
   cp: ControlPlane;
@@ -30,7 +30,14 @@ type Operation = (r: RestRequest) => RestAnswer | Promise<RestAnswer>;
 
 export const errorAnswer = (status: number, description: string): RestAnswer => ({
   status,
-  json: { code: status, message: STATUS_CODES[status] ?? 'Error', description },
+  body: { code: status, message: STATUS_CODES[status] ?? 'Error', description },
+});
+
+/** An archive, as a download. */
+const download = (bytes: Uint8Array, contentType: string, filename: string): RestAnswer => ({
+  status: 200,
+  body: bytes,
+  headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${filename}"` },
 });
 
 /** `GET /apis/{apiId}` and its LLM/MCP siblings: a zip of the deployment the gateway should run. */
@@ -42,7 +49,7 @@ function artifactArchive(kind: ArtifactKind, idParam: string): Operation {
     if (!artifact || artifact.kind !== kind) return errorAnswer(404, `${label} not found`);
     const deployment = cp.deployments.activeDeployment(gateway.id, id);
     if (!deployment) return errorAnswer(404, `No active deployment found for this ${label} on this gateway`);
-    return { status: 200, binary: artifactZip(deployment), contentType: 'application/zip', filename: `${filePrefix}-${id}.zip` };
+    return download(artifactZip(deployment), 'application/zip', `${filePrefix}-${id}.zip`);
   };
 }
 
@@ -54,7 +61,7 @@ function apiKeys(kind: ArtifactKind): Operation {
       .filter((k) => cp.deployments.artifact(k.artifactId)?.kind === kind && cp.deployments.row(gateway.id, k.artifactId))
       .filter((k) => !issuer || k.issuer === issuer)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-    return { status: 200, json: keys.map(apiKeyItem) };
+    return { status: 200, body: keys.map(apiKeyItem) };
   };
 }
 
@@ -82,7 +89,7 @@ export const OPERATIONS: Record<string, Operation> = {
       deployedAt: row.performedAt.toISOString(),
       etag: deterministicUuidV7(row.deploymentId, row.performedAt),
     }));
-    return { status: 200, json: { deployments } };
+    return { status: 200, body: { deployments } };
   },
 
   async BatchFetchDeployments({ cp, gateway, headers, body }) {
@@ -91,7 +98,7 @@ export const OPERATIONS: Record<string, Operation> = {
     if (ids.length === 0) return errorAnswer(400, 'At least one deployment ID is required');
     // unknown ids and other gateways' deployments are left out, not refused
     const archive = await batchTarGz(cp.deployments.contents(gateway.id, ids));
-    return { status: 200, binary: archive, contentType: BATCH_MEDIA_TYPE, filename: `deployments-batch-${gateway.id}.tar.gz` };
+    return download(archive, BATCH_MEDIA_TYPE, `deployments-batch-${gateway.id}.tar.gz`);
   },
 
   PushGatewayManifest({ gateway, pathParams, body, manifests }) {
@@ -101,7 +108,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
 
   getSubscriptionPlans({ cp }) {
-    return { status: 200, json: [...cp.devportal.plans.values()].map(planInfo) };
+    return { status: 200, body: [...cp.devportal.plans.values()].map(planInfo) };
   },
 
   getSubscriptionsForAPI({ cp, gateway, pathParams }) {
@@ -109,12 +116,12 @@ export const OPERATIONS: Record<string, Operation> = {
     if (cp.deployments.artifact(apiId)?.kind !== 'RestApi') return errorAnswer(404, 'API not found');
     if (cp.deployments.row(gateway.id, apiId)?.desired !== 'DEPLOYED') return errorAnswer(403, 'API is not associated with this gateway');
     const subs = [...cp.devportal.subscriptions.values()].filter((s) => s.apiId === apiId);
-    return { status: 200, json: subs.map(subscriptionInfo) };
+    return { status: 200, body: subs.map(subscriptionInfo) };
   },
 
   checkArtifactsExist({ cp, body }) {
     const ids = (body as { artifactIds: string[] }).artifactIds;
     if (ids.length === 0) return errorAnswer(400, 'Invalid request body: artifactIds is required and must be a non-empty array');
-    return { status: 200, json: { artifacts: ids.map((artifactId) => ({ artifactId, exists: cp.deployments.artifact(artifactId) !== undefined })) } };
+    return { status: 200, body: { artifacts: ids.map((artifactId) => ({ artifactId, exists: cp.deployments.artifact(artifactId) !== undefined })) } };
   },
 };

@@ -3,6 +3,7 @@
  * handlers, `{code, message}` from its authentication middleware (go-httpkit `WriteError`), and Go's
  * ServeMux text for routes it does not have.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Answer } from './http-io.ts';
 
 /** A field-level problem, as the gateway's validators report it (`field` is a dotted path like `spec.operations[0].path`). */
@@ -53,23 +54,8 @@ export const routeNotFound = (): GatewayError => new GatewayError({ status: 404,
 export const methodNotAllowed = (allowed: string[]): GatewayError =>
   new GatewayError({ status: 405, text: 'Method Not Allowed\n', headers: { allow: allowed.join(', ') } });
 
-/** Default body of an injected fault. */
-export function faultAnswer(status: number, body: unknown, retryAfterSeconds: number | undefined): Answer {
-  const reason: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    429: 'Too Many Requests',
-    500: 'Internal server error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  return {
-    status,
-    body: body ?? { status: 'error', message: reason[status] ?? `HTTP ${status}` },
-    headers: retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : undefined,
-  };
-}
+/** Default body of an injected fault: `ErrorResponse` with the status's reason (the 500 worded as the gateway's own). */
+export const faultBody = (status: number): unknown => ({
+  status: 'error',
+  message: status === 500 ? 'Internal server error' : (STATUS_CODES[status] ?? `HTTP ${status}`),
+});

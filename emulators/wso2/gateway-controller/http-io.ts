@@ -1,8 +1,7 @@
-/** Request bodies in, answers out: JSON as the gateway's `WriteJSON` writes it, YAML when asked for, Go's plain text. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Answers out: JSON as the gateway's `WriteJSON` writes it, YAML when asked for, Go's plain text. */
+import type { ServerResponse } from 'node:http';
 import { stringify } from 'yaml';
-import { readBody as readAnyBody } from '../../common/http-io.ts';
-import { GatewayError } from './errors.ts';
+import { send as sendAnswer } from '../../common/http-io.ts';
 
 export interface Answer {
   status: number;
@@ -14,22 +13,13 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-export const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  readAnyBody(req, () => new GatewayError({ status: 413, body: { status: 'error', message: 'Request body too large' } }));
-
+/** The answer as the gateway writes it: JSON as `WriteJSON` does (json.Encoder ends with a newline), YAML when asked for. */
 export function send(res: ServerResponse, answer: Answer): void {
-  const headers: Record<string, string> = { ...answer.headers };
-  let payload: string | undefined;
-  if (answer.text !== undefined) {
-    payload = answer.text;
-    headers['content-type'] = 'text/plain; charset=utf-8';
-  } else if (answer.body !== undefined && answer.status !== 204) {
-    payload = answer.yaml ? stringify(answer.body) : JSON.stringify(answer.body) + '\n'; // json.Encoder ends with a newline
-    headers['content-type'] = answer.yaml ? 'application/yaml' : 'application/json';
-  }
-  headers['content-length'] = String(payload ? Buffer.byteLength(payload) : 0);
-  res.writeHead(answer.status, headers);
-  res.end(payload);
+  const { status, headers } = answer;
+  if (answer.text !== undefined) return sendAnswer(res, { status, headers, body: answer.text });
+  if (answer.body === undefined || status === 204) return sendAnswer(res, { status, headers });
+  const body = answer.yaml ? stringify(answer.body) : JSON.stringify(answer.body) + '\n';
+  sendAnswer(res, { status, headers: { ...headers, 'content-type': answer.yaml ? 'application/yaml' : 'application/json' }, body });
 }
 
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);

@@ -3,25 +3,24 @@
  * injected fault → authentication (401) → route (Go ServeMux 404/405) → role (403) → the operation's
  * own checks (the gateway's 400s) → the published contract (400, recorded) → the operation.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
+import { exchangeListener } from '../../common/exchange.ts';
 import { FaultInjector } from '../../common/faults.ts';
+import { listen } from '../../common/listening.ts';
 import { recordViolation } from '../../common/records.ts';
+import { mediaKindOf } from '../../openapi/body-media.ts';
 import type { Violation } from '../../openapi/index.ts';
 import { Authenticator, authorize, DEFAULT_USERS } from './auth.ts';
 import { builtInTemplates } from './builtin-templates.ts';
 import { handlerContext, type GatewaySettings } from './context.ts';
 import { BASE_PATH, managementContract } from './contract.ts';
-import { failure, faultAnswer, GatewayError, methodNotAllowed, routeNotFound, type FieldError } from './errors.ts';
-import { prefersYaml, readBody, send, type Answer } from './http-io.ts';
+import { failure, faultBody, GatewayError, methodNotAllowed, routeNotFound, type FieldError } from './errors.ts';
+import { prefersYaml, send, type Answer } from './http-io.ts';
 import { DEFAULT_POLICIES } from './installed-policies.ts';
 import { OPERATIONS } from './operations.ts';
 import { createStateApi } from './state-api.ts';
 import { GatewayStore } from './store.ts';
 import type { CallRecord, ContractViolation, Wso2GatewayController, Wso2GatewayControllerOptions } from './types.ts';
-
-const YAML_BODY = /^(application\/(x-)?yaml|text\/yaml)$|\+yaml$/;
 
 export async function startWso2GatewayController(opts: Wso2GatewayControllerOptions = {}): Promise<Wso2GatewayController> {
   const management = managementContract(opts.specsDir);
@@ -43,46 +42,27 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];
   const calls: CallRecord[] = [];
-  const maxCalls = opts.maxCalls ?? 100_000;
-  const latencyMs = opts.latencyMs ?? 0;
-
-  const record = (method: string, path: string, status: number) => {
-    calls.push({ method, path, status });
-    // trimmed in batches: dropping one entry per request would move the whole array every time
-    if (calls.length > maxCalls + 1024) calls.splice(0, calls.length - maxCalls);
-  };
   const offContract = (method: string, path: string, problems: Violation[]) => recordViolation(violations, method, path, problems);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname;
-    const fault = faults.take(method, path);
-    // The body is read before a delay fault: a client that gives up meanwhile (its timeout) leaves a request the
-    // gateway still carries out, as a real one does once it has the request.
-    const body = readBody(req);
-    body.catch(() => {});
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.dropConnection) {
-      record(method, path, 0);
-      req.socket.destroy();
-      return;
-    }
-    let answer: Answer;
-    try {
-      const raw = await body;
-      answer = fault?.status ? faultAnswer(fault.status, fault.body, fault.retryAfterSeconds) : answerRequest(req, method, path, url.searchParams, raw);
-    } catch (e) {
-      if (!(e instanceof GatewayError)) {
+  const listening = await listen(
+    exchangeListener({
+      faults,
+      calls,
+      maxCalls: opts.maxCalls,
+      latencyMs: opts.latencyMs,
+      tooLarge: () => failure(413, 'Request body too large'),
+      faultBody,
+      answer: async (r) => answerRequest(r.req, r.method, r.path, r.url.searchParams, await r.body),
+      errorAnswer(e, r) {
+        if (e instanceof GatewayError) return e.answer;
         // a fault of the emulator itself: answered as the gateway's panic handler does, and made visible to tests
-        violations.push({ method, path, problems: [`emulator error: ${(e as Error).stack ?? String(e)}`] });
-      }
-      answer = e instanceof GatewayError ? e.answer : failure(500, 'Internal server error').answer;
-    }
-    if (latencyMs > 0) await sleep(latencyMs);
-    record(method, path, answer.status);
-    send(res, answer);
-  }
+        recordViolation(violations, r.method, r.path, [`emulator error: ${(e as Error).stack ?? String(e)}`]);
+        return failure(500, 'Internal server error').answer;
+      },
+      send,
+    }),
+    opts,
+  );
 
   function answerRequest(req: IncomingMessage, method: string, path: string, query: URLSearchParams, raw: Buffer): Answer {
     const principal = authenticator.authenticate(req.headers.authorization);
@@ -121,19 +101,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
     return answer.status === 200 && ctx.wantsYaml && yamlAnswers.has(operationId) ? { ...answer, yaml: true } : answer;
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, failure(500, String(e)).answer);
-    });
-  });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${urlHost}:${port}`;
+  const url = listening.url;
 
   return {
     url,
@@ -149,11 +117,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
       violations.length = 0;
       calls.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 
@@ -161,7 +125,7 @@ export async function startWso2GatewayController(opts: Wso2GatewayControllerOpti
 function bodyForContract(raw: Buffer, mediaType: string): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
-  if (YAML_BODY.test(mediaType)) return text;
+  if (mediaKindOf(mediaType) === 'yaml') return text;
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     try {
       return JSON.parse(text) as unknown;

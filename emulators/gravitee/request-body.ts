@@ -1,11 +1,4 @@
-/** Reading request bodies and writing JSON answers: the common emulator I/O, with APIM's 413 and body parsing. */
-import type { IncomingMessage } from 'node:http';
-import { drain, readBody as readAnyBody, send, type Answer } from '../common/http-io.ts';
-import { ApimError } from './errors.ts';
-
-export { drain, send, type Answer };
-
-export const readBody = (req: IncomingMessage): Promise<Buffer> => readAnyBody(req, () => new ApimError(413, 'Request entity too large', 'payload.tooLarge'));
+/** Request bodies as APIM reads them, for validation and handlers. */
 
 /** JSON and form bodies parsed; an Error when a JSON body does not parse; undefined when empty. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
