@@ -1,5 +1,6 @@
 /** Standalone 3scale emulator: `node emulators/threescale/main.ts [--port N] [--host H] [--tenant NAME:TOKEN]…`. */
 import { parseArgs } from 'node:util';
+import { serveUntilSignalled } from '../common/standalone.ts';
 import { startThreescaleEmulator } from './index.ts';
 
 const { values } = parseArgs({
@@ -15,13 +16,8 @@ const tenants = (values.tenant?.length ? values.tenant : ['acme:acme-token']).ma
   return { name: name!, adminToken: adminToken || `${name}-token` };
 });
 const emulator = await startThreescaleEmulator({ port: Number(values.port), host: values.host, masterToken: values['master-token'], tenants });
-console.log(
-  JSON.stringify({
-    url: emulator.url,
-    masterToken: values['master-token'] ?? 'master-token',
-    tenants: tenants.map((t) => ({ name: t.name, adminUrl: emulator.adminUrl(t.name), token: t.adminToken })),
-  }),
-);
-const stop = () => void emulator.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+serveUntilSignalled(emulator, {
+  url: emulator.url,
+  masterToken: values['master-token'] ?? 'master-token',
+  tenants: tenants.map((t) => ({ name: t.name, adminUrl: emulator.adminUrl(t.name), token: t.adminToken })),
+});

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { serveUntilSignalled } from '../../common/standalone.ts';
 import { startWso2Apim } from './index.ts';
 
 const { values } = parseArgs({
@@ -18,15 +19,10 @@ const { values } = parseArgs({
 const environments = values.environment?.length ? values.environment.map((name) => ({ name })) : undefined;
 const emulator = await startWso2Apim({ port: Number(values.port), host: values.host, environments });
 if (values['ca-file']) writeFileSync(values['ca-file'], emulator.caPem);
-console.log(
-  JSON.stringify({
-    url: emulator.url,
-    username: emulator.admin.username,
-    password: emulator.admin.password,
-    environments: emulator.environments().map((e) => e.name),
-    ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
-  }),
-);
-const stop = () => void emulator.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+serveUntilSignalled(emulator, {
+  url: emulator.url,
+  username: emulator.admin.username,
+  password: emulator.admin.password,
+  environments: emulator.environments().map((e) => e.name),
+  ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
+});

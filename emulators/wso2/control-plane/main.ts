@@ -1,9 +1,12 @@
 /**
  * Standalone WSO2 control plane emulator:
- * `node emulators/wso2/control-plane/main.ts [--flavour apim|platform] [--port N] [--host H] [--gateway NAME[:TOKEN]]…`.
- * Prints one JSON line: URL, flavour, the CA to trust, and each registered gateway with its registration token.
+ * `npx node emulators/wso2/control-plane/main.ts [--flavour apim|platform] [--port N] [--host H] [--gateway NAME[:TOKEN]]… [--ca-file PATH]`.
+ * Prints one JSON line: URL, flavour, the CA to trust (or the file `--ca-file` wrote it to), and each registered
+ * gateway with its registration token.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { serveUntilSignalled } from '../../common/standalone.ts';
 import { startControlPlaneEmulator } from './index.ts';
 
 const { values } = parseArgs({
@@ -12,7 +15,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     host: { type: 'string' },
     gateway: { type: 'string', multiple: true },
-    'ca-out': { type: 'string' },
+    'ca-file': { type: 'string' },
   },
 });
 if (values.flavour !== 'apim' && values.flavour !== 'platform') throw new Error(`--flavour must be apim or platform, not ${values.flavour}`);
@@ -21,21 +24,13 @@ const gateways = (values.gateway?.length ? values.gateway : ['default']).map((sp
   const [name, token] = spec.split(':');
   return { name: name!, ...cp.registerGateway(name!, token || undefined) };
 });
-if (values['ca-out']) {
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(values['ca-out'], cp.caPem);
-}
-console.log(
-  JSON.stringify({
-    url: cp.url,
-    flavour: cp.flavour,
-    host: cp.host,
-    restBase: cp.restBase,
-    wsUrl: cp.wsUrl,
-    ...(values['ca-out'] ? { caFile: values['ca-out'] } : { caPem: cp.caPem }),
-    gateways,
-  }),
-);
-const stop = () => void cp.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+if (values['ca-file']) writeFileSync(values['ca-file'], cp.caPem);
+serveUntilSignalled(cp, {
+  url: cp.url,
+  flavour: cp.flavour,
+  host: cp.host,
+  restBase: cp.restBase,
+  wsUrl: cp.wsUrl,
+  ...(values['ca-file'] ? { caFile: values['ca-file'] } : { caPem: cp.caPem }),
+  gateways,
+});

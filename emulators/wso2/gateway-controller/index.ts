@@ -5,7 +5,6 @@
  */
 export { startWso2GatewayController } from './server.ts';
 export { BASE_PATH } from './contract.ts';
-export { optionsFromArgs, parseUser, startupLine } from './command-line.ts';
 export type {
   CallRecord,
   ContractViolation,
