@@ -3,6 +3,7 @@
  * (`{httpStatus, message, technicalCode, parameters?, details?}`); the Management API v1 answers
  * `{message, http_status, technicalCode?, parameters?}`.
  */
+import { STATUS_CODES } from 'node:http';
 
 export type ApiArea = 'automation' | 'management-v2' | 'management-v1';
 
@@ -58,18 +59,5 @@ export const importErrors = (messages: string[], details?: ErrorDetail[]): ApimE
   new ApimError(400, `Unable to import because of errors [${messages.join(',')}]`, 'invalid', undefined, details);
 
 /** Default body of an injected fault. */
-export function faultError(status: number): ApimError {
-  const reason: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  return new ApimError(status, reason[status] ?? `HTTP ${status}`, status >= 500 ? 'technical' : 'fault');
-}
+export const faultError = (status: number): ApimError => new ApimError(status, STATUS_CODES[status] ?? `HTTP ${status}`, status >= 500 ? 'technical' : 'fault');
+

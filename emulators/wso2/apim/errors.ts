@@ -4,6 +4,7 @@
  * `org.wso2.carbon.apimgt.api.ExceptionCodes`; the token endpoint answers RFC 6749 §5.2 errors as WSO2 Identity
  * Server words them.
  */
+import { STATUS_CODES } from 'node:http';
 
 export interface ErrorListItem {
   code: string;
@@ -116,18 +117,7 @@ export const openApiUnrecognized = (description: string): ApimError =>
 
 /** Default body of an injected fault. */
 export function faultError(status: number): ApimError {
-  const reason: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  const title = reason[status] ?? `HTTP ${status}`;
+  const title = STATUS_CODES[status] ?? `HTTP ${status}`;
   return new ApimError(status, status, title, `Injected fault: ${title}`);
 }
+
