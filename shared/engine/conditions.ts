@@ -1,3 +1,5 @@
+import { kubeTime } from '../kube/time.ts';
+
 /** A metav1.Condition, as `kubectl wait --for=condition=X` reads it. */
 export interface Condition {
   type: string;
@@ -24,7 +26,7 @@ export function mergeConditions(existing: unknown, updates: ConditionInput[], ge
       status: u.status,
       reason: u.reason,
       message: u.message.slice(0, 32_768),
-      lastTransitionTime: prev && prev.status === u.status ? prev.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      lastTransitionTime: prev && prev.status === u.status ? prev.lastTransitionTime : kubeTime(now),
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
     });
   }

@@ -4,6 +4,7 @@ import type { BindingNotes } from './conditions.ts';
 import { gatewayFor, NoGatewayError, type BoundGateway } from './gateway/binding.ts';
 import { resolveGateway, type ResolvedGateway } from './gateway/resolve.ts';
 import { APIGatewayType } from './resource-types.ts';
+import { kubeTime } from '../../shared/kube/time.ts';
 
 type Json = Record<string, any>;
 
@@ -15,8 +16,6 @@ type GatewayClientFactory = (gateway: ResolvedGateway, known: Json) => ExternalC
 
 /** The gateway a resource was last synced to, as its status says (`status.gateway`, `<namespace>/<name>`). */
 export const syncedGateway = (object: KubeObject): string | undefined => (typeof object.status?.gateway === 'string' ? object.status.gateway : undefined);
-
-const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The client of a resource bound to a gateway: finds the gateway (gatewayFor), builds the kind's client for it, and
@@ -36,7 +35,7 @@ export async function boundClient(desired: Desired<unknown>, ctx: SyncContext, f
   const moved = previous !== undefined && previous !== gateway.key;
   const inner = await factory(gateway, moved ? {} : status);
   let observed: Observation | undefined;
-  const stamp = (s: ExternalStatus, wrote: boolean): ExternalStatus => ({ ...s, gateway: gateway.key, lastUpdateTime: wrote || typeof status.lastUpdateTime !== 'string' ? now() : status.lastUpdateTime });
+  const stamp = (s: ExternalStatus, wrote: boolean): ExternalStatus => ({ ...s, gateway: gateway.key, lastUpdateTime: wrote || typeof status.lastUpdateTime !== 'string' ? kubeTime() : status.lastUpdateTime });
   const leavePrevious = async () => {
     if (moved) await deleteFrom(previous!, status, ctx, factory);
   };

@@ -7,6 +7,7 @@ import { resolveGateway } from '../gateway/resolve.ts';
 import type { GatewayFindings } from './conditions.ts';
 import type { APIGatewaySpec } from './schema.ts';
 import { selectedApis } from './selected-apis.ts';
+import { kubeTime } from '../../../shared/kube/time.ts';
 
 type Json = Record<string, any>;
 
@@ -66,6 +67,6 @@ export function apiGatewayClient({ object }: Desired<APIGatewaySpec>, ctx: SyncC
 /** The status with `lastUpdateTime` moved only when something else in it changed. */
 function stamped(current: Json, next: ExternalStatus): ExternalStatus {
   const changed = Object.entries(next).some(([k, v]) => current[k] !== v);
-  const lastUpdateTime = changed || typeof current.lastUpdateTime !== 'string' ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : current.lastUpdateTime;
+  const lastUpdateTime = changed || typeof current.lastUpdateTime !== 'string' ? kubeTime() : current.lastUpdateTime;
   return { ...next, lastUpdateTime };
 }
