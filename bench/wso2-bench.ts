@@ -5,6 +5,7 @@ import { benchWso2Apply, type Wso2ApplyResult } from './wso2-apply.ts';
 import { benchWso2BottomUp, type Wso2BottomUpResult } from './wso2-bottom-up.ts';
 import type { Wso2Context } from './wso2-context.ts';
 import { startWso2Services, type Wso2Emulator } from './wso2-services.ts';
+import { SyncCounts } from './sync-counts.ts';
 import { benchWso2TopDown, type Wso2TopDownResult } from './wso2-top-down.ts';
 
 export interface Wso2BenchOptions {
@@ -36,8 +37,9 @@ export async function benchWso2(opts: Wso2BenchOptions): Promise<Wso2BenchResult
   const services = await startWso2Services(opts.latencyMs);
   const kc = new KubeConfig();
   kc.loadFromString(services.kubeconfig);
-  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: jsonLogger({ level: 'ERROR' }) });
-  const ctx: Wso2Context = { services, kc, plane, objects: KubernetesObjectApi.makeApiClient(kc) };
+  const syncs = new SyncCounts();
+  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: syncs.counting(jsonLogger({ level: 'ERROR' })) });
+  const ctx: Wso2Context = { services, kc, plane, syncs, objects: KubernetesObjectApi.makeApiClient(kc) };
   try {
     const apply = await benchWso2Apply(ctx, { restApis: opts.restApis, singles: opts.singles });
     const topDown = await benchWso2TopDown(ctx, { deployments: opts.deployments, changes: opts.changes });

@@ -25,6 +25,11 @@ export interface BottomUpStep {
   /** Calls to APIM's control plane (discovery) in all, and the gateway controller's calls per API. */
   controlPlaneCalls: number;
   gatewayPerApi: number;
+  /**
+   * What APIM announced back to the gateway of the imports (echoes: it deploys each revision to the gateway's
+   * environment), as its control plane recorded the watcher's acks: applied (success), and repeats it discarded.
+   */
+  echoAcks: { applied: number; discarded: number };
 }
 
 export interface Wso2BottomUpResult {
@@ -47,12 +52,17 @@ export async function benchWso2BottomUp(ctx: Wso2Context, opts: { apis: number }
   const manifests = Array.from({ length: opts.apis }, (_, i) => restApi(`bu-${i}`, NS));
   const names = manifests.map((m) => m.metadata.name);
 
-  const step = async (label: string, run: () => Promise<void>): Promise<BottomUpStep> => {
+  /** `echoes`: the revisions APIM deploys to the gateway's environment in this step, each announced and then acked. */
+  const step = async (label: string, echoes: number, run: () => Promise<void>): Promise<BottomUpStep> => {
     await resetAll(ctx);
+    const acks0 = await services.acks('apim');
     const t0 = performance.now();
     await run();
     const seconds = (performance.now() - t0) / 1000;
+    // An echo is acked once its RestApi runs and the function recorded the announcement, so after Ready.
+    await until('the echoes acked', async () => (await services.acks('apim')).applied - acks0.applied >= echoes, 60_000);
     await waitDrained(ctx.plane, 300);
+    const acks = await services.acks('apim');
     const calls = await services.calls('apim');
     const result = {
       seconds: round(seconds, 2),
@@ -60,6 +70,7 @@ export async function benchWso2BottomUp(ctx: Wso2Context, opts: { apis: number }
       tokenRequests: calls.filter((c) => c.path === '/oauth2/token').length,
       controlPlaneCalls: calls.filter((c) => !isApim(c)).length,
       gatewayPerApi: round((await services.calls('bottomUp')).length / opts.apis, 2),
+      echoAcks: { applied: acks.applied - acks0.applied, discarded: acks.discarded - acks0.discarded },
     };
     progressDone(`WSO2 bottom-up ${label}: ${opts.apis} APIs in ${result.seconds} s, ${result.apim.vendor} APIM calls per API`);
     return result;
@@ -75,15 +86,15 @@ export async function benchWso2BottomUp(ctx: Wso2Context, opts: { apis: number }
     }
   };
 
-  const firstSync = await step('first sync', async () => {
+  const firstSync = await step('first sync', opts.apis, async () => {
     await createAll(ctx.objects, manifests, 'RestApis for APIM');
     await readyAll('RestApis Ready (gateway and APIM)');
   });
-  const resync = await step('no-op resync', async () => {
+  const resync = await step('no-op resync', 0, async () => {
     await enqueueResync(ctx.plane, (await ctx.objects.list(WSO2_API_VERSION, 'RestApi', NS)).items as KubeObject[]);
     await waitDrained(ctx.plane, 300);
   });
-  const update = await step('update', async () => {
+  const update = await step('update', opts.apis, async () => {
     const ops = [{ method: 'GET', path: '/items' }, { method: 'POST', path: '/items' }];
     for (const m of manifests) {
       const patch = { apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, namespace: NS }, spec: { operations: restApiSpec(m.metadata.name, ops).operations } } as Manifest;
@@ -91,7 +102,7 @@ export async function benchWso2BottomUp(ctx: Wso2Context, opts: { apis: number }
     }
     await readyAll('updated RestApis Ready');
   });
-  const deletion = await step('deletion', async () => {
+  const deletion = await step('deletion', 0, async () => {
     for (const m of manifests) await ctx.objects.delete(m);
     await until('RestApis gone', async () => (await ctx.objects.list(WSO2_API_VERSION, 'RestApi', NS)).items.length === 0);
   });

@@ -3,6 +3,7 @@ import type { SyncPlane } from '../local/sync-plane.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
 import { progress, round } from './stats.ts';
+import type { SyncCounts } from './sync-counts.ts';
 import { countCalls } from './vendor-calls.ts';
 import type { Call, Wso2Emulator, Wso2Services } from './wso2-services.ts';
 
@@ -12,6 +13,8 @@ export interface Wso2Context {
   kc: KubeConfig;
   objects: KubernetesObjectApi;
   plane: SyncPlane;
+  /** The sync function's syncs by kind since the last resetAll. */
+  syncs: SyncCounts;
 }
 
 /** Calls of one phase divided by its objects: vendor calls as an emulator counted them, Kubernetes calls as the sync function did. */
@@ -49,6 +52,7 @@ export async function callsPerObject(ctx: Wso2Context, emulator: Wso2Emulator, o
 export async function resetAll(ctx: Wso2Context): Promise<void> {
   await waitDrained(ctx.plane, 300);
   await resetCounters(ctx.plane);
+  ctx.syncs.reset();
   await ctx.services.resetCalls();
 }
 

@@ -16,7 +16,11 @@ export function wso2Rows(r: Wso2BenchResult): [string, string, string][] {
   const { initial: i, reconnect: c } = r.topDown;
   // The operator reconciles RestApis with one worker, a GET then a POST each: its floor at this latency.
   const operatorFloor = Math.round((a.restApis * 2 * r.emulatorLatencyMs) / 100) / 10;
-  const step = (label: string, s: BottomUpStep, anchor: string): [string, string, string] => [`bottom-up ${label}: APIM calls per API`, `${s.apim.vendor} = ${endpoints(s.apim.vendorByEndpoint)}`, anchor];
+  const step = (label: string, s: BottomUpStep, anchor: string): [string, string, string] => [
+    `bottom-up ${label}: APIM calls per API (echoes acked)`,
+    `${s.apim.vendor} = ${endpoints(s.apim.vendorByEndpoint)} (${s.echoAcks.applied}${s.echoAcks.discarded ? `, ${s.echoAcks.discarded} repeats` : ''})`,
+    anchor,
+  ];
   const violations = sum(r.contractViolations);
   return [
     [`single RestApi apply→Programmed p50 / p95 / p99 (${a.single.samples})`, `${a.single.p50} / ${a.single.p95} / ${a.single.p99} ms`, ''],
@@ -31,9 +35,10 @@ export function wso2Rows(r: Wso2BenchResult): [string, string, string][] {
     ['… acks the control plane recorded (applied, failed)', `${i.acks.total} (${i.acks.applied}, ${i.acks.failed})`, `gateway ${i.deployments}, one per deployment`],
     ['… control-plane calls besides fetch-batch', endpoints(without(i.calls.controlPlaneByEndpoint, 'fetch-batch')), ''],
     ['… gateway calls (writes); Kubernetes calls (writes)', `${i.calls.gatewayCalls} (${i.calls.gatewayWrites}); ${i.calls.kubeCalls} (${i.calls.kubeWrites})`, ''],
+    ['… APIGateway syncs (each a control-plane probe and a gateway probe)', `${i.calls.apiGatewaySyncs}`, ''],
     [`${sum(c.changes)} changes while the control plane was down: reflected`, `${c.reflected}/${sum(c.changes)} (${c.changes.deployed} new, ${c.changes.redeployed} redeployed, ${c.changes.undeployed} undeployed, ${c.changes.deleted} deleted)`, 'gateway 0 until restarted (#1495)'],
     ['… control plane back → reconnected / → converged', `${c.reconnectedSeconds} / ${c.convergedSeconds} s (down ${c.outageSeconds} s)`, 'gateway: never'],
-    ['… fetch-batch calls; acks applied (re-acks discarded)', `${c.calls.fetchBatch}; ${c.acks.applied} (${c.acks.discarded})`, ''],
+    ['… fetch-batch calls; acks applied (re-acks discarded); APIGateway syncs', `${c.calls.fetchBatch}; ${c.acks.applied} (${c.acks.discarded}); ${c.calls.apiGatewaySyncs}`, ''],
     step(`first sync (token requests: ${b.firstSync.tokenRequests} for ${b.apis} APIs)`, b.firstSync, 'gateway 2 = token + import (no lookup)'),
     step('no-op resync', b.resync, 'gateway: none (never re-checks APIM)'),
     step('update', b.update, 'gateway 3 = token + GET swagger + import'),

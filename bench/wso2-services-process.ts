@@ -25,7 +25,8 @@ const gateways = {
 };
 const platform = await startControlPlaneEmulator({ flavour: 'platform', latencyMs });
 const apimCp = await startControlPlaneEmulator({ flavour: 'apim', latencyMs });
-const apim = await startWso2Apim({ latencyMs, environments: [{ name: ENVIRONMENT }], fallback: forwardingFallback(apimCp.url, apimCp.caPem) });
+// As APIM 4.7: what the gateway's environment runs is announced to the gateway, bottom-up imports too (echoes).
+const apim = await startWso2Apim({ latencyMs, environments: [{ name: ENVIRONMENT }], fallback: forwardingFallback(apimCp.url, apimCp.caPem), controlPlane: apimCp });
 const platformGateway = platform.registerGateway('bench-top-down');
 const apimGateway = apimCp.registerGateway(ENVIRONMENT);
 const client = apim.registerClient({ clientName: 'gateway-controller', owner: 'admin', grantTypes: ['client_credentials', 'password', 'refresh_token'], saasApp: true });
@@ -111,7 +112,7 @@ function answer(req: Wso2Request): unknown {
     case 'unmet':
       return unmet(gateways.topDown, req.expected);
     case 'acks': {
-      const acks = platform.acks();
+      const acks = (req.of === 'apim' ? apimCp : platform).acks();
       const count = (f: (a: (typeof acks)[number]) => boolean) => acks.filter(f).length;
       const payload = (a: (typeof acks)[number]) => (a.payload ?? {}) as { action?: string; status?: string };
       return {

@@ -38,7 +38,7 @@ export type Wso2Request =
   | { op: 'connections' }
   | { op: 'progress'; label: string; prefix: string }
   | { op: 'unmet'; expected: Wso2Expectation[] }
-  | { op: 'acks' }
+  | { op: 'acks'; of: 'platform' | 'apim' }
   | { op: 'apimApis'; prefix: string };
 
 export interface Wso2ServicesReady {
@@ -65,7 +65,8 @@ export interface Wso2Services extends Wso2ServicesReady {
   /** Of the deployments under `label`: how many the gateway runs, and how many the control plane has as DEPLOYED. */
   progress(label: string, prefix: string): Promise<{ onGateway: number; acked: number }>;
   unmet(expected: Wso2Expectation[]): Promise<number>;
-  acks(): Promise<AckSummary>;
+  /** What the Platform API's control plane (top-down), or APIM's (bottom-up echoes), recorded of the acks it got. */
+  acks(of?: 'platform' | 'apim'): Promise<AckSummary>;
   apimApis(prefix: string): Promise<{ name: string; deployments: string[] }[]>;
   stop(): Promise<void>;
 }
@@ -102,7 +103,7 @@ export async function startWso2Services(latencyMs: number, historyLimit = 50_000
     connections: () => ask({ op: 'connections' }),
     progress: (label, prefix) => ask({ op: 'progress', label, prefix }),
     unmet: (expected) => ask({ op: 'unmet', expected }),
-    acks: () => ask({ op: 'acks' }),
+    acks: (of = 'platform') => ask({ op: 'acks', of }),
     apimApis: (prefix) => ask({ op: 'apimApis', prefix }),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -24,6 +24,8 @@ interface TopDownCalls {
   /** The sync function's Kubernetes calls, in all. */
   kubeCalls: number;
   kubeWrites: number;
+  /** Syncs of the APIGateway (each probes the control plane and the gateway), its control plane's events aside. */
+  apiGatewaySyncs: number;
 }
 
 export interface Wso2InitialSyncResult {
@@ -74,6 +76,7 @@ async function topDownCalls(ctx: Wso2Context): Promise<TopDownCalls> {
     gatewayWrites: gw.filter((c) => c.method !== 'GET').length,
     kubeCalls: await kubeCalls(ctx.plane),
     kubeWrites: await kubeCalls(ctx.plane, isKubeWrite),
+    apiGatewaySyncs: ctx.syncs.of('APIGateway'),
   };
 }
 
