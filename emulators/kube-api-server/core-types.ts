@@ -4,21 +4,11 @@
  * strategies of kube-apiserver's pkg/registry/core that clients can observe.
  */
 import { badRequest, type FieldError } from './status-errors.ts';
-import { JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, type KubeObj, type ResourceType, type Strategy } from './resource-type.ts';
+import type { KubeObj, ResourceType } from './resource-type.ts';
+import { col, coreStrategy } from './core-strategy.ts';
 import { age } from './table.ts';
 import { dataKeyErrors } from './object-meta.ts';
 import { podStrategy, serviceStrategy } from './pods-services.ts';
-
-const CORE_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
-
-const coreStrategy = (s: Partial<Strategy>): Strategy => ({
-  generation: false,
-  allowUnconditionalUpdate: true,
-  allowCreateOnUpdate: false,
-  deleteReturnsObject: false,
-  patchTypes: CORE_PATCH_TYPES,
-  ...s,
-});
 
 function coreType(t: Omit<ResourceType, 'group' | 'listKind' | 'custom' | 'categories' | 'statusSubresource' | 'versions'> & Partial<ResourceType>): ResourceType {
   return { group: '', listKind: `${t.kind}List`, custom: false, categories: [], statusSubresource: false, versions: [{ name: 'v1', printerColumns: [] }], ...t };
@@ -130,10 +120,6 @@ const namespaceStrategy = coreStrategy({
     cells: (o) => [o.metadata.name, o.status?.phase ?? '', age(o)],
   },
 });
-
-function col(name: string, type: string, format = '') {
-  return { name, type, format, description: '', priority: 0, jsonPath: '' };
-}
 
 export function coreResourceTypes(): ResourceType[] {
   return [

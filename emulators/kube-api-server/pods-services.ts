@@ -7,12 +7,10 @@
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FieldError } from './status-errors.ts';
-import type { KubeObj, PrinterColumn, Strategy } from './resource-type.ts';
-import { JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH } from './resource-type.ts';
+import type { KubeObj } from './resource-type.ts';
+import { col, coreStrategy } from './core-strategy.ts';
 import { age } from './table.ts';
 import { deepEqual, withoutKeys } from './json-util.ts';
-
-const col = (name: string, type = 'string', format = '', priority = 0): PrinterColumn => ({ name, type, format, description: '', priority, jsonPath: '' });
 
 /** IANA service names: what a named container port or a Service targetPort may be (validation.IsValidPortName). */
 export function portNameErrors(name: unknown, field: string): FieldError[] {
@@ -103,12 +101,7 @@ function validateContainers(containers: unknown, field: string, required: boolea
   return errs;
 }
 
-export const podStrategy: Strategy = {
-  generation: false,
-  allowUnconditionalUpdate: true,
-  allowCreateOnUpdate: false,
-  deleteReturnsObject: false,
-  patchTypes: [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH],
+export const podStrategy = coreStrategy({
   knownFields: ['spec', 'status'],
   normalize(obj, old) {
     const spec = (obj.spec ??= {});
@@ -165,7 +158,7 @@ export const podStrategy: Strategy = {
       return [o.metadata.name, `${ready}/${(o.spec?.containers ?? []).length}`, o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.reason ?? o.status?.phase ?? ''), String(restarts), age(o), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>'];
     },
   },
-};
+});
 
 // ---- Services ----
 
@@ -174,12 +167,7 @@ const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 /** A free-looking address of the default service CIDR 10.96.0.0/12 (the allocator picks at random too). */
 const allocateClusterIP = () => `10.${96 + randomInt(16)}.${randomInt(256)}.${1 + randomInt(254)}`;
 
-export const serviceStrategy: Strategy = {
-  generation: false,
-  allowUnconditionalUpdate: true,
-  allowCreateOnUpdate: false,
-  deleteReturnsObject: false,
-  patchTypes: [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH],
+export const serviceStrategy = coreStrategy({
   knownFields: ['spec', 'status'],
   normalize(obj, old) {
     const spec = (obj.spec ??= {});
@@ -246,4 +234,4 @@ export const serviceStrategy: Strategy = {
       return [o.metadata.name, s.type ?? '', s.clusterIP ?? '<none>', external, ports, age(o), selector];
     },
   },
-};
+});
