@@ -41,22 +41,31 @@ export function createHandler(deps: HttpDeps) {
   };
 }
 
-async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * What every request goes through first, upgrades included: counting, injected faults, authentication. Refusals are
+ * thrown as Status errors; undefined when a fault dropped the connection.
+ */
+async function admit(deps: HttpDeps, req: IncomingMessage): Promise<{ url: URL; method: string; info: PathInfo } | undefined> {
   const url = new URL(req.url ?? '/', 'http://x');
   const method = req.method ?? 'GET';
   const info = parsePath(url.pathname);
   count(deps, method, url.searchParams, info);
-
   const fault = deps.faults.take(method, url.pathname + url.search);
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault?.dropConnection) {
     req.socket.destroy();
-    return;
+    return undefined;
   }
-  if (fault?.status && !fault.forbidden) return sendError(res, genericStatus(fault.status));
+  if (fault?.status && !fault.forbidden) throw genericStatus(fault.status);
+  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  if (fault?.forbidden) throw forbiddenFor(deps, method, url.searchParams, info);
+  return { url, method, info };
+}
 
-  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) return sendError(res, unauthorized());
-  if (fault?.forbidden) return sendError(res, forbiddenFor(deps, method, url.searchParams, info));
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const admitted = await admit(deps, req);
+  if (!admitted) return;
+  const { url, method, info } = admitted;
   // The proxy streams the body to the pod, unread and unbounded, as kube-apiserver's does.
   if (info.kind === 'resource' && info.proxy) return proxyToService(deps.state, { namespace: info.namespace!, id: info.name!, ...info.proxy, search: url.search, tls: deps.tls }, req, res);
   const body = await readBody(req);
@@ -120,16 +129,9 @@ export function createUpgradeHandler(deps: HttpDeps) {
 }
 
 async function upgrade(deps: HttpDeps, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const method = req.method ?? 'GET';
-  const info = parsePath(url.pathname);
-  count(deps, method, url.searchParams, info);
-  const fault = deps.faults.take(method, url.pathname + url.search);
-  if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-  if (fault?.dropConnection) return void socket.destroy();
-  if (fault?.status && !fault.forbidden) throw genericStatus(fault.status);
-  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
-  if (fault?.forbidden) throw forbiddenFor(deps, method, url.searchParams, info);
+  const admitted = await admit(deps, req);
+  if (!admitted) return;
+  const { url, method, info } = admitted;
   const portForward = info.kind === 'resource' && info.group === '' && info.version === 'v1' && info.resource === 'pods' && info.subresource === 'portforward';
   if (!portForward || !info.namespace || !info.name) throw badRequest('the test server upgrades only pods/{name}/portforward connections (WebSocket)');
   if (method !== 'GET' || String(req.headers.upgrade).toLowerCase() !== 'websocket') throw badRequest('the test server forwards ports over WebSocket only (v4.channel.k8s.io), not SPDY');
