@@ -50,11 +50,9 @@ export async function boundClient(desired: Desired<unknown>, ctx: SyncContext, f
       return stamp(s, true);
     },
     async update() {
-      let s: ExternalStatus;
-      let wrote = true;
-      if (observed && !observed.exists) s = await inner.create();
-      else if (observed?.upToDate) [s, wrote] = [observed.status ?? {}, false];
-      else s = await inner.update();
+      // Up to date on this gateway yet moved here from another: nothing to write here, only the previous one to leave.
+      const wrote = !observed?.upToDate;
+      const s = wrote ? await inner.update() : (observed?.status ?? {});
       await leavePrevious();
       return stamp(s, wrote);
     },
