@@ -87,10 +87,12 @@ export function gatewayConfig(gateway: KubeObject, valuesYaml?: string): Gateway
 
   const host = hostOf(str(specCp.host) ?? str(chartCp.host), chartCp.port);
   const mgmt = management(gateway, cfgController);
-  if (host && !tokenOf(specCp, chartCp)) {
+  if (!host) return { management: mgmt };
+  const token = tokenOf(specCp, chartCp);
+  if (!token) {
     return { controlPlaneSkipped: `a control plane host (${host}) is configured but no registration token (spec.controlPlane.tokenSecretRef, or gateway.controller.controlPlane.token in values.yaml): the gateway runs standalone, as it does`, management: mgmt };
   }
-  return { controlPlane: controlPlane(specCp, chartCp, cp, cfgController, chartController, obj(values.gateway)), management: mgmt };
+  return { controlPlane: controlPlane(host, token, specCp, cp, cfgController, chartController, obj(values.gateway)), management: mgmt };
 }
 
 /** Where the registration token is: the APIGateway's Secret key, the chart's Secret key, or the chart's inline value. */
@@ -112,11 +114,7 @@ function parseValues(text: string | undefined): Json {
   }
 }
 
-function controlPlane(specCp: Json, chartCp: Json, cp: Json, cfgController: Json, chartController: Json, gatewayValues: Json): ControlPlaneSettings | undefined {
-  const host = hostOf(str(specCp.host) ?? str(chartCp.host), chartCp.port);
-  if (!host) return undefined;
-  const token = tokenOf(specCp, chartCp);
-  if (!token) return undefined;
+function controlPlane(host: string, token: ControlPlaneSettings['token'], specCp: Json, cp: Json, cfgController: Json, chartController: Json, gatewayValues: Json): ControlPlaneSettings {
   const tls = obj(specCp.tls);
   const ca = obj(tls.certSecretRef);
   const field = (k: string) => `gateway.config.controller.controlplane.${k}`;
