@@ -1,5 +1,6 @@
 /** Reading request bodies and writing answers, for every vendor emulator. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -42,4 +43,10 @@ export function send(res: ServerResponse, answer: Answer): void {
   headers['content-length'] = String(payload ? Buffer.byteLength(payload) : 0);
   res.writeHead(answer.status, headers);
   res.end(payload);
+}
+
+/** An answer written on the raw socket of an upgrade refused before its handshake (Node hands such requests over unanswered). */
+export function refuseUpgrade(socket: Duplex, status: number, headers: Record<string, string>, text: string): void {
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(text)}`, 'Connection: close'];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
 }

@@ -2,7 +2,8 @@
  * The HTTP front: authentication, fault injection, request counting, routing to discovery or resource handlers,
  * and Status bodies for every error.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseUpgrade } from '../common/http-io.ts';
 import type { Duplex } from 'node:stream';
 import { ApiError, badRequest, genericStatus, methodNotAllowed, pathNotFound, rbacForbidden, unauthorized, type Status } from './status-errors.ts';
 import { parsePath, type PathInfo } from './request-info.ts';
@@ -124,7 +125,7 @@ function forbiddenFor(deps: HttpDeps, method: string, q: URLSearchParams, info: 
 export function createUpgradeHandler(deps: HttpDeps) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    upgrade(deps, req, socket, head).catch((e) => refuseUpgrade(socket, e));
+    upgrade(deps, req, socket, head).catch((e) => refuse(socket, e));
   };
 }
 
@@ -138,18 +139,12 @@ async function upgrade(deps: HttpDeps, req: IncomingMessage, socket: Duplex, hea
   deps.portForwarder.upgrade(deps.state, info.namespace, info.name, url.searchParams, req, socket, head);
 }
 
-function refuseUpgrade(socket: Duplex, e: unknown): void {
+/** An upgrade refused as kube-apiserver or the kubelet refuses it. */
+function refuse(socket: Duplex, e: unknown): void {
   if (socket.destroyed) return;
-  let code: number;
-  let contentType: string;
-  let text: string;
-  if (e instanceof UpgradeRefusal) [code, contentType, text] = [e.code, e.contentType, e.body];
-  else {
-    const status = e instanceof ApiError ? e.status : genericStatus(500, e instanceof Error ? e.message : String(e)).status;
-    [code, contentType, text] = [status.code, 'application/json', JSON.stringify(status)];
-  }
-  const head = [`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}`, `Content-Type: ${contentType}`, `Content-Length: ${Buffer.byteLength(text)}`, 'Cache-Control: no-cache, private', 'Connection: close'];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
+  if (e instanceof UpgradeRefusal) return refuseUpgrade(socket, e.code, { 'Content-Type': e.contentType, 'Cache-Control': 'no-cache, private' }, e.body);
+  const status = e instanceof ApiError ? e.status : genericStatus(500, e instanceof Error ? e.message : String(e)).status;
+  refuseUpgrade(socket, status.code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' }, JSON.stringify(status));
 }
 
 function dispatch(method: string, r: ResourceRequest, named: boolean): HandlerResult {

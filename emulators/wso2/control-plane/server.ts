@@ -6,12 +6,12 @@
  * upgrades and then closes with 4401 (product-apim's behaviour) → `connection.ack`.
  */
 import { EventEmitter } from 'node:events';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { exchangeListener } from '../../common/exchange.ts';
 import { FaultInjector, type FaultRule } from '../../common/faults.ts';
-import { send } from '../../common/http-io.ts';
+import { refuseUpgrade, send } from '../../common/http-io.ts';
 import { listen } from '../../common/listening.ts';
 import { recordCall, recordViolation, type ContractViolation } from '../../common/records.ts';
 import type { MatchedOperation, Violation } from '../../openapi/index.ts';
@@ -139,7 +139,7 @@ export async function startControlPlaneEmulator(opts: ControlPlaneEmulatorOption
     const refuse = (status: number, body: unknown): void => {
       record({ method: 'GET', path, status });
       activity.emit('refused', { status });
-      refuseUpgrade(socket, status, body);
+      refuseUpgrade(socket, status, { 'Content-Type': 'application/json; charset=utf-8' }, JSON.stringify(body));
     };
     socket.on('error', () => socket.destroy());
     if (fault?.dropConnection) {
@@ -222,16 +222,4 @@ const headerValue = (v: string | string[] | undefined): string | undefined => (A
 function sendAnswer(res: ServerResponse, answer: RestAnswer): void {
   const json = answer.body !== undefined && !(answer.body instanceof Uint8Array);
   send(res, json ? { ...answer, headers: { 'content-type': 'application/json; charset=utf-8', ...answer.headers } } : answer);
-}
-
-/** An HTTP answer instead of the 101, written on the raw socket (the upgrade bypasses the request handler). */
-function refuseUpgrade(socket: Socket, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(payload)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      payload,
-  );
 }
