@@ -7,46 +7,22 @@
  * - portForwardTransport: a real HTTP/1.1 exchange through `pods/{name}/portforward` (WebSocket,
  *   `v4.channel.k8s.io`), a raw TCP tunnel in which the request's `Authorization` reaches the pod intact.
  * - readyPodFor: the pod and container port a port-forward to a Service needs.
- * Both transports answer like VendorHttp (status, headers, body parsed the same way); the API server's own refusals
- * are SyncErrors: 403 (missing RBAC) permanent and naming the permission, the rest transient.
+ * Both carry the request as VendorHttp does (its exchange, shared/vendor-http/http-exchange.ts); the API server's own
+ * refusals are SyncErrors: 403 (missing RBAC) permanent and naming the permission, the rest transient.
  */
-import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Agent } from 'node:http';
 import { Duplex } from 'node:stream';
 import type * as Tls from 'node:tls';
 import type { WebSocket as WsSocket } from 'ws';
 import { http, https } from '../node-http.ts';
 import { permanent, transient, type SyncError } from '../engine/errors.ts';
-import { formEncode, parseBody, redactUrl, type VendorRequest, type VendorResponse, type VendorTransport } from '../vendor-http/vendor-http.ts';
+import { encodeRequest, exchange, vendorResponse } from '../vendor-http/http-exchange.ts';
+import { redactUrl, retryAfterSeconds, transportError, type VendorRequest, type VendorTransport } from '../vendor-http/vendor-http.ts';
 import { CallCounter } from './call-counter.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeApiError, KubeHttp } from './kube-http.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** The body and content headers of a vendor request, encoded as VendorHttp encodes them. */
-function encode(req: VendorRequest): { headers: Record<string, string>; body?: string | Buffer } {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  let body: string | Buffer | undefined;
-  if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers['content-type'] = 'application/json';
-  } else if (req.form) {
-    body = formEncode(req.form);
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-  } else if (req.body) {
-    body = typeof req.body.data === 'string' ? req.body.data : Buffer.from(req.body.data);
-    headers['content-type'] = req.body.contentType;
-  }
-  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  return { headers, body };
-}
-
-const answer = (req: VendorRequest, status: number, headers: VendorResponse['headers'], bytes: Buffer): VendorResponse => ({
-  status,
-  headers,
-  body: req.responseType === 'buffer' ? bytes : parseBody(bytes.toString('utf8'), headers['content-type']),
-});
 
 const apiServerUrl = (conn: KubeConnection, path: string) => new URL(path.replace(/^\//, ''), conn.server.href.endsWith('/') ? conn.server : `${conn.server.href}/`);
 
@@ -64,41 +40,11 @@ function kubeStatus(bytes: Buffer): { code?: number; reason?: string; message?: 
  * The API server's refusal as a SyncError: 403 is RBAC (permanent, naming what to grant), 404/503 mean no pod can
  * answer right now, anything else is retried.
  */
-function refusal(status: number, what: string, message: string, grant: string, retryAfter?: string): SyncError {
+function refusal(status: number, what: string, message: string, grant: string, retryAfter?: string | string[]): SyncError {
   const detail = `${what}: the API server answered ${status}${message ? `: ${message.slice(0, 300)}` : ''}`;
   if (status === 403) return permanent('Forbidden', `${detail}; grant the sync function's Kubernetes identity ${grant}`);
   if (status === 404 || status === 503) return transient('GatewayNotReady', detail);
-  const seconds = Number(retryAfter);
-  return transient(status === 429 ? 'KubernetesThrottled' : 'KubernetesError', detail, { retryAfterSeconds: Number.isFinite(seconds) ? seconds : undefined });
-}
-
-/** A network failure or timeout: transient, naming the call and how it went (never a header or a body). */
-function networkError(req: VendorRequest, via: string, err: unknown): SyncError {
-  if (err && typeof err === 'object' && 'retry' in err) return err as SyncError;
-  const e = err as { code?: string; message?: string };
-  const timedOut = e.code === 'ETIMEDOUT';
-  return transient(timedOut ? 'Timeout' : 'Unreachable', `request [${req.method}] ${redactUrl(req.url)} ${via} failed: ${timedOut ? 'timed out' : (e.code ?? e.message ?? 'network error')}`, { cause: err });
-}
-
-/** Sends one HTTP request and reads the whole answer, with one deadline for the exchange (as VendorHttp). */
-function exchange(
-  send: typeof http.request,
-  url: URL,
-  options: { method: string; headers: OutgoingHttpHeaders; agent: Agent; timeoutMs: number; servername?: string },
-  body: string | Buffer | undefined,
-): Promise<{ status: number; headers: IncomingMessage['headers']; bytes: Buffer; reused: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req: ClientRequest = send(url, { method: options.method, headers: options.headers, agent: options.agent, servername: options.servername } as never, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks), reused: req.reusedSocket }));
-      res.on('error', reject);
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), options.timeoutMs);
-    req.on('close', () => clearTimeout(timer));
-    req.on('error', (e) => reject(Object.assign(e, { reused: req.reusedSocket })));
-    req.end(body);
-  });
+  return transient(status === 429 ? 'KubernetesThrottled' : 'KubernetesError', detail, { retryAfterSeconds: retryAfterSeconds(retryAfter) });
 }
 
 // ---- services/proxy ----
@@ -135,23 +81,21 @@ export function serviceProxyTransport(opts: ServiceProxyOptions): VendorTranspor
     async request(req) {
       const target = new URL(req.url);
       calls.add(req.method);
-      const { headers, body } = encode(req);
+      const { headers, body } = encodeRequest(req);
       delete headers.authorization;
       const url = apiServerUrl(conn, `${prefix}${target.pathname}${target.search}`);
-      const send = url.protocol === 'https:' ? https.request : http.request;
-      let res: Awaited<ReturnType<typeof exchange>>;
+      let answer: Awaited<ReturnType<typeof exchange>>;
       try {
-        res = await exchange(send, url, { method: req.method, headers: { ...headers, ...(await conn.headers()) }, agent: conn.agent, timeoutMs: req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }, body);
+        answer = await exchange(url, { method: req.method, headers: { ...headers, ...(await conn.headers()) }, agent: conn.agent }, body, req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       } catch (err) {
-        throw networkError(req, via, err);
+        throw transportError(req, err, via);
       }
       // The service's own answers pass through unchanged; a Status is the API server's (RBAC, no endpoints, ...).
-      const status = kubeStatus(res.bytes);
-      if (status && res.status >= 400) {
-        const retryAfter = res.headers['retry-after'];
-        throw refusal(res.status, `request [${req.method}] ${redactUrl(req.url)} ${via}`, status.message ?? '', `get, create, update, patch and delete on services/proxy in namespace ${namespace}`, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      const status = kubeStatus(answer.bytes);
+      if (status && answer.status >= 400) {
+        throw refusal(answer.status, `request [${req.method}] ${redactUrl(req.url)} ${via}`, status.message ?? '', `get, create, update, patch and delete on services/proxy in namespace ${namespace}`, answer.headers['retry-after']);
       }
-      return answer(req, res.status, res.headers, res.bytes);
+      return vendorResponse(req, answer);
     },
   };
 }
@@ -305,8 +249,7 @@ export function portForwardTransport(opts: PortForwardOptions): VendorTransport 
           const status = res.statusCode ?? 0;
           // A bare 403 is the kubelet refusing the subprotocol, not RBAC.
           const message = kubeStatus(bytes)?.message ?? (bytes.length ? bytes.toString('utf8') : status === 403 ? `the kubelet does not serve the ${PORT_FORWARD_PROTOCOL} subprotocol` : '');
-          const retryAfter = res.headers['retry-after'];
-          reject(refusal(status, `port-forward to ${where}`, message, `get and create on pods/portforward in namespace ${namespace}`, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+          reject(refusal(status, `port-forward to ${where}`, message, `get and create on pods/portforward in namespace ${namespace}`, res.headers['retry-after']));
           ws.terminate();
         });
       });
@@ -359,20 +302,17 @@ export function portForwardTransport(opts: PortForwardOptions): VendorTransport 
     async request(req) {
       const url = new URL(req.url);
       calls.add(req.method);
-      const { headers, body } = encode(req);
-      const secure = url.protocol === 'https:';
-      const send = secure ? https.request : http.request;
-      const options = { method: req.method, headers, agent: agentFor(secure, req.tls), timeoutMs: req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+      const { headers, body } = encodeRequest(req);
+      const options = { method: req.method, headers, agent: agentFor(url.protocol === 'https:', req.tls) };
       for (let attempt = 0; ; attempt++) {
         try {
-          const res = await exchange(send, url, options, body);
-          return answer(req, res.status, res.headers, res.bytes);
+          return vendorResponse(req, await exchange(url, options, body, req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
         } catch (err) {
           const e = err as { reused?: boolean; code?: string };
           const stale = e.reused && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ETUNNEL');
           if (stale && attempt === 0 && isIdempotent(req.method)) continue;
           if (e.code === 'ETUNNEL') throw transient('Unreachable', `request [${req.method}] ${redactUrl(req.url)} ${via} failed: ${(err as Error).message.slice(0, 300)}`, { cause: err });
-          throw networkError(req, via, err);
+          throw transportError(req, err, via);
         }
       }
     },

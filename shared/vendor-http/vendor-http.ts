@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type * as Tls from 'node:tls';
 import { http, https } from '../node-http.ts';
@@ -7,6 +7,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { CallCounter } from '../kube/call-counter.ts';
 import { permanent, transient, SyncError } from '../engine/errors.ts';
 import { refusal, type AddressPolicy } from './address-policy.ts';
+import { encodeRequest, exchange, vendorResponse } from './http-exchange.ts';
 
 export interface VendorRequest {
   method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -79,23 +80,11 @@ export class VendorHttp implements VendorTransport {
     this.checkLiteralHost(url);
     const target = this.target(url);
     this.calls.add(req.method);
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    let body: string | Buffer | undefined;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
-      headers['content-type'] = 'application/json';
-    } else if (req.form) {
-      body = formEncode(req.form);
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    } else if (req.body) {
-      body = typeof req.body.data === 'string' ? req.body.data : Buffer.from(req.body.data);
-      headers['content-type'] = req.body.contentType;
-    }
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const { headers, body } = encodeRequest(req);
+    const agent = url.protocol === 'https:' ? this.httpsAgent(req.tls) : this.agents.http;
     try {
-      const res = await this.send(url, target, req.method, headers, body, req.timeoutMs ?? this.timeoutMs, req.tls);
-      const payload = req.responseType === 'buffer' ? res.bytes : parseBody(res.bytes.toString('utf8'), res.headers['content-type']);
-      return { status: res.status, headers: res.headers, body: payload };
+      const answer = await exchange(url, { method: req.method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, body, req.timeoutMs ?? this.timeoutMs);
+      return vendorResponse(req, answer);
     } catch (err) {
       throw transportError(req, err);
     }
@@ -130,24 +119,6 @@ export class VendorHttp implements VendorTransport {
     return { hostname, port: Number(to.slice(at + 1)), servername: url.hostname };
   }
 
-  private send(url: URL, target: ReturnType<VendorHttp['target']>, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, tls?: VendorTls) {
-    const mod = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? this.httpsAgent(tls) : this.agents.http;
-    return new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
-      const req = mod.request(url, { method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      // One deadline for the whole exchange, as a user of the vendor API would expect.
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
-      req.on('close', () => clearTimeout(timer));
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
   private checkLiteralHost(url: URL): void {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!isIP(host)) return;
@@ -172,28 +143,15 @@ function guardedLookup(policy: AddressPolicy): LookupFunction {
   }) as LookupFunction;
 }
 
-export function formEncode(form: Record<string, string | string[]>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) p.append(k, item);
-  return p.toString();
-}
-
-/** An answer body as vendor clients read it: JSON when it is JSON, else text (shared with the API server transports). */
-export function parseBody(text: string, contentType: unknown): unknown {
-  if (!text) return undefined;
-  if (String(contentType ?? '').includes('json') || /^[[{]/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}
-
-function transportError(req: VendorRequest, err: unknown): SyncError {
+/**
+ * A call that got no answer, as a sync error: refused by the address policy (permanent), else transient, naming the
+ * call, the way it took (`via`, for a path through a cluster's API server) and how it failed (never a header or a
+ * body). A SyncError raised on the way (the API server's refusal of a tunnel) stands.
+ */
+export function transportError(req: VendorRequest, err: unknown, via?: string): SyncError {
+  if (err instanceof SyncError) return err;
   const e = err as { code?: string; message?: string };
-  const where = `request [${req.method}] ${redactUrl(req.url)}`;
+  const where = `request [${req.method}] ${redactUrl(req.url)}${via ? ` ${via}` : ''}`;
   if (e.code === 'EADDRREFUSED') return permanent('AddressRefused', `${where} refused: ${(e.message ?? '').replace(/^address refused: /, '')}`);
   const timedOut = e.code === 'ETIMEDOUT';
   return transient(timedOut ? 'Timeout' : 'Unreachable', `${where} failed: ${timedOut ? 'timed out' : (e.code ?? e.message ?? 'network error')}`, { cause: err });
