@@ -25,4 +25,6 @@ export const McpType = type('Mcp', 'mcps');
 /** The kinds pushed to a gateway's management API (every kind but APIGateway). */
 export const wso2ManagedTypes = [RestApiType, ApiKeyType, SubscriptionPlanType, SubscriptionType, CertificateType, ManagedSecretType, LlmProviderTemplateType, LlmProviderType, LlmProxyType, McpType];
 export const wso2ResourceTypes = [APIGatewayType, ...wso2ManagedTypes];
+/** The kinds a control plane's artifacts, plans, subscriptions and key revocations become: an APIGateway writes them. */
+export const controlPlaneTypes = [RestApiType, LlmProviderType, LlmProxyType, McpType, SubscriptionPlanType, SubscriptionType, ApiKeyType];
 for (const t of wso2ResourceTypes) registerResourceType(t);

@@ -1,7 +1,7 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { handleControlPlaneEvent } from '../control-plane/events.ts';
 import { apiGatewayAliases, apiGatewayReferences } from '../references.ts';
-import { APIGatewayType, ApiKeyType, LlmProviderType, LlmProxyType, McpType, RestApiType, SubscriptionPlanType, SubscriptionType } from '../resource-types.ts';
+import { APIGatewayType, controlPlaneTypes } from '../resource-types.ts';
 import { gatewayDeletionBlockers, orphanControlPlaneResources } from './bound-resources.ts';
 import { apiGatewayClient } from './client.ts';
 import { apiGatewayConditions } from './conditions.ts';
@@ -20,7 +20,7 @@ export const apiGatewayKind: KindDefinition<APIGatewaySpec> = {
   conditions: apiGatewayConditions,
   failureStatus: { phase: 'Failed' },
   // The control plane's artifacts, plans, subscriptions and key revocations become (and stop being) these resources.
-  generates: [RestApiType, LlmProviderType, LlmProxyType, McpType, SubscriptionPlanType, SubscriptionType, ApiKeyType],
+  generates: controlPlaneTypes,
   connect: async (desired, ctx) => apiGatewayClient(desired, ctx),
   deletionBlockers: gatewayDeletionBlockers,
   orphan: orphanControlPlaneResources,
