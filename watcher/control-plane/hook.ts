@@ -1,36 +1,25 @@
 // What watcher.ts loads of the control-plane component: a gate that loads the rest (the values parser, the links, and
 // with the first connection `ws`) only when an APIGateway that may have a control plane appears. A cluster without
 // one never pays for it.
-import type { KubeHttp } from '../../shared/kube/kube-http.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import type { SyncReason, VendorEvent } from '../../shared/queue/envelope.ts';
-import { errorFields, type WatcherLog } from '../log.ts';
-import type { WatcherMetrics } from '../metrics.ts';
-import type { ObjectState, TrackedType } from '../object-state.ts';
-import type { ControlPlaneOptions, ControlPlanes, ObservedChange } from './control-planes.ts';
+import { errorFields } from '../log.ts';
+import type { TrackedType } from '../object-state.ts';
+// Types only: erased, so importing them loads nothing.
+import type { ControlPlaneOptions, ControlPlanes, ControlPlanesDeps, ObservedChange } from './control-planes.ts';
 
 export type { ControlPlaneOptions };
-
-export interface ControlPlaneHookDeps {
-  http: KubeHttp;
-  stateOf(key: string): ObjectState | undefined;
-  enqueue(state: ObjectState, reason: SyncReason, cause?: string, event?: VendorEvent): void;
-  metrics: WatcherMetrics;
-  log: WatcherLog;
-  options?: ControlPlaneOptions;
-}
 
 /** While the component loads (a few milliseconds), what the watcher sees is kept, then replayed in order. */
 const MAX_BUFFERED = 10_000;
 
 export class ControlPlaneHook {
-  private readonly deps: ControlPlaneHookDeps;
+  private readonly deps: ControlPlanesDeps;
   private planes: ControlPlanes | undefined;
   private loading: Promise<void> | undefined;
   private buffer: Array<() => void> = [];
   private stopped = false;
 
-  constructor(deps: ControlPlaneHookDeps) {
+  constructor(deps: ControlPlanesDeps) {
     this.deps = deps;
   }
 
