@@ -7,10 +7,10 @@ import { bottomUpClient } from '../../vendors/wso2/apim/bottom-up.ts';
 import { grantOf, readCredentials } from '../../vendors/wso2/apim/credentials.ts';
 import { forgetProbes } from '../../vendors/wso2/apim/probe-cache.ts';
 import { gatewayConfig } from '../../vendors/wso2/gateway/config.ts';
-import type { ControlPlaneProbe } from '../../vendors/wso2/control-plane/probe.ts';
+import type { Discovered } from '../../vendors/wso2/control-plane/discovery.ts';
 
 // The control plane's flavour comes from the top-down engineer's probe; here it answers what each test says.
-const probe = vi.hoisted(() => ({ answer: { flavour: 'apim', restBase: 'https://apim.example:9443/internal/data/v1', version: '4.7.0' } as ControlPlaneProbe | Error, calls: 0 }));
+const probe = vi.hoisted(() => ({ answer: { flavour: 'apim', restBase: 'https://apim.example:9443/internal/data/v1', version: '4.7.0' } as Discovered | Error, calls: 0 }));
 vi.mock('../../vendors/wso2/control-plane/probe.ts', () => ({
   probeControlPlane: async () => {
     probe.calls++;

@@ -2,12 +2,11 @@ import * as z from 'zod';
 import { permanent } from '../../../shared/engine/errors.ts';
 import { httpFailure, type VendorRequest, type VendorResponse, type VendorTls, type VendorTransport } from '../../../shared/vendor-http/vendor-http.ts';
 import { filesFromBatch, yamlFromZip, type BatchFile } from './archives.ts';
+import type { Discovered } from './discovery.ts';
 import type { ArtifactKind } from './metadata.ts';
 
 /** Where one gateway's control plane is and how it is called: the registration token in `api-key`, its own TLS. */
-export interface ControlPlaneEndpoint {
-  flavour: 'apim' | 'platform';
-  restBase: string;
+export interface ControlPlaneEndpoint extends Discovered {
   token: string;
   tls?: VendorTls;
 }

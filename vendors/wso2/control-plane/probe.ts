@@ -3,18 +3,8 @@ import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import type { VendorRequest } from '../../../shared/vendor-http/vendor-http.ts';
 import type { ControlPlaneSettings } from '../gateway/config.ts';
-import { readSecretKey } from '../gateway/secrets.ts';
-import { discover } from './discovery.ts';
-import { tlsOf } from './session.ts';
-
-/** Which control plane answers at the configured host, and where its internal REST API is. */
-export interface ControlPlaneProbe {
-  flavour: 'apim' | 'platform';
-  /** `https://{host}/internal/data/v1` (APIM 4.7) or `https://{host}/api/internal/v1` (Platform API). */
-  restBase: string;
-  /** APIM's version, from its well-known answer. */
-  version?: string;
-}
+import type { Discovered } from './discovery.ts';
+import { clientFor } from './session.ts';
 
 /** Node's codes of a TLS handshake that failed for the certificate: a configuration problem, not a blip. */
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT_LOCALLY)|HOSTNAME_MISMATCH|EPROTO)/;
@@ -26,10 +16,8 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SI
  * is unknown to it), TLSError (the certificate is not trusted or does not match the host), AddressRefused (the address
  * policy), Unreachable (network, timeouts, 5xx: retried).
  */
-export async function probeControlPlane(apigateway: KubeObject, cp: ControlPlaneSettings, ctx: SyncContext): Promise<ControlPlaneProbe> {
-  const token = await readSecretKey(apigateway.metadata.namespace ?? '', cp.token, 'spec.controlPlane.tokenSecretRef', ctx);
-  const tls = await tlsOf(apigateway, cp, ctx);
-  const found = await discover(ctx.http, cp.host, tls);
+export async function probeControlPlane(apigateway: KubeObject, cp: ControlPlaneSettings, ctx: SyncContext): Promise<Discovered> {
+  const { token, tls, ...found } = (await clientFor(apigateway, cp, ctx)).endpoint;
   const since = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const req: VendorRequest = { method: 'GET', url: `${found.restBase}/deployments?since=${encodeURIComponent(since)}`, headers: { accept: 'application/json', 'api-key': token }, ...(tls ? { tls } : {}) };
   let status: number;

@@ -31,12 +31,12 @@ export async function tlsOf(gateway: KubeObject, cp: ControlPlaneSettings, ctx: 
   return { ...(cp.insecureSkipVerify ? { insecureSkipVerify: true } : {}), ...(ca ? { ca: [ca] } : {}) };
 }
 
-/** The client of a control plane whose settings are known (the probe has them from the APIGateway kind). */
+/** The client of a control plane whose settings are known: its token and TLS read, where it is discovered. */
 export async function clientFor(gateway: KubeObject, cp: ControlPlaneSettings, ctx: SyncContext): Promise<InternalApi> {
   const token = await readSecretKey(gateway.metadata.namespace ?? '', cp.token, 'spec.controlPlane.tokenSecretRef', ctx);
   const tls = await tlsOf(gateway, cp, ctx);
   const found = await discover(ctx.http, cp.host, tls);
-  return new InternalApi(ctx.http, { flavour: found.flavour, restBase: found.restBase, token, ...(tls ? { tls } : {}) });
+  return new InternalApi(ctx.http, { ...found, token, ...(tls ? { tls } : {}) });
 }
 
 /** The APIGateway's control plane from its spec and values; undefined when it has none (any more). */
