@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN } from '../../vendors/wso2/control-plane/metadata.ts';
 import { credentialsSecretName } from '../../vendors/wso2/control-plane/resource-writer.ts';
+import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 import { drained, GATEWAY, WSO2 } from '../support/wso2-e2e.ts';
 import { closeTopDown, deploymentStatus as status, restArtifact, startTopDown, type TopDown } from '../support/wso2-top-down.ts';
@@ -127,6 +128,15 @@ describe('WSO2 top-down plans and subscriptions (Platform API)', () => {
     const tokenSecret = (await t.w.get('Secret', subName, 'v1'))!;
     expect(Buffer.from(tokenSecret.data!.token, 'base64').toString()).toBe(sub.subscriptionToken);
     expect(t.w.gateway.state.list('Subscription').map((s) => s.apiId)).toContain(api.artifactId);
+
+    // A resync (Platform API: every deployed API's subscriptions) finds them in place: nothing replaced or rewritten.
+    await waitFor('queue drained', () => drained(t.w));
+    const resyncFrom = t.cp.calls.length;
+    await sendPointer(t.w.plane, (await t.w.get('APIGateway', GATEWAY))!, { reason: 'vendor-event', cause: 'subscriptions-resync', event: { type: 'resync' } });
+    await waitFor('the resync read the subscriptions', () => t.cp.calls.slice(resyncFrom).some((c) => c.path.endsWith(`/apis/${api.artifactId}/subscriptions`)));
+    await waitFor('queue drained', () => drained(t.w));
+    expect((await t.w.get('Subscription', subName))!.metadata).toMatchObject({ uid: subObj.metadata.uid, resourceVersion: subObj.metadata.resourceVersion });
+    expect((await t.w.get('Secret', subName, 'v1'))!.metadata.resourceVersion).toBe(tokenSecret.metadata.resourceVersion);
 
     t.cp.deleteSubscription(sub.id);
     await t.w.waitForGone('Subscription', subName);

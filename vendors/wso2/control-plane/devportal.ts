@@ -5,7 +5,7 @@ import { refOf, SECRET, type KubeObject } from '../../../shared/kube/object-ref.
 import { ApiKeyType, RestApiType, SubscriptionPlanType, SubscriptionType, WSO2_API_VERSION } from '../resource-types.ts';
 import type { RemotePlan, RemoteSubscription } from './internal-api.ts';
 import { CP_ANNOTATIONS, CP_LABELS, CP_ORIGIN, gatewayRef, gatewaySelector, labelValue } from './metadata.ts';
-import { ownerOf } from './resource-writer.ts';
+import { isOurs, ownerOf } from './resource-writer.ts';
 import { inParallel } from './resync.ts';
 import type { ControlPlaneSession } from './session.ts';
 
@@ -38,12 +38,13 @@ function ownMetadata(gateway: KubeObject, name: string, cpId: string, artifactId
 
 const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 
-/** Creates the resource, or replaces its spec when it is this gateway's and differs; another origin's is left alone. */
-async function upsert(gateway: KubeObject, desired: KubeObject, ctx: SyncContext): Promise<KubeObject | undefined> {
-  const current = await ctx.cluster.get(refOf(desired));
+/**
+ * Creates the resource, or replaces its spec when it is this gateway's and differs; another origin's is left alone.
+ * `current` is the resource of that name as just read.
+ */
+async function upsert(gateway: KubeObject, desired: KubeObject, current: KubeObject | undefined, ctx: SyncContext): Promise<KubeObject | undefined> {
   if (!current) return ctx.cluster.create(desired);
-  const ours = current.metadata.annotations?.[CP_ANNOTATIONS.gateway] === desired.metadata.annotations?.[CP_ANNOTATIONS.gateway] && current.metadata.labels?.[CP_LABELS.origin] === CP_ORIGIN;
-  if (!ours) {
+  if (!isOurs(current, gateway)) {
     ctx.log.warn('control-plane object not written: the name is taken by a resource of other origin', { gateway: gateway.metadata.name, kind: desired.kind, name: desired.metadata.name });
     return undefined;
   }
@@ -69,7 +70,10 @@ export async function syncPlans(session: ControlPlaneSession, ctx: SyncContext):
   const { gateway, api } = session;
   const remote = await api.subscriptionPlans();
   const ns = gateway.metadata.namespace ?? '';
-  for (const p of remote.items) await upsert(gateway, planResource(gateway, p), ctx);
+  for (const p of remote.items) {
+    const desired = planResource(gateway, p);
+    await upsert(gateway, desired, await ctx.cluster.get(refOf(desired)), ctx);
+  }
   const local = await ctx.cluster.list(SubscriptionPlanType, ns, { labelSelector: gatewaySelector(gateway.metadata.name) });
   if (!remote.complete) return;
   const ids = new Set(remote.items.map((p) => p.id));
@@ -101,15 +105,9 @@ function planResource(gateway: KubeObject, p: RemotePlan): KubeObject {
  * event. The gateway cannot change a subscription's token or plan in place (its management API updates only the
  * status), so a Subscription whose token or plan changed is replaced by a new one.
  */
-export async function syncSubscriptions(session: ControlPlaneSession, apiId: string, ctx: SyncContext): Promise<void> {
+export async function syncSubscriptions(session: ControlPlaneSession, apiId: string, ctx: SyncContext, listed?: GatewayLists): Promise<void> {
   const { gateway, api } = session;
-  const ns = gateway.metadata.namespace ?? '';
-  const selector = `${gatewaySelector(gateway.metadata.name)},${CP_LABELS.artifactId}=${labelValue(apiId)}`;
-  const [remote, local, apis] = await Promise.all([
-    api.subscriptions(apiId),
-    ctx.cluster.list(SubscriptionType, ns, { labelSelector: selector }),
-    ctx.cluster.list(RestApiType, ns, { labelSelector: selector }),
-  ]);
+  const [remote, { subscriptions: local, apis }] = await Promise.all([api.subscriptions(apiId), ofArtifact(apiId, listed ?? (await listSubscriptionsAndApis(gateway, apiId, ctx)))]);
   // The gateway names an API by handle: the resource the control plane's API became, else its id (kept by the gateway).
   const handle = apis.find((a) => a.metadata.annotations?.[CP_ANNOTATIONS.artifactId] === apiId)?.metadata.name ?? apiId;
   for (const s of remote?.items ?? []) await applySubscription(gateway, s, handle, ctx);
@@ -119,16 +117,33 @@ export async function syncSubscriptions(session: ControlPlaneSession, apiId: str
   if (removed) ctx.log.info('control-plane subscriptions removed', { gateway: gateway.metadata.name, apiId, removed });
 }
 
+/** This gateway's control-plane RestApis and Subscriptions (of one API when `apiId` is given). */
+interface GatewayLists {
+  apis: KubeObject[];
+  subscriptions: KubeObject[];
+}
+
+async function listSubscriptionsAndApis(gateway: KubeObject, apiId: string | undefined, ctx: SyncContext): Promise<GatewayLists> {
+  const ns = gateway.metadata.namespace ?? '';
+  const labelSelector = `${gatewaySelector(gateway.metadata.name)}${apiId ? `,${CP_LABELS.artifactId}=${labelValue(apiId)}` : ''}`;
+  const [apis, subscriptions] = await Promise.all([ctx.cluster.list(RestApiType, ns, { labelSelector }), ctx.cluster.list(SubscriptionType, ns, { labelSelector })]);
+  return { apis, subscriptions };
+}
+
+const ofArtifact = (apiId: string, lists: GatewayLists): GatewayLists => {
+  const label = labelValue(apiId);
+  const mine = (o: KubeObject) => o.metadata.labels?.[CP_LABELS.artifactId] === label;
+  return { apis: lists.apis.filter(mine), subscriptions: lists.subscriptions.filter(mine) };
+};
+
 /** Subscriptions of every API this gateway's control plane deployed, and none of the APIs it no longer has. */
 export async function syncAllSubscriptions(session: ControlPlaneSession, ctx: SyncContext): Promise<void> {
-  const { gateway } = session;
-  const ns = gateway.metadata.namespace ?? '';
-  const selector = gatewaySelector(gateway.metadata.name);
-  const [apis, subs] = await Promise.all([ctx.cluster.list(RestApiType, ns, { labelSelector: selector }), ctx.cluster.list(SubscriptionType, ns, { labelSelector: selector })]);
-  const apiIds = [...new Set(apis.map((a) => a.metadata.annotations?.[CP_ANNOTATIONS.artifactId]).filter((id): id is string => Boolean(id)))];
-  await inParallel(apiIds, 4, (id) => syncSubscriptions(session, id, ctx));
+  const listed = await listSubscriptionsAndApis(session.gateway, undefined, ctx);
+  const apiIds = [...new Set(listed.apis.map((a) => a.metadata.annotations?.[CP_ANNOTATIONS.artifactId]).filter((id): id is string => Boolean(id)))];
+  // Each API's part of these lists: one list per kind for the gateway, not two per API.
+  await inParallel(apiIds, 4, (id) => syncSubscriptions(session, id, ctx, listed));
   const known = new Set(apiIds.map(labelValue));
-  await removeAbsent(subs, (o) => known.has(o.metadata.labels?.[CP_LABELS.artifactId] ?? ''), ctx);
+  await removeAbsent(listed.subscriptions, (o) => known.has(o.metadata.labels?.[CP_LABELS.artifactId] ?? ''), ctx);
 }
 
 async function applySubscription(gateway: KubeObject, s: RemoteSubscription, apiHandle: string, ctx: SyncContext): Promise<void> {
@@ -145,10 +160,11 @@ async function applySubscription(gateway: KubeObject, s: RemoteSubscription, api
     subscriptionToken: { valueFrom: { name, key: TOKEN_KEY } },
   });
   const desired: KubeObject = { apiVersion: WSO2_API_VERSION, kind: SubscriptionType.kind, metadata: ownMetadata(gateway, name, s.id, s.apiId), spec };
-  let current = await ctx.cluster.get(refOf(desired));
   const secretRef = { ...SECRET, namespace: gateway.metadata.namespace ?? '', name };
-  const token = (await ctx.readData(secretRef))?.[TOKEN_KEY];
-  if (current && current.metadata.annotations?.[CP_ANNOTATIONS.gateway] !== desired.metadata.annotations?.[CP_ANNOTATIONS.gateway]) {
+  let [current, existing] = await Promise.all([ctx.cluster.get(refOf(desired)), ctx.cluster.get(secretRef)]);
+  const stored = existing?.data?.[TOKEN_KEY];
+  const token = stored === undefined ? undefined : Buffer.from(stored, 'base64').toString('utf8');
+  if (current && !isOurs(current, gateway)) {
     ctx.log.warn('control-plane subscription not written: the name is taken by a resource of other origin', { gateway: gateway.metadata.name, name });
     return;
   }
@@ -158,7 +174,7 @@ async function applySubscription(gateway: KubeObject, s: RemoteSubscription, api
     current = undefined;
     ctx.log.info('control-plane subscription replaced: its token or create-only fields changed', { gateway: gateway.metadata.name, name });
   }
-  const sub = current ? await upsert(gateway, desired, ctx) : await ctx.cluster.create(desired);
+  const sub = await upsert(gateway, desired, current, ctx);
   if (!sub) return;
   const owner = { apiVersion: WSO2_API_VERSION, kind: SubscriptionType.kind, name, uid: sub.metadata.uid ?? '', controller: true, blockOwnerDeletion: false };
   const secret: KubeObject = {
@@ -167,7 +183,6 @@ async function applySubscription(gateway: KubeObject, s: RemoteSubscription, api
     metadata: { name, namespace: gateway.metadata.namespace, labels: ownMetadata(gateway, name, s.id).labels, ownerReferences: [owner] },
     data: { [TOKEN_KEY]: Buffer.from(s.subscriptionToken).toString('base64') },
   };
-  const existing = await ctx.cluster.get(secretRef);
   if (!existing) await ctx.cluster.create(secret);
   else if (token !== s.subscriptionToken || !existing.metadata.ownerReferences?.some((o) => o.uid === owner.uid)) {
     await ctx.cluster.patchMetadata(secretRef, { ownerReferences: [owner] }, existing.metadata.resourceVersion ?? '');
