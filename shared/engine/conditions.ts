@@ -1,3 +1,4 @@
+import type { KubeObject } from '../kube/object-ref.ts';
 import { kubeTime } from '../kube/time.ts';
 
 /** A metav1.Condition, as `kubectl wait --for=condition=X` reads it. */
@@ -36,4 +37,10 @@ export function mergeConditions(existing: unknown, updates: ConditionInput[], ge
 export function findCondition(status: Record<string, unknown> | undefined, type: string): Condition | undefined {
   const list = status?.conditions;
   return Array.isArray(list) ? (list as Condition[]).find((c) => c.type === type) : undefined;
+}
+
+/** Ready=True at the object's current generation: its last sync converged the spec it has now. */
+export function readyAtGeneration(obj: Pick<KubeObject, 'status' | 'metadata'>): boolean {
+  const ready = findCondition(obj.status, 'Ready');
+  return ready?.status === 'True' && ready.observedGeneration === obj.metadata.generation;
 }

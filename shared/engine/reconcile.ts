@@ -1,6 +1,6 @@
 import type { KubeObject, ObjectRef } from '../kube/object-ref.ts';
 import { refOf } from '../kube/object-ref.ts';
-import { mergeConditions, findCondition, type ConditionInput } from './conditions.ts';
+import { mergeConditions, findCondition, readyAtGeneration, type ConditionInput } from './conditions.ts';
 import { asSyncError, type SyncError } from './errors.ts';
 import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
 import { DELETION_POLICY, FINALIZER } from './metadata-keys.ts';
@@ -55,7 +55,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     let notes: Record<string, string> | undefined;
     const started: Promise<void>[] = [];
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
-    if (kind.idempotentUpsert && !inStep(live)) {
+    if (kind.idempotentUpsert && !readyAtGeneration(live)) {
       // The spec moved (or never synced): an upsert is needed whatever the vendor holds.
       begin();
       action = 'applied';
@@ -132,12 +132,6 @@ async function deleteDone(obj: KubeObject, ctx: SyncContext): Promise<void> {
   await ctx.cluster.delete(refOf(obj), obj.metadata.uid);
 }
 
-/** Synced successfully at the current generation: only drift can make the vendor differ. */
-function inStep(obj: KubeObject): boolean {
-  const ready = findCondition(obj.status, 'Ready');
-  return ready?.status === 'True' && ready.observedGeneration === obj.metadata.generation;
-}
-
 /** Writes the failure as conditions (and an event when the message is new), then hands the error back. */
 async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefinition, err: SyncError, eventReason: string): Promise<SyncError> {
   const conditions = kind.conditions.failure(err);
@@ -145,7 +139,7 @@ async function recordFailure(ctx: SyncContext, obj: KubeObject, kind: KindDefini
   let overtaken = false;
   // A redelivery (visibility timeout) may have synced this generation while this attempt waited on the vendor:
   // its success stands, this stale failure is not news.
-  const syncedMeanwhile = (fresh: KubeObject) => (overtaken = !inStep(obj) && inStep(fresh) && fresh.metadata.generation === obj.metadata.generation);
+  const syncedMeanwhile = (fresh: KubeObject) => (overtaken = !readyAtGeneration(obj) && readyAtGeneration(fresh) && fresh.metadata.generation === obj.metadata.generation);
   try {
     await writeStatus(ctx, obj, kind.failureStatus ?? {}, conditions, syncedMeanwhile);
     if (isNew && !overtaken) await event(ctx, obj, 'Warning', eventReason, err.message);

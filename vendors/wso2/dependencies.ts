@@ -1,15 +1,9 @@
-import { findCondition } from '../../shared/engine/conditions.ts';
+import { readyAtGeneration } from '../../shared/engine/conditions.ts';
 import { waitingFor } from '../../shared/engine/errors.ts';
 import type { ExternalClient, SyncContext } from '../../shared/engine/kind.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { GatewayCallError } from './management-api.ts';
 import { WSO2_API_VERSION } from './resource-types.ts';
-
-/** Ready for its current spec: the gateway runs what the resource says. */
-export function isReady(object: KubeObject): boolean {
-  const ready = findCondition(object.status, 'Ready');
-  return ready?.status === 'True' && ready.observedGeneration === object.metadata.generation;
-}
 
 /**
  * Waits (re-triggered by the watcher when it becomes Ready: it is among the resource's references) while a resource
@@ -20,7 +14,7 @@ export function isReady(object: KubeObject): boolean {
 export async function awaitResource(kind: string, name: string, object: KubeObject, ctx: SyncContext, field: string): Promise<KubeObject | undefined> {
   const ns = object.metadata.namespace ?? 'default';
   const found = await ctx.cluster.get({ apiVersion: WSO2_API_VERSION, kind, namespace: ns, name });
-  if (found && !isReady(found)) throw waitingFor(`${field}: ${kind} ${ns}/${name} is not Programmed on its gateway yet`);
+  if (found && !readyAtGeneration(found)) throw waitingFor(`${field}: ${kind} ${ns}/${name} is not Programmed on its gateway yet`);
   return found;
 }
 

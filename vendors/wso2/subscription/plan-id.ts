@@ -1,7 +1,7 @@
 import { permanent, waitingFor } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import { isReady } from '../dependencies.ts';
+import { readyAtGeneration } from '../../../shared/engine/conditions.ts';
 import { SubscriptionPlanType } from '../resource-types.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function subscriptionPlanId(planRef: string | undefined, object: Ku
   const plan = await ctx.cluster.get({ ...SubscriptionPlanType, namespace: ns, name: planRef });
   if (!plan) return planRef;
   const id = plan.status?.id;
-  if (typeof id !== 'string' || !id || !isReady(plan)) throw waitingFor(`spec.subscriptionPlanId: SubscriptionPlan ${ns}/${planRef} is not Programmed on its gateway yet`);
+  if (typeof id !== 'string' || !id || !readyAtGeneration(plan)) throw waitingFor(`spec.subscriptionPlanId: SubscriptionPlan ${ns}/${planRef} is not Programmed on its gateway yet`);
   if (typeof plan.status?.gateway === 'string' && plan.status.gateway !== gatewayKey) {
     throw permanent('InvalidSpec', `spec.subscriptionPlanId: SubscriptionPlan ${ns}/${planRef} is on gateway ${plan.status.gateway}, this Subscription on ${gatewayKey}`);
   }
