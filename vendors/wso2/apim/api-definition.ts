@@ -108,7 +108,7 @@ function hubPolicies(policies: z.infer<typeof Policy>[] | undefined): HubPolicy[
   });
 }
 
-export function apimPolicyVersion(version: string): string {
+function apimPolicyVersion(version: string): string {
   const v = version.replace(/^v/, '');
   return v.includes('.') ? v : `${v}.0`;
 }

@@ -2,7 +2,7 @@ import { permanent } from '../../../shared/engine/errors.ts';
 import { httpFailure, type VendorTls, type VendorTransport } from '../../../shared/vendor-http/vendor-http.ts';
 
 /** The grants bottom-up sync may use: client credentials, or ROPC with client authentication (and refresh). */
-export const DCR_GRANT_TYPES = 'client_credentials password refresh_token';
+const DCR_GRANT_TYPES = 'client_credentials password refresh_token';
 
 export interface RegisteredClient {
   clientId: string;

@@ -2,7 +2,7 @@ import { asSyncError, type SyncError } from '../../../shared/engine/errors.ts';
 import type { ExternalClient, Observation } from '../../../shared/engine/kind.ts';
 
 /** The RestApi's second step: its conditions can say the gateway has it while APIM does not. */
-export const STAGE = 'control-plane';
+const STAGE = 'control-plane';
 
 export function withStage(e: unknown): SyncError {
   const err = asSyncError(e);

@@ -10,13 +10,13 @@ import { inParallel } from './resync.ts';
 import type { ControlPlaneSession } from './session.ts';
 
 /** The key of a subscription's token in the Secret its Subscription's `subscriptionToken.valueFrom` names. */
-export const TOKEN_KEY = 'token';
+const TOKEN_KEY = 'token';
 
 /**
  * A resource name for a control-plane object of one gateway (`<gateway>-plan-<id>`), unique among gateways sharing a
  * namespace; a digest stands in for what would be too long or not a name.
  */
-export function childName(gateway: KubeObject, what: 'plan' | 'sub', id: string): string {
+function childName(gateway: KubeObject, what: 'plan' | 'sub', id: string): string {
   const name = `${gateway.metadata.name}-${what}-${id.toLowerCase()}`;
   if (name.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) return name;
   return `${gateway.metadata.name.slice(0, 200)}-${what}-${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;

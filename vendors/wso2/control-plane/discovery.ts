@@ -10,7 +10,7 @@ export interface Discovered {
   version?: string;
 }
 
-export const PLATFORM_BASE_PATH = '/api/internal/v1';
+const PLATFORM_BASE_PATH = '/api/internal/v1';
 const DISCOVERY_TIMEOUT_MS = 5_000;
 /** A container serves many events of one gateway; the answer of a host changes only when it is upgraded. */
 const CACHE_MS = 5 * 60_000;

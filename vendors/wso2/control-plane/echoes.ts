@@ -67,7 +67,7 @@ export class BottomUpApis {
 }
 
 /** APIM's id of a RestApi synced up, as its status records it. */
-export const apimIdOf = (restApi: KubeObject): string | undefined => {
+const apimIdOf = (restApi: KubeObject): string | undefined => {
   const id = (restApi.status?.controlPlane as { apiId?: unknown } | undefined)?.apiId;
   return typeof id === 'string' ? id : undefined;
 };

@@ -52,7 +52,6 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
 ];
 
 export const artifactKindOf = (kind: string): ArtifactKind | undefined => ARTIFACT_KINDS.find((k) => k.kind === kind);
-export const artifactKindOfAck = (ackType: string): ArtifactKind | undefined => ARTIFACT_KINDS.find((k) => k.ackType === ackType);
 
 /** Reasons of a Programmed (or Accepted) condition that will not change until the spec does: the deployment failed. */
 export const PERMANENT_FAILURE_REASONS: readonly string[] = ['Invalid', 'DeploymentFailed', 'InvalidConfiguration'];

@@ -205,7 +205,7 @@ export const credentialsSecretName = (name: string) => (name.length <= 230 ? `${
  * The gateway's format has upstream credentials inline (`auth.value: <key>`), the CRDs a value source: the key goes
  * into a Secret the spec names (`valueFrom`), never into the spec, where `kubectl get -o yaml` would show it.
  */
-export function withoutCredentials(artifact: Artifact): { spec: Record<string, unknown>; credentials: { name: string; data: Record<string, string> } | undefined } {
+function withoutCredentials(artifact: Artifact): { spec: Record<string, unknown>; credentials: { name: string; data: Record<string, string> } | undefined } {
   const holders = CREDENTIAL_HOLDERS[artifact.kind.kind];
   if (!holders) return { spec: artifact.spec, credentials: undefined };
   const spec = structuredClone(artifact.spec) as Record<string, any>;

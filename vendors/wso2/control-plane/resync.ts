@@ -27,7 +27,7 @@ export interface ResyncSummary {
 }
 
 /** The control-plane resources of one gateway, of every artifact kind, listed by label. */
-export async function listGatewayResources(gateway: KubeObject, ctx: SyncContext): Promise<KubeObject[]> {
+async function listGatewayResources(gateway: KubeObject, ctx: SyncContext): Promise<KubeObject[]> {
   const ns = gateway.metadata.namespace ?? '';
   const lists = await Promise.all(ARTIFACT_KINDS.map((k) => ctx.cluster.list({ apiVersion: WSO2_API_VERSION, kind: k.kind }, ns, { labelSelector: gatewaySelector(gateway.metadata.name) })));
   return lists.flat();
@@ -186,7 +186,7 @@ export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => 
 }
 
 /** Runs fn over every item, at most `limit` at a time, whatever fails; returns the failures. */
-export async function settleEach<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> {
+async function settleEach<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> {
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {

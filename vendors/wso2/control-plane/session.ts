@@ -15,7 +15,7 @@ export interface ControlPlaneSession {
 }
 
 /** The values block of an APIGateway's `configRef` ConfigMap (key `values.yaml`); a missing ConfigMap is waited for. */
-export async function valuesOf(gateway: KubeObject, ctx: SyncContext): Promise<string | undefined> {
+async function valuesOf(gateway: KubeObject, ctx: SyncContext): Promise<string | undefined> {
   const name = (gateway.spec as { configRef?: { name?: string } } | undefined)?.configRef?.name;
   if (!name) return undefined;
   const ns = gateway.metadata.namespace ?? '';
