@@ -2,7 +2,9 @@
  * What the deployable kinds (RestApi, LlmProvider, LlmProxy, Mcp) share: their server-managed `status`,
  * the answer bodies, the conflict rules (one handle and one display name + version per kind), storing.
  */
+import { ok, type HandlerContext } from './context.ts';
 import { CONFLICT } from './errors.ts';
+import type { Answer } from './http-io.ts';
 import { now, type ArtifactKind, type DeploymentState, type GatewayStore, type Json, type Resource, type StoredArtifact } from './store.ts';
 import { obj, text } from './validation/fields.ts';
 
@@ -68,17 +70,34 @@ interface ListFilters {
   vhost?: string;
 }
 
-/** Query filters (an empty value filters nothing, as the gateway treats it). */
-export function filtersOf(query: URLSearchParams, names: (keyof ListFilters)[]): ListFilters {
+const FILTERS: (keyof ListFilters)[] = ['displayName', 'version', 'context', 'status'];
+
+/**
+ * A deployable kind's list operation: the spec's query filters over its artifacts (an empty value filters nothing, as
+ * the gateway treats it; `vhost` for the kinds that have one), each item as `body` answers it, under `key` of the
+ * list envelope `{status: 'success', count, <key>: [...]}`.
+ */
+export function listArtifacts(
+  ctx: HandlerContext,
+  kind: ArtifactKind,
+  key: string,
+  body: (a: StoredArtifact) => Json,
+  contextOf: (a: StoredArtifact) => string,
+  vhostOf?: (a: StoredArtifact) => string | undefined,
+): Answer {
   const filters: ListFilters = {};
-  for (const name of names) {
-    const value = query.get(name);
+  for (const name of vhostOf ? [...FILTERS, 'vhost' as const] : FILTERS) {
+    const value = ctx.query.get(name);
     if (value) filters[name] = value;
   }
-  return filters;
+  const items = ctx.store
+    .artifactsOf(kind)
+    .filter((a) => matches(a, filters, contextOf(a), vhostOf?.(a)))
+    .map(body);
+  return ok({ status: 'success', count: items.length, [key]: items });
 }
 
-export function matches(a: StoredArtifact, f: ListFilters, context: string, vhost: string | undefined): boolean {
+function matches(a: StoredArtifact, f: ListFilters, context: string, vhost: string | undefined): boolean {
   return (
     (f.displayName === undefined || a.displayName === f.displayName) &&
     (f.version === undefined || a.version === f.version) &&
@@ -87,9 +106,6 @@ export function matches(a: StoredArtifact, f: ListFilters, context: string, vhos
     (f.vhost === undefined || vhost === f.vhost)
   );
 }
-
-/** The deployed list envelope: `{status: 'success', count, <key>: [...]}`. */
-export const listAnswer = (key: string, items: unknown[]): Json => ({ status: 'success', count: items.length, [key]: items });
 
 /** The deletion answer of the deployable kinds. */
 export const deleted = (message: string, id: string): Json => ({ status: 'success', message, id });

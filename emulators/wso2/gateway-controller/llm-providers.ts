@@ -4,7 +4,7 @@
  * unknown handle included — as the gateway's handler maps them. `spec.upstream.auth.value` is never
  * answered and is kept when an update omits it.
  */
-import { artifactBody, conflictOf, deleted, desiredStateOf, filtersOf, listAnswer, matches, saveArtifact } from './artifacts.ts';
+import { artifactBody, conflictOf, deleted, desiredStateOf, listArtifacts, saveArtifact } from './artifacts.ts';
 import { created, ok, type HandlerContext, type Operation } from './context.ts';
 import { hideUpstreamAuth, inheritUpstreamAuth } from './credentials.ts';
 import { badRequest, notFound, numbered, NOT_FOUND } from './errors.ts';
@@ -52,14 +52,7 @@ export const llmProviderOperations: Record<string, Operation> = {
     },
   },
   listLLMProviders: {
-    run(ctx) {
-      const filters = filtersOf(ctx.query, ['displayName', 'version', 'context', 'status', 'vhost']);
-      const items = ctx.store
-        .artifactsOf('LlmProvider')
-        .filter((a) => matches(a, filters, text(a.resource.spec.context), optionalText(a.resource.spec.vhost)))
-        .map(body);
-      return ok(listAnswer('providers', items));
-    },
+    run: (ctx) => listArtifacts(ctx, 'LlmProvider', 'providers', body, (a) => text(a.resource.spec.context), (a) => optionalText(a.resource.spec.vhost)),
   },
   getLLMProviderById: {
     run(ctx) {

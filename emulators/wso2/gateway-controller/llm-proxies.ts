@@ -4,7 +4,7 @@
  * configuration invalid: …`; a name clash is a 409 on create and the gateway's generic 500 on update.
  * Provider credentials are write-only, kept per provider id on update.
  */
-import { artifactBody, conflictOf, deleted, desiredStateOf, filtersOf, listAnswer, matches, saveArtifact } from './artifacts.ts';
+import { artifactBody, conflictOf, deleted, desiredStateOf, listArtifacts, saveArtifact } from './artifacts.ts';
 import { created, ok, type HandlerContext, type Operation } from './context.ts';
 import { hideProxyAuth, inheritProxyAuth } from './credentials.ts';
 import { badRequest, conflict, internal, notFound, numbered } from './errors.ts';
@@ -73,14 +73,7 @@ export const llmProxyOperations: Record<string, Operation> = {
     },
   },
   listLLMProxies: {
-    run(ctx) {
-      const filters = filtersOf(ctx.query, ['displayName', 'version', 'context', 'status', 'vhost']);
-      const items = ctx.store
-        .artifactsOf('LlmProxy')
-        .filter((a) => matches(a, filters, text(a.resource.spec.context), optionalText(a.resource.spec.vhost)))
-        .map(body);
-      return ok(listAnswer('proxies', items));
-    },
+    run: (ctx) => listArtifacts(ctx, 'LlmProxy', 'proxies', body, (a) => text(a.resource.spec.context), (a) => optionalText(a.resource.spec.vhost)),
   },
   getLLMProxyById: {
     run(ctx) {

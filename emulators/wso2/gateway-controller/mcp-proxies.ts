@@ -4,7 +4,7 @@
  * with 404 `MCP configuration with handle '…' not found`, validation errors included — reproduced.
  * `spec.upstream.auth.value` is write-only.
  */
-import { artifactBody, conflictOf, deleted, desiredStateOf, filtersOf, listAnswer, matches, resolvedContext, saveArtifact } from './artifacts.ts';
+import { artifactBody, conflictOf, deleted, desiredStateOf, listArtifacts, resolvedContext, saveArtifact } from './artifacts.ts';
 import { created, ok, type HandlerContext, type Operation } from './context.ts';
 import { hideUpstreamAuth, inheritUpstreamAuth } from './credentials.ts';
 import { badRequest, conflict, GatewayError, notFound, numbered } from './errors.ts';
@@ -69,14 +69,7 @@ export const mcpProxyOperations: Record<string, Operation> = {
     run: (ctx) => created(body(saveArtifact(ctx.store, 'Mcp', uuidV7(), checkCreate(ctx), 'deployed'))),
   },
   listMCPProxies: {
-    run(ctx) {
-      const filters = filtersOf(ctx.query, ['displayName', 'version', 'context', 'status']);
-      const items = ctx.store
-        .artifactsOf('Mcp')
-        .filter((a) => matches(a, filters, resolvedContext(a), undefined))
-        .map(body);
-      return ok(listAnswer('mcpProxies', items));
-    },
+    run: (ctx) => listArtifacts(ctx, 'Mcp', 'mcpProxies', body, resolvedContext),
   },
   getMCPProxyById: {
     run(ctx) {

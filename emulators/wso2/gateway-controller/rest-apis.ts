@@ -5,13 +5,13 @@
  * (`deploymentState` is read on update only); the router's default vhosts are written into an API
  * created without `spec.vhosts` (an update does not).
  */
-import { artifactBody, conflictOf, deleted, desiredStateOf, filtersOf, listAnswer, matches, resolvedContext, saveArtifact } from './artifacts.ts';
+import { artifactBody, conflictOf, deleted, desiredStateOf, listArtifacts, resolvedContext, saveArtifact } from './artifacts.ts';
 import { created, ok, type HandlerContext, type Operation } from './context.ts';
 import { badRequest, conflict, internal, notFound, validationFailed } from './errors.ts';
 import { isUuid, uuidV7 } from './ids.ts';
 import { renderSecrets } from './render.ts';
 import { decodeResource } from './resources.ts';
-import type { Resource, StoredArtifact } from './store.ts';
+import type { Json, Resource, StoredArtifact } from './store.ts';
 import { obj, text } from './validation/fields.ts';
 import { validateRestApi } from './validation/rest-api.ts';
 
@@ -63,6 +63,12 @@ function checkUpdate(ctx: HandlerContext): { resource: Resource; existing: Store
   return { resource, existing };
 }
 
+/** A list shows the context with `$version` resolved. */
+function listedBody(a: StoredArtifact): Json {
+  const body = artifactBody(a);
+  return { ...body, spec: { ...(body.spec as object), context: resolvedContext(a) } };
+}
+
 export const restApiOperations: Record<string, Operation> = {
   createRestAPI: {
     validate: (ctx) => void checkCreate(ctx),
@@ -77,17 +83,7 @@ export const restApiOperations: Record<string, Operation> = {
     },
   },
   listRestAPIs: {
-    run(ctx) {
-      const filters = filtersOf(ctx.query, ['displayName', 'version', 'context', 'status']);
-      const items = ctx.store
-        .artifactsOf('RestApi')
-        .filter((a) => matches(a, filters, resolvedContext(a), undefined))
-        .map((a) => {
-          const body = artifactBody(a);
-          return { ...body, spec: { ...(body.spec as object), context: resolvedContext(a) } };
-        });
-      return ok(listAnswer('apis', items));
-    },
+    run: (ctx) => listArtifacts(ctx, 'RestApi', 'apis', listedBody, resolvedContext),
   },
   getRestAPIById: {
     run(ctx) {
