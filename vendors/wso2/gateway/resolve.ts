@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { missingReference } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
-import { CONFIG_MAP, type KubeObject } from '../../../shared/kube/object-ref.ts';
+import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { ManagementApi } from '../management-api.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { managementCredentials } from './credentials.ts';
 import { managementEndpoint } from './management-endpoint.ts';
 import { gatewayKey } from './selection.ts';
+import { gatewayValues } from './values.ts';
 
 /** An APIGateway ready to be used: its configuration and a client of its gateway's management API. */
 export interface ResolvedGateway {
@@ -17,17 +17,6 @@ export interface ResolvedGateway {
   management: ManagementApi;
   /** SHA-256 of the `values.yaml` it was configured with (the operator's `status.configHash`); undefined without one. */
   configHash?: string;
-}
-
-/** The `values.yaml` of the ConfigMap `spec.configRef` names, in the APIGateway's namespace (undefined without a configRef). */
-export async function gatewayValues(gateway: KubeObject, ctx: SyncContext): Promise<string | undefined> {
-  const name = (gateway.spec as { configRef?: { name?: unknown } } | undefined)?.configRef?.name;
-  if (typeof name !== 'string' || name === '') return undefined;
-  const ns = gateway.metadata.namespace ?? 'default';
-  const data = await ctx.readData({ ...CONFIG_MAP, namespace: ns, name });
-  if (!data) throw missingReference(`spec.configRef: ConfigMap ${ns}/${name} not found`);
-  // The operator reads only this key; a ConfigMap without it configures nothing.
-  return data['values.yaml'];
 }
 
 /**
