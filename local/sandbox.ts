@@ -4,12 +4,13 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startGraviteeEmulator } from '../emulators/gravitee/index.ts';
 import { startThreescaleEmulator } from '../emulators/threescale/index.ts';
 import { startKubeApiServer } from '../emulators/kube-api-server/index.ts';
+import { startWso2Emulators } from '../emulators/wso2/index.ts';
 import { jsonLogger } from '../shared/log.ts';
 import { applyManifests, readManifests, type Manifest } from './apply.ts';
 import { crdFiles } from './crd-files.ts';
 import { showProgress } from './progress-view.ts';
 import { startSyncPlane } from './sync-plane.ts';
-import { deployOnControlPlane, gatewayStandIn, pointAtWso2, startWso2Sandbox } from './wso2-sandbox.ts';
+import { deployOnControlPlane, gatewayStandIn, pointAtWso2 } from './wso2-sandbox.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** The API groups whose examples the sandbox waits for. */
@@ -29,7 +30,7 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
   step('starting the 3scale emulator (tenant "3scale", token 123456; master token master-token)');
   const threescale = await startThreescaleEmulator({ tenants: [{ name: '3scale', adminToken: '123456' }], masterToken: 'master-token' });
   step('starting the WSO2 emulators (gateway controller admin/admin; APIM 4.7 with its control plane; gateway "prod-gateway" registered)');
-  const wso2 = await startWso2Sandbox();
+  const wso2 = await startWso2Emulators({ gatewayName: 'prod-gateway' });
   const kc = new KubeConfig();
   kc.loadFromString(kube.kubeconfigYaml());
   step('starting the sync plane (embedded SQS FIFO queue, watcher, local Lambda runner)');

@@ -1,6 +1,11 @@
+// WSO2 in the sandbox, around the emulators of emulators/wso2 (the gateway controller; APIM 4.7 with its control plane
+// and the Publisher on one host; the gateway registered as the seed's values name it, `prod-gateway`). Nothing in
+// examples/wso2 is told where they are but the values' control plane host and the two Secrets' values (pointAtWso2);
+// the management API is reached as in a real cluster: through the API server to the Service and pod the gateway's
+// Helm release would have created (gatewayStandIn).
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { startWso2Emulators, type Wso2Emulators } from '../emulators/wso2/index.ts';
+import type { Wso2Emulators } from '../emulators/wso2/index.ts';
 import type { ObjectRef } from '../shared/kube/object-ref.ts';
 import { oauth2Field } from '../vendors/wso2/gateway/config.ts';
 import { releaseName } from '../vendors/wso2/gateway/release-name.ts';
@@ -9,16 +14,6 @@ import type { Manifest } from './apply.ts';
 
 /** The host the seed's values name; in the sandbox it is APIM's emulator. */
 const SEED_CONTROL_PLANE_HOST = 'apim-wso2am.example.com:9443';
-
-/**
- * WSO2 in the sandbox: the gateway controller and APIM 4.7 emulators (control plane and Publisher on one host), the
- * gateway registered under the name the seed's values give it. Nothing in examples/wso2 is told where they are but
- * the values' control plane host and the two Secrets' values; the management API is reached as in a real cluster:
- * through the API server to the Service and pod the gateway's Helm release would have created (gatewayStandIn).
- */
-export async function startWso2Sandbox(): Promise<Wso2Emulators> {
-  return startWso2Emulators({ gatewayName: 'prod-gateway' });
-}
 
 /** The seed's Secrets get the emulators' registration token and DCR client; its values, the emulator's host. */
 export function pointAtWso2(m: Manifest, wso2: Wso2Emulators): Manifest {
