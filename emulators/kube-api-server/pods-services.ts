@@ -13,7 +13,7 @@ import { age } from './table.ts';
 import { deepEqual, withoutKeys } from './json-util.ts';
 
 /** IANA service names: what a named container port or a Service targetPort may be (validation.IsValidPortName). */
-export function portNameErrors(name: unknown, field: string): FieldError[] {
+function portNameErrors(name: unknown, field: string): FieldError[] {
   const s = String(name);
   const detail =
     s.length > 15

@@ -14,7 +14,7 @@ import { containerPortNamed, isServingPod } from './pods-services.ts';
 export const serviceUnavailable = (message: string) => new ApiError(503, 'ServiceUnavailable', message);
 
 /** `[scheme:]name[:port]` as utilnet.SplitSchemeNamePort parses it; the scheme is http or https. */
-export function splitSchemeNamePort(id: string): { scheme: string; name: string; port: string } | undefined {
+function splitSchemeNamePort(id: string): { scheme: string; name: string; port: string } | undefined {
   const parts = id.split(':');
   const [scheme, name, port] = parts.length === 1 ? ['', parts[0], ''] : parts.length === 2 ? ['', parts[0], parts[1]] : parts.length === 3 ? parts : [];
   if (!name || !['', 'http', 'https'].includes(scheme)) return undefined;
@@ -29,7 +29,7 @@ export interface ServiceTarget {
 }
 
 /** The pods of the namespace whose labels include every selector entry (a nil or empty selector selects none). */
-export function selectedPods(state: ServerState, namespace: string, selector: Record<string, string> | undefined): KubeObj[] {
+function selectedPods(state: ServerState, namespace: string, selector: Record<string, string> | undefined): KubeObj[] {
   if (!selector || Object.keys(selector).length === 0) return [];
   const pods = state.store.collection('pods');
   return pods
@@ -39,7 +39,7 @@ export function selectedPods(state: ServerState, namespace: string, selector: Re
 }
 
 /** The container port a Service port's targetPort names on one pod; undefined when that pod has no such port. */
-export function targetPortOn(pod: KubeObj, servicePort: KubeObj): number | undefined {
+function targetPortOn(pod: KubeObj, servicePort: KubeObj): number | undefined {
   const t = servicePort.targetPort ?? servicePort.port;
   return typeof t === 'number' ? t : containerPortNamed(pod, t, servicePort.protocol ?? 'TCP');
 }

@@ -29,7 +29,7 @@ export interface ClientRegistration {
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A WSO2-looking consumer key or secret. */
-export function consumerString(length = 28): string {
+function consumerString(length = 28): string {
   const bytes = randomBytes(length);
   let out = '';
   for (const b of bytes) out += ALPHANUMERIC[b % ALPHANUMERIC.length];

@@ -26,7 +26,7 @@ export interface ProjectInput {
   definition?: Json;
 }
 
-export function apiYamlData(p: ProjectInput): Json {
+function apiYamlData(p: ProjectInput): Json {
   const url = p.url ?? 'https://backend.example.com';
   const data: Json = {
     name: p.name,

@@ -10,7 +10,7 @@ import { pack } from 'tar-stream';
 import { KIND_NAMES } from './artifact-kinds.ts';
 import type { Deployment } from './deployments.ts';
 
-export const artifactFileName = (d: Pick<Deployment, 'kind' | 'artifactId'>): string => `${KIND_NAMES[d.kind].filePrefix}-${d.artifactId}.yaml`;
+const artifactFileName = (d: Pick<Deployment, 'kind' | 'artifactId'>): string => `${KIND_NAMES[d.kind].filePrefix}-${d.artifactId}.yaml`;
 
 export function artifactZip(d: Deployment): Buffer {
   return Buffer.from(zipSync({ [artifactFileName(d)]: Buffer.from(d.content, 'utf8') }));

@@ -18,7 +18,7 @@ export interface EventEnvelope {
 }
 
 /** Go's `time.Now().Format(time.RFC3339)`. */
-export const rfc3339Seconds = (at = new Date()): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const rfc3339Seconds = (at = new Date()): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function envelope(type: string, payload: Record<string, unknown>, userId?: string): EventEnvelope {
   return { type, payload, timestamp: rfc3339Seconds(), correlationId: randomUUID(), ...(userId ? { userId } : {}) };

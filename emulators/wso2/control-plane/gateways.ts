@@ -66,4 +66,4 @@ export class GatewayRegistry {
 }
 
 /** 32 random bytes, hex: the shape of platform-api's generated keys. */
-export const newToken = (): string => randomBytes(32).toString('hex');
+const newToken = (): string => randomBytes(32).toString('hex');

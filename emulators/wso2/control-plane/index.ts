@@ -4,7 +4,7 @@
  * checked against the published spec) and the gateway WebSocket, with test hooks that deploy, announce and break.
  */
 export { startControlPlaneEmulator } from './server.ts';
-export { ARTIFACT_KINDS, KIND_NAMES, type ArtifactKindNames } from './artifact-kinds.ts';
+export { ARTIFACT_KINDS } from './artifact-kinds.ts';
 export type {
   AckRecord,
   ApiKeyCreated,
