@@ -28,8 +28,9 @@ export class BottomUpApis {
   /** Undefined when nothing can be announced back: the control plane is not APIM, or deployment sync is off. */
   static async load(session: ControlPlaneSession, ctx: SyncContext): Promise<BottomUpApis | undefined> {
     if (session.api.endpoint.flavour !== 'apim' || !session.settings.deploymentSyncEnabled) return undefined;
-    const all = await ctx.cluster.list(RestApiType);
-    return new BottomUpApis(session.gateway, all.filter((a) => a.metadata.labels?.[CP_LABELS.origin] !== CP_ORIGIN), ctx);
+    // Any namespace (an annotation may bind a RestApi to this gateway from anywhere); the control plane's own left out.
+    const declared = await ctx.cluster.list(RestApiType, undefined, { labelSelector: `${CP_LABELS.origin}!=${CP_ORIGIN}` });
+    return new BottomUpApis(session.gateway, declared, ctx);
   }
 
   /** The RestApi on this gateway whose status says APIM knows it by this id. */
