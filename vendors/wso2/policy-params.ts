@@ -1,6 +1,7 @@
-import { invalidSpec, missingReference } from '../../shared/engine/errors.ts';
+import { invalidSpec } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import { CONFIG_MAP, SECRET, type KubeObject } from '../../shared/kube/object-ref.ts';
+import { readKey } from './value-source.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -57,10 +58,5 @@ async function resolveValueFrom(from: unknown, path: string, object: KubeObject,
   if (ref.namespace !== undefined && (typeof ref.namespace !== 'string' || (ref.namespace.trim() !== '' && ref.namespace.trim() !== ns))) {
     throw invalidSpec('InvalidSpec', `${at}.namespace: must be the resource's own namespace (${ns}); apim-sync reads no other namespace's Secrets or ConfigMaps for a resource`);
   }
-  const type = kind === 'secretKeyRef' ? SECRET : CONFIG_MAP;
-  const data = await ctx.readData({ ...type, namespace: ns, name });
-  if (!data) throw missingReference(`${at}: ${type.kind} ${ns}/${name} not found`);
-  const value = data[key];
-  if (value === undefined || value === '') throw missingReference(`${at}: ${type.kind} ${ns}/${name} has no non-empty key "${key}"`);
-  return value;
+  return readKey({ ...(kind === 'secretKeyRef' ? SECRET : CONFIG_MAP), namespace: ns, name }, key, at, ctx);
 }

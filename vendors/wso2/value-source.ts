@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalidSpec, missingReference } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
-import { SECRET, type KubeObject } from '../../shared/kube/object-ref.ts';
+import { CONFIG_MAP, SECRET, type KubeObject, type ObjectRef } from '../../shared/kube/object-ref.ts';
 
 /** A Secret key selector (corev1.SecretKeySelector) as the CRDs embed it under `valueFrom`. */
 export const SecretKeySelector = z.looseObject({
@@ -27,12 +27,27 @@ export type SecretValueSource = z.infer<typeof SecretValueSource>;
 export async function resolveValue(source: SecretValueSource, field: string, object: KubeObject, ctx: SyncContext): Promise<string | undefined> {
   if (source.value !== undefined) return source.value;
   const sel = source.valueFrom!;
-  const ns = object.metadata.namespace ?? 'default';
   // The CRD defaults the name to "" ("almost certainly wrong", says its own description): the spec must name one.
   if (!sel.name) throw invalidSpec('InvalidSpec', `${field}.valueFrom.name: must name a Secret in the resource's namespace`);
-  const data = await ctx.readData({ ...SECRET, namespace: ns, name: sel.name });
-  const value = data?.[sel.key];
-  if (value !== undefined) return value;
-  if (sel.optional) return undefined;
-  throw missingReference(data ? `${field}.valueFrom: Secret ${ns}/${sel.name} has no key "${sel.key}"` : `${field}.valueFrom: Secret ${ns}/${sel.name} not found`);
+  const secret = { ...SECRET, namespace: object.metadata.namespace ?? 'default', name: sel.name };
+  return readKey(secret, sel.key, `${field}.valueFrom`, ctx, { allowEmpty: true, optional: sel.optional ?? false });
+}
+
+/** Where readKey reads: a Secret or a ConfigMap. */
+type KeyHolder = ObjectRef & { kind: typeof SECRET.kind | typeof CONFIG_MAP.kind };
+
+/**
+ * The value of `key` in a Secret or ConfigMap, read at sync time and never logged. The object or the key missing (or
+ * the value empty, unless `allowEmpty`) is a missing reference naming `field`: retried, then re-triggered by the
+ * watcher when the object changes; with `optional`, undefined instead.
+ */
+export function readKey(holder: KeyHolder, key: string, field: string, ctx: SyncContext, opts?: { allowEmpty?: boolean }): Promise<string>;
+export function readKey(holder: KeyHolder, key: string, field: string, ctx: SyncContext, opts: { allowEmpty?: boolean; optional: boolean }): Promise<string | undefined>;
+export async function readKey(holder: KeyHolder, key: string, field: string, ctx: SyncContext, opts: { allowEmpty?: boolean; optional?: boolean } = {}): Promise<string | undefined> {
+  const data = await ctx.readData(holder);
+  const value = data?.[key];
+  if (value !== undefined && (value !== '' || opts.allowEmpty)) return value;
+  if (opts.optional) return undefined;
+  const where = `${holder.kind} ${holder.namespace}/${holder.name}`;
+  throw missingReference(data ? `${field}: ${where} has no ${opts.allowEmpty ? '' : 'non-empty '}key "${key}"` : `${field}: ${where} not found`);
 }

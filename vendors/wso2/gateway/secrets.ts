@@ -1,6 +1,6 @@
-import { missingReference } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { SECRET } from '../../../shared/kube/object-ref.ts';
+import { readKey } from '../value-source.ts';
 import type { SecretKey } from './config.ts';
 
 /**
@@ -9,9 +9,5 @@ import type { SecretKey } from './config.ts';
  */
 export async function readSecretKey(namespace: string, source: SecretKey | { value: string }, what: string, ctx: SyncContext): Promise<string> {
   if ('value' in source) return source.value;
-  const data = await ctx.readData({ ...SECRET, namespace, name: source.name });
-  if (!data) throw missingReference(`${what}: Secret ${namespace}/${source.name} not found`);
-  const value = data[source.key];
-  if (value === undefined || value === '') throw missingReference(`${what}: Secret ${namespace}/${source.name} has no key "${source.key}"`);
-  return value;
+  return readKey({ ...SECRET, namespace, name: source.name }, source.key, what, ctx);
 }
