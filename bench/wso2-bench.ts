@@ -38,7 +38,15 @@ export async function benchWso2(opts: Wso2BenchOptions): Promise<Wso2BenchResult
   const kc = new KubeConfig();
   kc.loadFromString(services.kubeconfig);
   const syncs = new SyncCounts();
-  const plane = await startSyncPlane({ kubeConfig: kc, allowLoopback: true, concurrency: opts.concurrency, log: syncs.counting(jsonLogger({ level: 'ERROR' })) });
+  // The queue's visibility timeout as serverless.yml sets it: a full diff of a thousand deployments is one message that
+  // runs for many seconds, and the local queue's default (30 s) would hand it out a second time while it runs.
+  const plane = await startSyncPlane({
+    kubeConfig: kc,
+    allowLoopback: true,
+    concurrency: opts.concurrency,
+    visibilityTimeoutSeconds: 360,
+    log: syncs.counting(jsonLogger({ level: 'ERROR' })),
+  });
   const ctx: Wso2Context = { services, kc, plane, syncs, objects: KubernetesObjectApi.makeApiClient(kc) };
   try {
     const apply = await benchWso2Apply(ctx, { restApis: opts.restApis, singles: opts.singles });
