@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { vendorSpecsDir } from '../../emulators/common/specs.ts';
 
 // The emulators validate against copies of the vendors' published specs; the CRD fixtures are GKO's as published.
 const copies = [
@@ -26,5 +27,22 @@ describe.each(copies.filter(([copy]) => copy.includes('/wso2/')))('%s', (copy, s
   it.skipIf(!existsSync(shared(source)))(`holds every file of ${source}`, () => {
     const listed = (dir: string) => readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
     expect(listed(repo(copy))).toEqual(listed(shared(source)));
+  });
+});
+
+// Another specs folder (`specsDir`, APIM_SYNC_SPECS_DIR) may hold a vendor's files itself or in its subfolder.
+describe('vendorSpecsDir', () => {
+  const specs = repo('emulators/specs/');
+  const files = ['publisher-api-v4.yaml', 'dcr.yaml'];
+
+  it('finds the files in the folder, in the vendor folder by its full path, or by its last part', () => {
+    const apim = repo('emulators/specs/wso2/apim');
+    for (const dir of [specs, repo('emulators/specs/wso2/'), apim]) expect(vendorSpecsDir(dir, 'wso2/apim', files, 'WSO2 APIM'), dir).toBe(apim);
+  });
+
+  it('names where it looked when the files are not there, also when only some of them are', () => {
+    expect(() => vendorSpecsDir(specs, 'wso2/apim', [...files, 'missing.yaml'], 'WSO2 APIM')).toThrow(
+      `WSO2 APIM specs not found in ${specs} (expected publisher-api-v4.yaml and dcr.yaml and missing.yaml there or in apim/ or wso2/apim/)`,
+    );
   });
 });
