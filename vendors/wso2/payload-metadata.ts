@@ -12,7 +12,7 @@ export interface PayloadMetadata {
  * and apim-sync's own bookkeeping, which means nothing to the gateway. The rest is copied as the operator does
  * (e.g. `gateway.api-platform.wso2.com/project-id`, `…/artifact-id`).
  */
-export function isPayloadAnnotation(key: string): boolean {
+function isPayloadAnnotation(key: string): boolean {
   return key !== 'kubectl.kubernetes.io/last-applied-configuration' && !key.startsWith('apim-sync.io/');
 }
 

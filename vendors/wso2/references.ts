@@ -19,7 +19,7 @@ export const ALL_GATEWAYS: ObjectRef = { ...APIGatewayType, namespace: '*', name
  * The Secrets and ConfigMaps a spec reads through `valueFrom`: a SecretKeySelector (`valueFrom: {name, key}`) or a
  * policy parameter's `valueFrom: {secretKeyRef | configMapKeyRef: {name, key}}`, in the resource's namespace.
  */
-export function valueFromReferences(spec: unknown, namespace: string): ObjectRef[] {
+function valueFromReferences(spec: unknown, namespace: string): ObjectRef[] {
   const refs = new Map<string, ObjectRef>();
   const add = (type: typeof SECRET | typeof CONFIG_MAP, name: string | undefined) => name && refs.set(`${type.kind}/${name}`, { ...type, namespace, name });
   const walk = (v: unknown): void => {

@@ -6,7 +6,7 @@ export const WSO2_GROUP = 'gateway.api-platform.wso2.com';
 export const WSO2_API_VERSION = `${WSO2_GROUP}/v1`;
 
 /** The operator's examples and the seed still write this one. */
-export const WSO2_V1ALPHA1 = `${WSO2_GROUP}/v1alpha1`;
+const WSO2_V1ALPHA1 = `${WSO2_GROUP}/v1alpha1`;
 
 const type = (kind: string, plural: string): ResourceType => ({ apiVersion: WSO2_API_VERSION, kind, plural, alsoServedAs: [WSO2_V1ALPHA1] });
 
@@ -24,7 +24,7 @@ export const McpType = type('Mcp', 'mcps');
 
 /** The kinds pushed to a gateway's management API (every kind but APIGateway). */
 export const wso2ManagedTypes = [RestApiType, ApiKeyType, SubscriptionPlanType, SubscriptionType, CertificateType, ManagedSecretType, LlmProviderTemplateType, LlmProviderType, LlmProxyType, McpType];
-export const wso2ResourceTypes = [APIGatewayType, ...wso2ManagedTypes];
+const wso2ResourceTypes = [APIGatewayType, ...wso2ManagedTypes];
 /** The kinds a control plane's artifacts, plans, subscriptions and key revocations become: an APIGateway writes them. */
 export const controlPlaneTypes = [RestApiType, LlmProviderType, LlmProxyType, McpType, SubscriptionPlanType, SubscriptionType, ApiKeyType];
 for (const t of wso2ResourceTypes) registerResourceType(t);

@@ -16,7 +16,7 @@ export interface BoundGateway extends ResolvedGateway {
  * No gateway to deploy to: a wait re-triggered by the watcher when an APIGateway appears, changes or becomes Ready
  * (every WSO2 resource references them all), reported as the operator's `GatewayNotReady`.
  */
-export const gatewayNotReady = (message: string) => new SyncError('reference', GATEWAY_NOT_READY, message);
+const gatewayNotReady = (message: string) => new SyncError('reference', GATEWAY_NOT_READY, message);
 
 /** GatewayNotReady because no APIGateway is there at all (none selects the resource, or the one named is gone). */
 export class NoGatewayError extends SyncError {

@@ -9,11 +9,11 @@ import { ANNOTATIONS, type GatewayConfig } from './config.ts';
 import type { ManagementCredentials } from './credentials.ts';
 import { releaseName } from './release-name.ts';
 
-export const MANAGEMENT_BASE_PATH = '/api/management/v1';
+const MANAGEMENT_BASE_PATH = '/api/management/v1';
 /** The gateway controller's REST port when its Service names none (the operator's fallback). */
 const REST_PORT = 9090;
 
-export const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
+const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
 registerResourceType({ ...SERVICE, plural: 'services' });
 
 /** `…/api/management/v1` from a URL that is either the controller's root or already that base. */
@@ -23,7 +23,7 @@ export function managementBase(url: string): string {
 }
 
 /** The gateway controller's Service and port, as the operator discovers it (internal/controller/gateway_infra.go). */
-export interface ControllerService {
+interface ControllerService {
   name: string;
   port: number;
 }
@@ -33,7 +33,7 @@ export interface ControllerService {
  * `app.kubernetes.io/instance=<release>` and `app.kubernetes.io/component=controller` in the APIGateway's namespace;
  * its port named `rest`, else 9090, else its only port.
  */
-export async function controllerService(gateway: KubeObject, config: GatewayConfig, ctx: SyncContext): Promise<ControllerService> {
+async function controllerService(gateway: KubeObject, config: GatewayConfig, ctx: SyncContext): Promise<ControllerService> {
   const ns = gateway.metadata.namespace ?? 'default';
   const named = config.management.service;
   let svc: KubeObject | undefined;
