@@ -16,6 +16,8 @@ export interface EmulatedRequest {
   url: URL;
   /** `url.pathname`. */
   path: string;
+  /** The port the request came in on (an emulator listening on several tells them apart), read on arrival. */
+  localPort: number;
   /**
    * The whole body, read from the moment the request arrives, before any injected delay: a client that gives up
    * waiting leaves a request the emulator still carries out, as a real server does once it has it. Rejects with the
@@ -90,6 +92,7 @@ export function exchangeListener<A extends Answer, C extends CallRecord>(x: Vend
       method: (req.method ?? 'GET').toUpperCase(),
       url,
       path: url.pathname,
+      localPort: req.socket.localPort ?? 0,
       // started on first use, so that a request handed over is left unread
       get body() {
         return (body ??= readBody(req, x.tooLarge));

@@ -33,8 +33,7 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
   const portalOf = (r: EmulatedRequest) => {
     let portal = portals.get(r);
     if (!portal) {
-      const port = r.req.socket.localPort ?? 0;
-      portal = port === masterPortal.port ? { tenant: world.master, isMaster: true } : { tenant: world.tenantByPort(port), isMaster: false };
+      portal = r.localPort === masterPortal.port ? { tenant: world.master, isMaster: true } : { tenant: world.tenantByPort(r.localPort), isMaster: false };
       portals.set(r, portal);
     }
     return portal;
