@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { zipSync, strToU8 } from 'fflate';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { transient } from '../../shared/engine/errors.ts';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { ArchiveError, filesFromBatch, yamlFromZip } from '../../vendors/wso2/control-plane/archives.ts';
@@ -407,6 +408,32 @@ describe('echoes: APIM announcing back a RestApi the gateway synced up', () => {
     gone.clear('apim-1');
     await gone.flush(ctx);
     expect(patches[1]).toEqual({ controlPlane: { rejected: [], settled: [], echoes: [] } });
+  });
+
+  it('merges again into what a concurrent writer left when its write conflicts, instead of failing the event', async () => {
+    const outcome = (artifactId: string) => ({ deploymentId: `d-${artifactId}`, artifactId, kind: 'RestApi', action: 'deploy' as const, performedAt: '2026-03-04T10:00:00Z', errorCode: 'GATEWAY_PROCESSING_ERROR', message: 'm' });
+    const gw: KubeObject = { apiVersion: 'gateway.api-platform.wso2.com/v1', kind: 'APIGateway', metadata: { name: 'gw', namespace: 'ns', uid: 'u1', resourceVersion: '7' }, status: {} };
+    // Another event of the gateway recorded a rejection of its own meanwhile (resourceVersion 8).
+    const other = { ...outcome('b'), at: '2026-03-04T09:00:00Z' };
+    const fresh: KubeObject = { ...gw, metadata: { ...gw.metadata, resourceVersion: '8' }, status: { controlPlane: { rejected: [other] } } };
+    const reads = [gw, fresh];
+    const patches: Array<{ status: Record<string, any>; rv?: string }> = [];
+    const ctx = {
+      cluster: {
+        get: async () => reads.shift() ?? fresh,
+        patchStatus: async (_r: unknown, status: Record<string, any>, rv?: string) => {
+          if (rv === '7') throw transient('Conflict', 'patch status of APIGateway ns/gw: conflict, will retry');
+          patches.push({ status, rv });
+        },
+      },
+    } as unknown as SyncContext;
+    const book = new OutcomeBook(gw);
+    book.reject(outcome('a'));
+    await book.flush(ctx, new Date('2026-03-04T10:00:00Z'));
+    expect(patches).toEqual([{ rv: '8', status: { controlPlane: { rejected: [other, { ...outcome('a'), at: '2026-03-04T10:00:00.000Z' }], settled: [], echoes: [] } } }]);
+    // Anything else fails the event as before.
+    const failing = { cluster: { get: async () => gw, patchStatus: async () => Promise.reject(transient('KubernetesError', 'down')) } } as unknown as SyncContext;
+    await expect(book.flush(failing)).rejects.toMatchObject({ reason: 'KubernetesError' });
   });
 });
 

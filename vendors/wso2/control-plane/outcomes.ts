@@ -1,3 +1,4 @@
+import { SyncError } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { deepEqual } from '../../../shared/engine/status-patch.ts';
 import { refOf, type KubeObject } from '../../../shared/kube/object-ref.ts';
@@ -11,6 +12,8 @@ const MAX_SETTLED = 20;
 const MAX_ECHOES = 500;
 /** A success without a resource only needs to live until the watcher acked it. */
 const SETTLED_TTL_MS = 60 * 60_000;
+/** Writes of one flush before a conflict goes back to the queue (as many as the engine's status writes). */
+const FLUSH_ATTEMPTS = 5;
 
 /**
  * The deployment outcomes apim-sync decided without a resource to show them, collected during one event or one chunk
@@ -84,11 +87,23 @@ export class OutcomeBook {
   }
 
   /**
-   * Writes the outcomes into the gateway's current status, guarded by its resourceVersion (a concurrent writer makes
-   * it a 409, retried through the queue with this event). Nothing is written when nothing changes.
+   * Writes the outcomes into the gateway's current status, guarded by its resourceVersion. Events of one gateway run
+   * side by side (one FIFO group per artifact) and write the same status: on a conflict the outcomes are merged again
+   * into what the other writer left, as the engine's status writes do, instead of failing the event back to the queue
+   * (which would redo its lists and fetches). Nothing is written when nothing changes.
    */
   async flush(ctx: SyncContext, now = new Date()): Promise<void> {
     if (this.empty) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(ctx, now);
+      } catch (err) {
+        if (!(err instanceof SyncError && err.reason === 'Conflict') || attempt >= FLUSH_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async write(ctx: SyncContext, now: Date): Promise<void> {
     const current = await ctx.cluster.get(refOf(this.gateway));
     if (!current || current.metadata.uid !== this.gateway.metadata.uid) return;
     const before = OutcomeBook.recorded(current);
