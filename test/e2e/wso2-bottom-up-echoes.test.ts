@@ -56,13 +56,18 @@ describe('WSO2 bottom-up echoes: APIM announcing back what the gateway synced up
   it('an update is a new revision announced again, acked once the RestApi runs its new generation', async () => {
     await w.apply(restApi('evolving'));
     await w.waitForCondition('RestApi', 'evolving', 'Ready', 'True');
+    // The first revision's announcement is acked before the update: once the next revision is deployed, APIM takes an
+    // ack of the first for a stale one (the watcher sees the RestApi run and the echo recorded a moment after Ready).
+    const first = w.apimApi('evolving')!.revisions[0].id;
+    await waitFor('the first deployment acked', () => ackOf(first));
     await w.apply(restApi('evolving', { operations: [{ method: 'GET', path: '/info' }, { method: 'GET', path: '/more' }] }));
     const ready = await w.waitForCondition('RestApi', 'evolving', 'Ready', 'True');
     const api = w.apimApi('evolving')!;
-    expect(api.revisions).toHaveLength(2);
-    const [first, second] = api.revisions.map((r) => r.id);
+    expect(api.revisions.map((r) => r.id)).toEqual([first, expect.any(String)]);
+    const second = api.revisions[1].id;
     expect(controlPlaneStatus(ready)).toMatchObject({ apiId: api.id, revisionId: second, lastImportedGeneration: 2 });
-    await waitFor('both deployments acked', () => ackOf(first) && ackOf(second));
+    await waitFor('the second deployment acked', () => ackOf(second));
+    expect(ackOf(first)).toBeDefined();
     await drained(w);
     expect(await controlPlaneApis()).toEqual([]);
     expect((await echoes()).filter((e) => e.artifactId === api.id)).toEqual([expect.objectContaining({ deploymentId: second })]);
