@@ -339,6 +339,17 @@ describe('WSO2 control-plane refusals', () => {
   });
 });
 
+/** A new deployment of `name` and its control-plane resource, whose sync wrote `Programmed` as `status`/`reason` say. */
+async function settled(w: World, name: string, status: 'True' | 'False' = 'True', reason = 'Programmed') {
+  const d = w.cp.deploy(w.gatewayId, artifact(name));
+  const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, name, d));
+  await kube('PATCH', `${wso2(w.ns, 'restapis', name)}/status`, { status: programmed(created.metadata.generation, status, reason, d) }, 'application/merge-patch+json');
+  return { ...d, generation: created.metadata.generation as number };
+}
+
+/** The acks the control plane got for a deployment. */
+const acksOf = (w: World, d: { deploymentId: string }) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId);
+
 describe('WSO2 deployment.ack', () => {
   it('acks a control-plane resource once it is Programmed at its generation, and a rejection the function recorded', async () => {
     const w = await world('platform');
@@ -364,44 +375,34 @@ describe('WSO2 deployment.ack', () => {
     await kube('PATCH', `${wso2(w.ns, 'restapis', 'orders')}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
     await kube('PATCH', wso2(w.ns, 'apigateways', 'gw'), { metadata: { labels: { touched: 'yes' } } }, 'application/merge-patch+json');
     // A later resource's ack comes through the same watch, after those status writes were seen.
-    const later = w.cp.deploy(w.gatewayId, artifact('later'));
-    const laterObj = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'later', later));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'later')}/status`, { status: programmed(laterObj.metadata.generation, 'True', 'Programmed', later) }, 'application/merge-patch+json');
+    const later = await settled(w, 'later');
     await waitFor('the later ack', () => w.cp.deploymentStatus(later.deploymentId)?.status === 'DEPLOYED');
-    const of = (id: string) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === id);
-    expect(of(d.deploymentId)).toHaveLength(1);
-    expect(of(bad.deploymentId)).toHaveLength(1);
+    expect(acksOf(w, d)).toHaveLength(1);
+    expect(acksOf(w, bad)).toHaveLength(1);
   });
 
   it('a new connection sends the acks the control plane was not seen to read (what settled meanwhile); a restarted watcher sends them all', async () => {
     const w = await world('platform');
     const first = await connected(w);
-    const settle = async (name: string) => {
-      const d = w.cp.deploy(w.gatewayId, artifact(name));
-      const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, name, d));
-      await kube('PATCH', `${wso2(w.ns, 'restapis', name)}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
-      return d;
-    };
-    const acksOf = (d: { deploymentId: string }) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId);
     const read = () => Number(/apim_sync_watcher_control_plane_acks_read_total (\d+)/.exec(w.watcher.metricsText())?.[1]);
-    const before = await settle('before');
-    await waitFor('acked, and seen read (a ping after it answered)', () => acksOf(before).length === 1 && read() === 1);
+    const before = await settled(w, 'before');
+    await waitFor('acked, and seen read (a ping after it answered)', () => acksOf(w, before).length === 1 && read() === 1);
     // The connection cut while a resource settles: its ack waits for the next connection.
     w.cp.setDown(true);
     await waitFor('disconnected', () => w.cp.connections(w.gatewayId).length === 0);
-    const meanwhile = await settle('meanwhile');
+    const meanwhile = await settled(w, 'meanwhile');
     w.cp.setDown(false);
     const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
-    await waitFor('what settled meanwhile acked and read on the new connection', () => acksOf(meanwhile).some((a) => a.connectionId === second.connectionId) && read() >= 2);
-    expect(acksOf(meanwhile)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
+    await waitFor('what settled meanwhile acked and read on the new connection', () => acksOf(w, meanwhile).some((a) => a.connectionId === second.connectionId) && read() >= 2);
+    expect(acksOf(w, meanwhile)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
     // Read before the connection was cut: not sent again (it would have gone before the ping that confirmed the other).
-    expect(acksOf(before)).toHaveLength(1);
+    expect(acksOf(w, before)).toHaveLength(1);
     expect(w.watcher.metricsText()).toMatch(/apim_sync_watcher_control_plane_acks_total\{status="success"\} 2\n/);
     // A restarted watcher cannot know what its predecessor sent: its first connection sends every ack owed.
     await w.restartWatcher();
     const third = await waitFor('the new watcher connected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== second.connectionId));
-    await waitFor('both acked again', () => acksOf(before).length === 2 && acksOf(meanwhile).length === 2);
-    expect([...acksOf(before), ...acksOf(meanwhile)].filter((a) => a.connectionId === third.connectionId).map((a) => a.outcome)).toEqual(['discarded', 'discarded']);
+    await waitFor('both acked again', () => acksOf(w, before).length === 2 && acksOf(w, meanwhile).length === 2);
+    expect([...acksOf(w, before), ...acksOf(w, meanwhile)].filter((a) => a.connectionId === third.connectionId).map((a) => a.outcome)).toEqual(['discarded', 'discarded']);
     expect(w.cp.deploymentStatus(before.deploymentId)?.status).toBe('DEPLOYED');
     expect(w.cp.deploymentStatus(meanwhile.deploymentId)?.status).toBe('DEPLOYED');
   });
@@ -409,41 +410,30 @@ describe('WSO2 deployment.ack', () => {
   it('an ack the connection died with before the control plane read it is sent again on the next connection', async () => {
     const w = await world('platform', { relay: true });
     const first = await connected(w);
-    const settle = async (name: string) => {
-      const d = w.cp.deploy(w.gatewayId, artifact(name));
-      const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, name, d));
-      await kube('PATCH', `${wso2(w.ns, 'restapis', name)}/status`, { status: programmed(created.metadata.generation, 'True', 'Programmed', d) }, 'application/merge-patch+json');
-      return d;
-    };
-    const acksOf = (d: { deploymentId: string }) => w.cp.acks().filter((a) => (a.payload as { deploymentId?: string }).deploymentId === d.deploymentId);
     const metric = (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(w.watcher.metricsText())?.[1]);
-    const read = await settle('read');
-    await waitFor('the first ack read', () => acksOf(read).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') === 1);
+    const read = await settled(w, 'read');
+    await waitFor('the first ack read', () => acksOf(w, read).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') === 1);
     // What the watcher sends now never arrives: the ack leaves it, the control plane never reads it.
     w.relay!.swallow = true;
-    const lost = await settle('lost');
+    const lost = await settled(w, 'lost');
     await waitFor('the second ack sent', () => metric('apim_sync_watcher_control_plane_acks_total\\{status="success"\\}') === 2);
     w.relay!.cut();
     w.relay!.swallow = false;
-    expect(acksOf(lost)).toEqual([]);
+    expect(acksOf(w, lost)).toEqual([]);
     const second = await waitFor('reconnected', () => w.cp.connections(w.gatewayId).find((c) => c.connectionId !== first.connectionId));
-    await waitFor('the lost ack sent again, and read', () => acksOf(lost).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') >= 2);
-    expect(acksOf(lost)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
+    await waitFor('the lost ack sent again, and read', () => acksOf(w, lost).length === 1 && metric('apim_sync_watcher_control_plane_acks_read_total') >= 2);
+    expect(acksOf(w, lost)).toMatchObject([{ outcome: 'applied', connectionId: second.connectionId }]);
     expect(w.cp.deploymentStatus(lost.deploymentId)?.status).toBe('DEPLOYED');
-    expect(acksOf(read)).toHaveLength(1);
+    expect(acksOf(w, read)).toHaveLength(1);
   });
 
   it('a failed deployment (Programmed=False, Invalid) is acked failed; an undeployment is acked as undeploy', async () => {
     const w = await world('apim');
     await connected(w);
-    const d = w.cp.deploy(w.gatewayId, artifact('broken'));
-    const created = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'broken', d));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'broken')}/status`, { status: programmed(created.metadata.generation, 'False', 'Invalid', d) }, 'application/merge-patch+json');
+    const d = await settled(w, 'broken', 'False', 'Invalid');
     await waitFor('failed', () => w.cp.deploymentStatus(d.deploymentId)?.status === 'FAILED');
 
-    const ok = w.cp.deploy(w.gatewayId, artifact('fine'));
-    const fine = await kube('POST', wso2(w.ns, 'restapis'), cpResource(w, 'fine', ok));
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed', ok) }, 'application/merge-patch+json');
+    const ok = await settled(w, 'fine');
     await waitFor('deployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'DEPLOYED');
     const u = w.cp.undeploy(w.gatewayId, ok.artifactId);
     // What the function does on api.undeployed: the marks change; the spec, hence the generation, does not.
@@ -452,7 +442,7 @@ describe('WSO2 deployment.ack', () => {
     await waitFor('the resource forwarded', () => w.sent.some((m) => m.kind === 'RestApi' && m.name === 'fine' && m.reason === 'spec-changed'));
     // Programmed=True at the current generation, but for the deployment before: no answer yet.
     expect(w.cp.deploymentStatus(ok.deploymentId)?.status).toBe('UNDEPLOYING');
-    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(fine.metadata.generation, 'True', 'Programmed', { deploymentId: ok.deploymentId, performedAt: u.performedAt }, 'undeployed') }, 'application/merge-patch+json');
+    await kube('PATCH', `${wso2(w.ns, 'restapis', 'fine')}/status`, { status: programmed(ok.generation, 'True', 'Programmed', { deploymentId: ok.deploymentId, performedAt: u.performedAt }, 'undeployed') }, 'application/merge-patch+json');
     await waitFor('undeployed', () => w.cp.deploymentStatus(ok.deploymentId)?.status === 'UNDEPLOYED');
     expect(w.cp.acks().at(-1)?.payload).toMatchObject({ action: 'undeploy', status: 'success', performedAt: u.performedAt });
   });
