@@ -2,7 +2,8 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SyncPlane } from '../local/sync-plane.ts';
 import { deduplicationId, messageGroupId } from '../shared/queue/envelope.ts';
 import { pointerMessage } from '../test/support/send-message.ts';
-import { progress } from './stats.ts';
+import { progress, round } from './stats.ts';
+import type { VendorCalls } from './vendor-calls.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 
 /** What the scenarios measure on the sync plane: the calls it made, a queue drained, a resync of every object. */
@@ -14,6 +15,32 @@ export async function kubeCalls(plane: SyncPlane, filter?: (verb: string) => boo
 }
 
 export const isKubeWrite = (verb: string) => verb !== 'get' && verb !== 'list';
+
+/** Calls of one phase divided by its objects: vendor calls as an emulator counted them, Kubernetes calls as the sync function did. */
+export interface CallsPerObject {
+  vendor: number;
+  vendorByMethod: Record<string, number>;
+  vendorByEndpoint: Record<string, number>;
+  /** In all, not per object. */
+  vendorWrites: number;
+  kube: number;
+  /** In all, not per object. */
+  kubeWrites: number;
+}
+
+const perObject = (counts: Record<string, number>, n: number) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(v / n, 2)]));
+
+/** `vendor` (one phase's calls) and the sync function's Kubernetes calls since the last reset, per object. */
+export async function callsPerObjectOf(plane: SyncPlane, vendor: VendorCalls, objects: number): Promise<CallsPerObject> {
+  return {
+    vendor: round(vendor.total / objects, 2),
+    vendorByMethod: perObject(vendor.byMethod, objects),
+    vendorByEndpoint: perObject(vendor.byEndpoint, objects),
+    vendorWrites: vendor.total - (vendor.byMethod.GET ?? 0),
+    kube: round((await kubeCalls(plane)) / objects, 2),
+    kubeWrites: await kubeCalls(plane, isKubeWrite),
+  };
+}
 
 export async function resetCounters(plane: SyncPlane): Promise<void> {
   plane.deps.http.calls.counts.clear();

@@ -5,7 +5,7 @@ import { jsonLogger } from '../shared/log.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { createAll, waitAll } from './burst.ts';
-import { enqueueResync, isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
+import { callsPerObjectOf, enqueueResync, resetCounters, waitDrained, type CallsPerObject } from './plane.ts';
 import { startBenchServices, type BenchServices } from './services.ts';
 import { percentiles, progress, progressDone, round, type Percentiles } from './stats.ts';
 import { backend, backendNames, product } from './threescale-objects.ts';
@@ -23,13 +23,7 @@ const NS = 'bench-3scale';
 const PATH = (plural: string) => `/apis/capabilities.3scale.net/v1beta1/namespaces/${NS}/${plural}`;
 
 /** Vendor calls (counted at the emulator) and Kubernetes calls (counted in the sync function), per object. */
-interface CallsPerSync {
-  vendor: number;
-  vendorByMethod: Record<string, number>;
-  vendorByEndpoint: Record<string, number>;
-  kube: number;
-  vendorWrites: number;
-  kubeWrites: number;
+interface CallsPerSync extends CallsPerObject {
   contractViolations: number;
 }
 export interface ThreescaleBurst extends Percentiles {
@@ -57,21 +51,11 @@ export interface ThreescaleBenchResult {
   backendResync: ThreescaleResync;
 }
 
-const perObject = (counts: Record<string, number>, n: number) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(v / n, 2)]));
-
 /** The calls of one phase divided by its objects; the queue must be drained so that every call of the phase is in. */
 async function callsPerSync(plane: SyncPlane, services: BenchServices, objects: number): Promise<CallsPerSync> {
   await waitDrained(plane, 300);
   const v: VendorCalls = await services.vendorCalls();
-  return {
-    vendor: round(v.total / objects, 2),
-    vendorByMethod: perObject(v.byMethod, objects),
-    vendorByEndpoint: perObject(v.byEndpoint, objects),
-    kube: round((await kubeCalls(plane)) / objects, 2),
-    vendorWrites: v.total - (v.byMethod.GET ?? 0),
-    kubeWrites: await kubeCalls(plane, isKubeWrite),
-    contractViolations: v.violations ?? 0,
-  };
+  return { ...(await callsPerObjectOf(plane, v, objects)), contractViolations: v.violations ?? 0 };
 }
 
 async function resetAll(plane: SyncPlane, services: BenchServices): Promise<void> {

@@ -3,9 +3,9 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { createAll, waitAll } from './burst.ts';
-import { enqueueResync, waitDrained } from './plane.ts';
+import { enqueueResync, waitDrained, type CallsPerObject } from './plane.ts';
 import { percentiles, progress, progressDone, round, type Percentiles } from './stats.ts';
-import { callsPerObject, resetAll, restApisPath, waitForCondition, type CallsPerObject, type Wso2Context } from './wso2-context.ts';
+import { callsPerObject, resetAll, restApisPath, waitForCondition, type Wso2Context } from './wso2-context.ts';
 import { apiGateway, namespace, restApi } from './wso2-objects.ts';
 
 const NS = 'bench-wso2';

@@ -4,9 +4,9 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { createAll, waitAll } from './burst.ts';
-import { enqueueResync, waitDrained } from './plane.ts';
+import { enqueueResync, waitDrained, type CallsPerObject } from './plane.ts';
 import { progressDone, round } from './stats.ts';
-import { callsPerObject, resetAll, restApisPath, until, waitForCondition, type CallsPerObject, type Wso2Context } from './wso2-context.ts';
+import { callsPerObject, resetAll, restApisPath, until, waitForCondition, type Wso2Context } from './wso2-context.ts';
 import { connectedGateway, namespace, restApi, restApiSpec } from './wso2-objects.ts';
 import type { Call } from './wso2-services.ts';
 

@@ -1,8 +1,8 @@
 import type { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { SyncPlane } from '../local/sync-plane.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
-import { isKubeWrite, kubeCalls, resetCounters, waitDrained } from './plane.ts';
-import { progress, round } from './stats.ts';
+import { callsPerObjectOf, resetCounters, waitDrained, type CallsPerObject } from './plane.ts';
+import { progress } from './stats.ts';
 import type { SyncCounts } from './sync-counts.ts';
 import { countCalls } from './vendor-calls.ts';
 import type { Call, Wso2Emulator, Wso2Services } from './wso2-services.ts';
@@ -17,35 +17,16 @@ export interface Wso2Context {
   syncs: SyncCounts;
 }
 
-/** Calls of one phase divided by its objects: vendor calls as an emulator counted them, Kubernetes calls as the sync function did. */
-export interface CallsPerObject {
-  vendor: number;
-  vendorByMethod: Record<string, number>;
-  vendorByEndpoint: Record<string, number>;
-  vendorWrites: number;
-  kube: number;
-  kubeWrites: number;
-}
 
 const UUID = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=[/.]|$)/gi;
 
 /** A WSO2 call's endpoint: UUIDs (APIM's, the control plane's, the gateway's) and RestApi handles replaced. */
 export const wso2Endpoint = (method: string, path: string) => `${method} ${path.replace(UUID, '/{id}').replace(/\/rest-apis\/[^/]+/, '/rest-apis/{handle}')}`;
 
-export const perObject = (counts: Record<string, number>, n: number) =>
-  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(v / n, 2)]));
-
+/** One emulator's calls of a phase (those `filter` keeps) and the sync function's, per object. */
 export async function callsPerObject(ctx: Wso2Context, emulator: Wso2Emulator, objects: number, filter: (c: Call) => boolean = () => true): Promise<CallsPerObject> {
   await waitDrained(ctx.plane, 300);
-  const v = countCalls((await ctx.services.calls(emulator)).filter(filter), wso2Endpoint);
-  return {
-    vendor: round(v.total / objects, 2),
-    vendorByMethod: perObject(v.byMethod, objects),
-    vendorByEndpoint: perObject(v.byEndpoint, objects),
-    vendorWrites: v.total - (v.byMethod.GET ?? 0),
-    kube: round((await kubeCalls(ctx.plane)) / objects, 2),
-    kubeWrites: await kubeCalls(ctx.plane, isKubeWrite),
-  };
+  return callsPerObjectOf(ctx.plane, countCalls((await ctx.services.calls(emulator)).filter(filter), wso2Endpoint), objects);
 }
 
 /** Waits for the queue to drain, then zeroes the sync function's and the emulators' counts. */

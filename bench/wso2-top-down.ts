@@ -5,6 +5,7 @@ import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
 import { isKubeWrite, kubeCalls, waitDrained } from './plane.ts';
 import { progressDone, round } from './stats.ts';
+import { countCalls } from './vendor-calls.ts';
 import { resetAll, restApisPath, throttledProgress, until, wso2Endpoint, type Wso2Context } from './wso2-context.ts';
 import { connectedGateway, namespace, SYNC_BATCH_SIZE } from './wso2-objects.ts';
 import type { AckSummary, Call, ControlPlaneChange, Wso2Expectation } from './wso2-services.ts';
@@ -57,11 +58,7 @@ export interface Wso2TopDownResult {
   reconnect: Wso2ReconnectResult;
 }
 
-const endpoints = (calls: Call[]) => {
-  const out: Record<string, number> = {};
-  for (const c of calls) out[wso2Endpoint(c.method, c.path)] = (out[wso2Endpoint(c.method, c.path)] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-};
+const endpoints = (calls: Call[]) => Object.fromEntries(Object.entries(countCalls(calls, wso2Endpoint).byEndpoint).sort(([a], [b]) => a.localeCompare(b)));
 
 async function topDownCalls(ctx: Wso2Context): Promise<TopDownCalls> {
   await waitDrained(ctx.plane, 300);
