@@ -1,3 +1,4 @@
+import { CLIENT_ID_KEY, CLIENT_SECRET_KEY, OAUTH_SECRET } from '../cli/wso2-register-client.ts';
 import type { Manifest } from '../local/apply.ts';
 import { ANNOTATIONS } from '../vendors/wso2/gateway/annotations.ts';
 import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
@@ -6,11 +7,8 @@ import { WSO2_API_VERSION } from '../vendors/wso2/resource-types.ts';
 
 /** The APIM gateway environment the bottom-up gateway is registered as (the seed's `gateway_name`). */
 export const ENVIRONMENT = 'prod-gateway';
-/** The seed's Secret names and OAuth2 keys (Steps 1 and 3). */
+/** The seed's registration token Secret (Step 1); Step 3's OAuth2 Secret and keys are the CLI's that writes it. */
 export const TOKEN_SECRET = 'gateway-cp-token';
-export const OAUTH_SECRET = 'apim-oauth-client-secret-secret';
-const CLIENT_ID_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__ID';
-const CLIENT_SECRET_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__SECRET';
 const CA_SECRET = 'gateway-cp-ca';
 /** The seed's sync_batch_size: deployments per fetch-batch call. */
 export const SYNC_BATCH_SIZE = 50;

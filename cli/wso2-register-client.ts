@@ -20,6 +20,8 @@ refresh_token) and prints the Secret the gateway's values name in extraEnvFrom, 
 The client secret is never printed to a terminal: pipe or redirect the output, or use --apply.
 `;
 
+/** The seed's Step 3 Secret, which its values name in `extraEnvFrom`. */
+export const OAUTH_SECRET = 'apim-oauth-client-secret-secret';
 /** The seed's Step 3 keys (the gateway reads every spelling; this is the one its documentation shows). */
 export const CLIENT_ID_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__ID';
 export const CLIENT_SECRET_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__SECRET';
@@ -70,7 +72,7 @@ export async function registerClientCommand(args: string[], io: CommandIo = proc
   const http = new VendorHttp({ policy: { allowLoopback: true, allowLinkLocal: true }, ...(values.ca ? { ca: [readFileSync(values.ca, 'utf8')] } : {}) });
   try {
     const client = await registerClient(http, { apimUrl, username: values.username, password, clientName: values['client-name'] ?? 'gateway-controller', tls: { insecureSkipVerify: values.insecure ?? false } });
-    const name = values.secret ?? 'apim-oauth-client-secret-secret';
+    const name = values.secret ?? OAUTH_SECRET;
     if (values.apply) {
       const { cluster, namespace: current } = await (io.cluster ?? kubeconfigCluster)();
       const namespace = values.namespace ?? current;

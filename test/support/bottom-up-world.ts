@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { CLIENT_ID_KEY, CLIENT_SECRET_KEY, OAUTH_SECRET } from '../../cli/wso2-register-client.ts';
 import { forwardingFallback, startWso2Apim, type ApiState, type OAuthClient, type Wso2ApimEmulator, type Wso2ApimOptions } from '../../emulators/wso2/apim/index.ts';
 import { startControlPlaneEmulator, type ControlPlaneEmulator } from '../../emulators/wso2/control-plane/index.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
@@ -9,10 +10,8 @@ import { apiGateway, GATEWAY, secret, startWso2World, type Wso2World, type Wso2W
 
 /** The APIM gateway environment the gateway is registered as (its `gateway_name`), as in the seed. */
 export const ENVIRONMENT = 'prod-gateway';
-/** The seed's Step 3 Secret and keys. */
-export const OAUTH_SECRET = 'apim-oauth-client-secret-secret';
-export const CLIENT_ID_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__ID';
-export const CLIENT_SECRET_KEY = 'APIP_GW_CONTROLLER_CONTROLPLANE_APIM__OAUTH2__CLIENT__SECRET';
+/** The seed's Step 3 Secret and keys, as `apim-sync wso2 register-client` writes them. */
+export { CLIENT_ID_KEY, CLIENT_SECRET_KEY, OAUTH_SECRET };
 /** The seed's ROPC tip: these keys beside the client's in the same Secret. */
 export const USERNAME_KEY = 'APIP_GW_CONTROLLER__CONTROLPLANE__APIM_OAUTH2__USERNAME';
 export const PASSWORD_KEY = 'APIP_GW_CONTROLLER__CONTROLPLANE__APIM_OAUTH2__PASSWORD';
