@@ -5,11 +5,13 @@ const USAGE = `apim-sync — API management from Kubernetes, through SQS and Lam
 
 Usage:
   apim-sync start                 sync the cluster in KUBECONFIG; without a reachable cluster, start the sandbox
-  apim-sync sandbox               test API server + Gravitee and 3scale emulators + sync plane, with examples/ applied
+  apim-sync sandbox               test API server + Gravitee, 3scale and WSO2 emulators + sync plane, with examples/ applied
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
   apim-sync emulate wso2 [--port N]       a WSO2 gateway controller and APIM 4.7 (control plane + Publisher), standalone
+  apim-sync wso2 gateway-access --gateway NAME --namespace NS [--service NAME[:PORT]]
+                                  the RBAC that lets the sync function reach that gateway's controller, for kubectl apply
   apim-sync wso2 register-client --apim URL --username ADMIN [--password-stdin] [--apply] ...
                                   an OAuth2 client in WSO2 APIM for bottom-up sync, as a Secret (--help for more)
 `;
@@ -49,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'wso2': {
-      if (rest[0] !== 'register-client') return usage('wso2 supports: register-client');
+      if (rest[0] === 'gateway-access') return gatewayAccessCommand(rest.slice(1));
+      if (rest[0] !== 'register-client') return usage('wso2 supports: register-client, gateway-access');
       const { registerClientCommand } = await import('./wso2-register-client.ts');
       return registerClientCommand(rest.slice(1));
     }
@@ -66,6 +69,21 @@ export async function main(argv: string[]): Promise<number> {
     default:
       return usage(`unknown command ${command}`);
   }
+}
+
+/**
+ * The Role and RoleBinding that let the sync function reach one WSO2 gateway's controller through the API server
+ * (its Service's proxy, port-forward in its namespace), as YAML for `kubectl apply -f -`.
+ */
+async function gatewayAccessCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { gateway: { type: 'string' }, namespace: { type: 'string', short: 'n' }, service: { type: 'string' } } });
+  if (!values.gateway || !values.namespace) return usage('wso2 gateway-access needs --gateway NAME --namespace NS [--service NAME[:PORT]]');
+  const [service, port] = values.service?.split(':') ?? [];
+  const { gatewayAccess } = await import('../vendors/wso2/gateway/cluster-access.ts');
+  const { stringify } = await import('yaml');
+  const docs = gatewayAccess({ gateway: values.gateway, namespace: values.namespace, service: service || undefined, port: port ? Number(port) : undefined });
+  console.log(docs.map((d) => stringify(d)).join('---\n').trimEnd());
+  return 0;
 }
 
 /** `--port N`: the gateway controller on N, APIM (and the control plane behind it) on N+1. */

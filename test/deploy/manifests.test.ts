@@ -7,7 +7,7 @@ import { get, readManifests, readYaml, ROOT } from './support.ts';
 
 import { syncKinds } from '../../vendors/sync-kinds.ts';
 import { watchedKinds } from '../../vendors/watched-kinds.ts';
-import { gatewayReachRules } from '../../vendors/wso2/gateway/cluster-access.ts';
+import { controllerServiceName, gatewayAccess } from '../../vendors/wso2/gateway/cluster-access.ts';
 
 /** `plural.group` of every kind apim-sync syncs: RBAC must follow the kinds, never lag behind them. */
 const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
@@ -185,9 +185,30 @@ describe('sync function access in member clusters', () => {
       ...['restapis', 'llmproviders', 'llmproxies', 'mcps', 'subscriptionplans', 'subscriptions', 'apikeys'].map((p) => `${p}.gateway.api-platform.wso2.com`),
     ]);
     for (const k of GENERATED) expected.set(k, [...new Set([...(expected.get(k) ?? []), 'create', 'delete', 'update'])].sort());
-    // A WSO2 gateway's management API reached through the API server: Services, services/proxy, pods, pods/portforward.
-    for (const rule of gatewayReachRules) for (const r of rule.resources) expected.set(`${r}.${rule.apiGroups[0]}`, [...rule.verbs].sort());
+    // Nothing of a WSO2 gateway's reach (services/proxy, pods/portforward) cluster-wide: that is a Role per gateway.
     expect(Object.fromEntries(grants)).toEqual(Object.fromEntries(expected));
+  });
+
+  it("reaches a WSO2 gateway's controller through its namespace's Role: that Service's proxy only, port-forward there", () => {
+    const example = parseAllDocuments(readFileSync(join(ROOT, 'infra/sync-access/wso2/prod-gateway.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean);
+    // The example is what `apim-sync wso2 gateway-access` writes for the seed's gateway.
+    expect(example).toEqual(gatewayAccess({ gateway: 'prod-gateway', namespace: 'ap-gateway' }));
+    const [role, binding] = example;
+    expect(role.kind).toBe('Role');
+    expect(role.metadata.namespace).toBe('ap-gateway');
+    const proxy = role.rules.find((r: { resources: string[] }) => r.resources.includes('services/proxy'));
+    expect(proxy.resourceNames).toEqual(['prod-gateway-gw-controller', 'prod-gateway-gw-controller:9090']);
+    for (const r of role.rules) expect(r.verbs.some((v: string) => v === '*' || v === 'escalate' || v === 'bind')).toBe(false);
+    const [sa] = find(objs, 'ServiceAccount');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }]);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+  });
+
+  it("names a gateway's controller Service as its Helm chart does", () => {
+    expect(controllerServiceName('prod-gateway')).toBe('prod-gateway-gw-controller');
+    expect(controllerServiceName('edge')).toBe('edge-gw-gateway-controller');
+    // A name too long for a Helm release: gw-<8 hex of its SHA-256>, then the chart's name.
+    expect(controllerServiceName('a'.repeat(60))).toMatch(/^gw-[0-9a-f]{8}-gateway-controller$/);
   });
 
   it('binds it to a ServiceAccount with a long-lived token for the cluster registry', () => {

@@ -91,6 +91,21 @@ describe.skipIf(!onTestServer)('WSO2 management API through the API server (test
     }
   });
 
+  it("says which Role is missing when the API server refuses the port-forward (RBAC), and how to write it", async () => {
+    const gateway = await startWso2GatewayController({ policies: 'any' });
+    try {
+      await release(w.cluster.core, 'rbac-gw', gateway);
+      w.cluster.server!.faults.inject({ path: /\/pods\/[^/]+\/portforward/, forbidden: true });
+      await w.apply(gatewayResource('rbac-gw', {}));
+      const gw = await w.waitForCondition('APIGateway', 'rbac-gw', 'Ready', 'False', { reason: 'Forbidden' });
+      expect(conditionOf(gw, 'Ready')?.message).toContain('pods/portforward');
+      expect(conditionOf(gw, 'Ready')?.message).toContain(`npx apim-sync wso2 gateway-access --gateway rbac-gw --namespace ${w.ns}`);
+    } finally {
+      w.cluster.server!.faults.clear();
+      await gateway.close();
+    }
+  });
+
   it('waits with GatewayNotReady while no gateway controller Service exists', async () => {
     await w.apply(gatewayResource('not-installed', {}));
     const gw = await w.waitForCondition('APIGateway', 'not-installed', 'Programmed', 'False', { reason: 'Pending' });

@@ -69,7 +69,20 @@ async function controllerService(gateway: KubeObject, config: GatewayConfig, ctx
 export async function managementEndpoint(gateway: KubeObject, config: GatewayConfig, credentials: ManagementCredentials, ctx: SyncContext): Promise<ManagementEndpoint> {
   const url = config.management.url;
   if (url) return { transport: ctx.http, baseUrl: managementBase(url), authorization: credentials.authorization, via: managementBase(url), credentials: credentials.source };
-  return apiServerEndpoint(gateway, config, credentials, ctx);
+  const hint = accessHint(gateway);
+  const endpoint = await apiServerEndpoint(gateway, config, credentials, ctx).catch((e) => hint(e));
+  const { transport } = endpoint;
+  return { ...endpoint, transport: { request: (req) => transport.request(req).catch((e) => hint(e)) } };
+}
+
+/** A refusal of the API server (RBAC) also says how to grant this gateway's reach: a Role in its namespace. */
+function accessHint(gateway: KubeObject) {
+  return (e: unknown): never => {
+    if (e instanceof SyncError && e.reason === 'Forbidden') {
+      e.message += ` (\`npx apim-sync wso2 gateway-access --gateway ${gateway.metadata.name} --namespace ${gateway.metadata.namespace ?? 'default'}\` writes that Role)`;
+    }
+    throw e;
+  };
 }
 
 /**
