@@ -111,6 +111,8 @@ describe('WSO2 gateway selection (the operator registry)', () => {
     const all = [gateway('b', { scope: 'Cluster' }, 'ns2'), gateway('z', { scope: 'Cluster' }, 'ns1'), gateway('a', { scope: 'LabelSelector', matchLabels: { x: 'y' } }, 'ns0'), gateway('a', { scope: 'Cluster' }, 'ns2')];
     expect(selectingGateways(all, api('q')).map((g) => `${g.metadata.namespace}/${g.metadata.name}`)).toEqual(['ns1/z', 'ns2/a', 'ns2/b']);
     expect(selectingGateways([...all].reverse(), api('q')).map((g) => g.metadata.name)).toEqual(['z', 'a', 'b']);
+    // A gateway of the resource's own namespace comes first, whatever its name.
+    expect(selectingGateways(all, api('ns2')).map((g) => `${g.metadata.namespace}/${g.metadata.name}`)).toEqual(['ns2/a', 'ns2/b', 'ns1/z']);
   });
 
   it("names the Helm release as the operator's GetReleaseName", () => {

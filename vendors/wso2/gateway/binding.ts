@@ -48,7 +48,7 @@ export async function gatewayFor(resource: KubeObject, ctx: SyncContext, opts: {
       throw new NoGatewayError(`No matching gateway available: no APIGateway's apiSelector selects this ${resource.kind} (namespace ${resource.metadata.namespace}, labels ${labels})`);
     }
     chosen = matching[0];
-    if (matching.length > 1) note = `${matching.length} APIGateways select it (${matching.map(gatewayKey).join(', ')}); the first by namespace/name was chosen`;
+    if (matching.length > 1) note = `${matching.length} APIGateways select it (${matching.map(gatewayKey).join(', ')}); one of its own namespace, else the first by namespace/name, was chosen`;
   }
   try {
     return { ...(await resolveGateway(chosen, ctx)), ...(note ? { note } : {}) };

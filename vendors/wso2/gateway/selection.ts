@@ -114,13 +114,16 @@ export function namedGateway(resource: KubeObject): string | undefined {
 }
 
 /**
- * The gateways that select a resource, in the order apim-sync picks from: by namespace, then name. The operator takes
- * the first match of a Go map, which is random; sorting makes the choice stable across syncs and replicas.
+ * The gateways that select a resource, in the order apim-sync picks from: those of its own namespace first, then by
+ * namespace and name. The operator takes the first match of a Go map, which is random; this makes the choice stable
+ * across syncs and replicas, and a team's own gateway wins over a cluster-wide one of another namespace.
  */
 export function selectingGateways(gateways: KubeObject[], resource: KubeObject): KubeObject[] {
+  // A gateway of the resource's own namespace first (the nearest owner of the choice), then by namespace/name.
+  const rank = (g: KubeObject) => `${g.metadata.namespace === resource.metadata.namespace ? 0 : 1}/${gatewayKey(g)}`;
   return gateways
     .filter((g) => selects(g, resource))
-    .map((g) => [gatewayKey(g), g] as const)
+    .map((g) => [rank(g), g] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, g]) => g);
 }
