@@ -7,6 +7,7 @@ import { vendorSpecsDir } from '../common/specs.ts';
 import { loadSpec, type OpenApiContract } from '../openapi/index.ts';
 import { automationApis } from './automation-apis.ts';
 import { automationApplications } from './automation-applications.ts';
+import { automationKindHandlers } from './automation-kinds.ts';
 import type { ApiArea } from './errors.ts';
 import type { Handler } from './handler.ts';
 import { managementV1Apis, managementV2Apis, managementV2Installation } from './management.ts';
@@ -38,7 +39,7 @@ export function servedContracts(specsDir?: string): ServedContract[] {
         area: 'automation',
         // The spec's server is Gravitee Cloud's `/apim/automation`; APIM itself mounts it at `/automation`.
         contract: loadSpec(join(dir, AUTOMATION_SPEC), { basePaths: ['/automation'] }),
-        handlers: { ...automationApis.handlers, ...automationApplications.handlers },
+        handlers: { ...automationApis.handlers, ...automationApplications.handlers, ...automationKindHandlers },
       },
       served2('management-v2-installation', join(dir, 'management-v2-openapi-installation.yaml'), managementV2Installation.handlers),
       served2('management-v2-apis', join(dir, 'management-v2-openapi-apis.yaml'), managementV2Apis.handlers),

@@ -24,7 +24,17 @@ function patch<T extends Json>(table: Table<T>, id: string | undefined, what: st
   if (id === undefined || !table.patch(id, changes)) throw new Error(`${what} not found`);
 }
 
+/** The key of a collection entry by its HRID (and its parent's, stored as `apiHrid`/`portalHrid`). */
+function keyOfHrid(table: Table<Json>, hrid: string, parentHrid?: string): string | undefined {
+  for (const [key, stored] of table.entries()) {
+    const v = stored.value;
+    if (v.hrid === hrid && (parentHrid === undefined || v.apiHrid === parentHrid || v.portalHrid === parentHrid)) return key;
+  }
+  return undefined;
+}
+
 export function createStateApi(store: StateStore): EmulatorState {
+  const table = (org: string, env: string, collection: string) => store.env(org, env).table(collection);
   const apis = (org: string, env: string) => store.env(org, env).apis;
   const apps = (org: string, env: string) => store.env(org, env).applications;
   const v2 = (org: string, env: string) => store.env(org, env).v2Apis;
@@ -55,6 +65,14 @@ export function createStateApi(store: StateStore): EmulatorState {
     },
     addCategory: (org, env, keyOrId) => {
       store.env(org, env).categories.add(keyOrId);
+    },
+    objects: (org, env, collection) => clone(table(org, env, collection).values()),
+    object: (org, env, collection, hrid, parentHrid) => read(table(org, env, collection), keyOfHrid(table(org, env, collection), hrid, parentHrid)),
+    patchObject: (org, env, collection, hrid, changes, parentHrid) =>
+      patch(table(org, env, collection), keyOfHrid(table(org, env, collection), hrid, parentHrid), `${collection} ${hrid}`, changes),
+    deleteObject: (org, env, collection, hrid, parentHrid) => {
+      const key = keyOfHrid(table(org, env, collection), hrid, parentHrid);
+      return key !== undefined && table(org, env, collection).delete(key) !== undefined;
     },
   };
 }

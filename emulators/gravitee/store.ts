@@ -71,6 +71,16 @@ export class EnvironmentData {
   /** Group id → name. */
   readonly groups = new Map<string, string>();
   readonly categories = new Set<string>();
+  private readonly tables = new Map<string, Table<Json>>();
+
+  /** The Automation API's other collections (`groups`, `subscriptions`, `portals`…), created on first use. */
+  table(collection: string): Table<Json> {
+    if (collection === 'apis') return this.apis as unknown as Table<Json>;
+    if (collection === 'applications') return this.applications as unknown as Table<Json>;
+    let t = this.tables.get(collection);
+    if (!t) this.tables.set(collection, (t = new Table<Json>()));
+    return t;
+  }
 }
 
 export class StateStore {

@@ -51,6 +51,14 @@ export interface EmulatorState {
   addGroup(org: string, env: string, name: string, id?: string): string;
   /** Declares a category key or id (known to import validation). */
   addCategory(org: string, env: string, keyOrId: string): void;
+  /** Objects of another Automation collection (`groups`, `subscriptions`, `portals`, `portal-links`…). */
+  objects(org: string, env: string, collection: string): Json[];
+  /** One of them by HRID (and the parent's HRID for sub-collections, when HRIDs repeat across parents). */
+  object(org: string, env: string, collection: string, hrid: string, parentHrid?: string): Json | undefined;
+  /** Console drift on one of them (throws if unknown). */
+  patchObject(org: string, env: string, collection: string, hrid: string, patch: Json, parentHrid?: string): void;
+  /** Console deletion of one of them; false when there was nothing to delete. */
+  deleteObject(org: string, env: string, collection: string, hrid: string, parentHrid?: string): boolean;
 }
 
 export interface GraviteeEmulator {

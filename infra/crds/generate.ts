@@ -19,7 +19,7 @@ import { parseDocument, type Document } from 'yaml';
 
 export const CRD_DIR = dirname(fileURLToPath(import.meta.url));
 export const UPSTREAM_DIR = join(CRD_DIR, 'upstream');
-export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications'] as const;
+export const PLURALS = ['managementcontexts', 'apiv4definitions', 'apidefinitions', 'applications', 'apiresources', 'sharedpolicygroups', 'subscriptions', 'groups', 'notifications', 'dictionaries', 'portals', 'portallistings', 'portallinks', 'documentations'] as const;
 export const crdFileName = (plural: string) => `gravitee.io_${plural}.yaml`;
 export const THREESCALE_PLURALS = ['backends', 'products', 'developeraccounts', 'developerusers', 'applications', 'applicationauths', 'activedocs', 'custompolicydefinitions', 'openapis', 'proxyconfigpromotes', 'tenants'] as const;
 export const threescaleCrdFileName = (plural: string) => `capabilities.3scale.net_${plural}.yaml`;

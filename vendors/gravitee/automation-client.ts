@@ -2,25 +2,36 @@ import { isSubset } from '../../shared/engine/status-patch.ts';
 import type { ExternalClient, ExternalStatus } from '../../shared/engine/kind.ts';
 import type { ManagementApi } from './management-api.ts';
 
-/**
- * The Automation API's upsert contract, shared by APIs and Applications: PUT is idempotent by hrid, GET reads the
- * current state, DELETE by hrid with 404 meaning already gone. Observe compares what we would send with what APIM
- * holds, so a resync with nothing changed makes no write and a change made in the console is reverted.
- */
-export function automationClient(opts: {
-  api: ManagementApi;
-  collection: 'apis' | 'applications';
+/** How the Automation API addresses an object and the parent it lives under. */
+export interface AutomationAddress {
+  /**
+   * The collection under the environment: `apis`, `groups`, or a sub-collection such as
+   * `apis/{apiHrid}/subscriptions` and `portals/{portalHrid}/links` (the parent's HRID already encoded).
+   */
+  collection: string;
   hrid: string;
   /** true for legacy objects addressed by UUID (spec.id set), as GKO's hridContainsUUID */
-  hridIsUuid: boolean;
+  hridIsUuid?: boolean;
+  /** Extra query flags every call carries (`hridContainsApiUUID=true` for a subscription of a legacy API). */
+  flags?: Record<string, string>;
+}
+
+/**
+ * The Automation API's upsert contract, shared by every kind that has an APIM object: PUT is idempotent by hrid, GET
+ * reads the current state, DELETE by hrid with 404 meaning already gone. Observe compares what we would send with what
+ * APIM holds, so a resync with nothing changed makes no write and a change made in the console is reverted.
+ */
+export function automationClient(opts: AutomationAddress & {
+  api: ManagementApi;
   payload: Record<string, unknown>;
   toStatus(state: Record<string, unknown>): ExternalStatus;
 }): ExternalClient {
   const { api, collection, hrid, payload, toStatus } = opts;
-  const query = opts.hridIsUuid ? '?hridContainsUUID=true' : '';
+  const flags = new URLSearchParams({ ...opts.flags, ...(opts.hridIsUuid ? { hridContainsUUID: 'true' } : {}) });
+  const query = flags.size ? `?${flags}` : '';
   const item = () => `${api.automation()}/${collection}/${encodeURIComponent(hrid)}${query}`;
   const upsert = async () => {
-    const res = await api.call('PUT', `${api.automation()}/${collection}?dryRun=false${opts.hridIsUuid ? '&hridContainsUUID=true' : ''}`, { json: payload });
+    const res = await api.call('PUT', `${api.automation()}/${collection}?${new URLSearchParams({ dryRun: 'false', ...Object.fromEntries(flags) })}`, { json: payload });
     return toStatus((res.body ?? {}) as Record<string, unknown>);
   };
   return {
@@ -33,6 +44,8 @@ export function automationClient(opts: {
     create: upsert,
     update: upsert,
     async delete() {
+      // 404 is already gone for every kind (GKO fails on it for groups, dictionaries and subscriptions, so a
+      // redelivered delete would never finish).
       await api.call('DELETE', item(), { accept: [200, 204, 404] });
     },
   };

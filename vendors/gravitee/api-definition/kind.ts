@@ -5,7 +5,8 @@ import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
-import { ApiDefinitionType } from '../resource-types.ts';
+import { ApiDefinitionType, PortalListingType, SubscriptionType } from '../resource-types.ts';
+import { usersOf } from '../users.ts';
 import { nameUuid } from '../uuid-v3.ts';
 import { ApiDefinitionSpec } from './schema.ts';
 
@@ -23,6 +24,8 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
   schema: ApiDefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,
+  // GKO's admission refuses these deletions while something still uses the object; here the deletion waits.
+  deletionBlockers: (object, ctx) => usersOf(object, [SubscriptionType, PortalListingType], ctx),
   async connect({ object, spec }, ctx) {
     const context = await resolveContext(contextRefOf(object, spec.contextRef), ctx);
     const api = new ManagementApi(context, ctx.http);

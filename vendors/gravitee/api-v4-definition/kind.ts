@@ -5,7 +5,8 @@ import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
-import { ApiV4DefinitionType } from '../resource-types.ts';
+import { ApiV4DefinitionType, DocumentationType, PortalListingType, SubscriptionType } from '../resource-types.ts';
+import { usersOf } from '../users.ts';
 import { apiV4Payload } from './payload.ts';
 import { ApiV4DefinitionSpec } from './schema.ts';
 
@@ -17,6 +18,8 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
   schema: ApiV4DefinitionSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,
+  // GKO's admission refuses these deletions while something still uses the object; here the deletion waits.
+  deletionBlockers: (object, ctx) => usersOf(object, [SubscriptionType, PortalListingType, DocumentationType], ctx),
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);

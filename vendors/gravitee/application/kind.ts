@@ -5,7 +5,8 @@ import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
-import { ApplicationType } from '../resource-types.ts';
+import { ApplicationType, SubscriptionType } from '../resource-types.ts';
+import { usersOf } from '../users.ts';
 import { ApplicationSpec } from './schema.ts';
 
 /** Application → Automation API `applications` (APIM archives the application on delete). */
@@ -16,6 +17,8 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
   schema: ApplicationSpec,
   failureStatus: { processingStatus: 'Failed' },
   idempotentUpsert: true,
+  // GKO's admission refuses these deletions while something still uses the object; here the deletion waits.
+  deletionBlockers: (object, ctx) => usersOf(object, [SubscriptionType], ctx),
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);

@@ -1,10 +1,10 @@
 import { gkoConditions } from '../conditions.ts';
 import { permanent } from '../../../shared/engine/errors.ts';
-import type { ExternalClient, KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
-import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
+import type { ExternalClient, KindDefinition } from '../../../shared/engine/kind.ts';
 import { ManagementApi } from '../management-api.ts';
 import { graviteeReferences } from '../references.ts';
-import { ApiDefinitionType, ApiV4DefinitionType, ApplicationType, ManagementContextType } from '../resource-types.ts';
+import { ApiDefinitionType, ApiV4DefinitionType, ApplicationType, DictionaryType, GroupType, ManagementContextType, PortalType, SharedPolicyGroupType } from '../resource-types.ts';
+import { usersOf } from '../users.ts';
 import { resolveContextObject } from './resolve.ts';
 import { ManagementContextSpec } from './schema.ts';
 
@@ -33,18 +33,7 @@ export const managementContextKind: KindDefinition<ManagementContextSpec> = {
       delete: async () => {},
     };
   },
-  deletionBlockers: (object, ctx) => contextUsers(object, ctx),
+  // Every kind with a contextRef; listings, links and pages reach APIM through their Portal or API.
+  deletionBlockers: (object, ctx) =>
+    usersOf(object, [ApiV4DefinitionType, ApiDefinitionType, ApplicationType, SharedPolicyGroupType, GroupType, DictionaryType, PortalType], ctx),
 };
-
-/** Resources in any namespace whose contextRef points at this context. */
-async function contextUsers(context: KubeObject, ctx: SyncContext): Promise<ObjectRef[]> {
-  const self = refOf(context);
-  const users: ObjectRef[] = [];
-  for (const type of [ApiV4DefinitionType, ApiDefinitionType, ApplicationType]) {
-    for (const obj of await ctx.cluster.list(type)) {
-      const uses = graviteeReferences(obj).some((r) => r.kind === self.kind && r.namespace === self.namespace && r.name === self.name);
-      if (uses) users.push(refOf(obj));
-    }
-  }
-  return users;
-}
