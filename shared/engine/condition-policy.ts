@@ -10,7 +10,7 @@ export interface SyncOutcome {
   observed?: ExternalStatus;
   /** The status after the sync. */
   status: ExternalStatus;
-  /** What observe noted for the user's eyes (Observation.notes; absent when the engine wrote without observing). */
+  /** What connect and observe noted for the user's eyes (ExternalClient.notes, then Observation.notes). */
   notes?: Record<string, string>;
 }
 

@@ -54,6 +54,11 @@ export interface Observation {
  * and a sync may crash between any two calls.
  */
 export interface ExternalClient {
+  /**
+   * What connecting noted for the user's eyes (a reference skipped while resolving), known before any vendor call:
+   * the engine hands it to the condition policy even when it writes without observing (idempotentUpsert).
+   */
+  notes?: Record<string, string>;
   observe(): Promise<Observation>;
   create(): Promise<ExternalStatus>;
   update(): Promise<ExternalStatus>;

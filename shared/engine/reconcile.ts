@@ -52,7 +52,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     const client = await kind.connect(desired, ctx);
     let vendorStatus: ExternalStatus;
     let observedStatus: ExternalStatus | undefined;
-    let notes: Record<string, string> | undefined;
+    let notes = client.notes;
     const started: Promise<void>[] = [];
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
     if (kind.idempotentUpsert && !readyAtGeneration(live)) {
@@ -63,7 +63,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     } else {
       const observed = await client.observe();
       vendorStatus = observedStatus = observed.status ?? {};
-      notes = observed.notes;
+      if (observed.notes) notes = { ...notes, ...observed.notes };
       if (!observed.exists || !observed.upToDate) {
         begin();
         action = observed.exists ? 'updated' : 'created';

@@ -8,9 +8,8 @@ import { graviteeReferences } from '../references.ts';
 import { ApiDefinitionType, PortalListingType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
 import { nameUuid } from '../uuid-v3.ts';
+import { apiV2Payload } from './payload.ts';
 import { ApiDefinitionSpec } from './schema.ts';
-
-const LOCAL_FIELDS = ['contextRef', 'local', 'groupRefs', 'notificationsRefs'];
 
 /**
  * ApiDefinition (v2) → Management v1 `apis/import-crd`. Ids are derived from namespace and name as APIM derives
@@ -31,9 +30,7 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
     const api = new ManagementApi(context, ctx.http);
     const crossId = spec.crossId ?? nameUuid(context.organizationId + hridOf(object));
     const id = spec.id ?? nameUuid(crossId + context.environmentId);
-    const body: Record<string, unknown> = { ...spec, id, crossId };
-    for (const f of LOCAL_FIELDS) delete body[f];
-    body.plans = (spec.plans ?? []).map((p) => ({ ...p, crossId: p.crossId ?? nameUuid(crossId + p.name) }));
+    const { body, notes } = await apiV2Payload({ object, spec }, { id, crossId }, ctx);
     // Keyed with the context's credentials: the digest reveals nothing about template-resolved secrets.
     const digest = createHmac('sha256', context.credentialKey).update(JSON.stringify(body)).digest('hex').slice(0, 32);
     const item = `${api.environmentV1()}/apis/${encodeURIComponent(id)}`;
@@ -54,6 +51,7 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
       };
     };
     return {
+      notes,
       async observe() {
         const res = await api.call('GET', `${api.environmentV2()}/apis/${encodeURIComponent(id)}`, { accept: [200, 404] });
         if (res.status === 404) return { exists: false, upToDate: false };
