@@ -23,12 +23,13 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);
-    return automationClient({
+    const { body, notes } = await apiV4Payload({ object, spec }, hrid, ctx);
+    const client = automationClient({
       api,
       collection: 'apis',
       hrid,
       hridIsUuid: Boolean(spec.id),
-      payload: apiV4Payload(spec, hrid, object),
+      payload: body,
       toStatus: (state) => ({
         ...baseStatus(state),
         crossId: state.crossId,
@@ -36,5 +37,6 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
         plans: Object.fromEntries(((state.plans ?? []) as { hrid?: string; id?: string }[]).filter((p) => p.hrid).map((p) => [p.hrid, p.id])),
       }),
     });
+    return { ...client, notes };
   },
 };

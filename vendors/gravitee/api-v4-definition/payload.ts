@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../../shared/kube/object-ref.ts';
+import type { Desired, SyncContext } from '../../../shared/engine/kind.ts';
+import type { ApiPayload } from '../api-definition/payload.ts';
 import { childHrid } from '../hrid.ts';
 import type { ApiV4DefinitionSpec } from './schema.ts';
 
@@ -9,7 +10,7 @@ const LOCAL_FIELDS = ['contextRef', 'groupRefs', 'notificationsRefs', 'id', 'cro
  * The Automation API's ApiV4Spec from the resource, as GKO builds it: plans and pages maps become lists keyed by
  * hrid, and the CRD's defaults are applied again in case the cluster's CRD lacks them.
  */
-export function apiV4Payload(spec: ApiV4DefinitionSpec, hrid: string, _obj: KubeObject): Record<string, unknown> {
+export async function apiV4Payload({ spec }: Desired<ApiV4DefinitionSpec>, hrid: string, _ctx: SyncContext): Promise<ApiPayload> {
   const body: Record<string, unknown> = { ...spec };
   for (const f of LOCAL_FIELDS) delete body[f];
   body.hrid = hrid;
@@ -24,5 +25,5 @@ export function apiV4Payload(spec: ApiV4DefinitionSpec, hrid: string, _obj: Kube
     const { parentId: _p, parent, id: _id, ...rest } = page as Record<string, unknown>;
     return { visibility: 'PUBLIC', name: key, ...rest, hrid: childHrid(key), ...(typeof parent === 'string' ? { parentHrid: childHrid(parent) } : {}) };
   });
-  return body;
+  return { body };
 }
