@@ -2,6 +2,7 @@ import { startGraviteeEmulator } from '../emulators/gravitee/index.ts';
 import { startKubeApiServer } from '../emulators/kube-api-server/index.ts';
 import { startThreescaleEmulator } from '../emulators/threescale/index.ts';
 import { crdFiles } from '../local/crd-files.ts';
+import { graviteeEndpoint } from './gravitee-endpoints.ts';
 import { countCalls, type ServicesRequest } from './vendor-calls.ts';
 
 /**
@@ -35,7 +36,7 @@ if (vendor === '3scale') {
 
 // The bench reads the vendor calls counted here (the vendor's own view) and clears them between phases.
 process.on('message', (req: ServicesRequest) => {
-  if (req === 'calls') process.send?.({ ...countCalls(calls), violations: violations.length });
+  if (req === 'calls') process.send?.({ ...countCalls(calls, vendor === '3scale' ? undefined : graviteeEndpoint), violations: violations.length });
   if (req === 'reset') calls.length = 0;
 });
 process.stdout.write(`${JSON.stringify({ kubeconfig: kube.kubeconfigYaml(), ...address })}\n`);
