@@ -22,12 +22,13 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate': {
       const { values } = parseArgs({ args: rest, options: { file: { type: 'string', short: 'f', multiple: true } } });
       if (!values.file?.length) return usage('validate needs -f FILE|DIR');
-      const { checked, findings } = validatePaths(values.file);
+      const { checked, findings, notSynced } = validatePaths(values.file);
+      for (const f of notSynced) console.log(`${f.file}: ${f.resource}: ${f.problems[0]}`);
       for (const f of findings) {
         console.log(`${f.file}: ${f.resource}`);
         for (const p of f.problems) console.log(`  ${p}`);
       }
-      console.log(`${checked} resource(s) checked, ${findings.length} invalid`);
+      console.log(`${checked} resource(s) checked, ${findings.length} invalid${notSynced.length ? `, ${notSynced.length} of kinds apim-sync does not sync` : ''}`);
       return findings.length ? 1 : 0;
     }
     case 'emulate': {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { formatIssues } from '../shared/engine/spec-validation.ts';
+import { notSyncedBecause } from '../vendors/not-synced.ts';
 import { syncKinds } from '../vendors/sync-kinds.ts';
 
 export interface Finding {
@@ -20,9 +21,10 @@ function yamlFiles(path: string): string[] {
 }
 
 /** Checks resources offline against apim-sync's schemas: the same checks the sync function makes before any call. */
-export function validatePaths(paths: string[]): { checked: number; findings: Finding[] } {
+export function validatePaths(paths: string[]): { checked: number; findings: Finding[]; notSynced: Finding[] } {
   const kinds = new KindCatalog(syncKinds);
   const findings: Finding[] = [];
+  const notSynced: Finding[] = [];
   let checked = 0;
   for (const file of paths.flatMap(yamlFiles)) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
@@ -33,9 +35,13 @@ export function validatePaths(paths: string[]): { checked: number; findings: Fin
       const obj = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: unknown } | null;
       if (!obj || !obj.kind || !obj.apiVersion) continue;
       const kind = kinds.get(obj.apiVersion, obj.kind);
-      if (!kind) continue;
-      checked++;
       const resource = `${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name ?? '(no name)'}`;
+      if (!kind) {
+        const why = notSyncedBecause(obj.apiVersion, obj.kind);
+        if (why) notSynced.push({ file, resource, problems: [`not synced by apim-sync: ${why}`] });
+        continue;
+      }
+      checked++;
       const problems: string[] = [];
       if (!obj.metadata?.name) problems.push('metadata.name: Required');
       const r = kind.schema.safeParse(obj.spec ?? {});
@@ -43,5 +49,5 @@ export function validatePaths(paths: string[]): { checked: number; findings: Fin
       if (problems.length) findings.push({ file, resource, problems });
     }
   }
-  return { checked, findings };
+  return { checked, findings, notSynced };
 }

@@ -34,6 +34,38 @@ spec: {name: a, version: "1", type: WRONG, listeners: [], endpointGroups: [{name
     expect(problems).toContain('spec.listeners');
   });
 
+  it('says in one line why a kind the operators handle is not synced (a gateway they run themselves), and counts it apart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-'));
+    writeFileSync(
+      join(dir, 'gateway.yaml'),
+      `apiVersion: gravitee.io/v1alpha1
+kind: KafkaRoute
+metadata: {name: k}
+---
+apiVersion: gravitee.io/v1alpha1
+kind: GatewayClassParameters
+metadata: {name: p}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: i}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain}
+`,
+    );
+    const { checked, findings, notSynced } = validatePaths([dir]);
+    expect(checked).toBe(0);
+    expect(findings).toEqual([]);
+    expect(notSynced.map((f) => f.resource)).toEqual(['KafkaRoute k', 'GatewayClassParameters p', 'HTTPRoute r', 'Ingress i']);
+    for (const f of notSynced) expect(f.problems).toEqual([expect.stringMatching(/^not synced by apim-sync: .*gateway/i)]);
+  });
+
   it("checks the WSO2 operator's own examples at v1alpha1 and v1, which it serves alike", () => {
     const fixtures = new URL('../e2e/fixtures/wso2-operator/', import.meta.url).pathname;
     const { checked, findings } = validatePaths([join(fixtures, 'apigateway-restapi-operator-demo'), join(fixtures, 'samples')]);
