@@ -25,6 +25,11 @@ export function automationClient(opts: AutomationAddress & {
   api: ManagementApi;
   payload: Record<string, unknown>;
   toStatus(state: Record<string, unknown>): ExternalStatus;
+  /**
+   * Whether APIM's state matches the payload (default: the payload is a subset of it). A kind may compare more
+   * strictly (a map whose extra keys are drift) or throw a SyncError naming a field APIM keeps once created.
+   */
+  upToDate?(state: Record<string, unknown>): boolean;
 }): ExternalClient {
   const { api, collection, hrid, payload, toStatus } = opts;
   const flags = new URLSearchParams({ ...opts.flags, ...(opts.hridIsUuid ? { hridContainsUUID: 'true' } : {}) });
@@ -39,7 +44,7 @@ export function automationClient(opts: AutomationAddress & {
       const res = await api.call('GET', item(), { accept: [200, 404] });
       if (res.status === 404) return { exists: false, upToDate: false };
       const state = (res.body ?? {}) as Record<string, unknown>;
-      return { exists: true, upToDate: isSubset(payload, state), status: toStatus(state) };
+      return { exists: true, upToDate: opts.upToDate ? opts.upToDate(state) : isSubset(payload, state), status: toStatus(state) };
     },
     create: upsert,
     update: upsert,
