@@ -4,13 +4,13 @@ import { parse } from 'yaml';
 import { automationSpellings, toAutomationSpelling } from '../../vendors/gravitee/automation-spelling.ts';
 
 /**
- * Every value a GKO CRD accepts where the Automation API has an enum must reach APIM spelled as the spec's enum.
+ * The published spec (its copy in emulators/specs). Every value a GKO CRD accepts where the Automation API has an enum must reach APIM spelled as the spec's enum.
  * The pairs are found by walking each CRD schema beside the spec's request schema for the same kind, so a field
  * whose spellings differ fails here until `automation-spelling.ts` converts it.
  */
 type Schema = Record<string, any>;
 
-const spec = parse(readFileSync('/work/shared/specs/gravitee/automation-open-api.yaml', 'utf8')) as Schema;
+const spec = parse(readFileSync(new URL('../../emulators/specs/gravitee/automation-open-api.yaml', import.meta.url), 'utf8')) as Schema;
 const schemas = spec.components.schemas as Record<string, Schema>;
 
 /** The CRD (GKO's, as installed from infra/crds/upstream) and the Automation request schema of each synced kind. */
