@@ -4,9 +4,10 @@ import { parse } from 'yaml';
 import { automationSpellings, toAutomationSpelling } from '../../vendors/gravitee/automation-spelling.ts';
 
 /**
- * The published spec (its copy in emulators/specs). Every value a GKO CRD accepts where the Automation API has an enum must reach APIM spelled as the spec's enum.
- * The pairs are found by walking each CRD schema beside the spec's request schema for the same kind, so a field
- * whose spellings differ fails here until `automation-spelling.ts` converts it.
+ * Every value a GKO CRD accepts where the Automation API (the published spec, as copied in emulators/specs) has an
+ * enum must reach APIM spelled as the spec's enum. The pairs are found by walking each CRD schema beside the spec's
+ * request schema for the same kind, so a field whose spellings differ fails here until `automation-spelling.ts`
+ * converts it.
  */
 type Schema = Record<string, any>;
 
