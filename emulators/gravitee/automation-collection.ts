@@ -4,7 +4,7 @@
  * HRID is 404 `hrid.notFound`, `dryRun=true` validates and stores nothing. A kind module supplies only what APIM does
  * particularly for it: its import validation and what its state adds to the spec.
  */
-import { importErrors, hridNotFound } from './errors.ts';
+import { importErrors, hridNotFound, type ApimError } from './errors.ts';
 import { clone, queryFlag, type Handler, type RequestContext } from './handler.ts';
 import { nameUuid, topLevelIds, type TopLevelIds } from './ids.ts';
 import type { Json } from './store.ts';
@@ -17,6 +17,12 @@ export interface ParentOf {
   collection: string;
   /** Query flag saying the parent HRID is its UUID (`hridContainsApiUUID`), as APIM reads it for subscriptions. */
   uuidFlag?: string;
+  /**
+   * APIM imports under a parent it does not hold (its orphan tolerance: a listing's portal, an API page's API), the
+   * object addressed by the parent's HRID alone; `validate` then gets no parent, and GET or DELETE of an object never
+   * imported answer 404 for the object's own HRID, as APIM does.
+   */
+  mayBeAbsent?: boolean;
 }
 
 export interface Outcome {
@@ -36,6 +42,8 @@ export interface CollectionDefinition {
   extend?(ctx: RequestContext, spec: Json, existing: Json | undefined, parent: Json | undefined): Json;
   /** Fields of the answer besides `id` (the spec's fields when omitted: the state echoes the spec). */
   answer?(state: Json): Json;
+  /** How APIM refuses an import with severe errors (default: `Unable to import because of errors [...]`, as for APIs). */
+  refuse?(severe: string[]): ApimError;
 }
 
 /** Ids of an object: top-level ones as APIs are derived; under a parent `v3(parentCrossId + env + hrid)`. */
@@ -53,8 +61,15 @@ export function parentOf(ctx: RequestContext, def: CollectionDefinition): Json |
   const byUuid = def.parent.uuidFlag ? queryFlag(ctx.query, def.parent.uuidFlag) : false;
   const id = byUuid ? hrid : topLevelIds(ctx.org, ctx.env, hrid).id;
   const stored = ctx.data.table(def.parent.collection).get(id);
-  if (!stored) throw hridNotFound(hrid);
-  return stored.value;
+  if (stored) return stored.value;
+  if (def.parent.mayBeAbsent) return undefined;
+  throw hridNotFound(hrid);
+}
+
+/** The ids an absent parent would have (derived from its HRID), which address what APIM imports under it. */
+function addressOf(ctx: RequestContext, def: CollectionDefinition, parent: Json | undefined): Json | undefined {
+  if (parent || !def.parent) return parent;
+  return { crossId: topLevelIds(ctx.org, ctx.env, ctx.params[def.parent.param]!).crossId };
 }
 
 export function collectionHandlers(def: CollectionDefinition): Record<string, Handler> {
@@ -62,7 +77,7 @@ export function collectionHandlers(def: CollectionDefinition): Record<string, Ha
   const find = (ctx: RequestContext) => {
     const parent = parentOf(ctx, def);
     const hrid = ctx.params.hrid!;
-    const { id } = objectIds(ctx, hrid, parent);
+    const { id } = objectIds(ctx, hrid, addressOf(ctx, def, parent));
     const stored = table(ctx).get(id);
     if (!stored) throw hridNotFound(hrid);
     return { id, stored };
@@ -73,7 +88,7 @@ export function collectionHandlers(def: CollectionDefinition): Record<string, Ha
       const spec = ctx.body as Json;
       const parent = parentOf(ctx, def);
       const hrid = String(spec.hrid);
-      const ids = objectIds(ctx, hrid, parent);
+      const ids = objectIds(ctx, hrid, addressOf(ctx, def, parent));
       const existing = table(ctx).get(ids.id)?.value;
       const { severe, warning } = def.validate?.(ctx, spec, parent) ?? { severe: [], warning: [] };
       const state: Json = {
@@ -83,11 +98,11 @@ export function collectionHandlers(def: CollectionDefinition): Record<string, Ha
         crossId: ids.crossId,
         organizationId: ctx.org,
         environmentId: ctx.env,
-        ...(parent && def.parent ? { [def.parent.param]: ctx.params[def.parent.param] } : {}),
+        ...(def.parent ? { [def.parent.param]: ctx.params[def.parent.param] } : {}),
         errors: { severe, warning },
       };
       if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: answer(state) };
-      if (severe.length) throw importErrors(severe);
+      if (severe.length) throw def.refuse ? def.refuse(severe) : importErrors(severe);
       table(ctx).upsert(ids.id, state);
       return { status: 200, body: answer(state) };
     },
