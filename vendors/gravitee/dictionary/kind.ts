@@ -1,6 +1,7 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { isSubset } from '../../../shared/engine/status-patch.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
+import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
@@ -27,7 +28,7 @@ export const dictionaryKind: KindDefinition<DictionarySpec> = {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = hridOf(object);
     const { contextRef: _c, ...fields } = spec;
-    const payload: Json = { ...fields, hrid };
+    const payload = toAutomationSpelling('Dictionary', { ...fields, hrid });
     const properties = (state: Json) => (state.manual as Json | undefined)?.properties;
     return automationClient({
       api,

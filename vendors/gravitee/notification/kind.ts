@@ -1,29 +1,11 @@
-import type { ConditionPolicy } from '../../../shared/engine/condition-policy.ts';
 import type { KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
 import { noVendorObject } from '../api-resource/no-vendor-object.ts';
-import { gkoConditions } from '../conditions.ts';
+import { GROUP_NOT_FOUND, gkoConditions } from '../conditions.ts';
 import { graviteeReferences, refTo } from '../references.ts';
 import { ApiDefinitionType, ApiV4DefinitionType, GroupType, NotificationType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
 import { NotificationSpec } from './schema.ts';
-
-/** The note a sync leaves when a referenced Group is missing: GKO's ResolvedRefs reason. */
-export const GROUP_NOT_FOUND = 'GroupNotFound';
-
-/**
- * GKO's conditions, except that a missing Group leaves ResolvedRefs False (reason GroupNotFound) while the
- * Notification stays Accepted: GKO skips the group, and the APIs using the notification send the others.
- */
-const notificationConditions: ConditionPolicy = {
-  success: (outcome) => {
-    const missing = outcome?.notes?.[GROUP_NOT_FOUND];
-    return gkoConditions
-      .success(outcome)
-      .map((c) => (missing && c.type === 'ResolvedRefs' ? { type: 'ResolvedRefs', status: 'False', reason: GROUP_NOT_FOUND, message: missing } : c));
-  },
-  failure: gkoConditions.failure,
-};
 
 /** The `console.groupRefs` that name no Group in the cluster, as GKO words them. */
 async function missingGroups(object: KubeObject, spec: NotificationSpec, ctx: SyncContext): Promise<string[]> {
@@ -43,7 +25,8 @@ async function missingGroups(object: KubeObject, spec: NotificationSpec, ctx: Sy
 export const notificationKind: KindDefinition<NotificationSpec> = {
   ...NotificationType,
   references: graviteeReferences,
-  conditions: notificationConditions,
+  // A missing Group leaves ResolvedRefs False (GroupNotFound) while the Notification stays Accepted, as in GKO.
+  conditions: gkoConditions,
   schema: NotificationSpec,
   // GKO keeps the finalizer while an API references it; here the deletion waits.
   deletionBlockers: (object, ctx) => usersOf(object, [ApiV4DefinitionType, ApiDefinitionType], ctx),

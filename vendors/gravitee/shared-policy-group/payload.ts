@@ -1,3 +1,4 @@
+import { toAutomationSpelling } from '../automation-spelling.ts';
 import type { SharedPolicyGroupSpec } from './schema.ts';
 
 /**
@@ -8,5 +9,5 @@ import type { SharedPolicyGroupSpec } from './schema.ts';
  */
 export function sharedPolicyGroupPayload(spec: SharedPolicyGroupSpec, hrid: string): Record<string, unknown> {
   const { contextRef: _c, crossId: _x, hrid: _h, ...fields } = spec;
-  return { ...fields, hrid, description: spec.description ?? '', prerequisiteMessage: spec.prerequisiteMessage ?? '', steps: spec.steps };
+  return toAutomationSpelling('SharedPolicyGroup', { ...fields, hrid, description: spec.description ?? '', prerequisiteMessage: spec.prerequisiteMessage ?? '', steps: spec.steps });
 }
