@@ -17,6 +17,8 @@ export interface ParentOf {
   collection: string;
   /** Query flag saying the parent HRID is its UUID (`hridContainsApiUUID`), as APIM reads it for subscriptions. */
   uuidFlag?: string;
+  /** Finds a parent addressed by UUID that may live outside `collection` (a subscription's v2 API). */
+  byUuid?(ctx: RequestContext, id: string): Json | undefined;
   /**
    * APIM imports under a parent it does not hold (its orphan tolerance: a listing's portal, an API page's API), the
    * object addressed by the parent's HRID alone; `validate` then gets no parent, and GET or DELETE of an object never
@@ -60,8 +62,8 @@ export function parentOf(ctx: RequestContext, def: CollectionDefinition): Json |
   const hrid = ctx.params[def.parent.param]!;
   const byUuid = def.parent.uuidFlag ? queryFlag(ctx.query, def.parent.uuidFlag) : false;
   const id = byUuid ? hrid : topLevelIds(ctx.org, ctx.env, hrid).id;
-  const stored = ctx.data.table(def.parent.collection).get(id);
-  if (stored) return stored.value;
+  const stored = byUuid && def.parent.byUuid ? def.parent.byUuid(ctx, id) : ctx.data.table(def.parent.collection).get(id)?.value;
+  if (stored) return stored;
   if (def.parent.mayBeAbsent) return undefined;
   throw hridNotFound(hrid);
 }

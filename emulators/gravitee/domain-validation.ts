@@ -29,12 +29,13 @@ export function checkContextPaths(data: EnvironmentData, apiId: string, paths: C
   return errors;
 }
 
-/** Warnings of `ValidateGroupsDomainService`: groups are known by id or by name. */
+/** Warnings of `ValidateGroupsDomainService`: groups are known by id or by name (declared, or created through `groups`). */
 export function checkGroups(data: EnvironmentData, envId: string, groups: unknown): string[] {
   if (!Array.isArray(groups)) return [];
-  const names = new Set(data.groups.values());
+  const imported = data.table('groups');
+  const names = new Set([...data.groups.values(), ...imported.values().map((g) => String(g.name))]);
   return groups
-    .filter((g) => typeof g === 'string' && !data.groups.has(g) && !names.has(g))
+    .filter((g) => typeof g === 'string' && !data.groups.has(g) && !imported.get(g) && !names.has(g))
     .map((g) => `Group [${String(g)}] could not be found in environment [${envId}]`);
 }
 
