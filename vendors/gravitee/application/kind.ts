@@ -7,9 +7,13 @@ import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
+import { applicationPayload } from './payload.ts';
 import { ApplicationSpec } from './schema.ts';
 
-/** Application → Automation API `applications` (APIM archives the application on delete). */
+/**
+ * Application → Automation API `applications` (APIM archives the application on delete), its client certificates
+ * read from their Secrets or ConfigMaps.
+ */
 export const applicationKind: KindDefinition<ApplicationSpec> = {
   ...ApplicationType,
   references: graviteeReferences,
@@ -22,13 +26,14 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
   async connect({ object, spec }, ctx) {
     const api = new ManagementApi(await resolveContext(contextRefOf(object, spec.contextRef), ctx), ctx.http);
     const hrid = spec.id ?? hridOf(object);
-    const { contextRef: _c, id: _i, hrid: _h, ...fields } = spec;
+    // Deleting needs no payload: a certificate Secret already gone must not keep the application.
+    const payload = object.metadata.deletionTimestamp ? {} : await applicationPayload({ object, spec }, hrid, ctx);
     return automationClient({
       api,
       collection: 'applications',
       hrid,
       hridIsUuid: Boolean(spec.id),
-      payload: { ...fields, hrid },
+      payload,
       toStatus: baseStatus,
     });
   },
