@@ -1,0 +1,62 @@
+import type { KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
+import { isSubset } from '../../../shared/engine/status-patch.ts';
+import { toAutomationSpelling } from '../automation-spelling.ts';
+import { gkoConditions } from '../conditions.ts';
+import { hridOf } from '../hrid.ts';
+import { existingParent, syncedParent, type Parent } from '../portal/parents.ts';
+import { collectionUnder, placedClient, type Placement } from '../portal/placement.ts';
+import { graviteeReferences } from '../references.ts';
+import { ApiV4DefinitionType, DocumentationType, PortalType } from '../resource-types.ts';
+import { DocumentationSpec } from './schema.ts';
+
+type Json = Record<string, unknown>;
+
+/** The page's parent, a Portal or an ApiV4Definition: exactly one is named (the schema says so). */
+function parentRef(spec: DocumentationSpec) {
+  return spec.apiRef
+    ? { type: ApiV4DefinitionType, ref: spec.apiRef, field: 'spec.apiRef', parents: 'apis' as const }
+    : { type: PortalType, ref: spec.portalRef, field: 'spec.portalRef', parents: 'portals' as const };
+}
+
+const placementUnder = (parent: Parent, parents: 'portals' | 'apis'): Placement => ({ context: parent.context, collection: collectionUnder(parents, parent.hrid, 'documentations') });
+
+/** DocumentationSpec `{hrid, name, type, content, location, order, area}`; `area` for a portal's page only. */
+function documentationPayload(spec: DocumentationSpec, hrid: string): Json {
+  const { name, type, content, location, order, area } = spec;
+  const body: Json = { hrid, name, type, content };
+  if (location !== undefined) body.location = location;
+  if (order !== undefined) body.order = order;
+  if (area !== undefined && spec.portalRef) body.area = area;
+  return toAutomationSpelling('Documentation', body);
+}
+
+/**
+ * Documentation (GKO 4.12+): one page of the next-gen portal, on a Portal → `portals/{portalHrid}/documentations`,
+ * or on an ApiV4Definition → `apis/{apiHrid}/documentations`, through that parent's ManagementContext. It waits for
+ * its parent to be synced. A changed parent, also from a portal to an API or back, moves the page (placement.ts).
+ * APIM does not answer a page's area: a resync compares the rest, and an area changed in the console is not seen.
+ */
+export const documentationKind: KindDefinition<DocumentationSpec> = {
+  ...DocumentationType,
+  references: graviteeReferences,
+  conditions: gkoConditions,
+  schema: DocumentationSpec,
+  idempotentUpsert: true,
+  connect(desired, ctx: SyncContext) {
+    const { object, spec } = desired;
+    const namespace = object.metadata.namespace ?? 'default';
+    const { type, ref, field, parents } = parentRef(spec);
+    return placedClient(desired, ctx, {
+      async target() {
+        const parent = await syncedParent(type, ref, namespace, field, ctx);
+        const payload = documentationPayload(spec, hridOf(object));
+        const { area: _a, ...answered } = payload;
+        return { ...placementUnder(parent, parents), payload, upToDate: (state) => isSubset(answered, state) };
+      },
+      async atDeletion() {
+        const parent = await existingParent(type, ref, namespace, ctx);
+        return parent && placementUnder(parent, parents);
+      },
+    });
+  },
+};
