@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRAVITEE, ADMIN, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
+import { sendPointer } from '../support/send-message.ts';
+import { waitFor } from '../support/wait.ts';
+
+type Json = Record<string, unknown>;
+
+let w: GraviteeWorld;
+beforeAll(async () => {
+  w = await startGraviteeWorld();
+  await w.apply(secret('apim-admin', ADMIN));
+  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
+  await w.apply(portal('portal'));
+  await w.waitForCondition('Portal', 'portal', 'Accepted', 'True');
+}, 60_000);
+afterAll(async () => {
+  expect(w.apim.violations).toEqual([]);
+  await w?.close();
+});
+
+const hrid = (name: string) => `${w.ns}-${name}`;
+function portal(name: string) {
+  return { apiVersion: GRAVITEE, kind: 'Portal', metadata: { name }, spec: { contextRef: { name: 'ctx' }, name: `Portal ${name}` } };
+}
+const link = (name: string, extra: Json = {}, meta: Json = {}) => ({
+  apiVersion: GRAVITEE,
+  kind: 'PortalLink',
+  metadata: { name, ...meta },
+  spec: { portalRef: { name: 'portal' }, name: 'External docs', href: 'https://docs.example.com', location: '/guides', order: 1, ...extra },
+});
+const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-links', hrid(name), hrid(portalName));
+const conditionMessage = (obj: { status?: Json } | undefined, type: string) => ((obj?.status?.conditions ?? []) as Json[]).find((c) => c.type === type)?.message as string;
+
+describe('PortalLink lifecycle', () => {
+  itFollowsTheGraviteeLifecycle({
+    kind: 'PortalLink',
+    world: () => w,
+    make: link,
+    remote: (name) => remote(name),
+    change: { field: 'href', value: 'https://changed.example.com/docs' },
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portal-links', hrid(name), { href: 'https://edited.example.com' }, hrid('portal')),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portal-links', hrid(name), hrid('portal')),
+    status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', errors: { severe: [], warning: [] } }),
+  });
+});
+
+describe('PortalLink', () => {
+  it('refuses a relative href, naming spec.href', async () => {
+    await w.apply(link('relative', { href: '/docs' }));
+    const obj = await w.waitForCondition('PortalLink', 'relative', 'Accepted', 'False');
+    expect(conditionMessage(obj, 'Accepted')).toBe('spec.href: must be an absolute URL (https://…)');
+    expect(remote('relative')).toBeUndefined();
+  });
+
+  it('sends name and href trimmed, as APIM keeps them, so a resync writes nothing', async () => {
+    await w.apply(link('padded', { name: '  Padded  ', href: ' https://padded.example.com ' }));
+    const obj = await w.waitForCondition('PortalLink', 'padded', 'Accepted', 'True');
+    expect(remote('padded')).toMatchObject({ name: 'Padded', href: 'https://padded.example.com' });
+    await waitFor('queue drained', () => w.plane.drained());
+    const writes = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
+    const before = writes();
+    await sendPointer(w.plane, obj, { reason: 'resync', cause: 'trimmed' });
+    await waitFor('queue drained', () => w.plane.drained());
+    expect(writes()).toBe(before);
+  });
+
+  it('waits for its Portal to be synced, then syncs', async () => {
+    await w.apply(link('early', { portalRef: { name: 'late-portal' } }));
+    const waiting = await w.waitForCondition('PortalLink', 'early', 'ResolvedRefs', 'False');
+    expect(conditionMessage(waiting, 'ResolvedRefs')).toContain(`spec.portalRef: Portal ${w.ns}/late-portal not found`);
+    await w.apply(portal('late-portal'));
+    await w.waitForCondition('PortalLink', 'early', 'Accepted', 'True');
+    expect(remote('early', 'late-portal')).toBeDefined();
+  });
+
+  it('moves to another portal when its portalRef changes', async () => {
+    await w.apply(portal('second-portal'));
+    await w.apply(link('mover'));
+    await w.waitForCondition('PortalLink', 'mover', 'Accepted', 'True');
+    await w.apply(link('mover', { portalRef: { name: 'second-portal' } }));
+    await waitFor('linked from the second portal', () => remote('mover', 'second-portal'));
+    expect(remote('mover')).toBeUndefined();
+    await w.remove('PortalLink', 'mover');
+    await w.waitForGone('PortalLink', 'mover');
+    expect(remote('mover', 'second-portal')).toBeUndefined();
+  });
+});
