@@ -13,7 +13,7 @@ import { controllerServiceName, gatewayAccess } from '../../vendors/wso2/gateway
 const SYNCED = watchedKinds.map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
 const SYNCED_STATUS = watchedKinds.map((k) => `${k.plural}/status.${k.apiVersion.split('/')[0]}`);
 /** Resources a kind generates through the Kubernetes API (an OpenAPI's Backend and Product): created, updated, deleted too. */
-const GENERATED = [...new Set(syncKinds.flatMap((k) => k.generates ?? []).map((t) => `${t.plural}.${t.apiVersion.split('/')[0]}`))];
+const GENERATED = [...new Set(syncKinds.flatMap((k) => k.generates ?? []).map((t) => `${t.plural}.${t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] : ''}`))];
 /** The kinds the engine deletes itself once done (a one-shot with deleteWhenDone): the only ones granted delete. */
 const SELF_DELETING = syncKinds.filter((k) => k.oneShot?.deleteWhenDone).map((k) => `${k.plural}.${k.apiVersion.split('/')[0]}`);
 
@@ -179,6 +179,8 @@ describe('sync function access in member clusters', () => {
       ['events.', ['create']],
     ]);
     expect(GENERATED).toEqual([
+      // GKO's local mode: the ConfigMap an API's gateway reads.
+      'configmaps.',
       'backends.capabilities.3scale.net',
       'products.capabilities.3scale.net',
       // A WSO2 control plane's artifacts, plans, subscriptions and revoked keys (the APIGateway kind's events).

@@ -7,7 +7,9 @@ export const ApiDefinitionSpec = z.looseObject({
   version: z.string().min(1),
   description: z.string(),
   contextRef: ContextRef.optional(),
+  // true: the gateway reads the definition from a ConfigMap in the API's cluster (GKO's local mode).
   local: z.boolean().optional(),
+  definition_context: z.looseObject({ origin: z.string().optional(), mode: z.string().optional(), syncFrom: z.string().optional() }).optional(),
   id: z.string().optional(),
   crossId: z.string().optional(),
   state: z.enum(['STARTED', 'STOPPED']).optional(),

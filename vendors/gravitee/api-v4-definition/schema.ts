@@ -13,6 +13,8 @@ export const ApiV4DefinitionSpec = z.looseObject({
   hrid: z.string().optional(),
   state: z.enum(['STARTED', 'STOPPED']).optional(),
   lifecycleState: z.enum(['CREATED', 'PUBLISHED', 'UNPUBLISHED', 'DEPRECATED', 'ARCHIVED']).optional(),
+  // KUBERNETES: the gateway reads the definition from a ConfigMap in the API's cluster (GKO's local mode).
+  definitionContext: z.looseObject({ origin: z.enum(['KUBERNETES']).optional(), syncFrom: z.enum(['KUBERNETES', 'MANAGEMENT']).optional() }).optional(),
   listeners: z.array(Named).min(1),
   endpointGroups: z.array(z.looseObject({ name: z.string().min(1), type: z.string().min(1) })).min(1),
   plans: z.record(z.string(), z.looseObject({ name: z.string().min(1) })).optional(),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { missingReference, permanent, SyncError } from '../../../shared/engine/errors.ts';
+import { invalidSpec, missingReference, permanent, SyncError } from '../../../shared/engine/errors.ts';
 import type { SyncContext } from '../../../shared/engine/kind.ts';
 import { parseSpec } from '../../../shared/engine/spec-validation.ts';
 import { renderTemplates } from '../../../shared/engine/templates.ts';
@@ -15,6 +15,12 @@ export function contextRefOf(object: KubeObject, contextRef: { name: string; nam
   const ref = ContextRef.parse(contextRef);
   return { ...ManagementContextType, namespace: ref.namespace || (object.metadata.namespace ?? 'default'), name: ref.name };
 }
+
+/**
+ * An API that names no ManagementContext and is not deployed through the gateway's ConfigMap either: GKO's
+ * IllegalStateError (its reason), worded by the caller, on the field to set.
+ */
+export const contextRequired = (why: string) => invalidSpec('IllegalStateError', `spec.contextRef: ${why}`);
 
 /** Reads a ManagementContext and its credentials. Errors name the context, so a user knows where to look. */
 export async function resolveContext(ref: ObjectRef, ctx: SyncContext): Promise<ResolvedContext> {
