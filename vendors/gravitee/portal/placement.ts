@@ -41,7 +41,7 @@ export function placementOf(obj: KubeObject): Placement | undefined {
     const { context, collection } = JSON.parse(raw) as { context?: unknown; collection?: unknown };
     const [namespace, name] = typeof context === 'string' ? context.split('/') : [];
     if (!namespace || !name || typeof collection !== 'string' || !collection) return undefined;
-    return { context: { ...ManagementContextType, namespace, name }, collection };
+    return { context: { apiVersion: ManagementContextType.apiVersion, kind: ManagementContextType.kind, namespace, name }, collection };
   } catch {
     return undefined;
   }
