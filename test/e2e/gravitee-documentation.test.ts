@@ -3,6 +3,7 @@ import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, 
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +36,6 @@ const onPortal = (name = 'portal') => ({ portalRef: { name } });
 const onApi = (name = 'api') => ({ apiRef: { name } });
 const portalPage = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-documentations', hrid(name), hrid(portalName));
 const apiPage = (name: string, apiName = 'api') => w.apim.state.object('acme', 'dev', 'api-documentations', hrid(name), hrid(apiName));
-const conditionMessage = (obj: { status?: Json } | undefined, type: string) => ((obj?.status?.conditions ?? []) as Json[]).find((c) => c.type === type)?.message as string;
 const writesToApim = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
 
 describe.each([
@@ -67,7 +67,7 @@ describe('Documentation', () => {
   it("refuses an API's page as the homepage, naming spec.area", async () => {
     await w.apply(page('api-home', onApi(), { area: 'HOMEPAGE', location: undefined }));
     const obj = await w.waitForCondition('Documentation', 'api-home', 'Accepted', 'False');
-    expect(conditionMessage(obj, 'Accepted')).toBe("spec.area: HOMEPAGE is for a portal's pages only (an API's pages are in its top navbar)");
+    expect(conditionOf(obj, 'Accepted')?.message).toBe("spec.area: HOMEPAGE is for a portal's pages only (an API's pages are in its top navbar)");
     expect(apiPage('api-home')).toBeUndefined();
   });
 
@@ -86,7 +86,7 @@ describe('Documentation', () => {
   it('waits for its API to be synced, then syncs', async () => {
     await w.apply(page('early', onApi('late-api')));
     const waiting = await w.waitForCondition('Documentation', 'early', 'ResolvedRefs', 'False');
-    expect(conditionMessage(waiting, 'ResolvedRefs')).toContain(`spec.apiRef: ApiV4Definition ${w.ns}/late-api not found`);
+    expect(conditionOf(waiting, 'ResolvedRefs')?.message).toContain(`spec.apiRef: ApiV4Definition ${w.ns}/late-api not found`);
     await w.apply(apiV4('late-api', 'ctx'));
     await w.waitForCondition('Documentation', 'early', 'Accepted', 'True');
     expect(apiPage('early', 'late-api')).toMatchObject({ content: '# Getting started', location: '/guides' });
@@ -97,7 +97,7 @@ describe('Documentation', () => {
     await w.apply({ ...portal('contextless'), spec });
     await w.apply(page('on-contextless', onPortal('contextless')));
     const obj = await w.waitForCondition('Documentation', 'on-contextless', 'Accepted', 'False');
-    expect(conditionMessage(obj, 'Accepted')).toBe(`spec.portalRef: Portal ${w.ns}/contextless has no ManagementContext (spec.contextRef), so nothing can be published under it`);
+    expect(conditionOf(obj, 'Accepted')?.message).toBe(`spec.portalRef: Portal ${w.ns}/contextless has no ManagementContext (spec.contextRef), so nothing can be published under it`);
   });
 
   it('moves from a portal to an API when its parent changes (GKO refuses the change)', async () => {
@@ -117,7 +117,7 @@ describe('Documentation', () => {
     await w.waitForCondition('Documentation', 'keeps-api', 'Accepted', 'True');
     await w.remove('ApiV4Definition', 'documented');
     const blocked = await w.waitForCondition('ApiV4Definition', 'documented', 'Ready', 'False', { reason: 'DeletionBlocked' });
-    expect(conditionMessage(blocked, 'Ready')).toContain(`Documentation ${w.ns}/keeps-api`);
+    expect(conditionOf(blocked, 'Ready')?.message).toContain(`Documentation ${w.ns}/keeps-api`);
     await w.remove('Documentation', 'keeps-api');
     await w.waitForGone('ApiV4Definition', 'documented');
     expect(apiPage('keeps-api', 'documented')).toBeUndefined();

@@ -37,9 +37,9 @@ describe("GKO's portal examples", () => {
     await w.apply({ ...next, spec: { ...next.spec, navigation: null } });
     const obj = await w.waitForCondition('Portal', 'default-portal', 'Accepted', 'True');
     expect(obj.metadata.generation).toBe(2);
-    const portal = apim('portals', 'default-portal');
-    expect(portal?.structure.topNavbar).toHaveLength(5);
-    expect(portal?.navigation).toEqual(portal?.structure.topNavbar);
+    const portal = apim('portals', 'default-portal') as Json;
+    expect(portal.structure.topNavbar).toHaveLength(5);
+    expect(portal.navigation).toEqual(portal.structure.topNavbar);
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { GRAVITEE, ADMIN, managementContext, secret, startGraviteeWorld, type Gr
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
@@ -30,7 +31,6 @@ const link = (name: string, extra: Json = {}, meta: Json = {}) => ({
   spec: { portalRef: { name: 'portal' }, name: 'External docs', href: 'https://docs.example.com', location: '/guides', order: 1, ...extra },
 });
 const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-links', hrid(name), hrid(portalName));
-const conditionMessage = (obj: { status?: Json } | undefined, type: string) => ((obj?.status?.conditions ?? []) as Json[]).find((c) => c.type === type)?.message as string;
 
 describe('PortalLink lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -49,7 +49,7 @@ describe('PortalLink', () => {
   it('refuses a relative href, naming spec.href', async () => {
     await w.apply(link('relative', { href: '/docs' }));
     const obj = await w.waitForCondition('PortalLink', 'relative', 'Accepted', 'False');
-    expect(conditionMessage(obj, 'Accepted')).toBe('spec.href: must be an absolute URL (https://…)');
+    expect(conditionOf(obj, 'Accepted')?.message).toBe('spec.href: must be an absolute URL (https://…)');
     expect(remote('relative')).toBeUndefined();
   });
 
@@ -68,7 +68,7 @@ describe('PortalLink', () => {
   it('waits for its Portal to be synced, then syncs', async () => {
     await w.apply(link('early', { portalRef: { name: 'late-portal' } }));
     const waiting = await w.waitForCondition('PortalLink', 'early', 'ResolvedRefs', 'False');
-    expect(conditionMessage(waiting, 'ResolvedRefs')).toContain(`spec.portalRef: Portal ${w.ns}/late-portal not found`);
+    expect(conditionOf(waiting, 'ResolvedRefs')?.message).toContain(`spec.portalRef: Portal ${w.ns}/late-portal not found`);
     await w.apply(portal('late-portal'));
     await w.waitForCondition('PortalLink', 'early', 'Accepted', 'True');
     expect(remote('early', 'late-portal')).toBeDefined();

@@ -3,6 +3,7 @@ import { PLACEMENT } from '../../vendors/gravitee/portal/placement.ts';
 import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +35,6 @@ const listing = (name: string, extra: Json = {}, meta: Json = {}) => ({
   spec: { portalRef: { name: 'portal' }, apis: [entry('api-a', '/apis', 1)], ...extra },
 });
 const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-listings', hrid(name), hrid(portalName));
-const conditionMessage = (obj: { status?: Json } | undefined, type: string) => ((obj?.status?.conditions ?? []) as Json[]).find((c) => c.type === type)?.message as string;
 
 describe('PortalListing lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -58,9 +58,9 @@ describe('PortalListing', () => {
   it('waits for its Portal and its API, then syncs', async () => {
     await w.apply(listing('early', { portalRef: { name: 'late-portal' }, apis: [entry('late-api')] }));
     const waiting = await w.waitForCondition('PortalListing', 'early', 'ResolvedRefs', 'False');
-    expect(conditionMessage(waiting, 'Accepted')).toContain(`spec.portalRef: Portal ${w.ns}/late-portal not found`);
+    expect(conditionOf(waiting, 'Accepted')?.message).toContain(`spec.portalRef: Portal ${w.ns}/late-portal not found`);
     await w.apply(portal('late-portal'));
-    await waitFor('waiting for the API', async () => conditionMessage(await w.get('PortalListing', 'early'), 'Accepted')?.includes(`spec.apis[0].ref: ApiV4Definition ${w.ns}/late-api not found`));
+    await waitFor('waiting for the API', async () => conditionOf(await w.get('PortalListing', 'early'), 'Accepted')?.message.includes(`spec.apis[0].ref: ApiV4Definition ${w.ns}/late-api not found`));
     await w.apply(apiV4('late-api', 'ctx'));
     const obj = await w.waitForCondition('PortalListing', 'early', 'Accepted', 'True');
     expect(remote('early', 'late-portal')).toMatchObject({ id: obj.status?.id, apis: [{ apiHrid: hrid('late-api'), location: '/apis' }] });
@@ -71,14 +71,14 @@ describe('PortalListing', () => {
     await w.waitForCondition('ApiV4Definition', 'staging-api', 'Accepted', 'True');
     await w.apply(listing('cross-context', { apis: [entry('api-a'), entry('staging-api')] }));
     const obj = await w.waitForCondition('PortalListing', 'cross-context', 'Accepted', 'False');
-    expect(conditionMessage(obj, 'Accepted')).toMatch(new RegExp(`^spec\\.apis\\[1\\]\\.ref: ApiV4Definition ${w.ns}/staging-api syncs through ManagementContext ${w.ns}/other-ctx`));
+    expect(conditionOf(obj, 'Accepted')?.message).toMatch(new RegExp(`^spec\\.apis\\[1\\]\\.ref: ApiV4Definition ${w.ns}/staging-api syncs through ManagementContext ${w.ns}/other-ctx`));
     expect(remote('cross-context')).toBeUndefined();
   });
 
   it('refuses a v2 API (the next-gen portal lists v4 APIs only), naming the field', async () => {
     await w.apply(listing('v2-api', { apis: [{ ref: { name: 'api-a', kind: 'ApiDefinition' }, location: '/apis' }] }));
     const obj = await w.waitForCondition('PortalListing', 'v2-api', 'Accepted', 'False');
-    expect(conditionMessage(obj, 'Accepted')).toBe('spec.apis[0].ref.kind: must be ApiV4Definition (the next-gen portal takes v4 APIs only)');
+    expect(conditionOf(obj, 'Accepted')?.message).toBe('spec.apis[0].ref.kind: must be ApiV4Definition (the next-gen portal takes v4 APIs only)');
   });
 
   it('moves to another portal when its portalRef changes (GKO refuses the change)', async () => {
@@ -101,7 +101,7 @@ describe('PortalListing', () => {
     await w.waitForCondition('PortalListing', 'keeps-api', 'Accepted', 'True');
     await w.remove('ApiV4Definition', 'listed');
     const blocked = await w.waitForCondition('ApiV4Definition', 'listed', 'Ready', 'False', { reason: 'DeletionBlocked' });
-    expect(conditionMessage(blocked, 'Ready')).toContain(`PortalListing ${w.ns}/keeps-api`);
+    expect(conditionOf(blocked, 'Ready')?.message).toContain(`PortalListing ${w.ns}/keeps-api`);
     await w.remove('PortalListing', 'keeps-api');
     await w.waitForGone('ApiV4Definition', 'listed');
     expect(w.apim.state.api('acme', 'dev', hrid('listed'))).toBeUndefined();

@@ -3,6 +3,7 @@ import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, 
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
+import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
@@ -89,7 +90,7 @@ describe('Portal', () => {
 
     await w.remove('Portal', 'used');
     const blocked = await w.waitForCondition('Portal', 'used', 'Ready', 'False', { reason: 'DeletionBlocked' });
-    const message = blocked.status?.conditions?.find((c: Json) => c.type === 'Ready')?.message as string;
+    const message = conditionOf(blocked, 'Ready')?.message;
     for (const u of users) expect(message).toContain(`${u.kind} ${w.ns}/${u.metadata.name}`);
     expect(remote('used')).toBeDefined();
 
