@@ -54,6 +54,12 @@ interface EnumPair {
   spec: string[];
 }
 
+/** A CRD field's enum: its own, or what every `allOf` enum allows (controller-gen writes one per marker). */
+function enumOf(c: Schema): string[] | undefined {
+  const enums = [c.enum, ...((c.allOf ?? []) as Schema[]).map((x) => x.enum)].filter(Array.isArray) as string[][];
+  return enums.length ? enums.reduce((a, b) => a.filter((v) => b.includes(v))) : undefined;
+}
+
 /**
  * Walks the CRD schema and the spec schema together. A CRD map (`additionalProperties`) meets a spec list where GKO
  * turns it into one (plans, pages: `plans[]`), arrays meet arrays, properties meet properties of the same name.
@@ -64,7 +70,8 @@ function enumPairs(crd: Schema, request: Schema): EnumPair[] {
     if (!c || candidates.length === 0) return;
     const all = candidates.flatMap((x) => shapes(x));
     const specEnum = [...new Set(all.filter((x) => Array.isArray(x.enum)).flatMap((x) => x.enum as string[]))];
-    if (specEnum.length && (c.enum || c.type === 'string')) pairs.push({ path, crd: c.enum, spec: specEnum });
+    const crdEnum = enumOf(c);
+    if (specEnum.length && (crdEnum || c.type === 'string')) pairs.push({ path, crd: crdEnum, spec: specEnum });
     for (const [k, v] of Object.entries<Schema>(c.properties ?? {})) {
       walk(v, all.filter((x) => x.properties?.[k]).map((x) => x.properties[k]), path ? `${path}.${k}` : k);
     }
@@ -148,13 +155,13 @@ describe('toAutomationSpelling', () => {
     const body = {
       name: 'BROWSER',
       flowExecution: { mode: 'best-match', matchRequired: false },
-      plans: [{ hrid: 'a', mode: 'standard', security: { type: 'key_less' } }, { hrid: 'b', security: { type: 'custom' } }],
+      plans: [{ hrid: 'a', security: { type: 'key_less' } }, { hrid: 'b', security: { type: 'custom' } }],
     };
     const sent = toAutomationSpelling('ApiV4Definition', body);
     expect(sent).toEqual({
       name: 'BROWSER',
       flowExecution: { mode: 'BEST_MATCH', matchRequired: false },
-      plans: [{ hrid: 'a', mode: 'STANDARD', security: { type: 'KEY_LESS' } }, { hrid: 'b', security: { type: 'custom' } }],
+      plans: [{ hrid: 'a', security: { type: 'KEY_LESS' } }, { hrid: 'b', security: { type: 'custom' } }],
     });
     expect(body.flowExecution.mode).toBe('best-match');
   });

@@ -12,7 +12,6 @@ const SPELLINGS: Record<string, Record<string, readonly string[]>> = {
   ApiV4Definition: {
     // The CRD takes any string here; GKO's examples write `default`.
     'flowExecution.mode': ['BEST_MATCH', 'DEFAULT'],
-    'plans[].mode': ['STANDARD', 'PUSH'],
     'plans[].security.type': ['KEY_LESS', 'OAUTH2', 'JWT', 'MTLS', 'API_KEY'],
     'consoleNotification.events[]': [
       'APIKEY_EXPIRED', 'APIKEY_RENEWED', 'APIKEY_REVOKED', 'SUBSCRIPTION_NEW', 'SUBSCRIPTION_ACCEPTED', 'SUBSCRIPTION_CLOSED',
