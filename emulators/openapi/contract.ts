@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { createAjv } from './ajv.ts';
 import { normalizeDocument } from './normalize.ts';
 import { compileOperation, type CompileContext, type CompiledOperation } from './operation.ts';
-import { buildRoutes, matchRoute, pathExists, type Route } from './router.ts';
+import { buildRoutes, matchRoute, methodsOfPath, type Route } from './router.ts';
 import { checkBody, checkParameters, checkSecurity } from './checks.ts';
 import type { LoadSpecOptions, MatchedOperation, OpenApiContract, RequestToValidate, ValidationResult, Violation } from './types.ts';
 
@@ -37,7 +37,7 @@ export function createContract(document: Json, options: LoadSpecOptions = {}): O
 
   const documentId = `urn:openapi-contract:${++contractCount}`;
   const warnings: string[] = [];
-  const routes = buildRoutes(document, options.basePaths, { formatSuffixes: options.formatSuffixes, methodAliases: options.methodAliases });
+  const routes = buildRoutes(document, options.basePaths, { formatSuffixes: options.formatSuffixes });
   const maxViolations = options.maxViolations ?? 25;
   let ctx: CompileContext | undefined;
   const context = (): CompileContext =>
@@ -63,11 +63,11 @@ export function createContract(document: Json, options: LoadSpecOptions = {}): O
     validateRequest(request: RequestToValidate): ValidationResult {
       const found = matchRoute(routes, request.method, request.path);
       if (!found) {
-        const allowed = pathExists(routes, request.path);
+        const allowed = methodsOfPath(routes, request.path);
         const message = allowed.length
           ? `method ${request.method.toUpperCase()} is not allowed on this path (allowed: ${allowed.join(', ')})`
           : `no operation matches ${request.method.toUpperCase()} ${request.path}`;
-        return { violations: [{ in: 'route', pointer: '', message }] };
+        return { violations: [{ in: 'route', pointer: '', message }], ...(allowed.length ? { allowedMethods: allowed } : {}) };
       }
       const op = operationOf(found.route);
       const headers = lowerCaseHeaders(request.headers);

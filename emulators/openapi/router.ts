@@ -19,10 +19,9 @@ export interface Route {
   suffixed: boolean;
 }
 
-/** Format-suffix and method-alias options of a route table (see LoadSpecOptions). */
+/** Format-suffix option of a route table (see LoadSpecOptions). */
 export interface RouteOptions {
   formatSuffixes?: string[];
-  methodAliases?: Record<string, string[]>;
 }
 
 export interface RouteTable {
@@ -109,13 +108,8 @@ export function matchRoute(
   method: string,
   path: string,
 ): { route: Route; match: MatchedOperation } | undefined {
-  const upper = method.toUpperCase();
   const [bare, suffixed] = stripSuffix(path, table.options.formatSuffixes);
-  for (const m of [upper, ...(table.options.methodAliases?.[upper] ?? [])]) {
-    const found = matchMethod(table.byMethod.get(m.toUpperCase()), bare, suffixed);
-    if (found) return found;
-  }
-  return undefined;
+  return matchMethod(table.byMethod.get(method.toUpperCase()), bare, suffixed);
 }
 
 function matchMethod(
@@ -148,8 +142,8 @@ function safeDecode(s: string): string {
   }
 }
 
-/** True when some operation exists for this path under another method (for a clearer message). */
-export function pathExists(table: RouteTable, path: string): string[] {
+/** The methods the document lists for this path (empty when no operation has it). */
+export function methodsOfPath(table: RouteTable, path: string): string[] {
   const [bare, suffixed] = stripSuffix(path, table.options.formatSuffixes);
   const methods: string[] = [];
   for (const [method, list] of table.byMethod) if (list.some((r) => (suffixed || !r.suffixed) && r.regex.test(bare))) methods.push(method);

@@ -40,6 +40,11 @@ export interface ValidationResult {
   violations: Violation[];
   /** The body as validated (a YAML text parsed), when it could be read; absent without a body. */
   body?: unknown;
+  /**
+   * When the path is in the document but not under the request's method: the methods it is listed with (what
+   * a server answers in `Allow` with its 405).
+   */
+  allowedMethods?: string[];
 }
 
 export interface LoadSpecOptions {
@@ -61,12 +66,6 @@ export interface LoadSpecOptions {
    * path with an extension then needs one of these extensions in the request.
    */
   formatSuffixes?: string[];
-  /**
-   * Methods tried, in order, when no operation of the request's method matches the path, e.g.
-   * `{ PUT: ['PATCH'] }` for Rails, which routes both to `update` while the spec documents only one.
-   * The matched operation reports the method it was documented with.
-   */
-  methodAliases?: Record<string, string[]>;
 }
 
 export interface OpenApiContract {

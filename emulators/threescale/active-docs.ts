@@ -17,11 +17,10 @@ function checkBody(v: Validation, body: string | undefined): void {
   }
 }
 
-/** `service_id`: a product of the tenant; null or empty unbinds. */
+/** `service_id`: a product of the tenant; empty unbinds. */
 function serviceIdOf(ctx: Ctx, v: Validation): number | null | undefined {
   if (!('service_id' in ctx.params)) return undefined;
-  const raw = ctx.params.service_id;
-  if (raw === null || raw === '') return null;
+  if (ctx.params.service_id === '') return null;
   const id = int(ctx, 'service_id');
   if (id === undefined || !ctx.tenant.services.get(id)) v.add('service', 'not found');
   return id;

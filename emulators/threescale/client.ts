@@ -1,6 +1,7 @@
 /**
- * A minimal client that talks to 3scale the way the porta Go client does (HTTP Basic with the token as
- * password, form bodies, JSON where the operator sends JSON). For tests and local tooling.
+ * A minimal client that talks to 3scale as the published specs document it (HTTP Basic with the token as
+ * password, form bodies; nested values as the spec declares them: JSON text fields, Rails bracket keys).
+ * For tests and local tooling.
  */
 
 export interface PortaAnswer<T = any> {
@@ -36,14 +37,16 @@ export class PortaClient {
     return this.call(method, path, body.toString(), 'application/x-www-form-urlencoded');
   }
 
-  json<T = any>(method: string, path: string, value: unknown): Promise<PortaAnswer<T>> {
-    return this.call(method, path, JSON.stringify(value), 'application/json');
+  /** Any body with its media type, as it is: for tests of what the contract refuses. */
+  raw<T = any>(method: string, path: string, body: string, contentType: string | undefined): Promise<PortaAnswer<T>> {
+    return this.call(method, path, body, contentType);
   }
 
   private async call<T>(method: string, path: string, body?: string, contentType?: string): Promise<PortaAnswer<T>> {
     const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
     if (contentType) headers['content-type'] = contentType;
-    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    // fetch would label a text body text/plain; a body sent without a Content-Type goes as bytes
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body !== undefined && !contentType ? new TextEncoder().encode(body) : body });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -21,8 +21,8 @@ export type Handler = (ctx: Ctx) => Answer | Promise<Answer>;
 export const ok = (body: unknown): Answer => ({ status: 200, body });
 export const created = (body: unknown): Answer => ({ status: 201, body });
 
-/** A string parameter, or undefined when absent (null from JSON counts as absent). */
-export const str = (ctx: Ctx, name: string): string | undefined => ctx.params[name] ?? undefined;
+/** A string parameter, or undefined when absent. */
+export const str = (ctx: Ctx, name: string): string | undefined => ctx.params[name];
 
 export function required(ctx: Ctx, name: string): string {
   const v = str(ctx, name);

@@ -1,9 +1,9 @@
-/** APIcast policy registry (custom policies): JSON bodies, `{id}` is a number or `name-version`. */
+/** APIcast policy registry (custom policies): `schema` is a form field holding JSON text, `{id}` is a number or `name-version`. */
 import { Validation, notFound } from './errors.ts';
 import { assign, created, many, ok, one, stamp, str, type Ctx, type Handler } from './handler.ts';
 import type { Rec } from './table.ts';
 
-/** The `schema` parameter: a JSON object (sent as JSON text by form clients) with the manifest keys. */
+/** The `schema` parameter: JSON text of an object with the manifest keys. */
 function schemaOf(v: Validation, raw: string | undefined): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
   let schema: unknown;

@@ -12,7 +12,7 @@ import type { Violation } from '../openapi/index.ts';
 import { authorizeAdmin, authorizeMaster, presentedToken } from './auth.ts';
 import { accessDenied, badRequest, notFound, ThreescaleError } from './errors.ts';
 import type { Ctx } from './handler.ts';
-import { bodyParams, parseRawBody, type Params } from './params.ts';
+import { formFields, parseRawBody, type Params, type RawBody } from './params.ts';
 import { ROUTES } from './routes.ts';
 import { operationKey, servedSpecs, type OperationInfo, type ServedSpec } from './specs.ts';
 import { createStateApi } from './state-api.ts';
@@ -103,14 +103,12 @@ export async function startThreescaleEmulator(opts: ThreescaleEmulatorOptions = 
       throw offContract(method, path, problems);
     }
     const op = served.operations.get(operationKey(match.method, match.pathTemplate))!;
-    if (raw.kind === 'invalid') throw offContract(method, path, [{ in: 'body', pointer: '', message: raw.message }]);
-    const body = bodyParams(raw, op);
+    const body = formFields(raw);
     const token = presentedToken(query, body, req.headers.authorization);
     if (masterApi) authorizeMaster(masterToken, token);
     else authorizeAdmin(tenant, token, method, path);
 
-    const toValidate = railsRequest(op, query, body, token);
-    const result = served.contract.validateRequest({ method, path, headers: req.headers, ...toValidate });
+    const result = served.contract.validateRequest({ method, path, ...railsRequest(op, query, raw, token, req.headers) });
     if (result.violations.length) throw offContract(method, path, result.violations);
     if (!path.endsWith('.json')) {
       const what = `${method} ${path}: only the .json format is emulated`;
@@ -168,25 +166,27 @@ function specFor(specs: ServedSpec[], path: string): ServedSpec {
 
 /**
  * The request as porta's parameter handling sees it, for validation: `access_token` supplied from HTTP
- * Basic when absent (porta accepts either; the specs only document the parameter), and query and body
- * merged, then placed where the operation documents its parameters (form body, else query).
+ * Basic when absent (porta accepts either; the specs only document the parameter), and query and form
+ * merged, then placed where the operation documents its parameters (form body, else query). The body's
+ * media type is the request's own: a body that is no form (JSON, text, no Content-Type) where the operation
+ * takes a form, or any body where it takes none, is left for the contract to refuse.
  */
-function railsRequest(op: OperationInfo, query: URLSearchParams, body: Params, token: string | undefined) {
+function railsRequest(op: OperationInfo, query: URLSearchParams, raw: RawBody, token: string | undefined, headers: IncomingMessage['headers']) {
   const withToken = (params: Params): Params =>
     token !== undefined && params.access_token === undefined ? { ...params, access_token: token } : params;
   if (op.hasBody) {
+    if (raw.kind === 'other') return { query, headers, body: raw.text };
     const form: Params = {};
     for (const [k, v] of query) if (!op.queryParams.has(k) && op.bodyProps.has(k)) form[k] = v;
-    return {
-      query,
-      body: withToken({ ...form, ...body }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    };
+    // parameters sent in the query string alone still reach the documented form, as porta merges them
+    return { query, headers: { ...headers, 'content-type': FORM }, body: withToken({ ...form, ...formFields(raw) }) };
   }
-  const merged = new URLSearchParams(query);
-  for (const [k, v] of Object.entries(withToken(body))) if (!merged.has(k) && v !== null) merged.set(k, v);
-  return { query: merged, body: undefined };
+  const withTokenQuery = new URLSearchParams(query);
+  if (token !== undefined && !withTokenQuery.has('access_token')) withTokenQuery.set('access_token', token);
+  return { query: withTokenQuery, headers, body: raw.kind === 'none' ? undefined : raw.kind === 'form' ? raw.fields : raw.text };
 }
+
+const FORM = 'application/x-www-form-urlencoded';
 
 function faultBody(status: number): unknown {
   if (status === 404) return { status: 'Not found' };

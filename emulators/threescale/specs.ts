@@ -17,8 +17,6 @@ export interface OperationInfo {
   /** Method as documented and path without format suffix, e.g. `PATCH /admin/api/services/{service_id}/proxy`. */
   key: string;
   hasBody: boolean;
-  /** Body properties declared as strings (a JSON client's nested value there is sent as JSON text). */
-  stringBodyProps: Set<string>;
   bodyProps: Set<string>;
   queryParams: Set<string>;
 }
@@ -38,6 +36,8 @@ export interface ServedSpec {
  *   is absent, and the operator's ApplicationAuth `generateSecret` posts without a body.
  * - `UserCreateRequest` requires `password`; porta creates API users without one (the operator's Tenant
  *   reconciler creates the tenant admin with `{email, username}` only).
+ * - `PUT /admin/api/active_docs/{id}.json` declares `service_id` an integer; an empty `service_id` unbinds the
+ *   document from its product (porta's `test_update_can_remove_service`; the form way to send no service).
  */
 type Erratum = { file: string; apply: (doc: Json) => void };
 
@@ -54,13 +54,16 @@ const ERRATA: Erratum[] = [
       if (usage) usage.type = 'string';
       dropRequired(objectAt(doc, 'paths', '/admin/api/accounts/{account_id}/applications/{application_id}/keys.xml', 'post', 'requestBody', 'content', FORM, 'schema'), 'key');
       dropRequired(objectAt(doc, 'components', 'schemas', 'UserCreateRequest'), 'password');
+      const docService = objectAt(doc, 'paths', '/admin/api/active_docs/{id}.json', 'put', 'requestBody', 'content', FORM, 'schema', 'properties', 'service_id');
+      if (docService?.type === 'integer') {
+        delete docService.type;
+        docService.anyOf = [{ type: 'integer' }, { type: 'string', maxLength: 0 }];
+      }
     },
   },
 ];
 
 export const FORMAT_SUFFIXES = ['.json', '.xml'];
-/** Rails routes `update` from both PUT and PATCH; the specs document one of them. */
-const METHOD_ALIASES = { PUT: ['PATCH'], PATCH: ['PUT'] };
 
 const cache = new Map<string, ServedSpec[]>();
 
@@ -79,7 +82,7 @@ function loadServed(dir: string, file: string): ServedSpec {
   const doc = parseSpecText(readFileSync(path, 'utf8'), path);
   for (const e of ERRATA) if (e.file === file) e.apply(doc);
   const operations = indexOperations(doc);
-  const contract = createContract(doc, { formatSuffixes: FORMAT_SUFFIXES, methodAliases: METHOD_ALIASES });
+  const contract = createContract(doc, { formatSuffixes: FORMAT_SUFFIXES });
   return { file, contract, operations };
 }
 
@@ -107,7 +110,6 @@ function indexOperations(doc: Json): Map<string, OperationInfo> {
         key,
         hasBody: o.requestBody !== undefined,
         bodyProps: new Set(Object.keys(props)),
-        stringBodyProps: new Set(Object.keys(props).filter((k) => props[k]!.type === 'string')),
         queryParams: new Set(params.filter((p) => p.in === 'query').map((p) => String(p.name))),
       });
     }

@@ -285,3 +285,66 @@ describe('multipart/form-data request bodies', () => {
     expect(post({ meta: '{"name":"n"}' })).toEqual([{ in: 'body', pointer: '/files', message: "must have required property 'files'" }]);
   });
 });
+
+describe('request media type and method as the operation declares them', () => {
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+  // a Rails-style API as 3scale's specs write it: form bodies only, PATCH for one path, PUT for another
+  const c = createContract(
+    {
+      openapi: '3.1.0',
+      info: { title: 'inline', version: '1' },
+      paths: {
+        '/proxy.xml': {
+          get: { operationId: 'proxyRead' },
+          patch: {
+            operationId: 'proxyUpdate',
+            requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { endpoint: { type: 'string' }, chain: { type: 'string' } } } } } },
+          },
+        },
+        '/things.json': {
+          put: { operationId: 'thingsReplace', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } } } },
+          delete: { operationId: 'thingsClear' },
+        },
+      },
+    },
+    { formatSuffixes: ['.json', '.xml'] },
+  );
+
+  it('refuses JSON where the operation takes a form, and a form or text where it takes JSON', () => {
+    expect(c.validateRequest({ method: 'PATCH', path: '/proxy.json', headers: FORM, body: { endpoint: 'https://x', chain: '[{"name":"a"}]' } }).violations).toEqual([]);
+    expect(c.validateRequest({ method: 'PATCH', path: '/proxy.json', headers: json, body: { chain: [{ name: 'a' }] } }).violations).toEqual([
+      { in: 'body', pointer: '', message: "unsupported content type 'application/json' (accepted: application/x-www-form-urlencoded)" },
+    ]);
+    // a nested value where the form declares a (JSON) text field is not that text
+    expect(c.validateRequest({ method: 'PATCH', path: '/proxy.json', headers: FORM, body: { chain: [{ name: 'a' }] } }).violations).toEqual([
+      { in: 'body', pointer: '/chain', message: 'must be string' },
+    ]);
+    expect(c.validateRequest({ method: 'PUT', path: '/things.json', headers: json, body: { n: 1 } }).violations).toEqual([]);
+    expect(c.validateRequest({ method: 'PUT', path: '/things.json', headers: FORM, body: { n: '1' } }).violations[0]!.message).toBe(
+      "unsupported content type 'application/x-www-form-urlencoded' (accepted: application/json)",
+    );
+    expect(c.validateRequest({ method: 'PUT', path: '/things.json', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '{"n":1}' }).violations[0]!.message).toBe(
+      "unsupported content type 'text/plain' (accepted: application/json)",
+    );
+    expect(c.validateRequest({ method: 'PUT', path: '/things.json', body: { n: 1 } }).violations).toEqual([
+      { in: 'header', pointer: '/content-type', message: 'a request with a body needs a Content-Type' },
+    ]);
+    expect(c.validateRequest({ method: 'PUT', path: '/things.json', headers: json }).violations).toEqual([{ in: 'body', pointer: '', message: 'request body is required' }]);
+    expect(c.validateRequest({ method: 'DELETE', path: '/things.json', headers: FORM, body: { n: '1' } }).violations).toEqual([
+      { in: 'body', pointer: '', message: 'this operation does not accept a request body' },
+    ]);
+  });
+
+  it('never takes one method for another, and names the declared ones', () => {
+    const put = c.validateRequest({ method: 'PUT', path: '/proxy.json', headers: FORM, body: { endpoint: 'https://x' } });
+    expect(put).toEqual({
+      violations: [{ in: 'route', pointer: '', message: 'method PUT is not allowed on this path (allowed: GET, PATCH)' }],
+      allowedMethods: ['GET', 'PATCH'],
+    });
+    expect(c.matchRoute('PUT', '/proxy.json')).toBeUndefined();
+    expect(c.validateRequest({ method: 'PATCH', path: '/things.json', headers: json, body: { n: 1 } }).allowedMethods).toEqual(['PUT', 'DELETE']);
+    const unknown = c.validateRequest({ method: 'GET', path: '/nothing.json' });
+    expect(unknown.allowedMethods).toBeUndefined();
+    expect(unknown.violations[0]!.message).toBe('no operation matches GET /nothing.json');
+  });
+});

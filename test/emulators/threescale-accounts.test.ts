@@ -26,7 +26,7 @@ async function productWithPlan(backendVersion: '1' | '2') {
 }
 
 describe('developer accounts and users', () => {
-  it('signs up an account with an active admin user, finds it by username, updates it with JSON', async () => {
+  it('signs up an account with an active admin user, finds it by username, updates it', async () => {
     const r = await signup();
     expect(r.status).toBe(201);
     const account = r.body.account;
@@ -35,7 +35,7 @@ describe('developer accounts and users', () => {
     expect((await api.get('/admin/api/accounts/find.json', { username: 'nobody' })).status).toBe(404);
     const users = (await api.get(`/admin/api/accounts/${account.id}/users.json`)).body.users;
     expect(users).toEqual([{ user: expect.objectContaining({ username: 'dev', role: 'admin', state: 'active' }) }]);
-    const upd = await api.json('PUT', `/admin/api/accounts/${account.id}.json`, { id: account.id, org_name: 'Dev Inc', monthly_billing_enabled: false, annotations: { managed_by: 'operator' } });
+    const upd = await api.form('PUT', `/admin/api/accounts/${account.id}.json`, { org_name: 'Dev Inc', monthly_billing_enabled: false, 'annotations[managed_by]': 'operator' });
     expect(upd.body.account).toMatchObject({ org_name: 'Dev Inc', monthly_billing_enabled: false });
     expect((await signup()).body).toEqual({ errors: { username: ['has already been taken'], email: ['has already been taken'] } });
     expect(emu.violations).toEqual([]);
@@ -53,17 +53,17 @@ describe('developer accounts and users', () => {
   it('creates pending members, activates, suspends, changes role, deletes', async () => {
     const account = (await signup()).body.account;
     const base = `/admin/api/accounts/${account.id}/users`;
-    const created = await api.json('POST', `${base}.json`, { username: 'bob', email: 'bob@example.com', password: 'x', role: 'admin' });
+    const created = await api.form('POST', `${base}.json`, { username: 'bob', email: 'bob@example.com', password: 'x', role: 'admin' });
     expect(created.body.user).toMatchObject({ state: 'pending', role: 'member' });
     const id = created.body.user.id;
-    expect((await api.json('POST', `${base}.json`, { username: 'bob2', email: 'not-an-email', password: 'x' })).body.errors.email).toBeDefined();
-    expect((await api.json('PUT', `${base}/${id}/activate.json`, {})).body.user.state).toBe('active');
-    expect((await api.json('PUT', `${base}/${id}/activate.json`, {})).status).toBe(422);
-    expect((await api.json('PUT', `${base}/${id}/suspend.json`, {})).body.user.state).toBe('suspended');
-    expect((await api.json('PUT', `${base}/${id}/unsuspend.json`, {})).body.user.state).toBe('active');
-    expect((await api.json('PUT', `${base}/${id}/admin.json`, {})).body.user.role).toBe('admin');
+    expect((await api.form('POST', `${base}.json`, { username: 'bob2', email: 'not-an-email', password: 'x' })).body.errors.email).toBeDefined();
+    expect((await api.form('PUT', `${base}/${id}/activate.json`)).body.user.state).toBe('active');
+    expect((await api.form('PUT', `${base}/${id}/activate.json`)).status).toBe(422);
+    expect((await api.form('PUT', `${base}/${id}/suspend.json`)).body.user.state).toBe('suspended');
+    expect((await api.form('PUT', `${base}/${id}/unsuspend.json`)).body.user.state).toBe('active');
+    expect((await api.form('PUT', `${base}/${id}/admin.json`)).body.user.role).toBe('admin');
     expect((await api.get(`${base}.json`, { role: 'member' })).body.users).toEqual([]);
-    expect((await api.json('PUT', `${base}/${id}.json`, { id, email: 'robert@example.com', username: 'robert' })).body.user).toMatchObject({ username: 'robert' });
+    expect((await api.form('PUT', `${base}/${id}.json`, { email: 'robert@example.com', username: 'robert' })).body.user).toMatchObject({ username: 'robert' });
     expect((await api.delete(`${base}/${id}.json`)).status).toBe(200);
     expect((await api.get(`${base}/${id}.json`)).status).toBe(404);
     expect(emu.violations).toEqual([]);
@@ -131,7 +131,7 @@ describe('master API: tenants', () => {
     // the master portal sees the tenant's admin user (operator's Tenant reconciler)
     const users = (await master.get(`/admin/api/accounts/${account.id}/users.json`)).body.users;
     expect(users).toEqual([{ user: expect.objectContaining({ username: 'boss', role: 'admin', state: 'active' }) }]);
-    expect((await master.json('POST', `/admin/api/accounts/${account.id}/users.json`, { email: 'ops@new.example.com', username: 'ops' })).status).toBe(201);
+    expect((await master.form('POST', `/admin/api/accounts/${account.id}/users.json`, { email: 'ops@new.example.com', username: 'ops' })).status).toBe(201);
 
     expect((await master.get(`/master/api/providers/${account.id}.json`)).body.signup.account.id).toBe(account.id);
     const upd = await master.form('PUT', `/master/api/providers/${account.id}.json`, { support_email: 'help@new.example.com' });
@@ -167,26 +167,27 @@ describe('ActiveDocs and the policy registry', () => {
   it('creates, binds and unbinds an ActiveDoc; system_name unique', async () => {
     const service = (await api.form('POST', '/admin/api/services.json', { name: 'P' })).body.service;
     const body = JSON.stringify({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: {} });
-    const doc = await api.json('POST', '/admin/api/active_docs.json', { name: 'Pets', system_name: 'pets', body, published: true, service_id: service.id });
+    const doc = await api.form('POST', '/admin/api/active_docs.json', { name: 'Pets', system_name: 'pets', body, published: true, service_id: service.id });
     expect(doc.body.api_doc).toMatchObject({ system_name: 'pets', published: true, service_id: service.id });
-    expect((await api.json('POST', '/admin/api/active_docs.json', { name: 'Pets', system_name: 'pets', body })).status).toBe(422);
-    expect((await api.json('POST', '/admin/api/active_docs.json', { name: 'Bad', body: 'not json' })).body.errors.body).toEqual(['JSON Spec is invalid']);
-    const unbound = await api.json('PUT', `/admin/api/active_docs/${doc.body.api_doc.id}.json`, { id: doc.body.api_doc.id, service_id: null });
+    expect((await api.form('POST', '/admin/api/active_docs.json', { name: 'Pets', system_name: 'pets', body })).status).toBe(422);
+    expect((await api.form('POST', '/admin/api/active_docs.json', { name: 'Bad', body: 'not json' })).body.errors.body).toEqual(['JSON Spec is invalid']);
+    // the form way to unbind (porta's test_update_can_remove_service): an empty service_id
+    const unbound = await api.form('PUT', `/admin/api/active_docs/${doc.body.api_doc.id}.json`, { service_id: '' });
     expect(unbound.body.api_doc.service_id).toBeNull();
     expect((await api.get('/admin/api/active_docs.json')).body.api_docs).toHaveLength(1);
     expect(emu.violations).toEqual([]);
   });
 
-  it('stores custom policies by name and version, addressable by id or name-version', async () => {
+  it('stores custom policies by name and version (schema a JSON text field), addressable by id or name-version', async () => {
     const schema = { name: 'My policy', version: '0.1', summary: 's', $schema: 'http://json-schema.org/draft-07/schema#', configuration: { type: 'object' } };
-    const created = await api.json('POST', '/admin/api/registry/policies.json', { name: 'my-policy', version: '0.1', schema });
+    const created = await api.form('POST', '/admin/api/registry/policies.json', { name: 'my-policy', version: '0.1', schema: JSON.stringify(schema) });
     expect(created.status).toBe(201);
     expect(created.body.policy).toMatchObject({ name: 'my-policy', version: '0.1', schema });
-    expect((await api.json('POST', '/admin/api/registry/policies.json', { name: 'my-policy', version: '0.1', schema })).status).toBe(422);
+    expect((await api.form('POST', '/admin/api/registry/policies.json', { name: 'my-policy', version: '0.1', schema: JSON.stringify(schema) })).status).toBe(422);
     expect((await api.get('/admin/api/registry/policies/my-policy-0.1.json')).body.policy.id).toBe(created.body.policy.id);
-    const upd = await api.json('PUT', `/admin/api/registry/policies/${created.body.policy.id}.json`, { schema: { ...schema, summary: 'changed' } });
+    const upd = await api.form('PUT', `/admin/api/registry/policies/${created.body.policy.id}.json`, { schema: JSON.stringify({ ...schema, summary: 'changed' }) });
     expect(upd.body.policy.schema.summary).toBe('changed');
-    expect((await api.json('POST', '/admin/api/registry/policies.json', { name: 'p', version: '1', schema: { name: 'x' } })).status).toBe(422);
+    expect((await api.form('POST', '/admin/api/registry/policies.json', { name: 'p', version: '1', schema: JSON.stringify({ name: 'x' }) })).status).toBe(422);
     expect(emu.violations).toEqual([]);
   });
 });

@@ -162,8 +162,8 @@ describe('metrics, methods, mapping rules, backend usages', () => {
     const c = await add('/c', 1);
     const order = async () => (await api.get(`${rules}.json`)).body.mapping_rules.map((r: { mapping_rule: { pattern: string; position: number } }) => `${r.mapping_rule.position}${r.mapping_rule.pattern}`);
     expect(await order()).toEqual(['1/c', '2/a', '3/b']);
-    // the porta client updates with PUT; the spec documents PATCH (Rails routes both to update)
-    const moved = await api.form('PUT', `${rules}/${c.body.mapping_rule.id}.json`, { position: 3, delta: 2 });
+    // the spec documents PATCH for a product's rules (PUT for a backend's)
+    const moved = await api.form('PATCH', `${rules}/${c.body.mapping_rule.id}.json`, { position: 3, delta: 2 });
     expect(moved.body.mapping_rule).toMatchObject({ delta: 2, position: 3 });
     expect(await order()).toEqual(['1/a', '2/b', '3/c']);
     const bad = await api.form('POST', `${rules}.json`, { http_method: 'FETCH', pattern: 'x', metric_id: 999, delta: 0 });
@@ -230,17 +230,17 @@ describe('application plans, limits, pricing rules', () => {
 });
 
 describe('proxy, policies, deploy and promote', () => {
-  it('updates the proxy with PUT (documented as PATCH) and normalises endpoints', async () => {
+  it('updates the proxy with PATCH, OIDC flows as flat form fields, the chain as JSON text; normalises endpoints', async () => {
     const p = await product();
-    const r = await api.form('PUT', `/admin/api/services/${p.id}/proxy.json`, { endpoint: 'https://api.acme.com', credentials_location: 'headers', error_status_no_match: 418 });
+    const r = await api.form('PATCH', `/admin/api/services/${p.id}/proxy.json`, { endpoint: 'https://api.acme.com', credentials_location: 'headers', error_status_no_match: 418 });
     expect(r.body.proxy).toMatchObject({ endpoint: 'https://api.acme.com:443', credentials_location: 'headers', error_status_no_match: 418 });
-    expect((await api.form('PUT', `/admin/api/services/${p.id}/proxy.json`, { credentials_location: 'cookie' })).status).toBe(422);
-    const oidc = await api.json('PATCH', `/admin/api/services/${p.id}/proxy/oidc_configuration.json`, { oidc_configuration: { standard_flow_enabled: false, service_accounts_enabled: true } });
+    expect((await api.form('PATCH', `/admin/api/services/${p.id}/proxy.json`, { credentials_location: 'cookie' })).status).toBe(422);
+    const oidc = await api.form('PATCH', `/admin/api/services/${p.id}/proxy/oidc_configuration.json`, { standard_flow_enabled: false, service_accounts_enabled: true });
     expect(oidc.body.oidc_configuration).toMatchObject({ standard_flow_enabled: false, service_accounts_enabled: true });
     const chain = [{ name: 'cors', version: 'builtin', configuration: { allow_origin: '*' }, enabled: true }, { name: 'apicast', version: 'builtin', configuration: {}, enabled: true }];
-    expect((await api.json('PUT', `/admin/api/services/${p.id}/proxy/policies.json`, { policies_config: chain })).body).toEqual({ policies_config: chain });
+    expect((await api.form('PUT', `/admin/api/services/${p.id}/proxy/policies.json`, { policies_config: JSON.stringify(chain) })).body).toEqual({ policies_config: chain });
     expect(emu.state.policies('acme', p.id)).toEqual(chain);
-    expect((await api.json('PUT', `/admin/api/services/${p.id}/proxy/policies.json`, { policies_config: [{ configuration: {} }] })).status).toBe(422);
+    expect((await api.form('PUT', `/admin/api/services/${p.id}/proxy/policies.json`, { policies_config: JSON.stringify([{ configuration: {} }]) })).status).toBe(422);
     expect(emu.violations).toEqual([]);
   });
 
@@ -252,7 +252,7 @@ describe('proxy, policies, deploy and promote', () => {
     expect((await api.get(`${cfg}/sandbox/latest.json`)).body.proxy_config).toMatchObject({ version: 1, environment: 'sandbox' });
     await api.form('POST', `/admin/api/services/${p.id}/proxy/deploy.json`);
     expect((await api.get(`${cfg}/sandbox/latest.json`)).body.proxy_config.version).toBe(1);
-    await api.form('PUT', `/admin/api/services/${p.id}/proxy.json`, { endpoint: 'https://v2.acme.com' });
+    await api.form('PATCH', `/admin/api/services/${p.id}/proxy.json`, { endpoint: 'https://v2.acme.com' });
     await api.form('POST', `/admin/api/services/${p.id}/proxy/deploy.json`);
     const staging = (await api.get(`${cfg}/sandbox/latest.json`)).body.proxy_config;
     expect(staging.version).toBe(2);
