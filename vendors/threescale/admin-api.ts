@@ -9,8 +9,11 @@ type Json = Record<string, any>;
 const PER_PAGE = 500;
 
 /**
- * The tenant's Account Management API as the porta Go client calls it: token as the HTTP Basic password, form
- * bodies, JSON answers. Every call goes through VendorHttp (timeout, address policy, counting).
+ * The tenant's Account Management API as its published spec documents it: token as the HTTP Basic password (as the
+ * porta Go client sends it), form bodies for every write (where the operator sends JSON, too: the spec declares
+ * no JSON body), nested values as the spec declares them (`policies_config`, a registry `schema`: JSON text fields;
+ * `annotations[managed_by]`: a Rails bracket key), JSON answers. Every call goes through VendorHttp (timeout,
+ * address policy, counting).
  */
 export class AdminApi {
   private readonly authorization: string;
@@ -55,14 +58,13 @@ export class AdminApi {
     return (res.body as Json)[singular];
   }
 
-  /** A JSON-bodied PUT or PATCH (proxy policies, OIDC configuration), as the porta client sends those. */
-  async writeJson(method: 'PUT' | 'PATCH', path: string, body: unknown): Promise<Json> {
-    return (await this.call({ method, url: this.url(path), json: body }, [200])).body as Json;
-  }
-
-  /** A JSON-bodied create (ActiveDocs, registry policies), as the porta client sends those. */
-  async createJson(path: string, singular: string, body: unknown): Promise<Json> {
-    return ((await this.call({ method: 'POST', url: this.url(path), json: body }, [201])).body as Json)[singular];
+  /**
+   * An update the spec documents as PATCH (proxy, product mapping rules, OIDC configuration). porta's router takes
+   * PUT there too, which the operator sends for the proxy and mapping rules; the published contract does not.
+   */
+  async patch(path: string, singular: string, form: Form): Promise<Json> {
+    const res = await this.call({ method: 'PATCH', url: this.url(path), form: clean(form) }, [200]);
+    return (res.body as Json)[singular];
   }
 
   /** Deletes; an object already gone (404) is success. */

@@ -18,6 +18,8 @@ export interface MetricOwner {
   base: string;
   rulesPath: string;
   paged: boolean;
+  /** How the spec updates a mapping rule: PUT under a backend, PATCH under a product's proxy. */
+  updateRule(api: AdminApi, path: string, form: Record<string, string>): Promise<Json>;
   /** The system name as the spec writes it. */
   systemName(stored: string): string;
 }
@@ -26,6 +28,7 @@ export const backendOwner = (backendId: number): MetricOwner => ({
   base: `/admin/api/backend_apis/${backendId}`,
   rulesPath: `/admin/api/backend_apis/${backendId}/mapping_rules`,
   paged: true,
+  updateRule: (api, path, form) => api.update(path, 'mapping_rule', form),
   systemName: (s) => sanitizeBackendSystemName(s, backendId),
 });
 
@@ -33,6 +36,7 @@ export const productOwner = (productId: number): MetricOwner => ({
   base: `/admin/api/services/${productId}`,
   rulesPath: `/admin/api/services/${productId}/proxy/mapping_rules`,
   paged: false,
+  updateRule: (api, path, form) => api.patch(path, 'mapping_rule', form),
   systemName: (s) => s,
 });
 
@@ -149,7 +153,7 @@ async function convergeRules(api: AdminApi, owner: MetricOwner, spec: MetricsAnd
     const current = kept.get(k);
     if (!current) await api.create(`${base}.json`, 'mapping_rule', { ...form, http_method: r.httpMethod, pattern: r.pattern });
     else if (current.metric_id !== idOf.get(r.metricMethodRef) || Number(current.delta) !== r.increment || Boolean(current.last) !== Boolean(r.last)) {
-      await api.update(`${base}/${current.id}.json`, 'mapping_rule', form);
+      await owner.updateRule(api, `${base}/${current.id}.json`, form);
     }
   }
 }

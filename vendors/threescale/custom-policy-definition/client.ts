@@ -9,13 +9,13 @@ type Json = Record<string, any>;
 
 const REGISTRY = '/admin/api/registry/policies';
 
-
 /**
  * A CustomPolicyDefinition as a policy of the tenant's APIcast registry, found by the id it last synced, else by
  * (name, version), before any create: a redelivery or a crash after the create adopts the policy it made.
  */
 export function customPolicyClient(api: AdminApi, account: ProviderAccount, spec: CustomPolicyDefinitionSpec, knownId: number | undefined): ExternalClient {
-  const body = { name: spec.name, version: spec.version, schema: spec.schema };
+  // the spec's form fields; `schema` is JSON text
+  const form = { name: spec.name, version: spec.version, schema: JSON.stringify(spec.schema) };
   const status = (p: Json): ExternalStatus => ({ policyID: p.id, providerAccountHost: account.adminURL });
   const lookup = async () => {
     const all = await api.list(`${REGISTRY}.json`, 'policies', 'policy', false);
@@ -26,8 +26,8 @@ export function customPolicyClient(api: AdminApi, account: ProviderAccount, spec
     lookup,
     differs,
     status,
-    create: () => api.createJson(`${REGISTRY}.json`, 'policy', body),
-    converge: async (p) => (differs(p) ? (await api.writeJson('PUT', `${REGISTRY}/${p.id}.json`, body)).policy : p),
+    create: () => api.create(`${REGISTRY}.json`, 'policy', form),
+    converge: async (p) => (differs(p) ? api.update(`${REGISTRY}/${p.id}.json`, 'policy', form) : p),
     remove: (p) => api.remove(`${REGISTRY}/${p.id}.json`),
   });
 }

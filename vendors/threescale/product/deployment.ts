@@ -57,7 +57,7 @@ export function proxyDrift(want: Record<string, string>, proxy: Json): Record<st
 
 export async function convergeProxy(api: AdminApi, productId: number, want: Record<string, string>, proxy: Json): Promise<void> {
   const drift = proxyDrift(want, proxy);
-  if (Object.keys(drift).length) await api.update(`/admin/api/services/${productId}/proxy.json`, 'proxy', drift);
+  if (Object.keys(drift).length) await api.patch(`/admin/api/services/${productId}/proxy.json`, 'proxy', drift);
 }
 
 const FLOWS = { standardFlowEnabled: 'standard_flow_enabled', implicitFlowEnabled: 'implicit_flow_enabled', serviceAccountsEnabled: 'service_accounts_enabled', directAccessGrantsEnabled: 'direct_access_grants_enabled' } as const;
@@ -71,6 +71,9 @@ export function desiredOidcFlows(spec: ProductSpec): Record<string, boolean> | u
 
 export const oidcUpToDate = (want: Record<string, boolean>, have: Json | undefined) => Object.entries(want).every(([f, v]) => have?.[f] === v);
 
+/** The four flags as the spec's flat form fields (porta wraps them into `oidc_configuration` itself). */
 export async function convergeOidc(api: AdminApi, productId: number, want: Record<string, boolean>, have: Json | undefined): Promise<void> {
-  if (!oidcUpToDate(want, have)) await api.writeJson('PATCH', `/admin/api/services/${productId}/proxy/oidc_configuration.json`, { oidc_configuration: want });
+  if (oidcUpToDate(want, have)) return;
+  const form = Object.fromEntries(Object.entries(want).map(([f, v]) => [f, String(v)]));
+  await api.patch(`/admin/api/services/${productId}/proxy/oidc_configuration.json`, 'oidc_configuration', form);
 }

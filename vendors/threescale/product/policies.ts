@@ -17,8 +17,12 @@ const comparable = (chain: Policy[]) => JSON.stringify(canonical(chain.map((p) =
 
 export const policiesUpToDate = (want: Policy[], have: Policy[] | undefined) => comparable(want) === comparable(have ?? []);
 
-/** SyncPolicies: on any difference the whole chain is replaced (porta has no per-policy update). */
+/**
+ * SyncPolicies: on any difference the whole chain is replaced (porta has no per-policy update). The spec declares
+ * `policies_config` a form field holding the chain as JSON text (porta parses it: `PoliciesConfigParams`).
+ */
 export async function convergePolicies(api: AdminApi, productId: number, want: Policy[], have: Policy[] | undefined): Promise<void> {
   if (policiesUpToDate(want, have)) return;
-  await api.writeJson('PUT', `/admin/api/services/${productId}/proxy/policies.json`, { policies_config: want.map((p) => ({ name: p.name, version: p.version, enabled: p.enabled, configuration: p.configuration })) });
+  const chain = want.map((p) => ({ name: p.name, version: p.version, enabled: p.enabled, configuration: p.configuration }));
+  await api.update(`/admin/api/services/${productId}/proxy/policies.json`, 'policies_config', { policies_config: JSON.stringify(chain) });
 }
