@@ -54,10 +54,17 @@ export async function startGraviteeEmulator(opts: GraviteeEmulatorOptions = {}):
       const raw = await rawBody;
       if (credentials.authenticate(req.headers.authorization) === undefined) throw unauthorized();
       if (!routed) {
-        const problems = candidates.length
-          ? candidates[0]!.served.contract.validateRequest({ method, path: candidates[0]!.path }).violations
-          : [{ in: 'route', pointer: '', message: `no Gravitee API is mounted at ${path}` } satisfies Violation];
-        throw contractViolation(method, path, problems, false);
+        const checks = candidates.map((c) => ({ served: c.served, result: c.served.contract.validateRequest({ method, path: c.path }) }));
+        const checked = checks.find((c) => c.result.allowedMethods) ?? checks[0];
+        const problems = checked?.result.violations ?? [{ in: 'route', pointer: '', message: `no Gravitee API is mounted at ${path}` } satisfies Violation];
+        const refused = contractViolation(method, path, problems, false);
+        // a path APIM serves under other methods: JAX-RS answers 405 with the methods it has
+        const allowed = checked?.result.allowedMethods;
+        if (checked && allowed) {
+          const notAllowed = new ApimError(405, 'HTTP 405 Method Not Allowed', 'methodNotAllowed', undefined, refused.details);
+          return { status: 405, headers: { allow: allowed.join(', ') }, body: errorBody(checked.served.area, notAllowed) };
+        }
+        throw refused;
       }
       const body = parseBody(raw, req.headers['content-type']);
       if (body instanceof Error) throw contractViolation(method, path, [{ in: 'body', pointer: '', message: body.message }], false);
