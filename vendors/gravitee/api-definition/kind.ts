@@ -10,6 +10,7 @@ import { contextRefOf, contextRequired, resolveContext } from '../management-con
 import { graviteeReferences } from '../references.ts';
 import { ApiDefinitionType, PortalListingType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
+import { withSubscriptionCount } from '../subscription/counter.ts';
 import { nameUuid } from '../uuid-v3.ts';
 import { fromStrings } from '../uuid-xxh3.ts';
 import { apiV2Payload } from './payload.ts';
@@ -24,7 +25,7 @@ const INGRESS_TEMPLATE = 'gravitee.io/template';
  * Automation ids, so a redelivered import updates the same API. The v2 export format differs from what we send, so
  * drift is detected by existence and by a keyed digest of the last import rather than field by field.
  */
-export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
+export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscriptionCount({
   ...ApiDefinitionType,
   references: graviteeReferences,
   conditions: gkoConditions,
@@ -79,7 +80,7 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = {
       notes,
     });
   },
-};
+});
 
 /** With a context: the ids APIM's Automation API would derive, so a redelivered import updates the same API. */
 function apimIds(object: Parameters<typeof hridOf>[0], spec: ApiDefinitionSpec, context: ResolvedContext) {

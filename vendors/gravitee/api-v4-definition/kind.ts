@@ -10,6 +10,7 @@ import { contextRefOf, contextRequired, resolveContext } from '../management-con
 import { graviteeReferences } from '../references.ts';
 import { ApiV4DefinitionType, DocumentationType, PortalListingType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
+import { withSubscriptionCount } from '../subscription/counter.ts';
 import { fromStrings } from '../uuid-xxh3.ts';
 import { apiV4Payload } from './payload.ts';
 import { ApiV4DefinitionSpec } from './schema.ts';
@@ -19,7 +20,7 @@ import { ApiV4DefinitionSpec } from './schema.ts';
  * and, with `definitionContext.syncFrom: KUBERNETES`, the ConfigMap the gateway reads (GKO's local mode), with or
  * without a ManagementContext.
  */
-export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
+export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = withSubscriptionCount({
   ...ApiV4DefinitionType,
   references: graviteeReferences,
   conditions: gkoConditions,
@@ -95,4 +96,4 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = {
       notes,
     });
   },
-};
+});

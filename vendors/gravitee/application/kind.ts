@@ -7,6 +7,7 @@ import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
+import { withSubscriptionCount } from '../subscription/counter.ts';
 import { applicationPayload } from './payload.ts';
 import { ApplicationSpec } from './schema.ts';
 
@@ -14,7 +15,7 @@ import { ApplicationSpec } from './schema.ts';
  * Application → Automation API `applications` (APIM archives the application on delete), its client certificates
  * read from their Secrets or ConfigMaps.
  */
-export const applicationKind: KindDefinition<ApplicationSpec> = {
+export const applicationKind: KindDefinition<ApplicationSpec> = withSubscriptionCount({
   ...ApplicationType,
   references: graviteeReferences,
   conditions: gkoConditions,
@@ -37,4 +38,4 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
       toStatus: baseStatus,
     });
   },
-};
+});
