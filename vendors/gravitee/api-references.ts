@@ -118,7 +118,8 @@ async function sharedPolicyGroupStep(step: unknown, field: string, ns: string, c
   const key = `${ref.namespace}/${ref.name}`;
   if (!cache.has(key)) cache.set(key, sharedPolicyGroupOf(ref, `${field}.sharedPolicyGroupRef`, ctx));
   const { sharedPolicyGroupRef: _r, ...rest } = step;
-  return { ...rest, name: ref.name, policy: SHARED_POLICY_GROUP_POLICY, configuration: await cache.get(key)! };
+  // `enabled` is the CRD's default, applied again for a cluster whose CRD lacks it (APIM requires it).
+  return { enabled: true, ...rest, name: ref.name, policy: SHARED_POLICY_GROUP_POLICY, configuration: await cache.get(key)! };
 }
 
 async function sharedPolicyGroupOf(ref: ObjectRef, field: string, ctx: SyncContext): Promise<Json> {
