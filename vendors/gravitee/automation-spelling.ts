@@ -1,8 +1,7 @@
 /**
  * Where GKO's CRDs let users spell a value differently from the Automation API's enum (found by walking each CRD
  * schema beside the spec's request schema; `test/unit/gravitee-automation-spelling.test.ts` fails when a pair is
- * missing here). GKO sends the CRD's spelling and APIM reads enums regardless of case; the published spec does not,
- * so apim-sync sends the spec's spelling.
+ * missing here). GKO sends the CRD's spelling as it is; the published spec takes only its own, so apim-sync sends that.
  *
  * Paths are in the Automation body (plans and pages are lists there): `.` descends, `[]` takes every element.
  * The value is the spec's enum: a body value equal to one of them ignoring case (and `-` for `_`) becomes it;
