@@ -14,9 +14,9 @@ export const create: Handler = (ctx) => {
   if (!user) throw notFound();
   const name = str(ctx, 'name');
   const permission = str(ctx, 'permission');
-  // one `scopes[]` form field (the flat params keep the last of repeated ones), or a JSON body's array as JSON text
-  const raw = str(ctx, 'scopes[]') ?? str(ctx, 'scopes') ?? '';
-  const scopes = raw.startsWith('[') ? jsonList(raw) : raw ? [raw] : [];
+  // one `scopes[]` form field (the flat params keep the last of repeated ones)
+  const raw = str(ctx, 'scopes[]');
+  const scopes = raw ? [raw] : [];
   const v = new Validation();
   if (!name?.trim()) v.add('name', "can't be blank");
   if (permission !== 'ro' && permission !== 'rw') v.add('permission', 'is not included in the list');
@@ -26,12 +26,3 @@ export const create: Handler = (ctx) => {
   tenant.tokens.set(value, { value, scopes: scopes as Scope[], permission: permission as 'ro' | 'rw' });
   return created({ access_token: { id: world.nextId(), name, scopes, permission, value } });
 };
-
-function jsonList(text: string): string[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
