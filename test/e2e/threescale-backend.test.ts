@@ -52,7 +52,7 @@ describe('3scale Backend', () => {
   });
 
   it('npx apim-sync validate accepts the example', () => {
-    expect(validatePaths([SEED])).toEqual({ checked: 1, findings: [] });
+    expect(validatePaths([SEED])).toEqual({ checked: 1, findings: [], notSynced: [] });
   });
 
   it('derives the system name as the operator does when it is not set', async () => {

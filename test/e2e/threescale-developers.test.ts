@@ -72,7 +72,7 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
   });
 
   it('npx apim-sync validate accepts the examples', () => {
-    expect(validatePaths(SEED.map(seedCopyPath))).toEqual({ checked: 4, findings: [] });
+    expect(validatePaths(SEED.map(seedCopyPath))).toEqual({ checked: 4, findings: [], notSynced: [] });
   });
 
   it('an account waits (Waiting) for its admin user, then signs up with it', async () => {

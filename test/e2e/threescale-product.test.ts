@@ -100,7 +100,7 @@ describe('3scale Product', () => {
   });
 
   it('npx apim-sync validate accepts the example', () => {
-    expect(validatePaths([PRODUCT_SEED])).toEqual({ checked: 1, findings: [] });
+    expect(validatePaths([PRODUCT_SEED])).toEqual({ checked: 1, findings: [], notSynced: [] });
   });
 
   it('converges usages, deployment, metrics, methods, rules in order, plans with limits and pricing, and policies', async () => {

@@ -214,6 +214,6 @@ describe('3scale ProxyConfigPromote', () => {
   });
 
   it('npx apim-sync validate accepts the examples (and the status output the guide shows)', () => {
-    expect(validatePaths([...SEED_EXAMPLES, SEED_STATUS_OUTPUT].map(seedCopyPath))).toEqual({ checked: 4, findings: [] });
+    expect(validatePaths([...SEED_EXAMPLES, SEED_STATUS_OUTPUT].map(seedCopyPath))).toEqual({ checked: 4, findings: [], notSynced: [] });
   });
 });

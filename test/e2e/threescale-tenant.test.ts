@@ -128,7 +128,7 @@ describe('3scale Tenant', () => {
   });
 
   it('npx apim-sync validate accepts the example', () => {
-    expect(validatePaths([SEED])).toEqual({ checked: 1, findings: [] });
+    expect(validatePaths([SEED])).toEqual({ checked: 1, findings: [], notSynced: [] });
   });
 
   it("uses the system-seed Secret of its own namespace by default, and names the tenant Secret after itself and the organization", async () => {
