@@ -187,9 +187,10 @@ describe('contract', () => {
     expect((await call(emu, 'GET', `${AUTOMATION}/nothing-here`)).status).toBe(400);
     expect((await call(emu, 'PUT', `${AUTOMATION}/apis?dryRun=perhaps`, { body: apiSpec('default-petstore', '/p') })).status).toBe(400);
     expect((await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: '{not json' })).status).toBe(400);
-    const groups = await call(emu, 'PUT', `${AUTOMATION}/groups`, { body: { hrid: 'devs', name: 'devs' } });
-    expect(groups.status).toBe(501);
-    expect(emu.violations.map((v) => v.path)).toEqual([`${AUTOMATION}/nothing-here`, `${AUTOMATION}/apis`, `${AUTOMATION}/apis`, `${AUTOMATION}/groups`]);
+    // Every Automation operation is served; Management v2 lists are not.
+    const list = `/management/v2/organizations/DEFAULT/environments/DEFAULT/apis`;
+    expect((await call(emu, 'GET', list)).status).toBe(501);
+    expect(emu.violations.map((v) => v.path)).toEqual([`${AUTOMATION}/nothing-here`, `${AUTOMATION}/apis`, `${AUTOMATION}/apis`, list]);
     expect(emu.violations[1]!.problems).toEqual(['query /dryRun: must be boolean']);
   });
 
