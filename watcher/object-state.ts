@@ -136,15 +136,17 @@ function readyTrue(obj: KubeObject): boolean {
 }
 
 /**
- * "In step": a Ready condition observed at the current generation, and not being deleted. The sync function writes it
- * after every successful sync, so an object in step needs nothing at watcher start.
+ * "In step": a Ready condition observed at the current generation, not False, and not being deleted. The sync function
+ * writes it after every successful sync, so an object in step needs nothing at watcher start. A Ready=False is synced
+ * again at start: the plane may have restarted with other settings (ALLOW_LOOPBACK, a vendor timeout), or a
+ * reference may have appeared while no watcher ran, and neither changes the object itself.
  */
 export function inStep(obj: KubeObject): boolean {
   if (obj.metadata.deletionTimestamp) return false;
   const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
   if (!Array.isArray(conditions)) return false;
-  const ready = conditions.find((c) => c && typeof c === 'object' && (c as { type?: unknown }).type === 'Ready') as { observedGeneration?: unknown } | undefined;
-  return ready !== undefined && typeof ready.observedGeneration === 'number' && ready.observedGeneration === obj.metadata.generation;
+  const ready = conditions.find((c) => c && typeof c === 'object' && (c as { type?: unknown }).type === 'Ready') as { observedGeneration?: unknown; status?: unknown } | undefined;
+  return ready !== undefined && ready.status !== 'False' && typeof ready.observedGeneration === 'number' && ready.observedGeneration === obj.metadata.generation;
 }
 
 /** 16 hex characters of SHA-256 over the sorted data and binaryData entries; the data itself is dropped right after. */
