@@ -27,6 +27,10 @@ export interface HttpDeps {
   faults: Faults;
   token?: string;
   counts: Map<string, number>;
+  /** Response body bytes by the same keys as counts (watch streams included, as they are written). */
+  bytes: Map<string, number>;
+  /** Reads by `<count key> as <form>`: what the Accept header negotiated (object, Table, PartialObjectMetadata…). */
+  forms: Map<string, number>;
   watches: Set<OpenWatch>;
   serverAddress(): string;
   tls: boolean;
@@ -50,7 +54,7 @@ async function admit(deps: HttpDeps, req: IncomingMessage): Promise<{ url: URL; 
   const url = new URL(req.url ?? '/', 'http://x');
   const method = req.method ?? 'GET';
   const info = parsePath(url.pathname);
-  count(deps, method, url.searchParams, info);
+  countRequest(deps, method, url.searchParams, info);
   const fault = deps.faults.take(method, url.pathname + url.search);
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault?.dropConnection) {
@@ -103,13 +107,21 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     headers: req.headers,
     body,
     warnings: [],
+    served: servedStats(deps, countKey(method, url.searchParams, info)),
   };
   const watch = info.legacyWatch || isTrue(url.searchParams.get('watch'));
   if (method === 'GET' && watch) {
     if (sub) throw methodNotAllowed();
     return serveWatch(r, res, deps.watches);
   }
-  send(res, dispatch(method, r, !!info.name), r.warnings);
+  const result = dispatch(method, r, !!info.name);
+  r.served?.addBytes(writeJson(res, result, r.warnings, 'application/json'));
+}
+
+/** Statistics of one answered request: the form its Accept header negotiated, its body bytes as written. */
+function servedStats(deps: HttpDeps, key: string): NonNullable<ResourceRequest['served']> {
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  return { form: (as) => add(deps.forms, `${key} as ${as}`, 1), addBytes: (n) => add(deps.bytes, key, n) };
 }
 
 function forbiddenFor(deps: HttpDeps, method: string, q: URLSearchParams, info: ReturnType<typeof parsePath>): ApiError {
@@ -179,11 +191,15 @@ function verbOf(method: string, q: URLSearchParams, info: Extract<PathInfo, { ki
   return WRITE_VERBS[method] ?? method.toLowerCase();
 }
 
-/** Counts by `verb resource[/subresource]`, e.g. `patch apiv4definitions.gravitee.io/status`, `list secrets`. */
-function count(deps: HttpDeps, method: string, q: URLSearchParams, info: PathInfo): void {
-  if (info.kind !== 'resource') return;
+/** `verb resource[/subresource]`, e.g. `patch apiv4definitions.gravitee.io/status`, `list secrets`. */
+function countKey(method: string, q: URLSearchParams, info: Extract<PathInfo, { kind: 'resource' }>): string {
   const resource = `${info.group ? `${info.resource}.${info.group}` : info.resource}${info.subresource ? `/${info.subresource}` : ''}`;
-  const key = `${verbOf(method, q, info)} ${resource}`;
+  return `${verbOf(method, q, info)} ${resource}`;
+}
+
+function countRequest(deps: HttpDeps, method: string, q: URLSearchParams, info: PathInfo): void {
+  if (info.kind !== 'resource') return;
+  const key = countKey(method, q, info);
   deps.counts.set(key, (deps.counts.get(key) ?? 0) + 1);
 }
 
@@ -226,12 +242,19 @@ function serveOpenApi(deps: HttpDeps, res: ServerResponse, version: string, rest
 }
 
 function send(res: ServerResponse, result: HandlerResult, warnings: string[] = [], contentType = 'application/json'): void {
+  writeJson(res, result, warnings, contentType);
+}
+
+/** Writes a JSON answer; returns the bytes of its body. */
+function writeJson(res: ServerResponse, result: HandlerResult, warnings: string[], contentType: string): number {
   const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   const text = JSON.stringify(result.body);
-  headers['Content-Length'] = String(Buffer.byteLength(text));
+  const bytes = Buffer.byteLength(text);
+  headers['Content-Length'] = String(bytes);
   res.writeHead(result.code, headers);
   res.end(text);
+  return bytes;
 }
 
 function sendError(res: ServerResponse, e: unknown): void {

@@ -55,6 +55,13 @@ export interface KubeApiServer {
   dropWatches(): void;
   /** Requests by `verb resource[/subresource]`, e.g. `{ 'patch apiv4definitions.gravitee.io/status': 3, 'list secrets': 1 }`. */
   requestCounts(): Record<string, number>;
+  /** Response body bytes by the same keys (successful answers; watch streams as written), e.g. `{ 'watch secrets': 1520 }`. */
+  responseBytes(): Record<string, number>;
+  /**
+   * Reads (get, list, watch) by what their Accept header negotiated, e.g. `{ 'list secrets as PartialObjectMetadataList': 2,
+   * 'watch apiv4definitions.gravitee.io as object': 1 }`: object, Table, PartialObjectMetadata or PartialObjectMetadataList.
+   */
+  readForms(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -79,12 +86,14 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
 
   const faults = new Faults();
   const counts = new Map<string, number>();
+  const bytes = new Map<string, number>();
+  const forms = new Map<string, number>();
   const watches = new Set<OpenWatch>();
   const host = opts.host ?? '127.0.0.1';
   let address = '';
   const cert = opts.tls ? selfSignedCertificate([host, 'localhost']) : undefined;
   const portForwarder = new PortForwarder();
-  const deps = { state, faults, token: opts.token, counts, watches, serverAddress: () => address, tls: !!cert, portForwarder };
+  const deps = { state, faults, token: opts.token, counts, bytes, forms, watches, serverAddress: () => address, tls: !!cert, portForwarder };
   const handler = createHandler(deps);
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
   server.on('upgrade', createUpgradeHandler(deps));
@@ -115,6 +124,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       for (const w of [...watches]) w.close();
     },
     requestCounts: () => Object.fromEntries(counts),
+    responseBytes: () => Object.fromEntries(bytes),
+    readForms: () => Object.fromEntries(forms),
     async close() {
       for (const w of [...watches]) w.close();
       portForwarder.closeAll();

@@ -6,19 +6,27 @@ import { badRequest, expired, notFound } from './status-errors.ts';
 import { apiVersionOf, type KubeObj } from './resource-type.ts';
 import { collectionOf, header, keyOf, present, type HandlerResult, type ResourceRequest } from './request-context.ts';
 import { allOf, parseFieldSelector, parseLabelSelector, type Matcher } from './selectors.ts';
-import { toTable, wantsTable } from './table.ts';
+import { toTable } from './table.ts';
 import { lowerBound } from './store.ts';
+import { negotiateOutput, presentList, presentOne } from './media-negotiation.ts';
 
 export function get(r: ResourceRequest): HandlerResult {
+  // Negotiated before the read, as the handler does: a 406 wins over a 404.
+  const form = negotiateOutput(header(r, 'accept'), r.type);
+  r.served?.form(form.as);
   const obj = collectionOf(r).objects.get(keyOf(r));
   if (!obj) throw notFound(r.type, r.name!);
-  if (wantsTable(header(r, 'accept'))) return { code: 200, body: toTable(r.type, r.version, [present(r, obj)], { resourceVersion: obj.metadata.resourceVersion }, r.query.get('includeObject')) };
-  return { code: 200, body: present(r, obj) };
+  if (form.as === 'Table') return { code: 200, body: { ...toTable(r.type, r.version, [present(r, obj)], { resourceVersion: obj.metadata.resourceVersion }, r.query.get('includeObject')), apiVersion: `meta.k8s.io/${form.version}` } };
+  return { code: 200, body: presentOne(form, r.type, present(r, obj)) };
 }
 
 export function list(r: ResourceRequest): HandlerResult {
+  const form = negotiateOutput(header(r, 'accept'), r.type);
+  r.served?.form(form.as);
   const { items, list } = listMatching(r);
-  if (wantsTable(header(r, 'accept'))) return { code: 200, body: toTable(r.type, r.version, items, list.metadata, r.query.get('includeObject')) };
+  if (form.as === 'Table') return { code: 200, body: { ...toTable(r.type, r.version, items, list.metadata, r.query.get('includeObject')), apiVersion: `meta.k8s.io/${form.version}` } };
+  const partial = presentList(form, r.type, items, list.metadata);
+  if (partial) return { code: 200, body: partial };
   // Typed lists carry no apiVersion/kind on their items; unstructured (custom resource) lists do.
   return { code: 200, body: { ...list, items: r.type.custom ? items : items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest) } };
 }

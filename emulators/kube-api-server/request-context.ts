@@ -27,6 +27,8 @@ export interface ResourceRequest {
   body: Buffer;
   /** Response headers to add (Warning for unknown fields). */
   warnings: string[];
+  /** What was answered, for the server's request statistics: the negotiated form of a read, body bytes as written. */
+  served?: { form(as: string): void; addBytes(n: number): void };
 }
 
 export interface HandlerResult {

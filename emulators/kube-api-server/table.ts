@@ -1,6 +1,6 @@
 /**
- * Server-side printing: `kubectl get` asks for `as=Table;g=meta.k8s.io;v=v1` and prints the columns it gets
- * (additionalPrinterColumns for custom resources, the built-in printers for core kinds).
+ * Server-side printing: `kubectl get` asks for `as=Table;g=meta.k8s.io;v=v1` (negotiated in media-negotiation.ts) and
+ * prints the columns it gets (additionalPrinterColumns for custom resources, the built-in printers for core kinds).
  */
 import type { KubeObj, PrinterColumn, ResourceType } from './resource-type.ts';
 
@@ -13,11 +13,6 @@ const NAME_COLUMN: PrinterColumn = {
   jsonPath: '.metadata.name',
 };
 const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, jsonPath: '.metadata.creationTimestamp' };
-
-/** Wants the Table form when the Accept header asks for it first (kubectl get), JSON otherwise. */
-export function wantsTable(accept: string | undefined): boolean {
-  return !!accept && /as=Table/.test(accept.split(',')[0] ?? '') && /g=meta\.k8s\.io/.test(accept.split(',')[0] ?? '');
-}
 
 export function toTable(t: ResourceType, version: string, items: KubeObj[], listMeta: Record<string, unknown>, includeObject: string | null): KubeObj {
   const custom = t.custom ? customColumns(t, version) : undefined;

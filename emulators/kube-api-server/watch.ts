@@ -6,8 +6,9 @@
 import type { ServerResponse } from 'node:http';
 import { badRequest, expired, type Status } from './status-errors.ts';
 import { apiVersionOf, type KubeObj } from './resource-type.ts';
-import { collectionOf, present, type ResourceRequest } from './request-context.ts';
+import { collectionOf, header, present, type ResourceRequest } from './request-context.ts';
 import { selectorFor } from './read-handlers.ts';
+import { negotiateOutput, presentWatched, type OutputForm } from './media-negotiation.ts';
 import type { ChangeEvent } from './event-log.ts';
 import type { WatchSink } from './store.ts';
 
@@ -18,17 +19,23 @@ export interface OpenWatch {
   close(): void;
 }
 
-const serialized = new WeakMap<KubeObj, string>();
-function json(obj: KubeObj): string {
-  let s = serialized.get(obj);
+/** Serializations shared by every watch of one form (kube-apiserver caches each event's encoding per encoder too). */
+const serialized = { object: new WeakMap<KubeObj, string>(), metadata: new WeakMap<KubeObj, string>() };
+function json(obj: KubeObj, form: OutputForm): string {
+  const metadataOnly = form.as === 'PartialObjectMetadata';
+  const cache = metadataOnly ? serialized.metadata : serialized.object;
+  let s = cache.get(obj);
   if (s === undefined) {
-    s = JSON.stringify(obj);
-    serialized.set(obj, s);
+    s = JSON.stringify(presentWatched(form, obj));
+    if (!metadataOnly || form.version === 'v1') cache.set(obj, s);
   }
   return s;
 }
 
 export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<OpenWatch>): void {
+  // Negotiated first, as ListResource does. A Table watch is not converted here (see README); metadata-only ones are.
+  const form = negotiateOutput(header(r, 'accept'), r.type);
+  r.served?.form(form.as);
   const store = r.state.store;
   const c = collectionOf(r);
   const match = selectorFor(r);
@@ -42,7 +49,11 @@ export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<Op
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  const write = (type: string, object: unknown) => res.write(`{"type":"${type}","object":${typeof object === 'string' ? object : JSON.stringify(object)}}\n`);
+  const write = (type: string, object: unknown) => {
+    const line = `{"type":"${type}","object":${typeof object === 'string' ? object : JSON.stringify(object)}}\n`;
+    r.served?.addBytes(Buffer.byteLength(line));
+    return res.write(line);
+  };
   const fail = (status: Status) => {
     write('ERROR', status);
     res.end();
@@ -52,7 +63,7 @@ export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<Op
   if (rvParam === '' || rvParam === '0' || sendInitial) {
     for (const k of c.keys(r.type.namespaced ? r.namespace : undefined)) {
       const o = c.objects.get(k)!;
-      if (matches(o)) write('ADDED', json(present(r, o)));
+      if (matches(o)) write('ADDED', json(present(r, o), form));
     }
   } else if (fromRv > store.resourceVersion) {
     return fail({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Too large resource version: ${fromRv}, current: ${store.resourceVersion}`, reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, code: 504 });
@@ -63,7 +74,7 @@ export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<Op
   }
 
   const bookmark = (annotations?: Record<string, string>) =>
-    write('BOOKMARK', { kind: r.type.kind, apiVersion: apiVersionOf(r.type.group, r.version), metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } });
+    write('BOOKMARK', presentWatched(form, { kind: r.type.kind, apiVersion: apiVersionOf(r.type.group, r.version), metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } }));
   if (sendInitial && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
   const sink: WatchSink = {
@@ -73,7 +84,7 @@ export function serveWatch(r: ResourceRequest, res: ServerResponse, open: Set<Op
       let type: string | undefined;
       if (ev.type === 'MODIFIED') type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
       else if (now) type = ev.type;
-      if (type) write(type, json(present(r, ev.object)));
+      if (type) write(type, json(present(r, ev.object), form));
       if (res.writableLength > MAX_BUFFERED_BYTES) handle.close();
     },
     close: () => handle.close(),

@@ -31,15 +31,19 @@ export class KubeHttp {
     this.userAgent = userAgent;
   }
 
-  /** A JSON document; 404 and every other non-2xx status throw KubeApiError. */
-  async getJson<T>(path: string, query: Query, signal?: AbortSignal): Promise<T> {
-    return this.send<T>('GET', path, query, undefined, signal);
+  /**
+   * A JSON document; 404 and every other non-2xx status throw KubeApiError. `accept` replaces `application/json`, e.g.
+   * to ask for metadata only (`…;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json`).
+   */
+  async getJson<T>(path: string, query: Query, signal?: AbortSignal, accept?: string): Promise<T> {
+    return this.send<T>('GET', path, query, undefined, signal, accept);
   }
 
   /** Any verb with an optional JSON body (merge patches say so in contentType); non-2xx statuses throw KubeApiError. */
-  async send<T>(method: string, path: string, query: Query = {}, body?: { json: unknown; contentType?: string }, signal?: AbortSignal): Promise<T> {
+  async send<T>(method: string, path: string, query: Query = {}, body?: { json: unknown; contentType?: string }, signal?: AbortSignal, accept?: string): Promise<T> {
     const payload = body ? JSON.stringify(body.json) : undefined;
     const headers: Record<string, string> = payload ? { 'Content-Type': body?.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {};
+    if (accept) headers.Accept = accept;
     const res = await this.request(path, query, this.requestTimeoutMs, signal, method, headers, payload);
     const text = await readBody(res);
     const status = res.statusCode ?? 0;
@@ -50,9 +54,10 @@ export class KubeHttp {
   /**
    * Opens a watch and calls onLine for each newline-terminated JSON event, as it arrives (never buffering the stream).
    * Resolves when the server ends the stream; rejects on a non-200 status, a network error or idleMs without bytes.
+   * `accept` as for getJson (a metadata-only watch asks for `as=PartialObjectMetadata`).
    */
-  async stream(path: string, query: Query, onLine: (line: string) => void, idleMs: number, signal?: AbortSignal): Promise<void> {
-    const res = await this.request(path, query, idleMs, signal);
+  async stream(path: string, query: Query, onLine: (line: string) => void, idleMs: number, signal?: AbortSignal, accept?: string): Promise<void> {
+    const res = await this.request(path, query, idleMs, signal, 'GET', accept ? { Accept: accept } : {});
     if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, await readBody(res), path);
     res.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
