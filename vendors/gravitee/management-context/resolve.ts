@@ -42,11 +42,13 @@ export async function resolveContextObject(obj: KubeObject, ctx: SyncContext, pr
   let bearerToken = spec.auth?.bearerToken ?? '';
   let username = spec.auth?.credentials?.username ?? '';
   let password = spec.auth?.credentials?.password ?? '';
-  const secretRef = spec.auth?.secretRef;
+  // With a Gravitee Cloud token GKO replaces the auth with it (ConfigureCloud): an auth.secretRef is never read.
+  const secretRef = spec.cloud ? undefined : spec.auth?.secretRef;
   if (secretRef) {
     const data = await readSecret({ namespace: secretRef.namespace || ns, name: secretRef.name }, ctx, prefix);
     // As in GKO, a referenced secret overwrites inline credentials; an absent key overwrites with an empty string.
-    bearerToken = data.bearerToken ?? '';
+    // A token never holds whitespace: the newline of a Secret made with `echo … | base64` is dropped, not sent.
+    bearerToken = (data.bearerToken ?? '').trim();
     username = data.username ?? '';
     password = data.password ?? '';
   }
@@ -55,7 +57,7 @@ export async function resolveContextObject(obj: KubeObject, ctx: SyncContext, pr
   if (spec.cloud) {
     let token = spec.cloud.token ?? '';
     if (spec.cloud.secretRef) {
-      token = (await readSecret({ namespace: spec.cloud.secretRef.namespace || ns, name: spec.cloud.secretRef.name }, ctx, prefix)).cloudToken ?? '';
+      token = ((await readSecret({ namespace: spec.cloud.secretRef.namespace || ns, name: spec.cloud.secretRef.name }, ctx, prefix)).cloudToken ?? '').trim();
     }
     if (!token) throw permanent('InvalidSpec', `${prefix}spec.cloud: a token or a secretRef with key cloudToken is required`);
     target = { ...cloudDefaults(token, spec.environmentId), ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}) };
