@@ -203,6 +203,19 @@ describe('ApiV4Definition with a ManagementContext and syncFrom KUBERNETES', () 
     expect(remote?.definitionContext).toMatchObject({ syncFrom: 'MANAGEMENT' });
   });
 
+  it('converges when the ConfigMap write fails after the APIM write: one API in APIM, the ConfigMap written on retry', async (t) => {
+    if (!w.cluster.server) t.skip(); // needs the test API server's fault injection
+    const crashed = 'both-v4-crash';
+    w.cluster.server!.faults.inject({ method: 'POST', path: new RegExp(`/namespaces/${w.ns}/configmaps`), status: 500, times: 1 });
+    await w.apply(apiV4(crashed, 'ctx', KUBERNETES));
+    const obj = await w.waitForCondition('ApiV4Definition', crashed, 'Accepted', 'True');
+    expect(await reasons(crashed)).toContain('UpdateFailed');
+    expect(w.apim.state.apis('acme', 'dev').filter((a) => a.hrid === `${w.ns}-${crashed}`)).toHaveLength(1);
+    expect(definitionOf(await configMap(crashed)).id).toBe(obj.status?.id);
+    await w.remove('ApiV4Definition', crashed);
+    await w.waitForGone('ApiV4Definition', crashed);
+  });
+
   it('deletes both with the resource', async () => {
     await w.apply(apiV4(name, 'ctx', KUBERNETES));
     await waitFor('ConfigMap back', () => configMap(name));
