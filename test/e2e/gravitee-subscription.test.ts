@@ -192,6 +192,13 @@ describe('Subscription particulars', () => {
     }
     expect(JSON.stringify((await w.get('Subscription', 'api-key-subscription'))?.status)).not.toContain('my-custom-api-key');
 
+    // The API-key use case publishes its Secret only; GKO's test subscribes with the key it holds, as here.
+    await apply(['usecase/subscribe-to-api-key-plan/resources/custom-api-key-secret.yml']);
+    const fromSecret = { api: { name: 'api-v4-with-api-key' }, application: { name: 'simple-application-with-client-id' }, plan: 'API_KEY', endingAt: undefined };
+    await w.apply(subscription('custom-key-subscription', { ...fromSecret, apiKeys: [{ key: '[[ secret `custom-api-key-secret/customApiKey` ]]' }] }));
+    const custom = await accepted('custom-key-subscription');
+    expect(w.apim.state.objects('DEFAULT', 'DEFAULT', COLLECTION).find((s) => s.id === custom.status?.id)?.apiKeys).toEqual([{ key: 'my-custom-api-key-at-least-32-chars' }]);
+
     // No plan: the CRD requires one, so the API server refuses it, as with GKO.
     const [withMetadata] = fixture('apim/subscription/subscription-with-metadata.yml');
     await expect(w.apply(withMetadata!)).rejects.toThrow(/spec\.plan/);
