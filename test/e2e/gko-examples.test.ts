@@ -120,6 +120,25 @@ function docsOf(file: string): Json[] {
 
 const isGravitee = (doc: Json) => doc.apiVersion === 'gravitee.io/v1alpha1';
 
+type Want = { condition: string; status: string; reason?: string; message?: RegExp };
+
+interface Case {
+  group: Group;
+  file: string;
+  doc: Json;
+  label: string;
+}
+
+const CASES: Case[] = GROUPS.flatMap((group) =>
+  group.files.flatMap((file) => docsOf(file).map((doc) => ({ group, file, doc, label: `${file} ${doc.kind} ${doc.metadata.name}` }))),
+);
+
+const wantOf = (c: Case): Want | undefined => {
+  const outcome = OUTCOMES[c.file];
+  if (outcome && 'refusedByApiServer' in outcome) return undefined;
+  return outcome ?? { condition: 'Accepted', status: 'True' };
+};
+
 let cluster: ClusterUnderTest;
 let main: GraviteeEmulator;
 let second: GraviteeEmulator;
@@ -199,25 +218,6 @@ async function read(kind: string, apiVersion: string, ns: string, name: string):
     throw err;
   }
 }
-
-type Want = { condition: string; status: string; reason?: string; message?: RegExp };
-
-interface Case {
-  group: Group;
-  file: string;
-  doc: Json;
-  label: string;
-}
-
-const CASES: Case[] = GROUPS.flatMap((group) =>
-  group.files.flatMap((file) => docsOf(file).map((doc) => ({ group, file, doc, label: `${file} ${doc.kind} ${doc.metadata.name}` }))),
-);
-
-const wantOf = (c: Case): Want | undefined => {
-  const outcome = OUTCOMES[c.file];
-  if (outcome && 'refusedByApiServer' in outcome) return undefined;
-  return outcome ?? { condition: 'Accepted', status: 'True' };
-};
 
 /** Whether the resource's condition says what is expected, at its current generation. */
 function settledAs(obj: KubeObject | undefined, want: Want): boolean {
