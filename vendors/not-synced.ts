@@ -17,8 +17,3 @@ export function notSyncedBecause(apiVersion: string, kind: string): string | und
   const group = groupOf(apiVersion);
   return NOT_SYNCED.find((n) => n.group === group && n.kinds.includes(kind))?.why;
 }
-
-/** One line per entry, for the README. */
-export function notSyncedLines(): string[] {
-  return NOT_SYNCED.map((n) => `${n.kinds.join(', ')} (${n.group}): ${n.why}`);
-}
