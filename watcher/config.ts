@@ -12,9 +12,10 @@
  *                                      certificate and CA are supported, exec plugins are not). Unset: in-cluster
  *                                      service account (KUBERNETES_SERVICE_HOST/PORT, token and ca.crt files).
  *   LIST_PAGE_SIZE           optional  Items per list page (`limit`); default 500.
- *   SQS_TRANSPORT            optional  `http` (default): SigV4-signed calls of its own, credentials from the
- *                                      environment, IRSA, EKS Pod Identity or IMDSv2 (aws-credentials.ts); `sdk`: the
- *                                      AWS SDK and its full credential chain (profiles, SSO), a few MB more memory.
+ *   SQS_TRANSPORT            optional  `http` (default): the two SQS calls over node:http, signed by AWS's SigV4
+ *                                      signer with credentials from the SDK's default chain (environment, IRSA, EKS
+ *                                      Pod Identity, IMDSv2, profiles; shared/aws/); `sdk`: the AWS SDK's SQS client,
+ *                                      a few MB more memory.
  *   LOG_LEVEL                optional  debug, info (default), warn or error.
  *
  * Memory: run it as `node --max-old-space-size=48 --max-semi-space-size=1 --lite-mode watcher.mjs` with

@@ -1,5 +1,4 @@
-import type { CredentialSource } from './aws-credentials.ts';
-import { signV4 } from './aws-sigv4.ts';
+import { sigV4Signer, type CredentialSource } from '../shared/aws/sigv4.ts';
 import { httpCall } from './http-call.ts';
 import { failedEntries, type BatchEntry, type QueueTransport } from './queue-sender.ts';
 
@@ -13,19 +12,15 @@ export interface SqsHttpOptions {
 }
 
 /**
- * SendMessageBatch and GetQueueAttributes over SQS's JSON protocol, signed with SigV4: the two calls the watcher
- * makes, without the AWS SDK, whose import alone costs the watcher about 11 MB of its 64 MB.
+ * SendMessageBatch and GetQueueAttributes over SQS's JSON protocol, signed with SigV4 by AWS's signer: the two calls
+ * the watcher makes, without the SDK's SQS client, whose import alone costs the watcher about 11 MB of its 64 MB.
  */
 export function sqsHttpTransport(o: SqsHttpOptions): QueueTransport {
   const endpoint = new URL(o.endpoint ?? `https://sqs.${o.region}.amazonaws.com/`);
+  const signer = sigV4Signer({ region: o.region, service: 'sqs', credentials: o.credentials });
   const call = async (action: string, payload: object): Promise<Record<string, unknown>> => {
     const body = JSON.stringify(payload);
-    const headers = signV4(
-      { method: 'POST', url: endpoint, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` }, body },
-      await o.credentials(),
-      o.region,
-      'sqs',
-    );
+    const headers = await signer.sign({ method: 'POST', url: endpoint, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` }, body });
     const { status, text } = await httpCall(endpoint, { method: 'POST', headers, body, timeoutMs: o.timeoutMs });
     let json: Record<string, unknown> = {};
     try {

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from '../../local/embedded-queue.ts';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
-import { defaultCredentials } from '../../watcher/aws-credentials.ts';
 import { kubeconfigEndpoint } from '../../shared/kube/connection.ts';
 import { sqsHttpTransport } from '../../watcher/sqs-http-transport.ts';
 import { startWatcher, type Watcher, type WatcherOptions } from '../../watcher/watcher.ts';
@@ -279,7 +278,7 @@ describe('watcher', () => {
     await server.writeKubeconfig(path);
     const endpoint = await kubeconfigEndpoint(path);
     expect(endpoint).toMatchObject({ server: server.url, token: TOKEN, ca: caPem });
-    const credentials = defaultCredentials('us-east-1', { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const credentials = async () => ({ accessKeyId: 'test', secretAccessKey: 'test' });
     const { transport, sent } = recordTransport(sqsHttpTransport({ queueUrl: queue.queueUrl, region: 'us-east-1', endpoint: queue.endpoint, credentials }));
     const { w } = await watcher({ namespaces: [nsA], kubeConfig: endpoint, transport });
     await kube.create(api(nsB, 'b', 'ctx'));
