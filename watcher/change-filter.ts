@@ -10,7 +10,6 @@ export type SkipReason =
   | 'finalizers-live' // another finalizer changed on a live object
   | 'in-step' // first seen (list at start or after a gap) and its Ready condition matches its generation
   | 'unreferenced' // a Secret or ConfigMap nothing uses
-  | 'data-unchanged' // a referenced Secret or ConfigMap changed, but not its data
   | 'baseline'; // first sight of a newly referenced Secret or ConfigMap
 
 export type Decision = { forward: SyncReason; skip?: undefined } | { skip: SkipReason; forward?: undefined };

@@ -6,12 +6,12 @@ import { classifyChange, classifyNew, type Decision, type SkipReason } from './c
 import { DependencyIndex } from './dependency-index.ts';
 import type { WatcherLog } from './log.ts';
 import type { WatcherMetrics } from './metrics.ts';
-import { ABSENT, assign, dataHash, NO_REFS, objectKey, observe, ObjectState, type TrackedType } from './object-state.ts';
+import { assign, NO_REFS, objectKey, observe, ObjectState, type TrackedType } from './object-state.ts';
 
 export interface TrackerDeps {
   /** Queues a message for a synced object (coalesced by the sender). */
   forward(state: ObjectState, reason: SyncReason, cause?: string): void;
-  /** Asks for one read of a Secret/ConfigMap that just became referenced; the answer comes back through fetched(). */
+  /** One metadata-only read of a Secret/ConfigMap that just became referenced; the answer comes back through fetched(). */
   fetch(type: TrackedType, namespace: string, name: string): void;
   /** What a synced object reads (WatchedKind.references). */
   references(type: TrackedType, obj: KubeObject): DependencyRef[];
@@ -35,7 +35,7 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export class ChangeTracker {
   /** Objects of the synced kinds, by key. */
   readonly objects = new Map<string, ObjectState>();
-  /** Referenced Secrets and ConfigMaps (data hash only), by key. */
+  /** Referenced Secrets and ConfigMaps (their uid and resourceVersion: the watcher never reads their data), by key. */
   readonly data = new Map<string, ObjectState>();
   readonly index = new DependencyIndex();
   private readonly deps: TrackerDeps;
@@ -64,7 +64,7 @@ export class ChangeTracker {
       return;
     }
     for (const st of [...this.data.values()].filter(inScope)) {
-      if (st.dataHash !== ABSENT) this.dataChanged(st, ABSENT, causeOf(st.key, `deleted:${st.uid}`));
+      if (!st.absent) this.dataChanged(st, true, causeOf(st.key, `deleted:${st.uid}`));
     }
     this.dataListed.add(`${type.kind}|${namespace ?? '*'}`);
     // Referenced but not in the list: fetched once, since a reference may have appeared after its page went by.
@@ -92,7 +92,7 @@ export class ChangeTracker {
   fetched(type: TrackedType, namespace: string, name: string, obj: KubeObject | undefined): void {
     const key = objectKey(type.apiVersion, type.kind, namespace, name);
     if (!this.fetching.delete(key) || this.data.has(key) || !this.index.isReferenced(key)) return;
-    this.newData(type, key, obj ?? { apiVersion: type.apiVersion, kind: type.kind, metadata: { namespace, name } }).dataHash = obj ? dataHash(obj) : ABSENT;
+    this.newData(type, key, obj ?? { apiVersion: type.apiVersion, kind: type.kind, metadata: { namespace, name } }).absent = !obj;
   }
 
   /** A fetch that keeps failing: the key stays "fetching", so the object's first event reaches its users, to be safe. */
@@ -224,31 +224,33 @@ export class ChangeTracker {
     }
   }
 
+  /**
+   * A version of a referenced Secret or ConfigMap. Its users are told of every new resourceVersion: the watcher reads
+   * metadata only, and kube-apiserver offers no other version of them (they have no generation), so a label or
+   * annotation change is forwarded too; the sync finds nothing changed and writes nothing.
+   */
   private applyData(type: TrackedType, obj: KubeObject, fromWatch: boolean): ObjectState | undefined {
     const key = keyFor(type, obj);
     if (!this.index.isReferenced(key)) {
       this.skip('unreferenced');
       return undefined;
     }
-    const hash = dataHash(obj);
     let st = this.data.get(key);
     if (!st) {
       st = this.newData(type, key, obj);
-      st.dataHash = hash;
       // Seen while its fetch is under way: it may have changed after its users were synced, so they hear of it.
       if (fromWatch && this.fetching.delete(key)) this.cascade(st, causeOf(key, st.resourceVersion));
       else this.skip('baseline');
       return st;
     }
     const rv = obj.metadata.resourceVersion ?? '';
-    if (st.resourceVersion === rv && st.uid === obj.metadata.uid) {
+    if (!st.absent && st.resourceVersion === rv && st.uid === obj.metadata.uid) {
       this.skip('unchanged');
       return st;
     }
     st.uid = obj.metadata.uid ?? '';
     st.resourceVersion = rv;
-    if (hash === st.dataHash) this.skip('data-unchanged');
-    else this.dataChanged(st, hash, causeOf(key, rv));
+    this.dataChanged(st, false, causeOf(key, rv));
     return st;
   }
 
@@ -261,8 +263,8 @@ export class ChangeTracker {
       st = this.newData(type, key, obj);
     }
     st.resourceVersion = obj.metadata.resourceVersion ?? st.resourceVersion;
-    if (st.dataHash === ABSENT) return this.skip('unchanged');
-    this.dataChanged(st, ABSENT, causeOf(key, st.resourceVersion));
+    if (st.absent) return this.skip('unchanged');
+    this.dataChanged(st, true, causeOf(key, st.resourceVersion));
   }
 
   private newData(type: TrackedType, key: string, obj: KubeObject): ObjectState {
@@ -273,10 +275,10 @@ export class ChangeTracker {
     return st;
   }
 
-  private dataChanged(st: ObjectState, hash: string, cause: string): void {
-    st.dataHash = hash;
+  private dataChanged(st: ObjectState, absent: boolean, cause: string): void {
+    st.absent = absent;
     const users = this.cascade(st, cause);
-    this.deps.log.debug('referenced data changed', { kind: st.type.kind, namespace: st.namespace, name: st.name, users });
+    this.deps.log.debug('referenced object changed', { kind: st.type.kind, namespace: st.namespace, name: st.name, users });
   }
 
   /** Every object that reads st, directly or through others, and those waiting for them; reason reference-changed. */

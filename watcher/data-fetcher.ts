@@ -2,6 +2,7 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { resourcePath } from '../shared/kube/resources.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import type { KubeHttp } from '../shared/kube/kube-http.ts';
+import { METADATA_LIST } from './metadata-only.ts';
 import type { TrackedType } from './object-state.ts';
 
 export interface FetchResult {
@@ -9,7 +10,10 @@ export interface FetchResult {
   fetchAbandoned(type: TrackedType, namespace: string, name: string): void;
 }
 
-/** Reads of newly referenced Secrets/ConfigMaps (their data-hash baseline), a few at a time, retried a bounded number of times. */
+/**
+ * Reads of newly referenced Secrets/ConfigMaps (their resourceVersion baseline, metadata only), a few at a time,
+ * retried a bounded number of times.
+ */
 export class DataFetcher {
   private readonly http: KubeHttp;
   private readonly result: FetchResult;
@@ -45,7 +49,7 @@ export class DataFetcher {
     for (let attempt = 0; attempt < this.maxAttempts && !this.signal.aborted; attempt++) {
       try {
         // A list narrowed to the name, not a GET: the watcher's RBAC grants list and watch only.
-        const list = await this.http.getJson<{ items?: KubeObject[] }>(resourcePath(type, namespace), { fieldSelector: `metadata.name=${name}` }, this.signal);
+        const list = await this.http.getJson<{ items?: KubeObject[] | null }>(resourcePath(type, namespace), { fieldSelector: `metadata.name=${name}` }, this.signal, METADATA_LIST);
         return this.result.fetched(type, namespace, name, list.items?.find((o) => o.metadata?.name === name));
       } catch {
         await sleep(backoffDelay(attempt, 200, 10_000), this.signal);

@@ -68,6 +68,8 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A fatal error (V8's heap limit) aborts the process: a signal, no exit code.
+  const ended = () => (child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode ? `was killed by ${child.signalCode}` : undefined);
   // The bound port is in the first log line ("watcher starting"); the last lines explain an early exit.
   let buf = '';
   const tail = () => buf.trim().split('\n').slice(-3).join('\n');
@@ -83,9 +85,9 @@ export async function measureWatcherRss(o: RssOptions): Promise<RssMeasurement> 
   const deadline = Date.now() + (o.timeoutMs ?? 300_000);
   let last = '';
   try {
-    const base = `http://127.0.0.1:${await Promise.race([port, exited.then(() => Promise.reject(new Error(`the watcher exited with code ${child.exitCode}: ${tail()}`)))])}`;
+    const base = `http://127.0.0.1:${await Promise.race([port, exited.then(() => Promise.reject(new Error(`the watcher ${ended()}: ${tail()}`)))])}`;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the watcher exited with code ${child.exitCode}: ${tail()}`);
+      if (ended()) throw new Error(`the watcher ${ended()}: ${tail()}`);
       if (Date.now() > deadline) throw new Error(`the watcher did not become ready with an empty send buffer; last metrics:\n${last}`);
       const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
       last = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');

@@ -104,7 +104,7 @@ export class WatcherMetrics {
     family('apim_sync_watcher_send_errors_total', 'counter', 'Failed sends (a failed batch call, or one failed entry of a batch); the messages stay pending.', [[{}, this.sendErrors]]);
     family('apim_sync_watcher_watch_restarts_total', 'counter', 'Watches restarted, by kind and cause (expired = 410 Gone, relisted).', samples(this.watchRestarts));
     family('apim_sync_watcher_watched_objects', 'gauge', 'Objects of the synced kinds held in memory (keys and versions only), by kind.', Object.entries(this.gauges.watchedObjectsByKind()).map(([kind, n]) => [{ kind }, n]));
-    family('apim_sync_watcher_tracked_references', 'gauge', 'Referenced Secrets and ConfigMaps whose data hash is held.', [[{}, this.gauges.trackedReferences()]]);
+    family('apim_sync_watcher_tracked_references', 'gauge', 'Referenced Secrets and ConfigMaps whose version is held.', [[{}, this.gauges.trackedReferences()]]);
     family('apim_sync_watcher_pending_messages', 'gauge', 'Messages waiting to be sent (including ones being retried).', [[{}, this.gauges.pendingMessages()]]);
     family('apim_sync_watcher_control_plane_connections', 'gauge', 'WSO2 control-plane connections held for APIGateways, by state.', Object.entries(this.controlPlaneConnections()).map(([state, n]) => [{ state }, n]));
     family('apim_sync_watcher_control_plane_events_total', 'counter', 'Messages received from WSO2 control planes, by type.', samples(this.controlPlaneEvents));

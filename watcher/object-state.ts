@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { FINALIZER } from '../shared/engine/metadata-keys.ts';
 import type { KubeObject } from '../shared/kube/object-ref.ts';
 
-/** A resource type as the watcher handles it; `synced` types are forwarded, `data` types (Secret, ConfigMap) only hashed. */
+/** A resource type as the watcher handles it; `synced` types are forwarded, `data` types (Secret, ConfigMap) only versioned. */
 export interface TrackedType {
   apiVersion: string;
   kind: string;
@@ -37,8 +36,8 @@ export class ObjectState {
   ready = false;
   /** 32-bit hash of its SYNC_ANNOTATIONS (0: none). */
   annotations = 0;
-  /** Short hash of data (data types only); ABSENT while the object does not exist. */
-  dataHash = '';
+  /** Data types only: the referenced object does not exist (its users were told so). */
+  absent = false;
   /** Number of the last list that saw the object; a relist drops objects it did not see. */
   listEpoch = 0;
 
@@ -74,7 +73,6 @@ export function objectKey(apiVersion: string, kind: string, namespace: string, n
 }
 
 export const NO_REFS: readonly string[] = Object.freeze([]);
-export const ABSENT = '-';
 
 /** The facts of one version of an object the change filter compares. */
 export interface Observed {
@@ -147,17 +145,6 @@ export function inStep(obj: KubeObject): boolean {
   if (!Array.isArray(conditions)) return false;
   const ready = conditions.find((c) => c && typeof c === 'object' && (c as { type?: unknown }).type === 'Ready') as { observedGeneration?: unknown; status?: unknown } | undefined;
   return ready !== undefined && ready.status !== 'False' && typeof ready.observedGeneration === 'number' && ready.observedGeneration === obj.metadata.generation;
-}
-
-/** 16 hex characters of SHA-256 over the sorted data and binaryData entries; the data itself is dropped right after. */
-export function dataHash(obj: KubeObject): string {
-  const h = createHash('sha256');
-  for (const field of ['data', 'binaryData'] as const) {
-    const data = (obj as unknown as Record<string, unknown>)[field];
-    if (!data || typeof data !== 'object') continue;
-    for (const k of Object.keys(data).sort()) h.update(`${field}\u0000${k}\u0000${String((data as Record<string, unknown>)[k])}\u0000`);
-  }
-  return h.digest('hex').slice(0, 16);
 }
 
 function fnv1a(s: string): number {

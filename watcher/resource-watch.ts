@@ -4,6 +4,7 @@ import { Backoff, sleep } from './backoff.ts';
 import type { WatchEventType } from './change-tracker.ts';
 import { KubeApiError, type KubeHttp } from '../shared/kube/kube-http.ts';
 import { errorFields, type WatcherLog } from './log.ts';
+import { isMetadataList, METADATA_LIST, METADATA_WATCH } from './metadata-only.ts';
 import type { TrackedType } from './object-state.ts';
 
 /** Why a watch was opened again: expired = 410 Gone (relisted), closed = ended by the server, dropped = connection lost. */
@@ -29,6 +30,8 @@ export interface ResourceWatchOptions {
   pageSize: number;
   /** Server-side watch timeout; each watch picks between this and twice this, as client-go does. */
   watchTimeoutSeconds: number;
+  /** List and watch metadata only (Secrets and ConfigMaps: their names and versions are all the watcher keeps). */
+  metadataOnly?: boolean;
 }
 
 class Gone extends Error {
@@ -55,6 +58,7 @@ export class ResourceWatch {
   private readonly backoff = new Backoff(200, 30_000);
   private loop: Promise<void> | undefined;
   private epoch = 0;
+  private toldWholeObjects = false;
 
   constructor(o: ResourceWatchOptions) {
     this.o = o;
@@ -138,12 +142,17 @@ export class ResourceWatch {
     let rv = '';
     let count = 0;
     do {
-      const page = await this.o.http.getJson<{ metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[] }>(
+      const page = await this.o.http.getJson<{ kind?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[] | null }>(
         this.path,
         { limit: this.o.pageSize, continue: cont },
         this.signal,
+        this.o.metadataOnly ? METADATA_LIST : undefined,
       );
       if (this.signal.aborted) throw new Error('stopped');
+      if (this.o.metadataOnly && !isMetadataList(page) && !this.toldWholeObjects) {
+        this.toldWholeObjects = true;
+        this.o.log.warn('the API server does not serve metadata-only lists here; objects are read whole (and dropped at once)', { kind: this.type.kind, namespace: this.namespace ?? '*' });
+      }
       for (const item of page.items ?? []) {
         this.o.sink.listItem(this.type, withType(this.type, item), epoch, initial);
         count++;
@@ -178,6 +187,7 @@ export class ResourceWatch {
       onLine,
       (timeoutSeconds + 60) * 1000,
       this.signal,
+      this.o.metadataOnly ? METADATA_WATCH : undefined,
     );
   }
 
@@ -189,7 +199,7 @@ export class ResourceWatch {
   }
 }
 
-/** List items and some watch events omit apiVersion and kind. */
+/** List items and some watch events omit apiVersion and kind; metadata-only ones carry meta.k8s.io's. */
 function withType(type: TrackedType, obj: KubeObject): KubeObject {
   obj.apiVersion = type.apiVersion;
   obj.kind = type.kind;

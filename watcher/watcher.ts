@@ -135,7 +135,17 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     types.flatMap((type) =>
       (namespaces ?? [undefined]).map(
         (namespace) =>
-          new ResourceWatch({ http, type, namespace, sink, log, pageSize: opts.listPageSize ?? 500, watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300 }),
+          new ResourceWatch({
+            http,
+            type,
+            namespace,
+            sink,
+            log,
+            pageSize: opts.listPageSize ?? 500,
+            watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
+            // Of a Secret or ConfigMap the watcher keeps its version: its data never needs to reach it.
+            metadataOnly: type.role === 'data',
+          }),
       ),
     );
   const syncedWatches = watchesOf(syncedTypes);

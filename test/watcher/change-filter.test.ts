@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { classifyChange, classifyNew } from '../../watcher/change-filter.ts';
-import { dataHash, inStep, observe } from '../../watcher/object-state.ts';
+import { inStep, observe } from '../../watcher/object-state.ts';
 
 function api(meta: Partial<KubeObject['metadata']> = {}, status?: Record<string, unknown>): KubeObject {
   return {
@@ -44,12 +44,5 @@ describe('change filter', () => {
     const deleting = api({ generation: 3, deletionTimestamp: 'now' }, ready(3));
     expect(inStep(deleting)).toBe(false);
     expect(classifyNew(deleting, observe(deleting))).toEqual({ forward: 'deleting' });
-  });
-
-  it('hashes data, not labels, in 16 characters', () => {
-    const secret = (data: Record<string, string>, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', labels }, data });
-    expect(dataHash(secret({ a: 'MQ==' }))).toHaveLength(16);
-    expect(dataHash(secret({ a: 'MQ==', b: 'Mg==' }))).toBe(dataHash(secret({ b: 'Mg==', a: 'MQ==' }, { x: 'y' })));
-    expect(dataHash(secret({ a: 'MQ==' }))).not.toBe(dataHash(secret({ a: 'Mg==' })));
   });
 });

@@ -26,7 +26,8 @@ function obj(t: TrackedType, name: string, extra: Partial<KubeObject> & { meta?:
 const ctx = (name: string, secret: string, meta?: Partial<KubeObject['metadata']>) => obj(CTX, name, { meta, spec: { baseUrl: 'http://apim', auth: { secretRef: { name: secret } } } });
 const api = (name: string, context: string, meta?: Partial<KubeObject['metadata']>, extraSpec: Record<string, unknown> = {}) =>
   obj(API, name, { meta, spec: { name, contextRef: { name: context }, ...extraSpec } });
-const secret = (name: string, data: Record<string, string>, meta?: Partial<KubeObject['metadata']>) => obj(SECRET, name, { meta, data });
+/** A Secret as the watcher receives it: metadata only (PartialObjectMetadata), a new resourceVersion each time. */
+const secret = (name: string, meta?: Partial<KubeObject['metadata']>) => obj(SECRET, name, { meta });
 
 let sent: Array<{ name: string; reason: SyncReason; cause?: string }>;
 let fetches: string[];
@@ -58,8 +59,8 @@ function startInStep() {
   tracker.listItem(API, { ...api('a', 'ctx'), status }, 1, true);
   tracker.listItem(API, { ...api('b', 'ctx'), status }, 1, true);
   tracker.listDone(API, undefined, 1);
-  tracker.listItem(SECRET, secret('creds', { token: 'c2VjcmV0' }), 1, true);
-  tracker.listItem(SECRET, secret('unrelated', { x: 'eA==' }), 1, true);
+  tracker.listItem(SECRET, secret('creds'), 1, true);
+  tracker.listItem(SECRET, secret('unrelated'), 1, true);
   tracker.listDone(SECRET, undefined, 1);
   tracker.listDone(CONFIGMAP, undefined, 1);
 }
@@ -73,11 +74,14 @@ describe('change tracker', () => {
     expect(metrics.snapshot().skippedByReason).toMatchObject({ 'in-step': 3, unreferenced: 1, baseline: 1 });
   });
 
-  it('sends a Secret data change to the context and, through it, to its APIs; a label change to nobody', () => {
+  it('sends a new version of a Secret to the context and, through it, to its APIs; a version already seen to nobody', () => {
     startInStep();
-    tracker.event(SECRET, 'MODIFIED', secret('creds', { token: 'c2VjcmV0' }, { labels: { rotated: 'no' } }));
+    const listed = tracker.data.get('v1/Secret/ns/creds')!;
+    tracker.event(SECRET, 'MODIFIED', secret('creds', { resourceVersion: listed.resourceVersion }));
     expect(sent).toEqual([]);
-    const changed = secret('creds', { token: 'bmV3' });
+    expect(metrics.snapshot().skippedByReason.unchanged).toBe(1);
+    // Metadata only: a data change and a label change look alike, and both reach the users.
+    const changed = secret('creds', { labels: { rotated: 'yes' } });
     tracker.event(SECRET, 'MODIFIED', changed);
     const cause = `v1/Secret/ns/creds@${changed.metadata.resourceVersion}`;
     expect(sent).toEqual([
@@ -133,16 +137,21 @@ describe('change tracker', () => {
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['c:added', 'ctx:reference-changed', 'a:reference-changed', 'c:reference-changed']);
   });
 
-  it('fetches a Secret that becomes referenced after the lists, and uses it as the baseline', () => {
+  it('fetches a Secret that becomes referenced after the lists, and uses its version as the baseline', () => {
     startInStep();
     tracker.event(API, 'MODIFIED', api('a', 'ctx', { generation: 2 }, { description: '[[ secret `tpl/key` ]]' }));
     expect(fetches).toEqual(['Secret/ns/tpl']);
-    tracker.fetched(SECRET, 'ns', 'tpl', secret('tpl', { key: 'djE=' }));
+    const fetched = secret('tpl');
+    tracker.fetched(SECRET, 'ns', 'tpl', fetched);
     sent.length = 0;
-    tracker.event(SECRET, 'MODIFIED', secret('tpl', { key: 'djE=' }, { labels: { x: 'y' } }));
+    // The watch delivers the version the fetch read (it was in flight): nothing new.
+    tracker.event(SECRET, 'MODIFIED', secret('tpl', { resourceVersion: fetched.metadata.resourceVersion }));
     expect(sent).toEqual([]);
-    tracker.event(SECRET, 'MODIFIED', secret('tpl', { key: 'djI=' }));
+    tracker.event(SECRET, 'MODIFIED', secret('tpl'));
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['a:reference-changed']);
+    tracker.event(SECRET, 'DELETED', secret('tpl'));
+    tracker.event(SECRET, 'DELETED', secret('tpl'));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['a:reference-changed', 'a:reference-changed']);
   });
 
   it('lets the users of a missing reference proceed when it appears', () => {
@@ -184,7 +193,7 @@ describe('change tracker: objects that wait for each other (3scale DeveloperAcco
     tracker.event(USER, 'ADDED', user());
     tracker.fetched(SECRET, 'ns', 'pw', undefined);
     sent = [];
-    tracker.event(SECRET, 'ADDED', secret('pw', { password: 'cHc=' }));
+    tracker.event(SECRET, 'ADDED', secret('pw'));
     expect(sent.map((s) => s.name)).toEqual(['admin', 'acc']);
   });
 
