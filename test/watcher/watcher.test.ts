@@ -129,32 +129,56 @@ describe('watcher', () => {
     expect(without(summary(mainSent, ns))).toEqual(['a:added', 'a:spec-changed']);
   });
 
-  it('sends a Secret data change to its context and the context users; a label-only change to nobody', async () => {
+  it('sends every new version of a Secret to its context and the context users; an unreferenced Secret to nobody', async () => {
     const ns = await namespace('secret');
     await kube.create(secret(ns, 'creds', { bearerToken: 'sup3r-s3cret-1' }));
     await kube.create(secret(ns, 'other', { bearerToken: 'sup3r-s3cret-2' }));
+    await kube.create(secret(ns, 'unused', { bearerToken: 'sup3r-s3cret-3' }));
     const ctx = context(ns, 'ctx', 'creds');
     const objs = [ctx, context(ns, 'ctx-other', 'other'), api(ns, 'a', 'ctx'), api(ns, 'b', 'ctx'), api(ns, 'c', 'ctx-other')];
     for (const o of objs) await kube.create(o);
     for (const o of objs) await kube.markSynced(o);
     await settle(main, mainSent, ns);
     const before = mainSent.length;
-    const unchanged = main.metrics().skippedByReason['data-unchanged'] ?? 0;
 
-    await kube.patch(secret(ns, 'creds', {}), { metadata: { labels: { rotated: 'soon' } } });
-    await waitFor('label change seen', () => (main.metrics().skippedByReason['data-unchanged'] ?? 0) > unchanged);
-    await settle(main, mainSent, ns);
-    expect(without(summary(mainSent, ns, before))).toEqual([]);
-
+    await kube.patch(secret(ns, 'unused', {}), { stringData: { bearerToken: 'sup3r-s3cret-3b' } });
     await kube.patch(secret(ns, 'creds', {}), { stringData: { bearerToken: 'sup3r-s3cret-rotated' } });
     await waitFor('users told', () => summary(mainSent, ns, before).length >= 3);
     await settle(main, mainSent, ns);
     expect(without(summary(mainSent, ns, before)).sort()).toEqual(['a:reference-changed', 'b:reference-changed', 'ctx:reference-changed']);
     const causes = new Set(mainSent.slice(before).filter((e) => e.message.reason === 'reference-changed').map((e) => e.message.cause));
     expect(causes.size).toBe(1);
+
+    // The watcher reads metadata only, where a label change and a data change look alike (a new resourceVersion):
+    // the users hear of it, and their sync finds nothing to write.
+    const relabelled = mainSent.length;
+    await kube.patch(secret(ns, 'creds', {}), { metadata: { labels: { rotated: 'yes' } } });
+    await waitFor('users told of the new version', () => summary(mainSent, ns, relabelled).length >= 3);
+    await settle(main, mainSent, ns);
+    expect(without(summary(mainSent, ns, relabelled)).sort()).toEqual(['a:reference-changed', 'b:reference-changed', 'ctx:reference-changed']);
   });
 
-  it('reads a Secret once it becomes referenced (a template), then follows its data, not its labels', async () => {
+  it('never receives a Secret or ConfigMap whole: lists, watches and reads of them are metadata-only', async () => {
+    const ns = await namespace('metadata-only');
+    const bytes = () => Object.entries(server.responseBytes()).reduce((n, [k, v]) => (/^(list|watch) (secrets|configmaps)$/.test(k) ? n + v : n), 0);
+    const before = bytes();
+    // Helm keeps each release in a Secret of up to 1 MB; nothing of this one may reach the watcher but its metadata.
+    const release = 'sup3r-s3cret-helm-'.repeat(30_000);
+    await kube.create(secret(ns, 'sh.helm.release.v1.app.v1', { release }));
+    await kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: ns }, data: { blob: release } });
+    const tpl = { ...api(ns, 'a', 'ctx'), spec: { ...api(ns, 'a', 'ctx').spec, description: '[[ secret `tpl/key` ]]' } };
+    await kube.create(secret(ns, 'tpl', { key: 'sup3r-s3cret-tpl' }));
+    const tracked = main.metrics().trackedReferences;
+    await kube.create(tpl); // references tpl: the watcher reads it once, for its version
+    await waitFor('template source read', () => main.metrics().trackedReferences > tracked);
+    await settle(main, mainSent, ns);
+    expect(bytes() - before).toBeLessThan(16 * 1024);
+    const forms = Object.entries(server.readForms()).filter(([k]) => /^(get|list|watch) (secrets|configmaps) as /.test(k));
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.filter(([k]) => !/ as PartialObjectMetadata(List)?$/.test(k))).toEqual([]);
+  });
+
+  it('reads a Secret once it becomes referenced (a template), then follows its versions', async () => {
     const ns = await namespace('template');
     await kube.create(secret(ns, 'tpl', { key: 'sup3r-s3cret-tpl' }));
     const tracked = main.metrics().trackedReferences;
@@ -164,7 +188,6 @@ describe('watcher', () => {
     await waitFor('template source read', () => main.metrics().trackedReferences > tracked);
     await settle(main, mainSent, ns);
     const before = mainSent.length;
-    await kube.patch(secret(ns, 'tpl', {}), { metadata: { labels: { x: 'y' } } });
     await kube.patch(secret(ns, 'tpl', {}), { stringData: { key: 'sup3r-s3cret-tpl-2' } });
     await waitFor('user told', () => summary(mainSent, ns, before).includes('a:reference-changed'));
     await settle(main, mainSent, ns);
