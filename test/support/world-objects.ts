@@ -1,4 +1,4 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { PatchStrategy, type CoreV1Event, type KubernetesObject } from '@kubernetes/client-node';
 import { findCondition } from '../../shared/engine/conditions.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { startSyncPlane, type SyncPlane, type SyncPlaneOptions } from '../../local/sync-plane.ts';
@@ -13,6 +13,8 @@ export interface WorldObjects {
   remove(kind: string, name: string, apiVersion?: string): Promise<void>;
   waitForCondition(kind: string, name: string, type: string, status: 'True' | 'False', opts?: { reason?: string; generation?: boolean; apiVersion?: string }): Promise<KubeObject>;
   waitForGone(kind: string, name: string): Promise<void>;
+  /** The Events recorded about the object named `name` (UpdateStarted, DeleteBlocked…), whatever its kind. */
+  events(name: string): Promise<CoreV1Event[]>;
 }
 
 /** The condition of `type` in an object's status, if it has one (the engine's own lookup). */
@@ -52,6 +54,9 @@ export function worldObjects(cluster: ClusterUnderTest, defaultApiVersion: strin
     },
     async waitForGone(kind, name) {
       await waitFor(`${kind} ${name} gone`, async () => !(await get(kind, name)));
+    },
+    async events(name) {
+      return (await cluster.core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${name}` })).items;
     },
   };
 }
