@@ -1,39 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
-import { ADMIN, apiV4, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { apiV4, gravitee, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample, gkoExampleFiles } from '../support/gko-examples.ts';
 import { conditionOf } from '../support/world-objects.ts';
 import { waitFor } from '../support/wait.ts';
 
 type Json = Record<string, unknown>;
 const KIND = 'ApiResource';
-const FIXTURES = new URL('./fixtures/gko/apim/api_resource/', import.meta.url);
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-function cache(name: string, extra: Json = {}, meta: Json = {}): Json {
-  return {
-    apiVersion: GRAVITEE,
-    kind: KIND,
-    metadata: { name, ...meta },
-    spec: { name: 'shared-cache', type: 'cache', enabled: true, configuration: { timeToIdleSeconds: 0, timeToLiveSeconds: 60, maxEntriesLocalHeap: 1000 }, ...extra },
-  };
-}
+const cache = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee(KIND, name, { name: 'shared-cache', type: 'cache', enabled: true, configuration: { timeToIdleSeconds: 0, timeToLiveSeconds: 60, maxEntriesLocalHeap: 1000 }, ...extra }, meta);
 
-const events = async (name: string) =>
-  (await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` })).items.map((e) => e.reason);
-const resourcesOfApi = (name: string) => w.apim.state.api('acme', 'dev', `${w.ns}-${name}`)?.resources as Json[] | undefined;
+const events = async (name: string) => (await w.events(name)).map((e) => e.reason);
+const resourcesOfApi = (name: string) => w.apim.state.api('acme', 'dev', w.hrid(name))?.resources as Json[] | undefined;
 
 describe('ApiResource (no APIM object)', () => {
   it('is Accepted, with a finalizer and conditions only, and makes no APIM call', async () => {
@@ -53,7 +37,7 @@ describe('ApiResource (no APIM object)', () => {
   });
 
   it("refuses what GKO's admission refuses (name, type, configuration), naming the field", async () => {
-    await w.apply({ apiVersion: GRAVITEE, kind: KIND, metadata: { name: 'incomplete' }, spec: { name: 'x', enabled: true } });
+    await w.apply(gravitee(KIND, 'incomplete', { name: 'x', enabled: true }));
     const refused = await w.waitForCondition(KIND, 'incomplete', 'Accepted', 'False', { reason: 'InvalidSpec' });
     const message = conditionOf(refused, 'Accepted')?.message ?? '';
     expect(message).toContain('spec.type: Required');
@@ -92,13 +76,13 @@ describe('ApiResource (no APIM object)', () => {
   });
 
   it("applies GKO's examples unchanged", async () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yml'));
+    const files = gkoExampleFiles('apim/api_resource');
     expect(files.length).toBeGreaterThanOrEqual(7);
     const names = [];
     for (const file of files) {
-      const example = parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Json;
+      const example = gkoExample(file);
       await w.apply(example);
-      names.push((example.metadata as Json).name as string);
+      names.push(example.metadata.name);
     }
     for (const name of names) await w.waitForCondition(KIND, name, 'Accepted', 'True');
   });

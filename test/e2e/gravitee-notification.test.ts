@@ -1,33 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
-import { ADMIN, apiV4, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { apiV4, gravitee, group, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 import { conditionOf } from '../support/world-objects.ts';
 import { waitFor } from '../support/wait.ts';
 
 type Json = Record<string, unknown>;
 const KIND = 'Notification';
-const FIXTURES = new URL('./fixtures/gko/apim/notification/', import.meta.url);
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-function notification(name: string, console: Json = { apiEvents: ['API_STARTED', 'API_STOPPED'] }, meta: Json = {}): Json {
-  return { apiVersion: GRAVITEE, kind: KIND, metadata: { name, ...meta }, spec: { target: 'console', eventType: 'api', console } };
-}
-const group = (name: string) => ({ apiVersion: GRAVITEE, kind: 'Group', metadata: { name }, spec: { contextRef: { name: 'ctx' }, name: `${name} team`, members: [] } });
-const events = async (name: string) =>
-  (await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` })).items.map((e) => e.reason);
+const notification = (name: string, console: Json = { apiEvents: ['API_STARTED', 'API_STOPPED'] }, meta: Json = {}) =>
+  gravitee(KIND, name, { target: 'console', eventType: 'api', console }, meta);
+const events = async (name: string) => (await w.events(name)).map((e) => e.reason);
 
 describe('Notification (no APIM object)', () => {
   it('is Accepted with GKO conditions and a finalizer, and makes no APIM call', async () => {
@@ -63,7 +51,7 @@ describe('Notification (no APIM object)', () => {
     await w.waitForCondition(KIND, 'for-api', 'Accepted', 'True');
     await w.apply(apiV4('notified-api', 'ctx', { notificationsRefs: [{ name: 'for-api' }] }));
     await w.waitForCondition('ApiV4Definition', 'notified-api', 'Accepted', 'True');
-    const consoleNotification = () => w.apim.state.api('acme', 'dev', `${w.ns}-notified-api`)?.consoleNotification as Json | undefined;
+    const consoleNotification = () => w.apim.state.api('acme', 'dev', w.hrid('notified-api'))?.consoleNotification as Json | undefined;
     expect(consoleNotification()).toMatchObject({ events: ['API_STARTED', 'API_STOPPED'] });
     await w.apply(notification('for-api', { apiEvents: ['API_UPDATED'] }));
     await waitFor('API follows the notification', () => JSON.stringify(consoleNotification()?.events) === JSON.stringify(['API_UPDATED']));
@@ -86,9 +74,8 @@ describe('Notification (no APIM object)', () => {
   });
 
   it("applies GKO's examples unchanged, with GKO's outcome: a missing Group is GroupNotFound, still Accepted", async () => {
-    const read = (file: string) => parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Json;
-    await w.apply(read('notification-no-group.yml'));
-    await w.apply(read('notification-with-groups.yml'));
+    await w.apply(gkoExample('apim/notification/notification-no-group.yml'));
+    await w.apply(gkoExample('apim/notification/notification-with-groups.yml'));
     const plain = await w.waitForCondition(KIND, 'api-notification', 'Accepted', 'True');
     expect(conditionOf(plain, 'ResolvedRefs')?.status).toBe('True');
     const grouped = await w.waitForCondition(KIND, 'api-notification-groups', 'ResolvedRefs', 'False', { reason: 'GroupNotFound' });
