@@ -4,6 +4,7 @@ import { checkCategories, checkContextPaths, checkGroups } from './domain-valida
 import { importErrors } from './errors.ts';
 import { clone, findByHridParam, idOfHrid, queryFlag, type AreaHandlers, type RequestContext } from './handler.ts';
 import { apiSubResourceIds, nameUuid, topLevelIds } from './ids.ts';
+import { withoutSharedPolicyGroupIds } from './automation-shared-policy-groups.ts';
 import type { ApiV4State, Json, PlanState } from './store.ts';
 
 function createOrUpdateApis(ctx: RequestContext) {
@@ -26,10 +27,10 @@ function createOrUpdateApis(ctx: RequestContext) {
     plans: plansWithIds(ctx, hrid, spec.plans),
     errors: { severe: [], warning },
   };
-  if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: { ...state, errors: { severe, warning } } };
+  if (queryFlag(ctx.query, 'dryRun')) return { status: 200, body: withoutSharedPolicyGroupIds({ ...state, errors: { severe, warning } }) };
   if (severe.length) throw importErrors(severe);
   ctx.data.apis.upsert(id, state);
-  return { status: 200, body: state };
+  return { status: 200, body: withoutSharedPolicyGroupIds(state) };
 }
 
 /** Plans keyed by HRID (a later duplicate replaces an earlier one, as in APIM's map), with their ids. */
@@ -44,7 +45,7 @@ function plansWithIds(ctx: RequestContext, apiHrid: string, plans: unknown): Pla
 }
 
 function getApi(ctx: RequestContext) {
-  return { status: 200, body: findByHridParam(ctx, ctx.data.apis).stored.value };
+  return { status: 200, body: withoutSharedPolicyGroupIds(findByHridParam(ctx, ctx.data.apis).stored.value) };
 }
 
 /** APIM deletes with `closePlans=true`: plans (and their subscriptions) are closed, then the API removed. */

@@ -3,7 +3,7 @@
  * check the v4 API import makes of the `shared-policy-group-policy` steps that use them.
  */
 import { collectionHandlers, type Outcome } from './automation-collection.ts';
-import { queryFlag, type Handler, type RequestContext } from './handler.ts';
+import { clone, queryFlag, type Handler, type RequestContext } from './handler.ts';
 import { topLevelIds } from './ids.ts';
 import type { Json } from './store.ts';
 
@@ -78,4 +78,19 @@ export function unknownSharedPolicyGroups(ctx: RequestContext, api: Json): strin
     if (!found) errors.push(`SharedPolicyGroup [${hrid ?? String(config.sharedPolicyGroupId ?? '')}] cannot be found.`);
   }
   return errors;
+}
+
+/**
+ * A v4 API as APIM answers it (the PUT's answer and GET): its `shared-policy-group-policy` steps without
+ * `sharedPolicyGroupId`, which APIM rewrites from the step's `hrid` and does not answer. The stored API keeps what
+ * was sent, for tests to read.
+ */
+export function withoutSharedPolicyGroupIds<T extends Json>(api: T): T {
+  const answered = clone(api);
+  for (const step of stepsOf(answered)) {
+    if (step.policy === SHARED_POLICY_GROUP_POLICY && typeof step.configuration === 'object' && step.configuration !== null) {
+      delete (step.configuration as Json).sharedPolicyGroupId;
+    }
+  }
+  return answered;
 }

@@ -95,19 +95,36 @@ async function inlineResource(resource: unknown, i: number, ns: string, ctx: Syn
 
 type StepResolver = (step: unknown, field: string) => Promise<unknown>;
 
-/** Every step of every phase of the flows (request, response, publish, subscribe, connect, interact…). */
+/** A flow's steps by phase (request, response, publish, subscribe, connect, interact…). */
+const phasesOf = (flow: Json): [string, unknown[]][] => Object.entries(flow).filter((e): e is [string, unknown[]] => e[0] !== 'selectors' && Array.isArray(e[1]));
+
+/** Every step of every phase of the flows. */
 async function resolveFlows(flows: unknown[], field: string, step: StepResolver): Promise<unknown[]> {
   return Promise.all(
     flows.map(async (flow, i) => {
       if (!isObject(flow)) return flow;
       const out: Json = { ...flow };
-      for (const [phase, steps] of Object.entries(flow)) {
-        if (phase === 'selectors' || !Array.isArray(steps)) continue;
-        out[phase] = await Promise.all(steps.map((s, j) => step(s, `${field}[${i}].${phase}[${j}]`)));
-      }
+      for (const [phase, steps] of phasesOf(flow)) out[phase] = await Promise.all(steps.map((s, j) => step(s, `${field}[${i}].${phase}[${j}]`)));
       return out;
     }),
   );
+}
+
+/**
+ * A v4 body as APIM answers it: its shared policy group steps without `sharedPolicyGroupId`, which APIM rewrites from
+ * the step's hrid and leaves out of its answers (what observe compares with APIM's state).
+ */
+export function withoutSharedPolicyGroupIds(body: Json): Json {
+  const step = (s: unknown): unknown => {
+    if (!isObject(s) || s.policy !== SHARED_POLICY_GROUP_POLICY || !isObject(s.configuration)) return s;
+    const { sharedPolicyGroupId: _id, ...configuration } = s.configuration;
+    return { ...s, configuration };
+  };
+  const flows = (all: unknown[]) => all.map((f) => (isObject(f) ? { ...f, ...Object.fromEntries(phasesOf(f).map(([phase, steps]) => [phase, steps.map(step)])) } : f));
+  const out: Json = { ...body };
+  if (Array.isArray(body.flows)) out.flows = flows(body.flows);
+  if (Array.isArray(body.plans)) out.plans = body.plans.map((p) => (isObject(p) && Array.isArray(p.flows) ? { ...p, flows: flows(p.flows) } : p));
+  return out;
 }
 
 /** A step naming a shared policy group becomes the policy that runs it, addressed by the group's crossId and hrid. */

@@ -26,8 +26,13 @@ export function automationClient(opts: AutomationAddress & {
   payload: Record<string, unknown>;
   toStatus(state: Record<string, unknown>): ExternalStatus;
   /**
-   * Whether APIM's state matches the payload (default: the payload is a subset of it). A kind may compare more
-   * strictly (a map whose extra keys are drift) or throw a SyncError naming a field APIM keeps once created.
+   * What of the payload APIM answers back (default: all of it): a field it takes but never answers (a page's area, a
+   * shared policy group step's id) would otherwise look like drift on every resync.
+   */
+  answered?: Record<string, unknown>;
+  /**
+   * Whether APIM's state matches the payload (default: what it answers of the payload is a subset of it). A kind may
+   * compare more strictly (a map whose extra keys are drift) or throw a SyncError naming a field APIM keeps once created.
    */
   upToDate?(state: Record<string, unknown>): boolean;
 }): ExternalClient {
@@ -44,7 +49,7 @@ export function automationClient(opts: AutomationAddress & {
       const res = await api.call('GET', item(), { accept: [200, 404] });
       if (res.status === 404) return { exists: false, upToDate: false };
       const state = (res.body ?? {}) as Record<string, unknown>;
-      return { exists: true, upToDate: opts.upToDate ? opts.upToDate(state) : isSubset(payload, state), status: toStatus(state) };
+      return { exists: true, upToDate: opts.upToDate ? opts.upToDate(state) : isSubset(opts.answered ?? payload, state), status: toStatus(state) };
     },
     create: upsert,
     update: upsert,

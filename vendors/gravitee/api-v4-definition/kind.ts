@@ -1,5 +1,6 @@
 import { gkoConditions } from '../conditions.ts';
 import type { ExternalStatus, KindDefinition } from '../../../shared/engine/kind.ts';
+import { withoutSharedPolicyGroupIds } from '../api-references.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
 import { gatewayConfigMap, ConfigMapType, GatewayConfigMap } from '../gateway-config-map/config-map.ts';
 import { gatewayDefinitionV4 } from '../gateway-config-map/definition.ts';
@@ -44,6 +45,7 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = withSubs
         hrid,
         hridIsUuid: Boolean(spec.id),
         payload,
+        answered: withoutSharedPolicyGroupIds(payload),
         toStatus: (state) => ({
           ...baseStatus(state),
           crossId: state.crossId,
