@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { ADMIN, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { gkoDevContext, gravitee, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { conditionOf } from '../support/world-objects.ts';
@@ -10,31 +9,15 @@ import { waitFor } from '../support/wait.ts';
 type Json = Record<string, unknown>;
 const KIND = 'Dictionary';
 const COLLECTION = 'dictionaries';
-const FIXTURES = new URL('./fixtures/gko/apim/dictionary/', import.meta.url);
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, hrid(name));
-
-function dictionary(name: string, extra: Json = {}, meta: Json = {}): Json {
-  return {
-    apiVersion: GRAVITEE,
-    kind: KIND,
-    metadata: { name, ...meta },
-    spec: { contextRef: { name: 'ctx' }, name, description: 'regions', type: 'MANUAL', deployed: true, manual: { properties: { env: 'test', region: 'eu' } }, ...extra },
-  };
-}
+const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, w.hrid(name));
+const dictionary = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee(KIND, name, { contextRef: { name: 'ctx' }, name, description: 'regions', type: 'MANUAL', deployed: true, manual: { properties: { env: 'test', region: 'eu' } }, ...extra }, meta);
 
 describe('Dictionary lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -43,8 +26,8 @@ describe('Dictionary lifecycle', () => {
     make: dictionary,
     remote: (name) => remote(name),
     change: { field: 'manual', value: { properties: { env: 'prod', region: 'us' } } },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid(name), { manual: { properties: { env: 'edited', region: 'us' } } }),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, hrid(name)),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid(name), { manual: { properties: { env: 'edited', region: 'us' } } }),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, w.hrid(name)),
     status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', errors: { severe: [], warning: [] } }),
   });
 });
@@ -59,7 +42,7 @@ describe('Dictionary particulars', () => {
   it('reverts a property added in the console (its properties are its content, not a subset)', async () => {
     await w.apply(dictionary('strict'));
     await w.waitForCondition(KIND, 'strict', 'Accepted', 'True');
-    w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid('strict'), { manual: { properties: { env: 'test', region: 'eu', extra: 'console' } } });
+    w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid('strict'), { manual: { properties: { env: 'test', region: 'eu', extra: 'console' } } });
     await sendPointer(w.plane, (await w.get(KIND, 'strict'))!, { reason: 'resync', cause: 'console-added-property' });
     await waitFor('added property removed', () => JSON.stringify((remote('strict')?.manual as Json | undefined)?.properties) === JSON.stringify({ env: 'test', region: 'eu' }));
   });
@@ -80,14 +63,14 @@ describe('Dictionary particulars', () => {
   });
 
   it("applies GKO's examples unchanged (manual and dynamic) through a dev-ctx context", async () => {
-    await w.apply(managementContext('dev-ctx', w.apim.url, { credentials: ADMIN }, { organizationId: 'DEFAULT', environmentId: 'DEFAULT' }));
+    await w.apply(gkoDevContext(w.apim.url));
     for (const file of ['dictionary-manual.yml', 'dictionary-dynamic.yml']) {
-      const example = parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Json;
+      const example = gkoExample(`apim/dictionary/${file}`);
       await w.apply(example);
-      const name = (example.metadata as Json).name as string;
+      const name = example.metadata.name;
       const obj = await w.waitForCondition(KIND, name, 'Accepted', 'True');
       const stored = remote(name, 'DEFAULT', 'DEFAULT');
-      expect(stored).toMatchObject({ name, deployed: true, type: (example.spec as Json).type });
+      expect(stored).toMatchObject({ name, deployed: true, type: example.spec.type });
       expect(obj.status).toMatchObject({ id: stored!.id, organizationId: 'DEFAULT', environmentId: 'DEFAULT' });
     }
     expect(remote('dynamic-dict', 'DEFAULT', 'DEFAULT')).toMatchObject({ dynamic: { provider: { type: 'HTTP', url: 'https://api.gravitee.io/echo', method: 'GET' }, trigger: { rate: 30, unit: 'SECONDS' } } });

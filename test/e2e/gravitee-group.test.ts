@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import { ADMIN, apiV4, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { apiV4, gkoDevContext, group as groupOf, useGraviteeWorld, writesOfOneResync, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { conditionOf } from '../support/world-objects.ts';
@@ -12,38 +10,14 @@ type Json = Record<string, unknown>;
 const COLLECTION = 'groups';
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, hrid(name));
-
-function group(name: string, extra: Json = {}, meta: Json = {}): Json {
-  return {
-    apiVersion: GRAVITEE,
-    kind: 'Group',
-    metadata: { name, ...meta },
-    spec: { contextRef: { name: 'ctx' }, name, notifyMembers: false, members: [{ source: 'memory', sourceId: 'api1', roles: { API: 'OWNER', APPLICATION: 'USER' } }], ...extra },
-  };
-}
-
-/** APIM writes (non-GET calls) made by one resync of `obj`, once the queue is quiet. */
-async function writesOfOneResync(obj: KubeObject): Promise<number> {
-  await waitFor('queue drained', () => w.plane.drained());
-  const writes = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
-  const before = writes();
-  await sendPointer(w.plane, obj, { reason: 'resync', cause: 'group-e2e' });
-  await waitFor('queue drained', () => w.plane.drained());
-  return writes() - before;
-}
+const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, w.hrid(name));
+/** A Group with one member of a stock APIM (api1, owner of APIs, user of applications). */
+const group = (name: string, extra: Json = {}, meta: Json = {}) =>
+  groupOf(name, { members: [{ source: 'memory', sourceId: 'api1', roles: { API: 'OWNER', APPLICATION: 'USER' } }], ...extra }, meta);
 
 describe('Group lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -52,8 +26,8 @@ describe('Group lifecycle', () => {
     make: group,
     remote: (name) => remote(name),
     change: { field: 'name', value: 'renamed by the e2e test' },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid(name), { name: 'edited in the console' }),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, hrid(name)),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid(name), { name: 'edited in the console' }),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, w.hrid(name)),
     status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', members: 1, processingStatus: 'Completed', errors: { severe: [], warning: [] } }),
   });
 });
@@ -69,9 +43,9 @@ describe('Group particulars', () => {
     const obj = await w.waitForCondition('Group', 'team', 'Accepted', 'True');
     expect(obj.status).toMatchObject({ members: 2, errors: { warning: ['member [nobody] of source [memory] could not be found in organization [acme]'] } });
     expect(remote('team')?.memberCount).toBe(2);
-    expect(await writesOfOneResync(obj)).toBe(0);
+    expect(await writesOfOneResync(w, obj, 'group-e2e')).toBe(0);
 
-    w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid('team'), { members: [{ source: 'memory', sourceId: 'api1', roles: { API: 'OWNER', APPLICATION: 'USER', INTEGRATION: 'USER' } }], memberCount: 1 });
+    w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid('team'), { members: [{ source: 'memory', sourceId: 'api1', roles: { API: 'OWNER', APPLICATION: 'USER', INTEGRATION: 'USER' } }], memberCount: 1 });
     await sendPointer(w.plane, (await w.get('Group', 'team'))!, { reason: 'resync', cause: 'console-member-removed' });
     await waitFor('member restored', () => (remote('team')?.members as Json[] | undefined)?.length === 2);
     const after = await waitFor('status counts two', async () => ((await w.get('Group', 'team'))?.status?.members === 2 ? true : undefined));
@@ -85,7 +59,7 @@ describe('Group particulars', () => {
     await w.apply(group('late-group', { name: 'late developers' }));
     await w.waitForCondition('Group', 'late-group', 'Accepted', 'True');
     await w.waitForCondition('ApiV4Definition', 'grouped-api', 'ResolvedRefs', 'True');
-    const api = w.apim.state.api('acme', 'dev', hrid('grouped-api'));
+    const api = w.apim.state.api('acme', 'dev', w.hrid('grouped-api'));
     expect(api?.groups).toContain('late developers');
     // APIM knows the group by name now: the import reports nothing about it.
     expect((api?.errors as { warning: string[] }).warning).toEqual([]);
@@ -108,10 +82,10 @@ describe('Group particulars', () => {
   });
 
   it("applies GKO's example unchanged through a dev-ctx context", async () => {
-    await w.apply(managementContext('dev-ctx', w.apim.url, { credentials: ADMIN }, { organizationId: 'DEFAULT', environmentId: 'DEFAULT' }));
-    const example = parse(readFileSync(new URL('./fixtures/gko/apim/group/group.yml', import.meta.url), 'utf8')) as Json;
+    await w.apply(gkoDevContext(w.apim.url));
+    const example = gkoExample('apim/group/group.yml');
     await w.apply(example);
-    const name = (example.metadata as Json).name as string;
+    const name = example.metadata.name;
     const obj = await w.waitForCondition('Group', name, 'Accepted', 'True');
     const stored = await waitFor('stored in DEFAULT', () => remote(name, 'DEFAULT', 'DEFAULT'));
     expect(stored).toMatchObject({ name: 'developers', notifyMembers: false, memberCount: 1 });

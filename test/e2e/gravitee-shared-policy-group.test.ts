@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { nameUuid } from '../../vendors/gravitee/uuid-v3.ts';
-import { ADMIN, apiV4, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { apiV4, gkoDevContext, gravitee, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { conditionOf } from '../support/world-objects.ts';
 import { waitFor } from '../support/wait.ts';
@@ -11,26 +10,17 @@ type Json = Record<string, unknown>;
 const COLLECTION = 'shared-policy-groups';
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, hrid(name));
+const remote = (name: string, org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, w.hrid(name));
 
-function spg(name: string, extra: Json = {}, meta: Json = {}): Json {
-  return {
-    apiVersion: GRAVITEE,
-    kind: 'SharedPolicyGroup',
-    metadata: { name, ...meta },
-    spec: {
+const spg = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee(
+    'SharedPolicyGroup',
+    name,
+    {
       contextRef: { name: 'ctx' },
       name,
       description: 'rate limiting for every API',
@@ -39,8 +29,8 @@ function spg(name: string, extra: Json = {}, meta: Json = {}): Json {
       steps: [{ name: 'Rate Limit', enabled: true, policy: 'rate-limit', configuration: { rate: { limit: 10, periodTime: 1, periodTimeUnit: 'MINUTES' } } }],
       ...extra,
     },
-  };
-}
+    meta,
+  );
 
 describe('SharedPolicyGroup lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -49,8 +39,8 @@ describe('SharedPolicyGroup lifecycle', () => {
     make: spg,
     remote: (name) => remote(name),
     change: { field: 'description', value: 'changed by the e2e test' },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid(name), { description: 'edited in the console' }),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, hrid(name)),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid(name), { description: 'edited in the console' }),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, w.hrid(name)),
     status: (_obj, r) => ({ id: r.id, crossId: nameUuid(`acme${r.hrid}`), organizationId: 'acme', environmentId: 'dev', processingStatus: 'Completed', errors: { severe: [], warning: [] } }),
   });
 });
@@ -76,7 +66,7 @@ describe('SharedPolicyGroup particulars', () => {
     const refused = await w.waitForCondition('SharedPolicyGroup', 'foreign-cross-id', 'Accepted', 'False');
     expect(conditionOf(refused, 'Accepted')?.message).toContain('spec.crossId');
     expect(remote('foreign-cross-id')).toBeUndefined();
-    await w.apply(spg('foreign-cross-id', { crossId: nameUuid(`acme${hrid('foreign-cross-id')}`) }));
+    await w.apply(spg('foreign-cross-id', { crossId: nameUuid(`acme${w.hrid('foreign-cross-id')}`) }));
     await w.waitForCondition('SharedPolicyGroup', 'foreign-cross-id', 'Accepted', 'True');
   });
 
@@ -100,8 +90,8 @@ describe('SharedPolicyGroup particulars', () => {
     await w.apply(spg('used'));
     const group = await w.waitForCondition('SharedPolicyGroup', 'used', 'Accepted', 'True');
     await w.waitForCondition('ApiV4Definition', 'spg-user', 'Accepted', 'True');
-    const step = ((w.apim.state.api('acme', 'dev', hrid('spg-user'))?.flows as Json[])[0]!.request as Json[])[0]!;
-    expect(step).toMatchObject({ policy: 'shared-policy-group-policy', configuration: { sharedPolicyGroupId: group.status?.crossId, hrid: hrid('used') } });
+    const step = ((w.apim.state.api('acme', 'dev', w.hrid('spg-user'))?.flows as Json[])[0]!.request as Json[])[0]!;
+    expect(step).toMatchObject({ policy: 'shared-policy-group-policy', configuration: { sharedPolicyGroupId: group.status?.crossId, hrid: w.hrid('used') } });
 
     await w.remove('SharedPolicyGroup', 'used');
     const blocked = await w.waitForCondition('SharedPolicyGroup', 'used', 'Ready', 'False', { reason: 'DeletionBlocked', generation: false });
@@ -113,16 +103,16 @@ describe('SharedPolicyGroup particulars', () => {
   });
 
   it("applies GKO's example unchanged (and its API using it) through a dev-ctx context", async () => {
-    await w.apply(managementContext('dev-ctx', w.apim.url, { credentials: ADMIN }, { organizationId: 'DEFAULT', environmentId: 'DEFAULT' }));
-    const example = parse(readFileSync(new URL('./fixtures/gko/apim/shared_policy_groups/shared_policy_groups.yml', import.meta.url), 'utf8')) as Json;
+    await w.apply(gkoDevContext(w.apim.url));
+    const example = gkoExample('apim/shared_policy_groups/shared_policy_groups.yml');
     await w.apply(example);
-    const name = (example.metadata as Json).name as string;
+    const name = example.metadata.name;
     const obj = await w.waitForCondition('SharedPolicyGroup', name, 'Accepted', 'True');
     const stored = await waitFor('stored in DEFAULT', () => remote(name, 'DEFAULT', 'DEFAULT'));
     expect(stored).toMatchObject({ name: 'simple-shared-policy-groups', apiType: 'PROXY', phase: 'REQUEST', steps: [expect.objectContaining({ policy: 'rate-limit' })] });
     expect(obj.status?.crossId).toBe(stored.crossId);
-    const api = parse(readFileSync(new URL('./fixtures/gko/apim/api_definition/v4/api-v4-with-shared-policy-group.yml', import.meta.url), 'utf8')) as Json;
+    const api = gkoExample('apim/api_definition/v4/api-v4-with-shared-policy-group.yml');
     await w.apply(api);
-    await w.waitForCondition('ApiV4Definition', (api.metadata as Json).name as string, 'Accepted', 'True');
+    await w.waitForCondition('ApiV4Definition', api.metadata.name, 'Accepted', 'True');
   });
 });

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 
-/** A resource of an example, as written (`spec` and `data` as GKO wrote them). */
-export type GkoExample = KubeObject & Record<string, any>;
+/** A resource of an example, as written: its metadata as Kubernetes has it, the rest as GKO wrote it. */
+export type GkoExample = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'> & Record<string, any>;
 
 const FIXTURES = new URL('../e2e/fixtures/gko/', import.meta.url);
 

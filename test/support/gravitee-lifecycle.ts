@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import type { GraviteeWorld } from './gravitee-e2e.ts';
+import { writesOfOneResync, type GraviteeWorld } from './gravitee-e2e.ts';
 import { sendPointer } from './send-message.ts';
 import { waitFor } from './wait.ts';
 
@@ -27,15 +27,6 @@ export interface GraviteeKindCase {
 
 const seen = (c: GraviteeKindCase, remote: Json | undefined) => (remote ? (c.change.seen ? c.change.seen(remote) : remote[c.change.field]) : undefined);
 
-async function writesOfOneResync(w: GraviteeWorld, obj: KubeObject): Promise<number> {
-  await waitFor('queue drained', () => w.plane.drained());
-  const writes = () => w.apim.calls.filter((call) => call.method !== 'GET').length;
-  const before = writes();
-  await sendPointer(w.plane, obj, { reason: 'resync', cause: 'lifecycle' });
-  await waitFor('queue drained', () => w.plane.drained());
-  return writes() - before;
-}
-
 /**
  * Create, update, a resync that writes nothing, console drift reverted, console deletion recreated, deletion and the
  * orphan opt-out: what every Gravitee kind with an APIM object must show (issue 8).
@@ -52,8 +43,7 @@ export function itFollowsTheGraviteeLifecycle(c: GraviteeKindCase, name = `${c.k
     const remote = c.remote(name);
     expect(remote).toBeDefined();
     if (c.status) expect(obj.status).toMatchObject(c.status(obj, remote!));
-    const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-    expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['UpdateStarted', 'UpdateSucceeded']));
+    expect((await w.events(name)).map((e) => e.reason)).toEqual(expect.arrayContaining(['UpdateStarted', 'UpdateSucceeded']));
   });
 
   it('pushes a spec change', async () => {
@@ -66,7 +56,7 @@ export function itFollowsTheGraviteeLifecycle(c: GraviteeKindCase, name = `${c.k
 
   it('writes nothing to APIM on a resync with nothing changed', async () => {
     const w = c.world();
-    expect(await writesOfOneResync(w, (await w.get(c.kind, name))!)).toBe(0);
+    expect(await writesOfOneResync(w, (await w.get(c.kind, name))!, 'lifecycle')).toBe(0);
   });
 
   it('reverts an edit made in the APIM console on the next resync', async () => {
@@ -89,8 +79,7 @@ export function itFollowsTheGraviteeLifecycle(c: GraviteeKindCase, name = `${c.k
     await w.remove(c.kind, name);
     await w.waitForGone(c.kind, name);
     expect(c.remote(name)).toBeUndefined();
-    const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-    expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteStarted', 'DeleteSucceeded']));
+    expect((await w.events(name)).map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteStarted', 'DeleteSucceeded']));
   });
 
   it('keeps the APIM object with deletion-policy orphan', async () => {
