@@ -1,10 +1,8 @@
-import type { KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
-import { isSubset } from '../../../shared/engine/status-patch.ts';
+import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
-import { existingParent, syncedParent, type Parent } from '../portal/parents.ts';
-import { collectionUnder, placedClient, type Placement } from '../portal/placement.ts';
+import { placedClient, type Parentage } from '../portal/placement.ts';
 import { graviteeReferences } from '../references.ts';
 import { ApiV4DefinitionType, DocumentationType, PortalType } from '../resource-types.ts';
 import { DocumentationSpec } from './schema.ts';
@@ -12,13 +10,11 @@ import { DocumentationSpec } from './schema.ts';
 type Json = Record<string, unknown>;
 
 /** The page's parent, a Portal or an ApiV4Definition: exactly one is named (the schema says so). */
-function parentRef(spec: DocumentationSpec) {
+function parentOf(spec: DocumentationSpec): Parentage {
   return spec.apiRef
-    ? { type: ApiV4DefinitionType, ref: spec.apiRef, field: 'spec.apiRef', parents: 'apis' as const }
-    : { type: PortalType, ref: spec.portalRef, field: 'spec.portalRef', parents: 'portals' as const };
+    ? { type: ApiV4DefinitionType, ref: spec.apiRef, field: 'spec.apiRef', children: 'documentations' }
+    : { type: PortalType, ref: spec.portalRef, field: 'spec.portalRef', children: 'documentations' };
 }
-
-const placementUnder = (parent: Parent, parents: 'portals' | 'apis'): Placement => ({ context: parent.context, collection: collectionUnder(parents, parent.hrid, 'documentations') });
 
 /** DocumentationSpec `{hrid, name, type, content, location, order, area}`; `area` for a portal's page only. */
 function documentationPayload(spec: DocumentationSpec, hrid: string): Json {
@@ -42,21 +38,10 @@ export const documentationKind: KindDefinition<DocumentationSpec> = {
   conditions: gkoConditions,
   schema: DocumentationSpec,
   idempotentUpsert: true,
-  connect(desired, ctx: SyncContext) {
-    const { object, spec } = desired;
-    const namespace = object.metadata.namespace ?? 'default';
-    const { type, ref, field, parents } = parentRef(spec);
-    return placedClient(desired, ctx, {
-      async target() {
-        const parent = await syncedParent(type, ref, namespace, field, ctx);
-        const payload = documentationPayload(spec, hridOf(object));
-        const { area: _a, ...answered } = payload;
-        return { ...placementUnder(parent, parents), payload, upToDate: (state) => isSubset(answered, state) };
-      },
-      async atDeletion() {
-        const parent = await existingParent(type, ref, namespace, ctx);
-        return parent && placementUnder(parent, parents);
-      },
-    });
-  },
+  connect: ({ object, spec }, ctx) =>
+    placedClient(object, ctx, parentOf(spec), () => {
+      const payload = documentationPayload(spec, hridOf(object));
+      const { area: _a, ...answered } = payload;
+      return { payload, answered };
+    }),
 };

@@ -2,8 +2,7 @@ import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
-import { existingParent, syncedParent } from '../portal/parents.ts';
-import { collectionUnder, placedClient } from '../portal/placement.ts';
+import { placedClient } from '../portal/placement.ts';
 import { graviteeReferences } from '../references.ts';
 import { PortalLinkType, PortalType } from '../resource-types.ts';
 import { PortalLinkSpec } from './schema.ts';
@@ -19,20 +18,9 @@ export const portalLinkKind: KindDefinition<PortalLinkSpec> = {
   conditions: gkoConditions,
   schema: PortalLinkSpec,
   idempotentUpsert: true,
-  connect(desired, ctx) {
-    const { object, spec } = desired;
-    const namespace = object.metadata.namespace ?? 'default';
-    return placedClient(desired, ctx, {
-      async target() {
-        const portal = await syncedParent(PortalType, spec.portalRef, namespace, 'spec.portalRef', ctx);
-        const { name, href, location, order } = spec;
-        const payload = toAutomationSpelling('PortalLink', { hrid: hridOf(object), name, href, ...(location !== undefined ? { location } : {}), ...(order !== undefined ? { order } : {}) });
-        return { context: portal.context, collection: collectionUnder('portals', portal.hrid, 'links'), payload };
-      },
-      async atDeletion() {
-        const portal = await existingParent(PortalType, spec.portalRef, namespace, ctx);
-        return portal && { context: portal.context, collection: collectionUnder('portals', portal.hrid, 'links') };
-      },
-    });
-  },
+  connect: ({ object, spec }, ctx) =>
+    placedClient(object, ctx, { type: PortalType, ref: spec.portalRef, field: 'spec.portalRef', children: 'links' }, () => {
+      const { name, href, location, order } = spec;
+      return { payload: toAutomationSpelling('PortalLink', { hrid: hridOf(object), name, href, ...(location !== undefined ? { location } : {}), ...(order !== undefined ? { order } : {}) }) };
+    }),
 };

@@ -1,8 +1,7 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
-import { existingParent, syncedParent } from '../portal/parents.ts';
-import { collectionUnder, placedClient } from '../portal/placement.ts';
+import { placedClient } from '../portal/placement.ts';
 import { graviteeReferences } from '../references.ts';
 import { PortalListingType, PortalType } from '../resource-types.ts';
 import { portalListingPayload } from './payload.ts';
@@ -19,19 +18,8 @@ export const portalListingKind: KindDefinition<PortalListingSpec> = {
   conditions: gkoConditions,
   schema: PortalListingSpec,
   idempotentUpsert: true,
-  connect(desired, ctx) {
-    const { object, spec } = desired;
-    const namespace = object.metadata.namespace ?? 'default';
-    return placedClient(desired, ctx, {
-      async target() {
-        const portal = await syncedParent(PortalType, spec.portalRef, namespace, 'spec.portalRef', ctx);
-        const payload = await portalListingPayload(spec, hridOf(object), namespace, portal, ctx);
-        return { context: portal.context, collection: collectionUnder('portals', portal.hrid, 'listings'), payload };
-      },
-      async atDeletion() {
-        const portal = await existingParent(PortalType, spec.portalRef, namespace, ctx);
-        return portal && { context: portal.context, collection: collectionUnder('portals', portal.hrid, 'listings') };
-      },
-    });
-  },
+  connect: ({ object, spec }, ctx) =>
+    placedClient(object, ctx, { type: PortalType, ref: spec.portalRef, field: 'spec.portalRef', children: 'listings' }, async (portal) => ({
+      payload: await portalListingPayload(spec, hridOf(object), object.metadata.namespace ?? 'default', portal, ctx),
+    })),
 };

@@ -1,10 +1,12 @@
-import type { Desired, ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
+import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
+import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { automationClient } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { resolveContext, resolveContextObject } from '../management-context/resolve.ts';
-import { ManagementContextType } from '../resource-types.ts';
+import { ApiV4DefinitionType, ManagementContextType, PortalType } from '../resource-types.ts';
+import { existingParent, syncedParent, type Parent } from './parents.ts';
 import { portalObjectStatus } from './status.ts';
 
 /**
@@ -20,15 +22,29 @@ export interface Placement {
   collection: string;
 }
 
-/** What a sync writes: the placement its spec points to, and the body. */
-export interface Target extends Placement {
-  payload: Record<string, unknown>;
-  /** As automationClient's: when APIM's state shows less than it takes (a page's area). */
-  upToDate?(state: Record<string, unknown>): boolean;
+/** The parent a listing, link or page names in its spec, and its collection under that parent. */
+export interface Parentage {
+  /** A Portal, or an ApiV4Definition for an API's page. */
+  type: ResourceType;
+  ref: unknown;
+  /** The field naming it, for messages: `spec.portalRef`. */
+  field: string;
+  children: 'listings' | 'links' | 'documentations';
 }
 
-/** The collection of `sub` objects under a parent: `portals/<portalHrid>/listings`. */
-export const collectionUnder = (parents: 'portals' | 'apis', parentHrid: string, sub: string): string => `${parents}/${encodeURIComponent(parentHrid)}/${sub}`;
+/** What a sync writes under its parent, as automationClient takes it. */
+export interface Written {
+  payload: Record<string, unknown>;
+  answered?: Record<string, unknown>;
+}
+
+/** Where the Automation API keeps the children of each parent kind. */
+const PARENT_COLLECTIONS: Record<string, string> = { [PortalType.kind]: 'portals', [ApiV4DefinitionType.kind]: 'apis' };
+
+const placementUnder = (parent: Parent, under: Parentage): Placement => ({
+  context: parent.context,
+  collection: `${PARENT_COLLECTIONS[under.type.kind]}/${encodeURIComponent(parent.hrid)}/${under.children}`,
+});
 
 const samePlacement = (a: Placement, b: Placement): boolean =>
   a.collection === b.collection && a.context.namespace === b.context.namespace && a.context.name === b.context.name;
@@ -67,7 +83,8 @@ async function removeAt(p: Placement, hrid: string, ctx: SyncContext): Promise<v
 }
 
 /**
- * The client of a listing, link or page, which lives under a parent (a Portal, or an API for a page) it names.
+ * The client of a listing, link or page, which lives under the parent (a Portal, or an API for a page) it names: the
+ * sync waits until that parent exists, has a context and is synced, then writes `written(parent)` under it.
  *
  * When the parent it was written under changes (its portalRef or apiRef, or the parent's context), it moves: the old
  * object is deleted, the annotation is set to the new placement, then the new one is written. GKO's admission refuses
@@ -79,14 +96,17 @@ async function removeAt(p: Placement, hrid: string, ctx: SyncContext): Promise<v
  * annotation existed); a parent or context that is gone leaves nothing to delete, and the finalizer is released.
  */
 export async function placedClient(
-  { object }: Desired<unknown>,
+  object: KubeObject,
   ctx: SyncContext,
-  where: { target(): Promise<Target>; atDeletion(): Promise<Placement | undefined> },
+  under: Parentage,
+  written: (parent: Parent) => Written | Promise<Written>,
 ): Promise<ExternalClient> {
+  const namespace = object.metadata.namespace ?? 'default';
   const hrid = hridOf(object);
   const previous = placementOf(object);
   if (object.metadata.deletionTimestamp) {
-    const current = await where.atDeletion();
+    const parent = await existingParent(under.type, under.ref, namespace, ctx);
+    const current = parent && placementUnder(parent, under);
     return {
       observe: async () => ({ exists: false, upToDate: false }),
       create: async () => ({}),
@@ -98,9 +118,11 @@ export async function placedClient(
       },
     };
   }
-  const { payload, upToDate, ...placement } = await where.target();
+  const parent = await syncedParent(under.type, under.ref, namespace, under.field, ctx);
+  const placement = placementUnder(parent, under);
+  const { payload, answered } = await written(parent);
   const api = new ManagementApi(await resolveContext(placement.context, ctx), ctx.http);
-  const client = automationClient({ api, collection: placement.collection, hrid, payload, upToDate, toStatus: portalObjectStatus });
+  const client = automationClient({ api, collection: placement.collection, hrid, payload, answered, toStatus: portalObjectStatus });
   const moved = previous !== undefined && !samePlacement(previous, placement);
   const place = async () => {
     if (moved) await removeAt(previous, hrid, ctx);
