@@ -1,42 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { apiV4, gravitee, portal, useGraviteeWorld, writesOfOneResync, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
-import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
+useGraviteeWorld(async (world) => {
+  w = world;
   await w.apply(portal('portal'));
   await w.apply(apiV4('api', 'ctx'));
   await w.waitForCondition('Portal', 'portal', 'Accepted', 'True');
   await w.waitForCondition('ApiV4Definition', 'api', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w.apim.violations).toEqual([]);
-  await w?.close();
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-function portal(name: string, extra: Json = {}) {
-  return { apiVersion: GRAVITEE, kind: 'Portal', metadata: { name }, spec: { contextRef: { name: 'ctx' }, name: `Portal ${name}`, ...extra } };
-}
-const page = (name: string, parent: Json, extra: Json = {}, meta: Json = {}) => ({
-  apiVersion: GRAVITEE,
-  kind: 'Documentation',
-  metadata: { name, ...meta },
-  spec: { name: 'Getting started', type: 'GRAVITEE_MARKDOWN', content: '# Getting started', location: '/guides', order: 1, ...parent, ...extra },
-});
+const page = (name: string, parent: Json, extra: Json = {}, meta: Json = {}) =>
+  gravitee('Documentation', name, { name: 'Getting started', type: 'GRAVITEE_MARKDOWN', content: '# Getting started', location: '/guides', order: 1, ...parent, ...extra }, meta);
 const onPortal = (name = 'portal') => ({ portalRef: { name } });
 const onApi = (name = 'api') => ({ apiRef: { name } });
-const portalPage = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-documentations', hrid(name), hrid(portalName));
-const apiPage = (name: string, apiName = 'api') => w.apim.state.object('acme', 'dev', 'api-documentations', hrid(name), hrid(apiName));
-const writesToApim = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
+const portalPage = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-documentations', w.hrid(name), w.hrid(portalName));
+const apiPage = (name: string, apiName = 'api') => w.apim.state.object('acme', 'dev', 'api-documentations', w.hrid(name), w.hrid(apiName));
 
 describe.each([
   { where: 'on a Portal', parent: onPortal(), collection: 'portal-documentations', parentName: 'portal' },
@@ -47,10 +31,10 @@ describe.each([
       kind: 'Documentation',
       world: () => w,
       make: (name, extra, meta) => page(name, parent, extra, meta),
-      remote: (name) => w.apim.state.object('acme', 'dev', collection, hrid(name), hrid(parentName)),
+      remote: (name) => w.apim.state.object('acme', 'dev', collection, w.hrid(name), w.hrid(parentName)),
       change: { field: 'content', value: '# Changed' },
-      editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', collection, hrid(name), { content: 'edited in the console' }, hrid(parentName)),
-      deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', collection, hrid(name), hrid(parentName)),
+      editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', collection, w.hrid(name), { content: 'edited in the console' }, w.hrid(parentName)),
+      deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', collection, w.hrid(name), w.hrid(parentName)),
       status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', errors: { severe: [], warning: [] } }),
     },
     `page-${parentName}-life`,
@@ -76,11 +60,7 @@ describe('Documentation', () => {
     await w.apply({ ...page('home', onPortal()), spec });
     const obj = await w.waitForCondition('Documentation', 'home', 'Accepted', 'True');
     expect(portalPage('home')).toMatchObject({ area: 'HOMEPAGE', name: 'Getting started' });
-    await waitFor('queue drained', () => w.plane.drained());
-    const before = writesToApim();
-    await sendPointer(w.plane, obj, { reason: 'resync', cause: 'homepage' });
-    await waitFor('queue drained', () => w.plane.drained());
-    expect(writesToApim()).toBe(before);
+    expect(await writesOfOneResync(w, obj, 'homepage')).toBe(0);
   });
 
   it('waits for its API to be synced, then syncs', async () => {

@@ -1,29 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { ADMIN, managementContext, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { gkoDevContext, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 
 type Json = Record<string, any>;
 
 /** GKO's portal examples, applied unchanged with what they name: the `dev-ctx` context and GKO's v4 API example. */
-const GKO = new URL('./fixtures/gko/apim/', import.meta.url);
-const example = (path: string): Json => parse(readFileSync(new URL(path, GKO), 'utf8'));
+const example = (path: string) => gkoExample(`apim/${path}`);
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  // GKO's dev-ctx (DEFAULT/DEFAULT), pointed at the emulator with the emulator's admin.
-  await w.apply(managementContext('dev-ctx', w.apim.url, { credentials: ADMIN }, { organizationId: 'DEFAULT', environmentId: 'DEFAULT' }));
+useGraviteeWorld(async (world) => {
+  w = world;
+  await w.apply(gkoDevContext(w.apim.url));
   await w.apply(example('api_definition/v4/api-v4-with-context.yml'));
   await w.waitForCondition('ApiV4Definition', 'api-v4-with-context', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w.apim.violations).toEqual([]);
-  await w?.close();
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const apim = (collection: string, name: string, parent?: string) => w.apim.state.object('DEFAULT', 'DEFAULT', collection, hrid(name), parent && hrid(parent));
+const apim = (collection: string, name: string, parent?: string) => w.apim.state.object('DEFAULT', 'DEFAULT', collection, w.hrid(name), parent && w.hrid(parent));
 
 describe("GKO's portal examples", () => {
   it('portal.yml: the deprecated navigation becomes the top navbar', async () => {
@@ -52,8 +44,8 @@ describe("GKO's portal examples", () => {
     await w.apply(example(file));
     const obj = await w.waitForCondition(kind, name, 'Accepted', 'True');
     const remote = apim(collection, name, 'default-portal');
-    expect(remote).toMatchObject({ id: obj.status?.id, portalHrid: hrid('default-portal') });
-    if (kind === 'PortalListing') expect(remote?.apis).toEqual([{ apiHrid: hrid('api-v4-with-context'), location: '/projects/alpha', order: 1 }]);
+    expect(remote).toMatchObject({ id: obj.status?.id, portalHrid: w.hrid('default-portal') });
+    if (kind === 'PortalListing') expect(remote?.apis).toEqual([{ apiHrid: w.hrid('api-v4-with-context'), location: '/projects/alpha', order: 1 }]);
   });
 
   it('documentation-api.yml is a page of the API', async () => {

@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAVITEE, ADMIN, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { gravitee, portal, useGraviteeWorld, writesOfOneResync, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
-import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
+useGraviteeWorld(async (world) => {
+  w = world;
   await w.apply(portal('portal'));
   await w.waitForCondition('Portal', 'portal', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w.apim.violations).toEqual([]);
-  await w?.close();
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-function portal(name: string) {
-  return { apiVersion: GRAVITEE, kind: 'Portal', metadata: { name }, spec: { contextRef: { name: 'ctx' }, name: `Portal ${name}` } };
-}
-const link = (name: string, extra: Json = {}, meta: Json = {}) => ({
-  apiVersion: GRAVITEE,
-  kind: 'PortalLink',
-  metadata: { name, ...meta },
-  spec: { portalRef: { name: 'portal' }, name: 'External docs', href: 'https://docs.example.com', location: '/guides', order: 1, ...extra },
-});
-const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-links', hrid(name), hrid(portalName));
+const link = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee('PortalLink', name, { portalRef: { name: 'portal' }, name: 'External docs', href: 'https://docs.example.com', location: '/guides', order: 1, ...extra }, meta);
+const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-links', w.hrid(name), w.hrid(portalName));
 
 describe('PortalLink lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -39,8 +24,8 @@ describe('PortalLink lifecycle', () => {
     make: link,
     remote: (name) => remote(name),
     change: { field: 'href', value: 'https://changed.example.com/docs' },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portal-links', hrid(name), { href: 'https://edited.example.com' }, hrid('portal')),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portal-links', hrid(name), hrid('portal')),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portal-links', w.hrid(name), { href: 'https://edited.example.com' }, w.hrid('portal')),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portal-links', w.hrid(name), w.hrid('portal')),
     status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', errors: { severe: [], warning: [] } }),
   });
 });
@@ -57,12 +42,7 @@ describe('PortalLink', () => {
     await w.apply(link('padded', { name: '  Padded  ', href: ' https://padded.example.com ' }));
     const obj = await w.waitForCondition('PortalLink', 'padded', 'Accepted', 'True');
     expect(remote('padded')).toMatchObject({ name: 'Padded', href: 'https://padded.example.com' });
-    await waitFor('queue drained', () => w.plane.drained());
-    const writes = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
-    const before = writes();
-    await sendPointer(w.plane, obj, { reason: 'resync', cause: 'trimmed' });
-    await waitFor('queue drained', () => w.plane.drained());
-    expect(writes()).toBe(before);
+    expect(await writesOfOneResync(w, obj, 'trimmed')).toBe(0);
   });
 
   it('waits for its Portal to be synced, then syncs', async () => {

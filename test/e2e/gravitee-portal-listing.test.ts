@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLACEMENT } from '../../vendors/gravitee/portal/placement.ts';
-import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { ADMIN, apiV4, gravitee, managementContext, portal, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { waitFor } from '../support/wait.ts';
 import { conditionOf } from '../support/world-objects.ts';
@@ -8,33 +8,19 @@ import { conditionOf } from '../support/world-objects.ts';
 type Json = Record<string, unknown>;
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
+useGraviteeWorld(async (world) => {
+  w = world;
   await w.apply(managementContext('other-ctx', w.apim.url, { credentials: ADMIN }, { environmentId: 'staging' }));
   await w.apply(portal('portal'));
   await w.apply(apiV4('api-a', 'ctx'));
   await w.apply(apiV4('api-b', 'ctx'));
   for (const [kind, name] of [['Portal', 'portal'], ['ApiV4Definition', 'api-a'], ['ApiV4Definition', 'api-b']]) await w.waitForCondition(kind!, name!, 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w.apim.violations).toEqual([]);
-  await w?.close();
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-function portal(name: string, extra: Json = {}) {
-  return { apiVersion: GRAVITEE, kind: 'Portal', metadata: { name }, spec: { contextRef: { name: 'ctx' }, name: `Portal ${name}`, ...extra } };
-}
 const entry = (api: string, location = '/apis', order?: number) => ({ ref: { name: api }, location, ...(order !== undefined ? { order } : {}) });
-const listing = (name: string, extra: Json = {}, meta: Json = {}) => ({
-  apiVersion: GRAVITEE,
-  kind: 'PortalListing',
-  metadata: { name, ...meta },
-  spec: { portalRef: { name: 'portal' }, apis: [entry('api-a', '/apis', 1)], ...extra },
-});
-const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-listings', hrid(name), hrid(portalName));
+const listing = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee('PortalListing', name, { portalRef: { name: 'portal' }, apis: [entry('api-a', '/apis', 1)], ...extra }, meta);
+const remote = (name: string, portalName = 'portal') => w.apim.state.object('acme', 'dev', 'portal-listings', w.hrid(name), w.hrid(portalName));
 
 describe('PortalListing lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -48,8 +34,8 @@ describe('PortalListing lifecycle', () => {
       value: [entry('api-a', '/apis/a', 2), entry('api-b', '/apis/b')],
       seen: (r) => (r.apis as Json[]).map((a) => entry(String(a.apiHrid).slice(w.ns.length + 1), String(a.location), a.order as number | undefined)),
     },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portal-listings', hrid(name), { apis: [{ apiHrid: hrid('api-b'), location: '/edited' }] }, hrid('portal')),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portal-listings', hrid(name), hrid('portal')),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portal-listings', w.hrid(name), { apis: [{ apiHrid: w.hrid('api-b'), location: '/edited' }] }, w.hrid('portal')),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portal-listings', w.hrid(name), w.hrid('portal')),
     status: (_obj, r) => ({ id: r.id, organizationId: 'acme', environmentId: 'dev', errors: { severe: [], warning: [] } }),
   });
 });
@@ -63,7 +49,7 @@ describe('PortalListing', () => {
     await waitFor('waiting for the API', async () => conditionOf(await w.get('PortalListing', 'early'), 'Accepted')?.message.includes(`spec.apis[0].ref: ApiV4Definition ${w.ns}/late-api not found`));
     await w.apply(apiV4('late-api', 'ctx'));
     const obj = await w.waitForCondition('PortalListing', 'early', 'Accepted', 'True');
-    expect(remote('early', 'late-portal')).toMatchObject({ id: obj.status?.id, apis: [{ apiHrid: hrid('late-api'), location: '/apis' }] });
+    expect(remote('early', 'late-portal')).toMatchObject({ id: obj.status?.id, apis: [{ apiHrid: w.hrid('late-api'), location: '/apis' }] });
   });
 
   it('refuses an API of another context than the portal, naming the entry', async () => {
@@ -91,7 +77,7 @@ describe('PortalListing', () => {
     await waitFor('listed under the second portal', () => remote('mover', 'second-portal'));
     await w.waitForCondition('PortalListing', 'mover', 'Ready', 'True');
     expect(remote('mover')).toBeUndefined();
-    expect(JSON.parse((await w.get('PortalListing', 'mover'))!.metadata.annotations![PLACEMENT]!)).toEqual({ context: `${w.ns}/ctx`, collection: `portals/${hrid('second-portal')}/listings` });
+    expect(JSON.parse((await w.get('PortalListing', 'mover'))!.metadata.annotations![PLACEMENT]!)).toEqual({ context: `${w.ns}/ctx`, collection: `portals/${w.hrid('second-portal')}/listings` });
   });
 
   it('keeps an API from being deleted while it is listed', async () => {
@@ -104,7 +90,7 @@ describe('PortalListing', () => {
     expect(conditionOf(blocked, 'Ready')?.message).toContain(`PortalListing ${w.ns}/keeps-api`);
     await w.remove('PortalListing', 'keeps-api');
     await w.waitForGone('ApiV4Definition', 'listed');
-    expect(w.apim.state.api('acme', 'dev', hrid('listed'))).toBeUndefined();
+    expect(w.apim.state.api('acme', 'dev', w.hrid('listed'))).toBeUndefined();
   });
 
   it('is released at deletion when its Portal is gone, and still removes what it wrote while APIM is reachable', async () => {
@@ -113,7 +99,7 @@ describe('PortalListing', () => {
     await w.apply(listing('stranded', { portalRef: { name: 'kept-portal' } }));
     await w.waitForCondition('PortalListing', 'stranded', 'Accepted', 'True');
     // The Portal goes first, orphaned: APIM keeps it, and the listing under it.
-    await w.apply({ ...portal('kept-portal'), metadata: { name: 'kept-portal', annotations: { 'apim-sync.io/deletion-policy': 'orphan' } } });
+    await w.apply(portal('kept-portal', {}, { annotations: { 'apim-sync.io/deletion-policy': 'orphan' } }));
     await w.remove('Portal', 'kept-portal');
     await w.waitForGone('Portal', 'kept-portal');
     expect(remote('stranded', 'kept-portal')).toBeDefined();

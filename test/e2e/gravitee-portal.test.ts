@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAVITEE, ADMIN, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, apiV4, gravitee, managementContext, portal as portalOf, useGraviteeWorld, writesOfOneResync, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
-import { sendPointer } from '../support/send-message.ts';
-import { waitFor } from '../support/wait.ts';
 import { conditionOf } from '../support/world-objects.ts';
 
 type Json = Record<string, unknown>;
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const portal = (name: string, extra: Json = {}, meta: Json = {}) => ({
-  apiVersion: GRAVITEE,
-  kind: 'Portal',
-  metadata: { name, ...meta },
-  spec: { contextRef: { name: 'ctx' }, name: 'Developer portal', structure: { topNavbar: [{ path: '/apis', displayName: 'APIs' }] }, ...extra },
-});
-const remote = (name: string) => w.apim.state.object('acme', 'dev', 'portals', hrid(name));
-const writesToApim = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
+/** A Portal with a top navbar (its structure), named as a developer portal. */
+const portal = (name: string, extra: Json = {}, meta: Json = {}) =>
+  portalOf(name, { name: 'Developer portal', structure: { topNavbar: [{ path: '/apis', displayName: 'APIs' }] }, ...extra }, meta);
+const remote = (name: string) => w.apim.state.object('acme', 'dev', 'portals', w.hrid(name));
 
 describe('Portal lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -36,8 +22,8 @@ describe('Portal lifecycle', () => {
     make: portal,
     remote,
     change: { field: 'name', value: 'Renamed portal' },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portals', hrid(name), { name: 'edited in the console' }),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portals', hrid(name)),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', 'portals', w.hrid(name), { name: 'edited in the console' }),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', 'portals', w.hrid(name)),
     // Exactly the CRD's status fields: no processingStatus, no crossId.
     status: (obj, r) => {
       expect(obj.status).not.toHaveProperty('processingStatus');
@@ -68,11 +54,7 @@ describe('Portal', () => {
     await w.apply({ ...portal('old-navigation'), spec });
     const obj = await w.waitForCondition('Portal', 'old-navigation', 'Accepted', 'True');
     expect(remote('old-navigation')?.structure).toEqual({ topNavbar: [{ path: '/alpha', displayName: 'Alpha' }, { path: '/alpha/docs' }] });
-    await waitFor('queue drained', () => w.plane.drained());
-    const before = writesToApim();
-    await sendPointer(w.plane, obj, { reason: 'resync', cause: 'navigation' });
-    await waitFor('queue drained', () => w.plane.drained());
-    expect(writesToApim()).toBe(before);
+    expect(await writesOfOneResync(w, obj, 'navigation')).toBe(0);
   });
 
   it('waits while a listing, a link or a page uses it, then goes once they are gone', async () => {
@@ -81,11 +63,11 @@ describe('Portal', () => {
     await w.waitForCondition('Portal', 'used', 'Accepted', 'True');
     await w.waitForCondition('ApiV4Definition', 'listed-api', 'Accepted', 'True');
     const users = [
-      { kind: 'PortalListing', metadata: { name: 'used-listing' }, spec: { portalRef: { name: 'used' }, apis: [{ ref: { name: 'listed-api' }, location: '/apis' }] } },
-      { kind: 'PortalLink', metadata: { name: 'used-link' }, spec: { portalRef: { name: 'used' }, name: 'Docs', href: 'https://docs.example.com' } },
-      { kind: 'Documentation', metadata: { name: 'used-page' }, spec: { portalRef: { name: 'used' }, name: 'Home', type: 'GRAVITEE_MARKDOWN', content: '# Home', area: 'HOMEPAGE' } },
+      gravitee('PortalListing', 'used-listing', { portalRef: { name: 'used' }, apis: [{ ref: { name: 'listed-api' }, location: '/apis' }] }),
+      gravitee('PortalLink', 'used-link', { portalRef: { name: 'used' }, name: 'Docs', href: 'https://docs.example.com' }),
+      gravitee('Documentation', 'used-page', { portalRef: { name: 'used' }, name: 'Home', type: 'GRAVITEE_MARKDOWN', content: '# Home', area: 'HOMEPAGE' }),
     ];
-    for (const u of users) await w.apply({ apiVersion: GRAVITEE, ...u });
+    for (const u of users) await w.apply(u);
     for (const u of users) await w.waitForCondition(u.kind, u.metadata.name, 'Accepted', 'True');
 
     await w.remove('Portal', 'used');
