@@ -61,14 +61,21 @@ export function automationClient(opts: AutomationAddress & {
   };
 }
 
-/** The ids and outcome APIM reports, as GKO writes them into status. */
-export function baseStatus(state: Record<string, unknown>): ExternalStatus {
+/**
+ * The ids and errors APIM reports of an object, as GKO writes them into status: all a Dictionary's, a Portal's and
+ * its children's status holds (their CRDs, like APIM's states, have no processingStatus).
+ */
+export function objectStatus(state: Record<string, unknown>): ExternalStatus {
   const errors = (state.errors ?? {}) as { severe?: unknown[]; warning?: unknown[] };
   return {
     id: state.id,
     organizationId: state.organizationId,
     environmentId: state.environmentId,
-    processingStatus: 'Completed',
     errors: { severe: errors.severe ?? [], warning: errors.warning ?? [] },
   };
+}
+
+/** objectStatus with GKO's processingStatus, for the kinds whose CRD has it (APIs, Applications, Groups…). */
+export function baseStatus(state: Record<string, unknown>): ExternalStatus {
+  return { ...objectStatus(state), processingStatus: 'Completed' };
 }

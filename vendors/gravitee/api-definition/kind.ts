@@ -1,6 +1,7 @@
 import { gkoConditions } from '../conditions.ts';
 import { createHmac } from 'node:crypto';
 import type { ExternalClient, ExternalStatus, KindDefinition } from '../../../shared/engine/kind.ts';
+import { baseStatus } from '../automation-client.ts';
 import { ConfigMapType, GatewayConfigMap, gatewayConfigMap } from '../gateway-config-map/config-map.ts';
 import { gatewayDefinitionV2 } from '../gateway-config-map/definition.ts';
 import { apiDeploymentClient } from '../gateway-config-map/deployment.ts';
@@ -51,14 +52,10 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscrip
     const localStatus: ExternalStatus | undefined = context
       ? undefined
       : {
-          id: ids.id,
+          ...baseStatus({ id: ids.id }),
           crossId: ids.crossId,
-          organizationId: undefined,
-          environmentId: undefined,
           state: spec.state ?? 'STARTED',
           plans: Object.fromEntries(((body.plans ?? []) as { crossId: string; name: string }[]).map((p) => [p.crossId, fromStrings(p.crossId, '/', p.name)])),
-          errors: { severe: [], warning: [] },
-          processingStatus: 'Completed',
           lastAppliedDigest: undefined,
         };
     const gateway = (status: ExternalStatus) => {
@@ -101,16 +98,11 @@ function importClient(api: ManagementApi, id: string, body: Record<string, unkno
   const upsert = async (): Promise<ExternalStatus> => {
     const res = await api.call('PUT', `${api.environmentV1()}/apis/import-crd?dryRun=false`, { json: body });
     const s = (res.body ?? {}) as Record<string, unknown>;
-    const errors = (s.errors ?? {}) as { severe?: unknown[]; warning?: unknown[] };
     return {
-      id: s.id ?? id,
+      ...baseStatus({ ...s, id: s.id ?? id, organizationId: s.organizationId ?? api.context.organizationId, environmentId: s.environmentId ?? api.context.environmentId }),
       crossId: s.crossId ?? body.crossId,
-      organizationId: s.organizationId ?? api.context.organizationId,
-      environmentId: s.environmentId ?? api.context.environmentId,
       state: s.state,
       plans: s.plans ?? {},
-      errors: { severe: errors.severe ?? [], warning: errors.warning ?? [] },
-      processingStatus: 'Completed',
       lastAppliedDigest: digest,
     };
   };

@@ -66,14 +66,10 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = withSubs
     const localStatus: ExternalStatus | undefined = context
       ? undefined
       : {
-          id: localId,
+          ...baseStatus({ id: localId }),
           crossId: spec.crossId,
-          organizationId: undefined,
-          environmentId: undefined,
           state: spec.state ?? 'STARTED',
           plans: Object.fromEntries(planKeys.map((key) => [childHrid(key), fromStrings(localId, key)])),
-          processingStatus: 'Completed',
-          errors: { severe: [], warning: [] },
         };
     const gateway = (status: ExternalStatus) => {
       if (spec.state === 'STOPPED') return undefined;

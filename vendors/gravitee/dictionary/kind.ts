@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { isSubset } from '../../../shared/engine/status-patch.ts';
-import { automationClient, baseStatus } from '../automation-client.ts';
+import { automationClient, objectStatus } from '../automation-client.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
@@ -35,11 +35,8 @@ export const dictionaryKind: KindDefinition<DictionarySpec> = {
       collection: 'dictionaries',
       hrid,
       payload,
-      // The CRD's status has no processingStatus and no crossId (APIM's DictionaryState has none either).
-      toStatus: (state) => {
-        const { processingStatus: _p, ...status } = baseStatus(state);
-        return status;
-      },
+      // The CRD's status has no crossId (APIM's DictionaryState has none either).
+      toStatus: objectStatus,
       upToDate: (state) => isSubset(payload, state) && keysOf(properties(payload)).join('\n') === keysOf(properties(state)).join('\n'),
     });
   },

@@ -1,5 +1,5 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
-import { automationClient } from '../automation-client.ts';
+import { automationClient, objectStatus } from '../automation-client.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
@@ -10,7 +10,6 @@ import { usersOf } from '../users.ts';
 import { contextOf } from './parents.ts';
 import { portalPayload } from './payload.ts';
 import { PortalSpec } from './schema.ts';
-import { portalObjectStatus } from './status.ts';
 
 /** A client with nothing to delete: what a Portal without a reachable context leaves at its deletion. */
 const nothingInApim = {
@@ -40,6 +39,6 @@ export const portalKind: KindDefinition<PortalSpec> = {
     const hrid = hridOf(object);
     // A deletion may run on a spec that no longer validates: it needs the address only.
     const payload = object.metadata.deletionTimestamp ? {} : portalPayload(spec, hrid);
-    return automationClient({ api, collection: 'portals', hrid, payload, toStatus: portalObjectStatus });
+    return automationClient({ api, collection: 'portals', hrid, payload, toStatus: objectStatus });
   },
 };

@@ -1,13 +1,12 @@
 import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
 import type { ResourceType } from '../../../shared/kube/resources.ts';
-import { automationClient } from '../automation-client.ts';
+import { automationClient, objectStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { resolveContext, resolveContextObject } from '../management-context/resolve.ts';
 import { ApiV4DefinitionType, ManagementContextType, PortalType } from '../resource-types.ts';
 import { existingParent, syncedParent, type Parent } from './parents.ts';
-import { portalObjectStatus } from './status.ts';
 
 /**
  * Where apim-sync wrote a listing, link or page: `{"context":"<ns>/<name>","collection":"portals/<hrid>/listings"}`.
@@ -122,7 +121,7 @@ export async function placedClient(
   const placement = placementUnder(parent, under);
   const { payload, answered } = await written(parent);
   const api = new ManagementApi(await resolveContext(placement.context, ctx), ctx.http);
-  const client = automationClient({ api, collection: placement.collection, hrid, payload, answered, toStatus: portalObjectStatus });
+  const client = automationClient({ api, collection: placement.collection, hrid, payload, answered, toStatus: objectStatus });
   const moved = previous !== undefined && !samePlacement(previous, placement);
   const place = async () => {
     if (moved) await removeAt(previous, hrid, ctx);
