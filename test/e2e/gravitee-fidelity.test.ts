@@ -4,26 +4,22 @@
  * Notifications), and an Application's client certificates read from Secrets and ConfigMaps. Each case failed before:
  * APIM (the emulator, holding requests to the published specs) refused the body, or a reference was dropped.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, GRAVITEE, apiV2, apiV4, application, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { apiV2, apiV4, application, gravitee, group as groupOf, secret, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => w?.close());
-// Every case is one the product gets right: nothing it sends may fall outside the published contract.
+useGraviteeWorld((world) => {
+  w = world;
+});
+// Every case is one the product gets right: nothing it sends may fall outside the published contract (checked per case,
+// to name the one that does).
 afterEach(() => expect(w.apim.violations).toEqual([]));
 
 type Json = Record<string, any>;
-const hridOf = (name: string) => `${w.ns}-${name}`;
-const v4Api = (name: string) => w.apim.state.apis('acme', 'dev').find((a) => a.hrid === hridOf(name)) as Json | undefined;
+const v4Api = (name: string) => w.apim.state.apis('acme', 'dev').find((a) => a.hrid === w.hrid(name)) as Json | undefined;
 const v2Api = (name: string) => w.apim.state.v2Apis('acme', 'dev').find((a) => a.name === name) as Json | undefined;
-const app = (name: string) => w.apim.state.applications('acme', 'dev').find((a) => a.hrid === hridOf(name)) as Json | undefined;
+const app = (name: string) => w.apim.state.applications('acme', 'dev').find((a) => a.hrid === w.hrid(name)) as Json | undefined;
 const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 
 describe('spelling', () => {
@@ -48,12 +44,8 @@ describe('spelling', () => {
 });
 
 describe('ApiResource references', () => {
-  const redis = (ttl: number) => ({
-    apiVersion: GRAVITEE,
-    kind: 'ApiResource',
-    metadata: { name: 'redis-cache' },
-    spec: { name: 'redis-cache', type: 'cache-redis', enabled: true, configuration: { timeToLiveSeconds: ttl, password: '[[ secret `redis-auth/password` ]]' } },
-  });
+  const redis = (ttl: number) =>
+    gravitee('ApiResource', 'redis-cache', { name: 'redis-cache', type: 'cache-redis', enabled: true, configuration: { timeToLiveSeconds: ttl, password: '[[ secret `redis-auth/password` ]]' } });
   const PASSWORD = 'redis-pass-4b1d77e0';
 
   it('inlines the ApiResource, its templates rendered in its namespace, into v4 and v2 APIs', async () => {
@@ -84,12 +76,13 @@ describe('ApiResource references', () => {
 });
 
 describe('shared policy group references', () => {
-  const spg = {
-    apiVersion: GRAVITEE,
-    kind: 'SharedPolicyGroup',
-    metadata: { name: 'rate-limits' },
-    spec: { contextRef: { name: 'ctx' }, name: 'Rate limits', apiType: 'PROXY', phase: 'REQUEST', steps: [{ enabled: true, name: 'Rate limit', policy: 'rate-limit', configuration: {} }] },
-  };
+  const spg = gravitee('SharedPolicyGroup', 'rate-limits', {
+    contextRef: { name: 'ctx' },
+    name: 'Rate limits',
+    apiType: 'PROXY',
+    phase: 'REQUEST',
+    steps: [{ enabled: true, name: 'Rate limit', policy: 'rate-limit', configuration: {} }],
+  });
   const spgStep = { enabled: true, sharedPolicyGroupRef: { name: 'rate-limits' } };
 
   it('waits for the group to be synced, then sends its steps as shared-policy-group-policy with its crossId and hrid', async () => {
@@ -105,25 +98,19 @@ describe('shared policy group references', () => {
     const crossId = (await w.waitForCondition('SharedPolicyGroup', 'rate-limits', 'Ready', 'True')).status?.crossId;
     expect(crossId).toEqual(expect.any(String));
     await w.waitForCondition('ApiV4Definition', 'with-spg', 'Ready', 'True');
-    const step = { enabled: true, name: 'rate-limits', policy: 'shared-policy-group-policy', configuration: { sharedPolicyGroupId: crossId, hrid: hridOf('rate-limits') } };
+    const step = { enabled: true, name: 'rate-limits', policy: 'shared-policy-group-policy', configuration: { sharedPolicyGroupId: crossId, hrid: w.hrid('rate-limits') } };
     expect(v4Api('with-spg')?.flows[0].request).toEqual([step]);
     expect(v4Api('with-spg')?.plans[0].flows[0].response).toEqual([step]);
   });
 });
 
 describe('group and notification references', () => {
-  const group = (name: string, displayName: string) => ({
-    apiVersion: GRAVITEE,
-    kind: 'Group',
-    metadata: { name },
-    spec: { contextRef: { name: 'ctx' }, name: displayName, notifyMembers: false, members: [] },
+  const group = (name: string, displayName: string) => groupOf(name, { name: displayName });
+  const notification = gravitee('Notification', 'api-events', {
+    target: 'console',
+    eventType: 'api',
+    console: { apiEvents: ['API_STARTED', 'API_STOPPED'], groups: ['ops'], groupRefs: [{ name: 'readers' }] },
   });
-  const notification = {
-    apiVersion: GRAVITEE,
-    kind: 'Notification',
-    metadata: { name: 'api-events' },
-    spec: { target: 'console', eventType: 'api', console: { apiEvents: ['API_STARTED', 'API_STOPPED'], groups: ['ops'], groupRefs: [{ name: 'readers' }] } },
-  };
 
   it('syncs without a missing Group, ResolvedRefs False GroupNotFound while Accepted stays True', async () => {
     await w.apply(group('developers', 'Developers'));

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { nameUuid } from '../../vendors/gravitee/uuid-v3.ts';
-import { ADMIN, apiV2, apiV4, application, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { ADMIN, apiV2, apiV4, application, managementContext, secret, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -12,16 +12,16 @@ const kinds = [
     make: apiV4,
     vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.apis('acme', env),
     field: 'description',
-    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApi('acme', 'dev', hridOf(name), { description: 'edited in the console' }),
-    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApi('acme', 'dev', hridOf(name)),
+    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApi('acme', 'dev', w.hrid(name), { description: 'edited in the console' }),
+    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApi('acme', 'dev', w.hrid(name)),
   },
   {
     kind: 'Application',
     make: application,
     vendor: (w: GraviteeWorld, env = 'dev') => w.apim.state.applications('acme', env),
     field: 'description',
-    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApplication('acme', 'dev', hridOf(name), { description: 'edited in the console' }),
-    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApplication('acme', 'dev', hridOf(name)),
+    edit: (w: GraviteeWorld, name: string) => w.apim.state.patchApplication('acme', 'dev', w.hrid(name), { description: 'edited in the console' }),
+    removeInConsole: (w: GraviteeWorld, name: string) => w.apim.state.deleteApplication('acme', 'dev', w.hrid(name)),
   },
   {
     kind: 'ApiDefinition',
@@ -35,17 +35,12 @@ const kinds = [
 ] as const;
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => w?.close());
+useGraviteeWorld((world) => {
+  w = world;
+});
 
-const hridOf = (name: string) => `${w.ns}-${name}`;
 const findVendor = (list: { hrid?: string; id?: string; name?: string }[], name: string, kind: string) =>
-  kind === 'ApiDefinition' ? list.find((o) => o.name === name) : list.find((o) => o.hrid === hridOf(name));
+  kind === 'ApiDefinition' ? list.find((o) => o.name === name) : list.find((o) => o.hrid === w.hrid(name));
 
 describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsole }) => {
   const name = `${kind.toLowerCase()}-life`;
@@ -62,11 +57,10 @@ describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsol
     expect(obj.status?.id).toBe(remote?.id);
     expect(obj.status).toMatchObject({ organizationId: 'acme', environmentId: 'dev', processingStatus: 'Completed', observedGeneration: obj.metadata.generation });
     if (kind !== 'ApiDefinition') {
-      const crossId = nameUuid(`acme${hridOf(name)}`);
+      const crossId = nameUuid(`acme${w.hrid(name)}`);
       expect(obj.status?.id).toBe(nameUuid(`${crossId}dev`));
     }
-    const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-    expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['UpdateStarted', 'UpdateSucceeded']));
+    expect((await w.events(name)).map((e) => e.reason)).toEqual(expect.arrayContaining(['UpdateStarted', 'UpdateSucceeded']));
   });
 
   it('pushes a spec change and records the new generation', async () => {
@@ -97,8 +91,7 @@ describe.each(kinds)('$kind', ({ kind, make, vendor, field, edit, removeInConsol
     await w.remove(kind, name);
     await w.waitForGone(kind, name);
     expect(findVendor(vendor(w), name, kind)).toBeUndefined();
-    const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-    expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteStarted', 'DeleteSucceeded']));
+    expect((await w.events(name)).map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteStarted', 'DeleteSucceeded']));
   });
 
   it('keeps the vendor object with deletion-policy orphan', async () => {

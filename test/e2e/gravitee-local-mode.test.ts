@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PatchStrategy, setHeaderOptions, type V1ConfigMap } from '@kubernetes/client-node';
 import { FINALIZER } from '../../shared/engine/metadata-keys.ts';
 import { fromStrings } from '../../vendors/gravitee/uuid-xxh3.ts';
-import { ADMIN, apiV2, apiV4, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
-import { sendPointer } from '../support/send-message.ts';
+import { apiV2, apiV4, resyncOnce, useGraviteeWorld, writesOfOneResync, type GraviteeWorld } from '../support/gravitee-e2e.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -11,15 +10,8 @@ import { waitFor } from '../support/wait.ts';
  * `definitionContext.syncFrom: KUBERNETES`, ApiDefinition with `local: true`), with or without a ManagementContext.
  */
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
-  await w.waitForCondition('ManagementContext', 'ctx', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
+useGraviteeWorld((world) => {
+  w = world;
 });
 
 type Json = Record<string, any>;
@@ -50,17 +42,9 @@ async function configMap(name: string): Promise<V1ConfigMap | undefined> {
 const definitionOf = (cm: V1ConfigMap | undefined): Json => JSON.parse(cm?.data?.definition ?? '{}');
 const apimApis = () => [...w.apim.state.apis('acme', 'dev'), ...w.apim.state.v2Apis('acme', 'dev')] as Json[];
 
-async function reasons(name: string): Promise<string[]> {
-  const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-  return events.items.map((e) => e.reason ?? '');
-}
-
-/** Waits until the queue is empty, sends a resync of `kind/name`, and waits until it was handled. */
-async function resync(kind: string, name: string): Promise<void> {
-  await waitFor('queue drained', () => w.plane.drained());
-  await sendPointer(w.plane, (await w.get(kind, name))!, { reason: 'resync', cause: `local-${name}-${Date.now()}` });
-  await waitFor('queue drained', () => w.plane.drained());
-}
+const reasons = async (name: string) => (await w.events(name)).map((e) => e.reason ?? '');
+/** Resyncs `kind/name` as it is now, once the queue is quiet, and waits until it was handled. */
+const resync = async (kind: string, name: string) => resyncOnce(w, (await w.get(kind, name))!, `local-${name}`);
 
 describe('ApiV4Definition without a ManagementContext', () => {
   const name = 'local-v4';
@@ -76,11 +60,11 @@ describe('ApiV4Definition without a ManagementContext', () => {
     expect(cm?.data).toMatchObject({ organizationId: 'DEFAULT', environmentId: 'DEFAULT', apiDefinitionVersion: '4.0.0' });
 
     // GKO's PopulateIDs without a context: the API's id from its hrid, each plan's from the API's id and its key.
-    const id = fromStrings(`${w.ns}-${name}`);
+    const id = fromStrings(w.hrid(name));
     const def = definitionOf(cm);
     expect(def).toMatchObject({
       id,
-      hrid: `${w.ns}-${name}`,
+      hrid: w.hrid(name),
       name,
       apiVersion: '1.0',
       definitionVersion: '4.0.0',
@@ -146,7 +130,7 @@ describe('ApiV4Definition without a ManagementContext', () => {
     await w.waitForGone('ApiV4Definition', orphan);
     const kept = await configMap(orphan);
     expect(kept?.metadata?.ownerReferences ?? []).toEqual([]);
-    expect(definitionOf(kept).id).toBe(fromStrings(`${w.ns}-${orphan}`));
+    expect(definitionOf(kept).id).toBe(fromStrings(w.hrid(orphan)));
   });
 
   it('never writes a ConfigMap of the same name that is not its own', async () => {
@@ -178,7 +162,7 @@ describe('ApiV4Definition with a ManagementContext and syncFrom KUBERNETES', () 
   it('goes to APIM and to the ConfigMap, where the gateway finds APIM’s ids', async () => {
     await w.apply(apiV4(name, 'ctx', KUBERNETES));
     const obj = await w.waitForCondition('ApiV4Definition', name, 'Accepted', 'True');
-    const remote = w.apim.state.apis('acme', 'dev').find((a) => a.hrid === `${w.ns}-${name}`) as Json | undefined;
+    const remote = w.apim.state.apis('acme', 'dev').find((a) => a.hrid === w.hrid(name)) as Json | undefined;
     expect(remote?.definitionContext).toMatchObject({ syncFrom: 'KUBERNETES' });
     const cm = await configMap(name);
     expect(cm?.data).toMatchObject({ organizationId: 'acme', environmentId: 'dev', apiDefinitionVersion: '4.0.0' });
@@ -191,19 +175,15 @@ describe('ApiV4Definition with a ManagementContext and syncFrom KUBERNETES', () 
 
   it('writes nothing to APIM when only the ConfigMap drifted, and restores it', async () => {
     await w.cluster.core.deleteNamespacedConfigMap({ name, namespace: w.ns });
-    const writes = () => w.apim.calls.filter((c) => c.method !== 'GET').length;
-    await waitFor('queue drained', () => w.plane.drained());
-    const before = writes();
-    await resync('ApiV4Definition', name);
+    expect(await writesOfOneResync(w, (await w.get('ApiV4Definition', name))!, `local-${name}`)).toBe(0);
     expect(await configMap(name)).toBeDefined();
-    expect(writes()).toBe(before);
   });
 
   it('deletes the ConfigMap and keeps APIM when it switches to syncFrom MANAGEMENT', async () => {
     await w.apply(apiV4(name, 'ctx', { definitionContext: { origin: 'KUBERNETES', syncFrom: 'MANAGEMENT' } }));
     await waitFor('ConfigMap removed', async () => !(await configMap(name)));
     await w.waitForCondition('ApiV4Definition', name, 'Ready', 'True');
-    const remote = w.apim.state.apis('acme', 'dev').find((a) => a.hrid === `${w.ns}-${name}`) as Json | undefined;
+    const remote = w.apim.state.apis('acme', 'dev').find((a) => a.hrid === w.hrid(name)) as Json | undefined;
     expect(remote?.definitionContext).toMatchObject({ syncFrom: 'MANAGEMENT' });
   });
 
@@ -214,7 +194,7 @@ describe('ApiV4Definition with a ManagementContext and syncFrom KUBERNETES', () 
     await w.apply(apiV4(crashed, 'ctx', KUBERNETES));
     const obj = await w.waitForCondition('ApiV4Definition', crashed, 'Accepted', 'True');
     expect(await reasons(crashed)).toContain('UpdateFailed');
-    expect(w.apim.state.apis('acme', 'dev').filter((a) => a.hrid === `${w.ns}-${crashed}`)).toHaveLength(1);
+    expect(w.apim.state.apis('acme', 'dev').filter((a) => a.hrid === w.hrid(crashed))).toHaveLength(1);
     expect(definitionOf(await configMap(crashed)).id).toBe(obj.status?.id);
     await w.remove('ApiV4Definition', crashed);
     await w.waitForGone('ApiV4Definition', crashed);
@@ -226,7 +206,7 @@ describe('ApiV4Definition with a ManagementContext and syncFrom KUBERNETES', () 
     await w.remove('ApiV4Definition', name);
     await w.waitForGone('ApiV4Definition', name);
     expect(await configMap(name)).toBeUndefined();
-    expect(w.apim.state.apis('acme', 'dev').find((a) => a.hrid === `${w.ns}-${name}`)).toBeUndefined();
+    expect(w.apim.state.apis('acme', 'dev').find((a) => a.hrid === w.hrid(name))).toBeUndefined();
   });
 });
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
-import { ADMIN, apiV2, apiV4, application, GRAVITEE, managementContext, secret, startGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { ADMIN, apiV2, apiV4, application, gkoDevContext, gravitee, managementContext, useGraviteeWorld, type GraviteeWorld } from '../support/gravitee-e2e.ts';
+import { gkoDocuments, gkoExample } from '../support/gko-examples.ts';
 import { itFollowsTheGraviteeLifecycle } from '../support/gravitee-lifecycle.ts';
 import { conditionOf } from '../support/world-objects.ts';
 import { waitFor } from '../support/wait.ts';
@@ -13,42 +12,21 @@ const KEY = 'e2e-custom-api-key-0123456789abcdef';
 const API_KEY_PLAN = { 'api-key': { name: 'API key plan', description: 'needs a key', security: { type: 'API_KEY' } } };
 
 let w: GraviteeWorld;
-beforeAll(async () => {
-  w = await startGraviteeWorld();
-  await w.apply(secret('apim-admin', ADMIN));
-  await w.apply(managementContext('ctx', w.apim.url, { secretRef: { name: 'apim-admin' } }));
+useGraviteeWorld(async (world) => {
+  w = world;
   await w.apply(apiV4('sub-api', 'ctx', { plans: API_KEY_PLAN }));
   await w.apply(application('sub-app', 'ctx'));
   await w.waitForCondition('ApiV4Definition', 'sub-api', 'Accepted', 'True');
   await w.waitForCondition('Application', 'sub-app', 'Accepted', 'True');
-}, 60_000);
-afterAll(async () => {
-  expect(w?.apim.violations).toEqual([]);
-  await w?.close();
 });
 
-const hrid = (name: string) => `${w.ns}-${name}`;
-const remote = (name: string, api = 'sub-api', org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, hrid(name), hrid(api));
+const remote = (name: string, api = 'sub-api', org = 'acme', env = 'dev') => w.apim.state.object(org, env, COLLECTION, w.hrid(name), w.hrid(api));
 const rfc3339 = (s: unknown) => new Date(String(s)).toISOString().replace(/\.\d+Z$/, 'Z');
 
-function subscription(name: string, extra: Json = {}, meta: Json = {}): Json {
-  return {
-    apiVersion: GRAVITEE,
-    kind: 'Subscription',
-    metadata: { name, ...meta },
-    spec: { api: { name: 'sub-api' }, application: { name: 'sub-app' }, plan: 'api-key', endingAt: '2040-12-25T09:12:28Z', ...extra },
-  };
-}
+const subscription = (name: string, extra: Json = {}, meta: Json = {}) =>
+  gravitee('Subscription', name, { api: { name: 'sub-api' }, application: { name: 'sub-app' }, plan: 'api-key', endingAt: '2040-12-25T09:12:28Z', ...extra }, meta);
 
-const fixture = (path: string): Json[] =>
-  parseAllDocuments(readFileSync(new URL(`./fixtures/gko/${path}`, import.meta.url), 'utf8'))
-    .map((d) => d.toJS() as Json | null)
-    .filter((d): d is Json => Boolean(d));
-
-async function eventMessages(name: string): Promise<string[]> {
-  const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns, fieldSelector: `involvedObject.name=${name}` });
-  return events.items.map((e) => e.message ?? '');
-}
+const eventMessages = async (name: string) => (await w.events(name)).map((e) => e.message ?? '');
 
 describe('Subscription lifecycle', () => {
   itFollowsTheGraviteeLifecycle({
@@ -57,8 +35,8 @@ describe('Subscription lifecycle', () => {
     make: subscription,
     remote: (name) => remote(name),
     change: { field: 'endingAt', value: '2041-01-01T00:00:00Z' },
-    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, hrid(name), { endingAt: '2039-06-01T00:00:00Z' }, hrid('sub-api')),
-    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, hrid(name), hrid('sub-api')),
+    editInConsole: (name) => w.apim.state.patchObject('acme', 'dev', COLLECTION, w.hrid(name), { endingAt: '2039-06-01T00:00:00Z' }, w.hrid('sub-api')),
+    deleteInConsole: (name) => w.apim.state.deleteObject('acme', 'dev', COLLECTION, w.hrid(name), w.hrid('sub-api')),
     status: (_obj, r) => ({ id: r.id, startedAt: rfc3339(r.startingAt), endingAt: '2040-12-25T09:12:28Z', processingStatus: 'Completed' }),
   });
 });
@@ -77,7 +55,7 @@ describe('Subscription particulars', () => {
     await w.apply(application('late-app', 'ctx'));
     const synced = await w.waitForCondition('Subscription', 'late-sub', 'Accepted', 'True');
     expect(synced.status?.id).toBe(remote('late-sub', 'late-api')?.id);
-    expect(remote('late-sub', 'late-api')).toMatchObject({ applicationHrid: hrid('late-app'), planHrid: 'api-key', endingAt: '2040-12-25T09:12:28Z' });
+    expect(remote('late-sub', 'late-api')).toMatchObject({ applicationHrid: w.hrid('late-app'), planHrid: 'api-key', endingAt: '2040-12-25T09:12:28Z' });
 
     const counted = (kind: string, name: string, n: number) =>
       waitFor(`${kind} ${name} counts ${n}`, async () => ((await w.get(kind, name))?.status?.subscriptions === n ? true : undefined));
@@ -87,11 +65,11 @@ describe('Subscription particulars', () => {
     await w.remove('ApiV4Definition', 'late-api');
     const blocked = await w.waitForCondition('ApiV4Definition', 'late-api', 'Ready', 'False', { reason: 'DeletionBlocked', generation: false });
     expect(conditionOf(blocked, 'Ready')?.message).toContain(`Subscription ${w.ns}/late-sub`);
-    expect(w.apim.state.api('acme', 'dev', hrid('late-api'))).toBeDefined();
+    expect(w.apim.state.api('acme', 'dev', w.hrid('late-api'))).toBeDefined();
     await w.remove('Subscription', 'late-sub');
     await w.waitForGone('Subscription', 'late-sub');
     await w.waitForGone('ApiV4Definition', 'late-api');
-    expect(w.apim.state.api('acme', 'dev', hrid('late-api'))).toBeUndefined();
+    expect(w.apim.state.api('acme', 'dev', w.hrid('late-api'))).toBeUndefined();
     await counted('Application', 'late-app', 0);
     await w.remove('Application', 'late-app');
     await w.waitForGone('Application', 'late-app');
@@ -138,7 +116,7 @@ describe('Subscription particulars', () => {
       const refused = await w.waitForCondition('Subscription', name, 'Accepted', 'False');
       expect(conditionOf(refused, 'Accepted')?.message).toContain(message);
       expect(refused.status?.processingStatus).toBe('Failed');
-      expect(w.apim.state.objects('acme', 'dev', COLLECTION).find((s) => s.hrid === hrid(name))).toBeUndefined();
+      expect(w.apim.state.objects('acme', 'dev', COLLECTION).find((s) => s.hrid === w.hrid(name))).toBeUndefined();
     }
     expect(JSON.stringify((await w.get('Subscription', 'same-key-twice'))?.status)).not.toContain(KEY);
     for (const [name] of cases) await w.remove('Subscription', name);
@@ -161,18 +139,18 @@ describe('Subscription particulars', () => {
     const api = await w.waitForCondition('ApiDefinition', 'v2-api', 'Accepted', 'True');
     await w.apply(subscription('v2-sub', { api: { name: 'v2-api', kind: 'ApiDefinition' }, plan: 'keyed' }));
     const synced = await w.waitForCondition('Subscription', 'v2-sub', 'Accepted', 'True');
-    const stored = w.apim.state.object('acme', 'dev', COLLECTION, hrid('v2-sub'), api.status?.id as string);
+    const stored = w.apim.state.object('acme', 'dev', COLLECTION, w.hrid('v2-sub'), api.status?.id as string);
     expect(stored).toMatchObject({ id: synced.status?.id, planHrid: Object.values(api.status?.plans as Json)[0] });
     await waitFor('v2 API counts it', async () => ((await w.get('ApiDefinition', 'v2-api'))?.status?.subscriptions === 1 ? true : undefined));
     await w.remove('Subscription', 'v2-sub');
     await w.waitForGone('Subscription', 'v2-sub');
-    expect(w.apim.state.object('acme', 'dev', COLLECTION, hrid('v2-sub'), api.status?.id as string)).toBeUndefined();
+    expect(w.apim.state.object('acme', 'dev', COLLECTION, w.hrid('v2-sub'), api.status?.id as string)).toBeUndefined();
   });
 
   it("applies GKO's subscription examples unchanged with the resources they need, through a dev-ctx context", async () => {
-    await w.apply(managementContext('dev-ctx', w.apim.url, { credentials: ADMIN }, { organizationId: 'DEFAULT', environmentId: 'DEFAULT' }));
+    await w.apply(gkoDevContext(w.apim.url));
     const apply = async (paths: string[]) => {
-      for (const path of paths) for (const doc of fixture(path)) await w.apply(doc);
+      for (const path of paths) for (const doc of gkoDocuments(path)) await w.apply(doc);
     };
     const accepted = (name: string) => w.waitForCondition('Subscription', name, 'Accepted', 'True');
     await apply([
@@ -200,8 +178,7 @@ describe('Subscription particulars', () => {
     expect(w.apim.state.objects('DEFAULT', 'DEFAULT', COLLECTION).find((s) => s.id === custom.status?.id)?.apiKeys).toEqual([{ key: 'my-custom-api-key-at-least-32-chars' }]);
 
     // No plan: the CRD requires one, so the API server refuses it, as with GKO.
-    const [withMetadata] = fixture('apim/subscription/subscription-with-metadata.yml');
-    await expect(w.apply(withMetadata!)).rejects.toThrow(/spec\.plan/);
+    await expect(w.apply(gkoExample('apim/subscription/subscription-with-metadata.yml'))).rejects.toThrow(/spec\.plan/);
 
     // The two use cases each name their application echo-client: one after the other.
     await apply(['usecase/subscribe-to-jwt-plan/resources/jwt-key.yml', 'usecase/subscribe-to-jwt-plan/resources/api.yml', 'usecase/subscribe-to-jwt-plan/resources/application.yml', 'usecase/subscribe-to-jwt-plan/resources/subscription.yml']);
@@ -213,7 +190,7 @@ describe('Subscription particulars', () => {
     await apply(['usecase/subscribe-to-mtls-plan/resources/tls-client.yml', 'usecase/subscribe-to-mtls-plan/resources/application.yml', 'usecase/subscribe-to-mtls-plan/resources/subscription.yml']);
     const mtls = await accepted('echo-client-subscription');
     const api = await w.get('ApiV4Definition', 'mtls-demo');
-    expect(w.apim.state.object('DEFAULT', 'DEFAULT', COLLECTION, hrid('echo-client-subscription'), hrid('mtls-demo'))).toMatchObject({ id: mtls.status?.id, planHrid: 'MTLS' });
+    expect(w.apim.state.object('DEFAULT', 'DEFAULT', COLLECTION, w.hrid('echo-client-subscription'), w.hrid('mtls-demo'))).toMatchObject({ id: mtls.status?.id, planHrid: 'MTLS' });
     expect(api?.status?.subscriptions).toBe(2);
   });
 });
