@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ApiException, type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { startGraviteeEmulator, type GraviteeEmulator } from '../../emulators/gravitee/index.ts';
 import type { SyncPlane } from '../../local/sync-plane.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { startClusterUnderTest, type ClusterUnderTest } from '../support/cluster-under-test.ts';
+import { gkoDocuments, gkoExampleFiles } from '../support/gko-examples.ts';
 import { waitFor } from '../support/wait.ts';
 import { conditionOf, startWorldPlane } from '../support/world-objects.ts';
 
@@ -17,8 +15,6 @@ import { conditionOf, startWorldPlane } from '../support/world-objects.ts';
  * API and Application; pages and listings with their Portal and API); files defining the same names (every context is
  * `dev-ctx`) get a namespace each. Every resource must reach Accepted=True, except what fails with GKO too.
  */
-const FIXTURES = fileURLToPath(new URL('./fixtures/gko/', import.meta.url));
-
 type Json = Record<string, any>;
 
 interface Group {
@@ -39,7 +35,7 @@ type Outcome =
 const DEV_CONTEXT = ['management_context/dev/management-context-secret.yml', 'management_context/dev/management-context-with-secret-ref.yml'];
 
 const apimFiles = (dir: string, except: string[] = []) =>
-  parseDir(dir)
+  gkoExampleFiles(dir)
     .filter((f) => !except.includes(f))
     .sort();
 
@@ -82,12 +78,12 @@ const GROUPS: Group[] = [
   { id: 'app-cert-templates', files: [...DEV_CONTEXT, 'apim/application/application-with-client-certs-templates.yml'] },
   // The same Portal as portal.yml, in its other form.
   { id: 'portal-structure', files: [...DEV_CONTEXT, 'apim/portal/portal-structure.yml'] },
-  { id: 'usecase-jwt', files: parseDir('usecase/subscribe-to-jwt-plan/resources') },
+  { id: 'usecase-jwt', files: gkoExampleFiles('usecase/subscribe-to-jwt-plan/resources') },
   // The mTLS use case, with the Subscription of apim/ that names its API and the Application with certificate dates.
   {
     id: 'usecase-mtls',
     files: [
-      ...parseDir('usecase/subscribe-to-mtls-plan/resources'),
+      ...gkoExampleFiles('usecase/subscribe-to-mtls-plan/resources'),
       'apim/application/application-with-client-certs-and-dates.yml',
       'apim/subscription/subscription-mtls-with-cert-dates.yml',
     ],
@@ -106,18 +102,6 @@ const OUTCOMES: Record<string, Outcome> = {
   'apim/subscription/subscription-with-metadata.yml': { refusedByApiServer: /spec\.plan/ },
 };
 
-function parseDir(dir: string): string[] {
-  return readdirSync(FIXTURES + dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => `${dir}/${f}`);
-}
-
-function docsOf(file: string): Json[] {
-  return parseAllDocuments(readFileSync(FIXTURES + file, 'utf8'))
-    .map((d) => d.toJS())
-    .filter(Boolean);
-}
-
 const isGravitee = (doc: Json) => doc.apiVersion === 'gravitee.io/v1alpha1';
 
 type Want = { condition: string; status: string; reason?: string; message?: RegExp };
@@ -130,7 +114,7 @@ interface Case {
 }
 
 const CASES: Case[] = GROUPS.flatMap((group) =>
-  group.files.flatMap((file) => docsOf(file).map((doc) => ({ group, file, doc, label: `${file} ${doc.kind} ${doc.metadata.name}` }))),
+  group.files.flatMap((file) => gkoDocuments(file).map((doc) => ({ group, file, doc, label: `${file} ${doc.kind} ${doc.metadata.name}` }))),
 );
 
 const wantOf = (c: Case): Want | undefined => {
@@ -151,7 +135,7 @@ const docKey = (group: Group, doc: Json) => `${group.id}/${doc.kind}/${doc.metad
 beforeAll(async () => {
   cluster = await startClusterUnderTest();
   // GKO's examples use admin/admin on DEFAULT/DEFAULT; the cloud examples' token is accepted as Gravitee Cloud's would be.
-  const cloudToken = Buffer.from(docsOf('management_context/cloud/cloud-token-secret.yml')[0]!.data.cloudToken, 'base64').toString('utf8').trim();
+  const cloudToken = Buffer.from(gkoDocuments('management_context/cloud/cloud-token-secret.yml')[0]!.data.cloudToken, 'base64').toString('utf8').trim();
   const options = { organizations: { DEFAULT: ['DEFAULT'] }, users: [{ username: 'admin', password: 'admin' }], pathPrefixes: ['/apim/rest', '/apim/automation'] };
   main = await startGraviteeEmulator({ ...options, tokens: [cloudToken] });
   second = await startGraviteeEmulator(options);
@@ -172,7 +156,7 @@ afterAll(async () => {
   if (!cluster?.server) {
     // A real cluster: remove what was applied outside the suite's own namespace.
     for (const g of GROUPS) {
-      if (g.namespace) for (const file of g.files) for (const doc of docsOf(file)) await cluster.objects.delete({ ...doc, metadata: { ...doc.metadata, namespace: g.namespace } } as KubernetesObject).catch(() => {});
+      if (g.namespace) for (const file of g.files) for (const doc of gkoDocuments(file)) await cluster.objects.delete({ ...doc, metadata: { ...doc.metadata, namespace: g.namespace } } as KubernetesObject).catch(() => {});
       else await cluster.core.deleteNamespace({ name: namespaces.get(g.id)! }).catch(() => {});
     }
   }
