@@ -12,6 +12,7 @@ import { graviteeReferences } from '../references.ts';
 import { ApiDefinitionType, PortalListingType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
 import { withSubscriptionCount } from '../subscription/counter.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { nameUuid } from '../uuid-v3.ts';
 import { fromStrings } from '../uuid-xxh3.ts';
 import { apiV2Payload } from './payload.ts';
@@ -38,7 +39,8 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscrip
   deletionBlockers: (object, ctx) => usersOf(object, [SubscriptionType, PortalListingType], ctx),
   orphan: (object, ctx) => new GatewayConfigMap(object, ctx).release(),
   async connect({ object, spec }, ctx) {
-    if (object.metadata.annotations?.[INGRESS_TEMPLATE] === 'true') return ingressTemplate();
+    // GKO only compiles an Ingress template and reports it Accepted; nothing is deployed, nothing to delete.
+    if (object.metadata.annotations?.[INGRESS_TEMPLATE] === 'true') return noVendorObject({ status: { processingStatus: 'Completed' } });
     const local = spec.local === true;
     const context = spec.contextRef ? await resolveContext(contextRefOf(object, spec.contextRef), ctx) : undefined;
     const configMap = new GatewayConfigMap(object, ctx);
@@ -118,15 +120,5 @@ function importClient(api: ManagementApi, id: string, body: Record<string, unkno
     async delete() {
       await api.call('DELETE', `${item}?closePlans=true`, { accept: [200, 204, 404] });
     },
-  };
-}
-
-/** GKO only compiles an Ingress template and reports it Accepted; nothing is deployed, nothing to delete. */
-function ingressTemplate(): ExternalClient {
-  return {
-    observe: async () => ({ exists: true, upToDate: true, status: { processingStatus: 'Completed' } }),
-    create: async () => ({ processingStatus: 'Completed' }),
-    update: async () => ({ processingStatus: 'Completed' }),
-    delete: async () => {},
   };
 }

@@ -1,9 +1,9 @@
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { gkoConditions } from '../conditions.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { graviteeReferences } from '../references.ts';
 import { ApiDefinitionType, ApiResourceType, ApiV4DefinitionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
-import { noVendorObject } from './no-vendor-object.ts';
 import { ApiResourceSpec } from './schema.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { KindDefinition, SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject } from '../../../shared/kube/object-ref.ts';
-import { noVendorObject } from '../api-resource/no-vendor-object.ts';
 import { GROUP_NOT_FOUND, gkoConditions } from '../conditions.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { graviteeReferences, refTo } from '../references.ts';
 import { ApiDefinitionType, ApiV4DefinitionType, GroupType, NotificationType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
@@ -32,6 +32,6 @@ export const notificationKind: KindDefinition<NotificationSpec> = {
   deletionBlockers: (object, ctx) => usersOf(object, [ApiV4DefinitionType, ApiDefinitionType], ctx),
   async connect({ object, spec }, ctx) {
     const missing = await missingGroups(object, spec, ctx);
-    return noVendorObject(missing.length ? { [GROUP_NOT_FOUND]: missing.join('; ') } : undefined);
+    return noVendorObject(missing.length ? { notes: { [GROUP_NOT_FOUND]: missing.join('; ') } } : {});
   },
 };
