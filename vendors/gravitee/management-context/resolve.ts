@@ -24,9 +24,15 @@ export const contextRequired = (why: string) => invalidSpec('IllegalStateError',
 
 /** Reads a ManagementContext and its credentials. Errors name the context, so a user knows where to look. */
 export async function resolveContext(ref: ObjectRef, ctx: SyncContext): Promise<ResolvedContext> {
+  const context = await contextIfPresent(ref, ctx);
+  if (!context) throw missingReference(`ManagementContext ${ref.namespace}/${ref.name} not found`);
+  return context;
+}
+
+/** As resolveContext, but undefined when the context is gone: a deletion then has nothing left to reach in APIM. */
+export async function contextIfPresent(ref: ObjectRef, ctx: SyncContext): Promise<ResolvedContext | undefined> {
   const obj = await ctx.cluster.get(ref);
-  if (!obj) throw missingReference(`ManagementContext ${ref.namespace}/${ref.name} not found`);
-  return resolveContextObject(obj, ctx, `ManagementContext ${ref.namespace}/${ref.name}: `);
+  return obj && resolveContextObject(obj, ctx, `ManagementContext ${ref.namespace}/${ref.name}: `);
 }
 
 export async function resolveContextObject(obj: KubeObject, ctx: SyncContext, prefix = ''): Promise<ResolvedContext> {

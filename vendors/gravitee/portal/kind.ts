@@ -3,21 +3,14 @@ import { automationClient, objectStatus } from '../automation-client.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
-import { resolveContext } from '../management-context/resolve.ts';
+import { contextIfPresent, resolveContext } from '../management-context/resolve.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { graviteeReferences } from '../references.ts';
 import { DocumentationType, PortalLinkType, PortalListingType, PortalType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
 import { contextOf } from './parents.ts';
 import { portalPayload } from './payload.ts';
 import { PortalSpec } from './schema.ts';
-
-/** A client with nothing to delete: what a Portal without a reachable context leaves at its deletion. */
-const nothingInApim = {
-  observe: async () => ({ exists: false, upToDate: false }),
-  create: async () => ({}),
-  update: async () => ({}),
-  delete: async () => {},
-};
 
 /** Portal (the next-gen developer portal, GKO 4.12+) → Automation API `portals`, hrid `<namespace>-<name>`. */
 export const portalKind: KindDefinition<PortalSpec> = {
@@ -29,16 +22,18 @@ export const portalKind: KindDefinition<PortalSpec> = {
   // GKO refuses the deletion while listings, links or pages reference the portal; here the deletion waits.
   deletionBlockers: (object, ctx) => usersOf(object, [PortalListingType, PortalLinkType, DocumentationType], ctx),
   async connect({ object, spec }, ctx) {
-    const context = contextOf(object);
-    if (object.metadata.deletionTimestamp && !(context && (await ctx.cluster.get(context)))) {
-      // Without a context nothing was synced; with its context gone APIM is out of reach for good (GKO releases it too).
+    const ref = contextOf(object);
+    const deleting = Boolean(object.metadata.deletionTimestamp);
+    // The schema requires a context to sync; a deletion finds none when nothing was synced, or when it is gone and
+    // APIM is out of reach for good (GKO releases the Portal too).
+    const context = deleting ? ref && (await contextIfPresent(ref, ctx)) : await resolveContext(ref!, ctx);
+    if (!context) {
       ctx.log.info('Portal without a reachable ManagementContext: nothing to delete in APIM', { name: object.metadata.name });
-      return nothingInApim;
+      return noVendorObject();
     }
-    const api = new ManagementApi(await resolveContext(context!, ctx), ctx.http);
     const hrid = hridOf(object);
     // A deletion may run on a spec that no longer validates: it needs the address only.
-    const payload = object.metadata.deletionTimestamp ? {} : portalPayload(spec, hrid);
-    return automationClient({ api, collection: 'portals', hrid, payload, toStatus: objectStatus });
+    const payload = deleting ? {} : portalPayload(spec, hrid);
+    return automationClient({ api: new ManagementApi(context, ctx.http), collection: 'portals', hrid, payload, toStatus: objectStatus });
   },
 };

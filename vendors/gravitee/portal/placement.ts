@@ -4,7 +4,7 @@ import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { automationClient, objectStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
-import { resolveContext, resolveContextObject } from '../management-context/resolve.ts';
+import { contextIfPresent, resolveContext } from '../management-context/resolve.ts';
 import { ApiV4DefinitionType, ManagementContextType, PortalType } from '../resource-types.ts';
 import { existingParent, syncedParent, type Parent } from './parents.ts';
 
@@ -72,12 +72,12 @@ async function recordPlacement(object: KubeObject, p: Placement, ctx: SyncContex
 
 /** Deletes the object at a placement; 404 is already gone. A context that is gone leaves nothing reachable (GKO too). */
 async function removeAt(p: Placement, hrid: string, ctx: SyncContext): Promise<void> {
-  const context = await ctx.cluster.get(p.context);
+  const context = await contextIfPresent(p.context, ctx);
   if (!context) {
     ctx.log.info('ManagementContext gone: nothing left to delete in APIM', { context: `${p.context.namespace}/${p.context.name}`, collection: p.collection, hrid });
     return;
   }
-  const api = new ManagementApi(await resolveContextObject(context, ctx, `ManagementContext ${p.context.namespace}/${p.context.name}: `), ctx.http);
+  const api = new ManagementApi(context, ctx.http);
   await api.call('DELETE', `${api.automation()}/${p.collection}/${encodeURIComponent(hrid)}`, { accept: [200, 204, 404] });
 }
 
