@@ -4,7 +4,7 @@ import { checkCategories, checkContextPaths, checkGroups } from './domain-valida
 import { importErrors } from './errors.ts';
 import { clone, findByHridParam, idOfHrid, queryFlag, type AreaHandlers, type RequestContext } from './handler.ts';
 import { apiSubResourceIds, nameUuid, topLevelIds } from './ids.ts';
-import { withoutSharedPolicyGroupIds } from './automation-shared-policy-groups.ts';
+import { unknownSharedPolicyGroups, withoutSharedPolicyGroupIds } from './automation-shared-policy-groups.ts';
 import type { ApiV4State, Json, PlanState } from './store.ts';
 
 function createOrUpdateApis(ctx: RequestContext) {
@@ -15,7 +15,7 @@ function createOrUpdateApis(ctx: RequestContext) {
   const existing = ctx.data.apis.get(id);
   const crossId = legacy ? (existing?.value.crossId ?? nameUuid(ctx.org, hrid)) : topLevelIds(ctx.org, ctx.env, hrid).crossId;
 
-  const severe = hasHttpListener(spec) ? checkContextPaths(ctx.data, id, v4Paths(spec)) : [];
+  const severe = [...(hasHttpListener(spec) ? checkContextPaths(ctx.data, id, v4Paths(spec)) : []), ...unknownSharedPolicyGroups(ctx, spec)];
   const warning = [...checkGroups(ctx.data, ctx.env, spec.groups), ...checkCategories(ctx.data, ctx.env, spec.categories)];
 
   const state: ApiV4State = {

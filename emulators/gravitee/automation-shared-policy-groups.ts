@@ -64,7 +64,7 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.filter((x) => type
 /**
  * Severe errors of a v4 API import whose `shared-policy-group-policy` steps name a shared policy group the environment
  * does not hold. APIM resolves the group from the step's `hrid` (its `sharedPolicyGroupId` is rewritten from it), or
- * else from `sharedPolicyGroupId`, a crossId. For `automation-apis.ts` to call on import.
+ * else from `sharedPolicyGroupId`, a crossId; refusing the import rather than failing at deployment is an emulator rule.
  */
 export function unknownSharedPolicyGroups(ctx: RequestContext, api: Json): string[] {
   const groups = ctx.data.table(COLLECTION);

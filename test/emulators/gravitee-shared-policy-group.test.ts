@@ -3,7 +3,7 @@ import { startGraviteeEmulator, type GraviteeEmulator } from '../../emulators/gr
 import { unknownSharedPolicyGroups } from '../../emulators/gravitee/automation-shared-policy-groups.ts';
 import { topLevelIds } from '../../emulators/gravitee/ids.ts';
 import { EnvironmentData } from '../../emulators/gravitee/store.ts';
-import { AUTOMATION, call } from './gravitee-helpers.ts';
+import { AUTOMATION, apiSpec, call } from './gravitee-helpers.ts';
 
 const SPGS = `${AUTOMATION}/shared-policy-groups`;
 
@@ -98,5 +98,16 @@ describe('unknownSharedPolicyGroups (the v4 API import check)', () => {
     expect(unknownSharedPolicyGroups(ctxOf(data), api)).toEqual(['SharedPolicyGroup [default-missing] cannot be found.']);
     expect(unknownSharedPolicyGroups(ctxOf(new EnvironmentData()), { flows: [{ request: [step({ hrid: 'default-rate' })] }] })).toHaveLength(1);
     expect(unknownSharedPolicyGroups(ctxOf(data), { flows: [] })).toEqual([]);
+  });
+
+  it('refuses the import of a v4 API whose step names a group the environment lacks, and takes it once the group exists', async () => {
+    const api = apiSpec('default-limited', '/limited', { flows: [{ enabled: true, request: [step({ hrid: 'default-rate', sharedPolicyGroupId: topLevelIds('DEFAULT', 'DEFAULT', 'default-rate').crossId })] }] });
+    const refused = await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: api });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ technicalCode: 'invalid', message: 'Unable to import because of errors [SharedPolicyGroup [default-rate] cannot be found.]' });
+    expect(emu.state.apis('DEFAULT', 'DEFAULT')).toEqual([]);
+    await call(emu, 'PUT', SPGS, { body: spg('default-rate') });
+    expect((await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: api })).status).toBe(200);
+    expect(emu.violations).toEqual([]);
   });
 });

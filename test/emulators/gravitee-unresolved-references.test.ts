@@ -49,6 +49,8 @@ describe('Automation API: v4 APIs', () => {
     expect(problems().join('\n')).toMatch(/plans\/0\/flows\/0\/request\/0.*policy/);
     expect(emu.state.apis('DEFAULT', 'DEFAULT')).toEqual([]);
     emu.violations.length = 0;
+    const group = { hrid: 'apis-rate-limits', name: 'Rate limits', apiType: 'PROXY', phase: 'REQUEST', steps: [{ enabled: true, name: 'Rate limit', policy: 'rate-limit', configuration: {} }] };
+    expect((await call(emu, 'PUT', `${AUTOMATION}/shared-policy-groups`, { body: group })).status).toBe(200);
     const resolved = await call(emu, 'PUT', `${AUTOMATION}/apis`, { body: apiSpec('spg-api', '/spg-api', { flows: [{ enabled: true, request: [spgPolicyStep] }] }) });
     expect(resolved.status).toBe(200);
     expect(problems()).toEqual([]);
