@@ -4,7 +4,7 @@
  * ApiDocumentation use cases and their validators).
  */
 import { collectionHandlers } from './automation-collection.ts';
-import { navigationPathErrors, refusedWith } from './automation-portals.ts';
+import { navigationPathErrors, refusedWith, UNDER_PORTAL } from './automation-portals.ts';
 import { ApimError } from './errors.ts';
 import type { Handler, RequestContext } from './handler.ts';
 import type { Json } from './store.ts';
@@ -28,7 +28,7 @@ const withoutArea = ({ area: _a, id: _i, ...state }: Json): Json => state;
 const portalPages = collectionHandlers({
   collection: 'portal-documentations',
   operations: { upsert: 'createOrUpdatePortalDocumentation', get: 'getPortalDocumentation', remove: 'deletePortalDocumentation' },
-  parent: { param: 'portalHrid', collection: 'portals', mayBeAbsent: true },
+  parent: UNDER_PORTAL,
   validate: (_ctx: RequestContext, spec: Json, portal: Json | undefined) => ({
     severe: [...pageErrors(spec), ...(portal ? [] : ['the portal to attach the documentation to does not exist in this environment'])],
     warning: [],

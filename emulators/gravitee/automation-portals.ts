@@ -3,7 +3,7 @@
  * (`portals/{portalHrid}/listings`, `portals/{portalHrid}/links`), with the checks APIM makes on import (its
  * CreateOrUpdatePortal, PortalListing and PortalLink use cases and their validators).
  */
-import { collectionHandlers } from './automation-collection.ts';
+import { collectionHandlers, type ParentOf } from './automation-collection.ts';
 import { ApimError } from './errors.ts';
 import type { Handler, RequestContext } from './handler.ts';
 import { topLevelIds } from './ids.ts';
@@ -23,6 +23,12 @@ export function navigationPathErrors(path: unknown, field: string): string[] {
   if (p.length > 1 && p.endsWith('/')) errors.push(`${field} must not end with '/' (was: ${p})`);
   return errors;
 }
+
+/**
+ * What hangs under a portal (listings, links, pages) is imported whether or not APIM holds the portal yet: the
+ * kind's validation decides what a missing portal means.
+ */
+export const UNDER_PORTAL: ParentOf = { param: 'portalHrid', collection: 'portals', mayBeAbsent: true };
 
 /** APIM refuses with a `ValidationDomainException` carrying the severe messages joined, not the API import's wording. */
 export const refusedWith = (severe: string[]): ApimError => new ApimError(400, severe.join(', '), 'invalid');
@@ -73,7 +79,7 @@ function validateListing(ctx: RequestContext, spec: Json) {
 const listings = collectionHandlers({
   collection: 'portal-listings',
   operations: { upsert: 'createOrUpdatePortalListing', get: 'getPortalListing', remove: 'deletePortalListing' },
-  parent: { param: 'portalHrid', collection: 'portals', mayBeAbsent: true },
+  parent: UNDER_PORTAL,
   validate: validateListing,
   refuse: refusedWith,
 });
@@ -97,7 +103,7 @@ function validateLink(_ctx: RequestContext, spec: Json, portal: Json | undefined
 const links = collectionHandlers({
   collection: 'portal-links',
   operations: { upsert: 'createOrUpdatePortalLink', get: 'getPortalLink', remove: 'deletePortalLink' },
-  parent: { param: 'portalHrid', collection: 'portals', mayBeAbsent: true },
+  parent: UNDER_PORTAL,
   validate: validateLink,
   refuse: refusedWith,
   extend: (_ctx, spec) => ({ name: text(spec.name)?.trim(), href: text(spec.href)?.trim() }),
