@@ -10,7 +10,8 @@ export type Params = Record<string, string>;
 
 export type RawBody = { kind: 'none' } | { kind: 'form'; fields: Params } | { kind: 'other'; text: string };
 
-const FORM = 'application/x-www-form-urlencoded';
+/** The media type of every write the published specs document. */
+export const FORM = 'application/x-www-form-urlencoded';
 
 export function parseRawBody(raw: Buffer, contentType: string | undefined): RawBody {
   if (raw.length === 0) return { kind: 'none' };

@@ -12,7 +12,7 @@ import type { Violation } from '../openapi/index.ts';
 import { authorizeAdmin, authorizeMaster, presentedToken } from './auth.ts';
 import { accessDenied, badRequest, notFound, ThreescaleError } from './errors.ts';
 import type { Ctx } from './handler.ts';
-import { formFields, parseRawBody, type Params, type RawBody } from './params.ts';
+import { FORM, formFields, parseRawBody, type Params, type RawBody } from './params.ts';
 import { ROUTES } from './routes.ts';
 import { operationKey, servedSpecs, type OperationInfo, type ServedSpec } from './specs.ts';
 import { createStateApi } from './state-api.ts';
@@ -186,7 +186,6 @@ function railsRequest(op: OperationInfo, query: URLSearchParams, raw: RawBody, t
   return { query: withTokenQuery, headers, body: raw.kind === 'none' ? undefined : raw.kind === 'form' ? raw.fields : raw.text };
 }
 
-const FORM = 'application/x-www-form-urlencoded';
 
 function faultBody(status: number): unknown {
   if (status === 404) return { status: 'Not found' };

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vendorSpecsDir } from '../common/specs.ts';
 import { createContract, objectAt, parseSpecText, type OpenApiContract } from '../openapi/index.ts';
+import { FORM } from './params.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +42,6 @@ export interface ServedSpec {
  */
 type Erratum = { file: string; apply: (doc: Json) => void };
 
-const FORM = 'application/x-www-form-urlencoded';
 const dropRequired = (schema: Json | undefined, field: string): void => {
   if (schema && Array.isArray(schema.required)) schema.required = schema.required.filter((f) => f !== field);
 };
