@@ -23,7 +23,7 @@ const get = async (path: string, accept?: string) => {
   return { status: res.status, type: res.headers.get('content-type'), text, body: JSON.parse(text) as any };
 };
 
-/** Reads watch events until `count` arrived, then closes the stream. */
+/** Reads watch events until `count` of them (BOOKMARKs aside) arrived, then closes the stream. */
 async function watchEvents(path: string, accept: string, count: number, during?: () => Promise<unknown>): Promise<any[]> {
   const ctl = new AbortController();
   const res = await fetch(`${h.server.url}${path}`, { headers: { accept }, signal: ctl.signal });
@@ -33,7 +33,7 @@ async function watchEvents(path: string, accept: string, count: number, during?:
   const events: any[] = [];
   let buf = '';
   const pending = during?.();
-  while (events.length < count) {
+  while (events.filter((e) => e.type !== 'BOOKMARK').length < count) {
     const { value, done } = await reader.read();
     if (done) break;
     buf += decoder.decode(value, { stream: true });
@@ -45,6 +45,25 @@ async function watchEvents(path: string, accept: string, count: number, during?:
   ctl.abort();
   await pending;
   return events;
+}
+
+/** The first BOOKMARK of a metadata-only watch. */
+async function watchBookmark(path: string): Promise<any> {
+  const ctl = new AbortController();
+  const res = await fetch(`${h.server.url}${path}`, { headers: { accept: ONE }, signal: ctl.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('watch ended before a bookmark');
+    buf += decoder.decode(value, { stream: true });
+    const bookmark = buf.split('\n').slice(0, -1).map((l) => JSON.parse(l)).find((e) => e.type === 'BOOKMARK');
+    if (bookmark) {
+      ctl.abort();
+      return bookmark;
+    }
+  }
 }
 
 describe('metadata-only lists (PartialObjectMetadataList)', () => {
@@ -124,7 +143,7 @@ describe('what kube-apiserver refuses (406 NotAcceptable)', () => {
 describe('metadata-only watches (PartialObjectMetadata)', () => {
   it('carry PartialObjectMetadata objects in every event, bookmarks included, never the data', async () => {
     const list = await get(secrets, LIST);
-    const events = await watchEvents(`${secrets}?watch=1&allowWatchBookmarks=true&resourceVersion=${list.body.metadata.resourceVersion}`, `${ONE},application/json`, 3, async () => {
+    const events = await watchEvents(`${secrets}?watch=1&allowWatchBookmarks=true&resourceVersion=${list.body.metadata.resourceVersion}`, `${ONE},application/json`, 2, async () => {
       await h.core.patchNamespacedSecret({ namespace: NS, name: 'a', body: { stringData: { password: 's3cret-rotated' } } }, MERGE);
       await h.core.deleteNamespacedSecret({ namespace: NS, name: 'c' });
     });
@@ -135,8 +154,10 @@ describe('metadata-only watches (PartialObjectMetadata)', () => {
       expect(e.object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' });
     }
     expect(JSON.stringify(events)).not.toMatch(/s3cret|czNjcmV0/);
-    const initial = await watchEvents(`${secrets}?watch=1&allowWatchBookmarks=true`, ONE, 3);
+    const initial = await watchEvents(`${secrets}?watch=1&allowWatchBookmarks=true`, ONE, 2);
     expect(initial.filter((e) => e.type === 'ADDED').map((e) => e.object.kind)).toEqual(['PartialObjectMetadata', 'PartialObjectMetadata']);
+    const bookmark = await watchBookmark(`${secrets}?watch=1&allowWatchBookmarks=true&resourceVersion=${list.body.metadata.resourceVersion}`);
+    expect(bookmark.object).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: expect.any(String) } });
     await h.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'c', labels: { app: 'x' } }, stringData: { password: 's3cret-c' } } });
   });
 
