@@ -57,7 +57,7 @@ export function objectIds(ctx: RequestContext, hrid: string, parent: Json | unde
 }
 
 /** The stored parent of a sub-collection request, or APIM's 404 for its HRID. */
-export function parentOf(ctx: RequestContext, def: CollectionDefinition): Json | undefined {
+function parentOf(ctx: RequestContext, def: CollectionDefinition): Json | undefined {
   if (!def.parent) return undefined;
   const hrid = ctx.params[def.parent.param]!;
   const byUuid = def.parent.uuidFlag ? queryFlag(ctx.query, def.parent.uuidFlag) : false;
