@@ -5,11 +5,10 @@
  */
 import { collectionHandlers, type ParentOf } from './automation-collection.ts';
 import { ApimError } from './errors.ts';
-import type { Handler, RequestContext } from './handler.ts';
+import { objectsOf, type Handler, type RequestContext } from './handler.ts';
 import { topLevelIds } from './ids.ts';
 import type { Json } from './store.ts';
 
-const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** APIM's NavigationPathValidator: the format of a navigation path, in its words, the field named as APIM names it. */
@@ -40,7 +39,7 @@ export const refusedWith = (severe: string[]): ApimError => new ApimError(400, s
  */
 function topNavbarOf(spec: Json): Json[] {
   const structure = (spec.structure ?? undefined) as Json | undefined;
-  const entries = structure ? list(structure.topNavbar) : list(spec.navigation);
+  const entries = structure ? objectsOf(structure.topNavbar) : objectsOf(spec.navigation);
   return entries
     .filter((e) => text(e?.path)?.trim())
     .map((e) => ({ path: e.path, ...(typeof e.displayName === 'string' ? { displayName: e.displayName } : {}) }));
@@ -49,7 +48,7 @@ function topNavbarOf(spec: Json): Json[] {
 function validatePortal(_ctx: RequestContext, spec: Json) {
   const severe: string[] = [];
   // The spec: "`navigation` and `structure` cannot be set at the same time".
-  if (spec.structure != null && list(spec.navigation).length > 0) severe.push('navigation and structure cannot be set at the same time');
+  if (spec.structure != null && objectsOf(spec.navigation).length > 0) severe.push('navigation and structure cannot be set at the same time');
   topNavbarOf(spec).forEach((e, i) => severe.push(...navigationPathErrors(e.path, `navigation[${i}].path`)));
   return { severe, warning: [] };
 }
@@ -68,7 +67,7 @@ const portals = collectionHandlers({
 
 /** A listing's APIs must exist in the environment; its portal may come later (APIM: "allowed to arrive out of order"). */
 function validateListing(ctx: RequestContext, spec: Json) {
-  const severe = list(spec.apis).flatMap((entry, i) => {
+  const severe = objectsOf(spec.apis).flatMap((entry, i) => {
     const apiHrid = String(entry?.apiHrid);
     const exists = ctx.data.apis.get(topLevelIds(ctx.org, ctx.env, apiHrid).id) !== undefined;
     return [...navigationPathErrors(entry?.location, `apis[${i}].location`), ...(exists ? [] : [`apis[${i}]: API [${apiHrid}] not found`])];

@@ -3,7 +3,7 @@
  * check the v4 API import makes of the `shared-policy-group-policy` steps that use them.
  */
 import { collectionHandlers, type Outcome } from './automation-collection.ts';
-import { clone, queryFlag, type Handler, type RequestContext } from './handler.ts';
+import { clone, objectsOf, queryFlag, type Handler, type RequestContext } from './handler.ts';
 import { topLevelIds } from './ids.ts';
 import type { Json } from './store.ts';
 
@@ -56,10 +56,9 @@ const FLOW_PHASES = ['request', 'response', 'publish', 'subscribe', 'interact', 
 
 /** Every step of an API's flows and its plans' flows. */
 function stepsOf(api: Json): Json[] {
-  const flows = [...list(api.flows), ...list(api.plans).flatMap((p) => list((p as Json).flows))] as Json[];
-  return flows.flatMap((f) => FLOW_PHASES.flatMap((phase) => list(f[phase]))) as Json[];
+  const flows = [...objectsOf(api.flows), ...objectsOf(api.plans).flatMap((p) => objectsOf(p.flows))];
+  return flows.flatMap((f) => FLOW_PHASES.flatMap((phase) => objectsOf(f[phase])));
 }
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
 
 /**
  * Severe errors of a v4 API import whose `shared-policy-group-policy` steps name a shared policy group the environment

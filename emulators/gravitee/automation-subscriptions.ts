@@ -10,7 +10,7 @@
  */
 import { collectionHandlers, objectIds, type ParentOf } from './automation-collection.ts';
 import { ApimError } from './errors.ts';
-import { queryFlag, type RequestContext } from './handler.ts';
+import { objectsOf, queryFlag, type RequestContext } from './handler.ts';
 import { apiSubResourceIds, topLevelIds } from './ids.ts';
 import type { Json } from './store.ts';
 
@@ -22,14 +22,12 @@ const API: ParentOf = {
   byUuid: (ctx, id) => ctx.data.apis.get(id)?.value ?? ctx.data.v2Apis.get(id)?.value,
 };
 
-const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
-
 /** The plan and application a subscription names, with the ids APIM derives for them. */
 function targetsOf(ctx: RequestContext, spec: Json, api: Json) {
   const planHrid = String(spec.planHrid);
   const byPlanId = queryFlag(ctx.query, 'hridContainsApiUUID');
   const planId = byPlanId ? planHrid : apiSubResourceIds(ctx.org, ctx.env, ctx.params.apiHrid!, planHrid).id;
-  const plan = list(api.plans).find((p) => (byPlanId ? p.id === planHrid : p.hrid === planHrid));
+  const plan = objectsOf(api.plans).find((p) => (byPlanId ? p.id === planHrid : p.hrid === planHrid));
   const appHrid = String(spec.applicationHrid);
   const applicationId = queryFlag(ctx.query, 'hridContainsAppUUID') ? appHrid : topLevelIds(ctx.org, ctx.env, appHrid).id;
   return { plan, planId: String(plan?.id ?? planId), applicationId };
@@ -74,11 +72,11 @@ function checkCreation(ctx: RequestContext, spec: Json, api: Json, id: string): 
   const clientId = settings.app ? ((settings.app as Json).clientId as string | undefined) : settings.oauth ? 'assigned by APIM' : undefined;
   if (tokenBased && !clientId?.trim()) throw apiError(400, 'A client_id is required to subscribe to an OAuth2 or JWT plan.', 'plan.notSubscribable');
 
-  const keys = new Set(list(spec.apiKeys).map((k) => String(k.key)));
+  const keys = new Set(objectsOf(spec.apiKeys).map((k) => String(k.key)));
   const taken = ctx.data
     .table('subscriptions')
     .values()
-    .some((s) => s.id !== id && list(s.apiKeys).some((k) => keys.has(String(k.key))));
+    .some((s) => s.id !== id && objectsOf(s.apiKeys).some((k) => keys.has(String(k.key))));
   if (taken) throw apiError(400, 'API key already exists', 'apiKey.existing');
 }
 

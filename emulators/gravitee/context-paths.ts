@@ -1,4 +1,5 @@
 /** Context paths of v4 and v2 APIs, sanitized as APIM does (`Path.sanitize`). */
+import { objectsOf } from './handler.ts';
 import type { Json } from './store.ts';
 
 export interface ContextPath {
@@ -15,24 +16,23 @@ export function sanitizePath(path: string | undefined): string | undefined {
   return p.endsWith('/') ? p : p + '/';
 }
 
-const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Json[]) : []);
 const hostOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** True when a v4 spec has an HTTP listener, whose paths APIM then requires. */
-export const hasHttpListener = (spec: Json): boolean => asArray(spec.listeners).some((l) => l.type === 'HTTP');
+export const hasHttpListener = (spec: Json): boolean => objectsOf(spec.listeners).some((l) => l.type === 'HTTP');
 
 /** Context paths of the HTTP listeners of a v4 API spec, as written. */
 export function v4Paths(spec: Json): ContextPath[] {
-  return asArray(spec.listeners)
+  return objectsOf(spec.listeners)
     .filter((l) => l.type === 'HTTP')
-    .flatMap((l) => asArray(l.paths))
+    .flatMap((l) => objectsOf(l.paths))
     .map((p) => ({ host: hostOf(p.host), path: String(p.path ?? '') }));
 }
 
 /** Context paths of a v2 API definition (`proxy.virtual_hosts`, or the legacy `proxy.context_path`). */
 export function v2Paths(definition: Json): ContextPath[] {
   const proxy = (definition.proxy ?? {}) as Json;
-  const hosts = asArray(proxy.virtual_hosts).map((v) => ({ host: hostOf(v.host), path: String(v.path ?? '') }));
+  const hosts = objectsOf(proxy.virtual_hosts).map((v) => ({ host: hostOf(v.host), path: String(v.path ?? '') }));
   if (hosts.length) return hosts;
   return typeof proxy.context_path === 'string' ? [{ path: proxy.context_path }] : [];
 }

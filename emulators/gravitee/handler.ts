@@ -33,6 +33,9 @@ export const queryFlag = (query: URLSearchParams, name: string): boolean => quer
 
 export const clone = <T>(v: T): T => structuredClone(v);
 
+/** The objects of a body's list field (none when it is no list): what the import checks read. */
+export const objectsOf = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Json[]) : []);
+
 /** Id of the object an Automation HRID designates; with `hridContainsUUID=true` the HRID is the id itself. */
 export const idOfHrid = (ctx: RequestContext, hrid: string): string =>
   queryFlag(ctx.query, 'hridContainsUUID') ? hrid : topLevelIds(ctx.org, ctx.env, hrid).id;
