@@ -76,6 +76,12 @@ export interface SyncContext {
   log: Logger;
   /** Reads a Secret's or ConfigMap's data (decoded). Undefined when it does not exist. */
   readData(ref: ObjectRef): Promise<Record<string, string> | undefined>;
+  /**
+   * Values this sync must keep out of every message: what templates rendered from Secrets (renderTemplates adds them)
+   * and what a kind declares secret (a Subscription's API keys). The engine takes them out of the error it records,
+   * so no condition, event or log line carries them, even when the vendor quotes the request in a refusal.
+   */
+  secrets: Set<string>;
 }
 
 /** A spec after templates were rendered and the schema accepted it. */

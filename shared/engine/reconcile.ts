@@ -4,6 +4,7 @@ import { mergeConditions, findCondition, readyAtGeneration, type ConditionInput 
 import { asSyncError, type SyncError } from './errors.ts';
 import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
 import { DELETION_POLICY, FINALIZER } from './metadata-keys.ts';
+import { redactSecrets } from './redaction.ts';
 import { parseSpec } from './spec-validation.ts';
 import { statusPatch } from './status-patch.ts';
 import { renderTemplates } from './templates.ts';
@@ -22,7 +23,7 @@ export async function reconcile(ref: ObjectRef, kind: KindDefinition, ctx: SyncC
 }
 
 async function prepare<S>(obj: KubeObject, kind: KindDefinition<S>, ctx: SyncContext): Promise<Desired<S>> {
-  const { spec } = await renderTemplates(obj.spec ?? {}, obj.metadata.namespace ?? 'default', (r) => ctx.readData(r));
+  const { spec } = await renderTemplates(obj.spec ?? {}, obj.metadata.namespace ?? 'default', (r) => ctx.readData(r), ctx.secrets);
   return { object: obj, spec: parseSpec(kind.schema, spec) };
 }
 
@@ -74,7 +75,7 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     await Promise.all([writeStatus(ctx, live, vendorStatus, conditions), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
   } catch (e) {
-    throw await recordFailure(ctx, live, kind, asSyncError(e), 'UpdateFailed');
+    throw await recordFailure(ctx, live, kind, withoutSecrets(asSyncError(e), ctx), 'UpdateFailed');
   }
   // Outside the try: Ready is written; a failed deletion is retried by settleOneShot, never recorded as a failed sync.
   if (kind.oneShot?.deleteWhenDone?.(live)) await deleteDone(live, ctx);
@@ -108,7 +109,7 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
     await event(ctx, obj, 'Normal', 'DeleteSucceeded', note ? `${obj.kind} deleted from the vendor: ${note}` : `${obj.kind} deleted from the vendor`);
     return 'deleted';
   } catch (e) {
-    const err = asSyncError(e);
+    const err = withoutSecrets(asSyncError(e), ctx);
     err.message += ` (to delete the resource and keep the vendor object, annotate it ${DELETION_POLICY}=orphan)`;
     throw await recordFailure(ctx, obj, kind, err, 'DeleteFailed');
   }
@@ -130,6 +131,12 @@ async function settleOneShot(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
 async function deleteDone(obj: KubeObject, ctx: SyncContext): Promise<void> {
   await event(ctx, obj, 'Normal', 'DeletingDone', `${obj.kind} done: deleting the resource, as its spec asks`);
   await ctx.cluster.delete(refOf(obj), obj.metadata.uid);
+}
+
+/** The error with the sync's secrets taken out of its message, before conditions, events and logs carry it. */
+function withoutSecrets(err: SyncError, ctx: SyncContext): SyncError {
+  err.message = redactSecrets(err.message, ctx.secrets);
+  return err;
 }
 
 /** Writes the failure as conditions (and an event when the message is new), then hands the error back. */

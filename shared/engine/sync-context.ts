@@ -11,6 +11,7 @@ export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logge
     cluster,
     http,
     log,
+    secrets: new Set(),
     readData(ref: ObjectRef) {
       const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
       let p = cache.get(key);

@@ -45,9 +45,10 @@ export type TemplateSource = (ref: ObjectRef) => Promise<Record<string, string> 
 
 /**
  * Returns a copy of the spec with every template replaced. A missing Secret/ConfigMap is a reference error (it may
- * arrive later); a missing key is permanent until the spec or the source changes.
+ * arrive later); a missing key is permanent until the spec or the source changes. Values taken from Secrets are added
+ * to `secrets` (the sync's SyncContext.secrets), to be kept out of messages.
  */
-export async function renderTemplates<T>(spec: T, namespace: string, read: TemplateSource): Promise<{ spec: T; sources: ObjectRef[] }> {
+export async function renderTemplates<T>(spec: T, namespace: string, read: TemplateSource, secrets?: Set<string>): Promise<{ spec: T; sources: ObjectRef[] }> {
   const cache = new Map<string, Record<string, string> | undefined>();
   const sources = new Map<string, ObjectRef>();
   const render = async (s: string, path: string): Promise<string> => {
@@ -65,6 +66,7 @@ export async function renderTemplates<T>(spec: T, namespace: string, read: Templ
       if (!data) throw missingReference(`spec${path}: ${ref.source} ${namespace}/${ref.name} not found`);
       sources.set(cacheKey, objRef);
       if (!(ref.key in data)) throw permanent('CompileTemplateError', `spec${path}: key "${ref.key}" not found in ${ref.source} ${namespace}/${ref.name}`);
+      if (ref.source === 'secret') secrets?.add(data[ref.key]!);
       out += s.slice(last, m.index) + data[ref.key];
       last = m.index + m[0].length;
     }

@@ -64,6 +64,7 @@ function fakeCtx(secrets: Record<string, Record<string, string>>, opts: { logs?:
     cluster: { id: 'local' } as SyncContext['cluster'],
     http: http as SyncContext['http'],
     log: jsonLogger({ level: 'DEBUG', sink: (l) => opts.logs?.push(l) }),
+    secrets: new Set(),
     async readData(ref: ObjectRef) {
       return ref.kind === 'Secret' && ref.namespace === NS ? secrets[ref.name] : undefined;
     },

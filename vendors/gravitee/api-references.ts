@@ -87,7 +87,7 @@ async function inlineResource(resource: unknown, i: number, ns: string, ctx: Syn
   if (!ref) throw missingReference(`${field}: an ApiResource reference needs a name`);
   const found = await ctx.cluster.get(ref);
   if (!found) throw missingReference(`${field}: ${named(ref)} not found`);
-  const { spec } = await renderTemplates(isObject(found.spec) ? found.spec : {}, ref.namespace, (r) => ctx.readData(r));
+  const { spec } = await renderTemplates(isObject(found.spec) ? found.spec : {}, ref.namespace, (r) => ctx.readData(r), ctx.secrets);
   const missing = ['name', 'type', 'configuration'].filter((k) => spec[k] === undefined || spec[k] === '');
   if (missing.length) throw missingReference(`${field}: ${named(ref)} has no ${missing.join(', ')}`);
   return { name: spec.name, type: spec.type, configuration: spec.configuration, enabled: spec.enabled ?? true };

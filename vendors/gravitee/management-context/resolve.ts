@@ -39,7 +39,7 @@ export async function resolveContextObject(obj: KubeObject, ctx: SyncContext, pr
   const ns = obj.metadata.namespace ?? 'default';
   let spec: ManagementContextSpec;
   try {
-    const rendered = await renderTemplates(obj.spec ?? {}, ns, (r) => ctx.readData(r));
+    const rendered = await renderTemplates(obj.spec ?? {}, ns, (r) => ctx.readData(r), ctx.secrets);
     spec = parseSpec(ManagementContextSpec, rendered.spec);
   } catch (err) {
     if (err instanceof SyncError) err.message = prefix + err.message;

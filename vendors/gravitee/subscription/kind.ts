@@ -10,7 +10,6 @@ import { ManagementApi } from '../management-api.ts';
 import { resolveContext } from '../management-context/resolve.ts';
 import { apiTypeOf, graviteeReferences, refTo } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
-import { withoutKeysInErrors } from './api-keys.ts';
 import { SubscriptionSpec } from './schema.ts';
 import { checkSubscribable, checkSynced, describe, SubscribedApi, SubscribingApplication } from './subscribed.ts';
 
@@ -66,7 +65,8 @@ async function deletionClient(object: KubeObject, api: SubscribedApi | undefined
  * `<namespace>-<name>`. The API (ApiV4Definition, or ApiDefinition as GKO allows) and the Application must be in APIM
  * and use the same context. APIM keeps a subscription's plan and application once created: a change of either is a
  * False condition naming the field rather than a write APIM would ignore; so every sync observes first. API keys are
- * write-only in APIM and secrets here: never compared, never in status, and taken out of any error message.
+ * write-only in APIM and secrets here: never compared, never in status, and declared secret for the engine to take
+ * out of any error message.
  */
 export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
   ...SubscriptionType,
@@ -80,7 +80,8 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
     const apiRef = refTo(apiTypeOf(spec.api), spec.api, ns)!;
     const apiObject = await ctx.cluster.get(apiRef);
     const api = apiObject && new SubscribedApi(apiObject);
-    const keys = (spec.apiKeys ?? []).map((k) => k.key);
+    // APIM may quote the request in a refusal: the engine takes the keys out of the error it records.
+    for (const k of spec.apiKeys ?? []) ctx.secrets.add(k.key);
 
     const client = async (api: SubscribedApi, app?: SubscribingApplication, planKey?: string) => {
       const context = await resolveContext(api.contextRef!, ctx);
@@ -99,37 +100,34 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
             }
           : {}),
       });
-      return withoutKeysInErrors(
-        automationClient({
-          api: new ManagementApi(context, ctx.http),
-          collection: `apis/${encodeURIComponent(apiHrid)}/subscriptions`,
-          hrid,
-          flags: { ...(api.legacy ? { hridContainsApiUUID: 'true' } : {}), ...(app?.legacy ? { hridContainsAppUUID: 'true' } : {}) },
-          payload,
-          toStatus: (state): ExternalStatus => ({
-            id: state.id,
-            startedAt: rfc3339(state.startingAt),
-            endingAt: typeof state.endingAt === 'string' ? state.endingAt : undefined,
-            processingStatus: 'Completed',
-          }),
-          upToDate: (state) => {
-            // APIM answers the plan and application by hrid; legacy (UUID) ones it may not name the same way.
-            if (!api.legacy && typeof state.planHrid === 'string' && state.planHrid !== payload.planHrid) {
-              throw invalidSpec('InvalidSpec', `spec.plan: APIM keeps a subscription's plan (this one is on [${state.planHrid}]); delete the Subscription and create another to change it`);
-            }
-            if (!app?.legacy && typeof state.applicationHrid === 'string' && state.applicationHrid !== payload.applicationHrid) {
-              throw invalidSpec('InvalidSpec', `spec.application: APIM keeps a subscription's application (this one is [${state.applicationHrid}]); delete the Subscription and create another to change it`);
-            }
-            // What APIM does not answer (metadata, consumer configuration in some versions) is not drift.
-            return (
-              sameInstant(state.endingAt, payload.endingAt) &&
-              (!('metadata' in state) || deepEqual(state.metadata ?? {}, payload.metadata ?? {})) &&
-              (!payload.consumerConfiguration || !('consumerConfiguration' in state) || isSubset(payload.consumerConfiguration, state.consumerConfiguration))
-            );
-          },
+      return automationClient({
+        api: new ManagementApi(context, ctx.http),
+        collection: `apis/${encodeURIComponent(apiHrid)}/subscriptions`,
+        hrid,
+        flags: { ...(api.legacy ? { hridContainsApiUUID: 'true' } : {}), ...(app?.legacy ? { hridContainsAppUUID: 'true' } : {}) },
+        payload,
+        toStatus: (state): ExternalStatus => ({
+          id: state.id,
+          startedAt: rfc3339(state.startingAt),
+          endingAt: typeof state.endingAt === 'string' ? state.endingAt : undefined,
+          processingStatus: 'Completed',
         }),
-        keys,
-      );
+        upToDate: (state) => {
+          // APIM answers the plan and application by hrid; legacy (UUID) ones it may not name the same way.
+          if (!api.legacy && typeof state.planHrid === 'string' && state.planHrid !== payload.planHrid) {
+            throw invalidSpec('InvalidSpec', `spec.plan: APIM keeps a subscription's plan (this one is on [${state.planHrid}]); delete the Subscription and create another to change it`);
+          }
+          if (!app?.legacy && typeof state.applicationHrid === 'string' && state.applicationHrid !== payload.applicationHrid) {
+            throw invalidSpec('InvalidSpec', `spec.application: APIM keeps a subscription's application (this one is [${state.applicationHrid}]); delete the Subscription and create another to change it`);
+          }
+          // What APIM does not answer (metadata, consumer configuration in some versions) is not drift.
+          return (
+            sameInstant(state.endingAt, payload.endingAt) &&
+            (!('metadata' in state) || deepEqual(state.metadata ?? {}, payload.metadata ?? {})) &&
+            (!payload.consumerConfiguration || !('consumerConfiguration' in state) || isSubset(payload.consumerConfiguration, state.consumerConfiguration))
+          );
+        },
+      });
     };
 
     if (object.metadata.deletionTimestamp) return deletionClient(object, api, (a) => client(a));
