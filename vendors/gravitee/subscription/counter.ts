@@ -7,6 +7,11 @@ import { usersOf } from '../users.ts';
  * counted from the cluster on each sync rather than incremented and decremented as GKO does, so a lost update never
  * skews it. Subscriptions reference their API and Application mutually: the object is re-synced, and recounted, when
  * one appears or goes.
+ *
+ * The count costs one paged LIST of Subscriptions in every namespace per sync (shared by observe and the write), and
+ * stays so: a Subscription may name an API or Application in any namespace, so none can be left out; and a sync does
+ * not know reliably that a Subscription changed (the watcher coalesces a waiting message, its reason replaced by the
+ * latest, e.g. a resync), so keeping the last count on other syncs could leave a wrong one until the next change.
  */
 export function withSubscriptionCount<S>(kind: KindDefinition<S>): KindDefinition<S> {
   return {
