@@ -2,7 +2,7 @@
  * CustomResourceDefinitions: the apiextensions.k8s.io/v1 resource itself, and the resource type each CRD
  * turns into once established (served versions, schema, printer columns, status subresource).
  */
-import { JSON_PATCH, MERGE_PATCH, type KubeObj, type ResourceType, type ServedVersion, type Strategy } from './resource-type.ts';
+import { APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, type KubeObj, type ResourceType, type ServedVersion, type Strategy } from './resource-type.ts';
 import type { FieldError } from './status-errors.ts';
 import { compareVersions } from './version-priority.ts';
 import { nowTimestamp } from './object-meta.ts';
@@ -18,7 +18,7 @@ const customResourceStrategy: Strategy = {
   allowUnconditionalUpdate: false,
   allowCreateOnUpdate: false,
   deleteReturnsObject: false,
-  patchTypes: [JSON_PATCH, MERGE_PATCH],
+  patchTypes: [JSON_PATCH, MERGE_PATCH, APPLY_PATCH],
 };
 
 export function customResourceType(crd: KubeObj): ResourceType {
@@ -112,7 +112,7 @@ const crdStrategy: Strategy = {
   allowUnconditionalUpdate: false,
   allowCreateOnUpdate: false,
   deleteReturnsObject: true,
-  patchTypes: [JSON_PATCH, MERGE_PATCH, 'application/strategic-merge-patch+json'],
+  patchTypes: [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_PATCH],
   normalize(obj, old) {
     const spec = (obj.spec ??= {});
     spec.conversion ??= { strategy: 'None' };

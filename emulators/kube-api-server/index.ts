@@ -23,6 +23,7 @@ import type { ResourceRequest, ServerState } from './request-context.ts';
 import type { OpenWatch } from './watch.ts';
 import type { KubeObj, ResourceType } from './resource-type.ts';
 import { selfSignedCertificate } from './tls.ts';
+import { KUBE_VERSION } from './discovery.ts';
 
 export type { FaultRule } from './faults.ts';
 
@@ -142,7 +143,7 @@ function createInternal(state: ServerState, type: ResourceType, obj: KubeObj): v
     type,
     version: type.versions[0].name,
     query: new URLSearchParams(),
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'user-agent': `kube-apiserver/${KUBE_VERSION.gitVersion}` },
     body: Buffer.from(JSON.stringify(obj)),
     warnings: [],
   };

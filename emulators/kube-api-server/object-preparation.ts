@@ -15,13 +15,19 @@ const schemaOf = (r: ResourceRequest) => r.type.versions.find((v) => v.name === 
 
 /** Drops undeclared fields (reported per fieldValidation: Strict fails, Warn adds Warning headers) and applies defaults. */
 export function decodeInto(r: ResourceRequest, obj: KubeObj): void {
+  pruneUnknown(r, obj);
+  const schema = schemaOf(r);
+  if (schema) applyDefaults(obj, schema);
+}
+
+/** Drops undeclared fields only: an applied configuration is not defaulted (defaults are nobody's fields). */
+export function pruneUnknown(r: ResourceRequest, obj: KubeObj): void {
   if (obj.metadata && typeof obj.metadata === 'object') pruneObjectMeta(obj.metadata);
   const schema = schemaOf(r);
   const unknown = schema ? prune(obj, schema) : pruneTopLevel(obj, r.type.strategy.knownFields);
   const mode = r.query.get('fieldValidation') ?? 'Warn';
   if (unknown.length && mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`);
   if (mode === 'Warn') r.warnings.push(...unknown.map((p) => `unknown field "${p}"`));
-  if (schema) applyDefaults(obj, schema);
 }
 
 function pruneTopLevel(obj: KubeObj, known: string[] | undefined): string[] {
@@ -74,7 +80,9 @@ export function prepareForUpdate(r: ResourceRequest, incoming: KubeObj, old: Kub
   }
   const m = next.metadata;
   const o = old.metadata;
-  m.namespace = o.namespace;
+  // Cluster-scoped objects have no namespace key at all (a key holding undefined would make a no-op write look new).
+  if (o.namespace !== undefined) m.namespace = o.namespace;
+  else delete m.namespace;
   m.uid ||= o.uid;
   m.creationTimestamp = o.creationTimestamp;
   if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;

@@ -1,13 +1,18 @@
-/** create (POST), update (PUT) and patch (PATCH), on the main resource and on /status. */
+/**
+ * create (POST), update (PUT) and patch (PATCH, server-side apply included), on the main resource and on /status;
+ * every write records its manager's fields in metadata.managedFields.
+ */
 import { randomUUID } from 'node:crypto';
-import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, staleConflict, unsupportedMediaType } from './status-errors.ts';
-import { JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, type KubeObj } from './resource-type.ts';
+import { ApiError, alreadyExists, badRequest, forbidden, invalid, notFound, staleConflict, unsupportedMediaType, type FieldError } from './status-errors.ts';
+import { APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, apiVersionOf, type KubeObj } from './resource-type.ts';
 import { checkTypeMeta, collectionOf, decodeBody, dryRun, header, keyOf, present, type HandlerResult, type ResourceRequest } from './request-context.ts';
-import { decodeInto, prepareForCreate, prepareForUpdate, validateObject } from './object-preparation.ts';
+import { decodeInto, prepareForCreate, prepareForUpdate, pruneUnknown, validateObject } from './object-preparation.ts';
 import { generateName, nowTimestamp } from './object-meta.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import { deepEqual, clone } from './json-util.ts';
 import { isNamespaceType } from './core-types.ts';
+import { apply, decodeManagers, encodeManagers, recordUpdate, type Managers, type Write } from './managed-fields.ts';
+import { rootShape } from './field-shapes.ts';
 
 export function create(r: ResourceRequest): HandlerResult {
   const obj = decodeBody(r);
@@ -15,9 +20,11 @@ export function create(r: ResourceRequest): HandlerResult {
   return { code: 201, body: createObject(r, obj) };
 }
 
-function createObject(r: ResourceRequest, obj: KubeObj): KubeObj {
+/** `applied`: the owners an apply computed; else the create is recorded as its manager's Update. */
+function createObject(r: ResourceRequest, obj: KubeObj, applied?: Managers): KubeObj {
   const t = r.type;
   const m = obj.metadata;
+  const requested = m.managedFields;
   if (t.namespaced) {
     if (m.namespace && m.namespace !== r.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     m.namespace = r.namespace;
@@ -37,6 +44,7 @@ function createObject(r: ResourceRequest, obj: KubeObj): KubeObj {
   if (c.objects.has(key)) throw alreadyExists(t, m.name);
   m.uid = randomUUID();
   m.creationTimestamp = nowTimestamp();
+  setManagedFields(obj, applied ?? recordUpdate(undefined, obj, requestedManagers(r, requested, undefined), writeOf(r)));
   if (dryRun(r)) return present(r, { ...obj, metadata: { ...m } });
   return present(r, r.state.store.commit(c, key, 'ADDED', obj));
 }
@@ -65,8 +73,9 @@ export function update(r: ResourceRequest): HandlerResult {
 }
 
 /** The shared tail of PUT and PATCH: preconditions, preparation, validation, then store (or delete, or nothing). */
-function updateObject(r: ResourceRequest, incoming: KubeObj, old: KubeObj, resourceVersion: string | undefined): KubeObj {
+function updateObject(r: ResourceRequest, incoming: KubeObj, old: KubeObj, resourceVersion: string | undefined, applied?: Managers): KubeObj {
   const t = r.type;
+  const requested = incoming.metadata?.managedFields;
   if (!resourceVersion) {
     if (!t.strategy.allowUnconditionalUpdate)
       throw invalid(t.group, t.resource, r.name!, [{ type: 'Invalid', field: 'metadata.resourceVersion', value: 0, detail: 'must be specified for an update' }]);
@@ -75,6 +84,7 @@ function updateObject(r: ResourceRequest, incoming: KubeObj, old: KubeObj, resou
   const next = prepareForUpdate(r, incoming, old);
   next.apiVersion = old.apiVersion;
   validateObject(r, next, old);
+  setManagedFields(next, applied ?? recordUpdate(old, next, requestedManagers(r, requested, old), writeOf(r)));
   const c = collectionOf(r);
   const key = keyOf(r);
   const { resourceVersion: _n, ...nextMeta } = next.metadata;
@@ -94,6 +104,8 @@ function updateObject(r: ResourceRequest, incoming: KubeObj, old: KubeObj, resou
 export function patch(r: ResourceRequest): HandlerResult {
   const type = header(r, 'content-type').split(';')[0].trim();
   if (!r.type.strategy.patchTypes.includes(type)) throw unsupportedMediaType(r.type.strategy.patchTypes);
+  validatePatchOptions(r, type);
+  if (type === APPLY_PATCH) return applyPatch(r);
   const old = collectionOf(r).objects.get(keyOf(r));
   if (!old) throw notFound(r.type, r.name!);
   const body = decodeBody(r);
@@ -108,4 +120,63 @@ export function patch(r: ResourceRequest): HandlerResult {
   checkTypeMeta(r, patched);
   if (patched.metadata.name !== r.name) throw badRequest(`the name of the object (${patched.metadata.name ?? ''}) does not match the name on the URL (${r.name})`);
   return { code: 200, body: updateObject(r, patched, old, patched.metadata.resourceVersion ?? old.metadata.resourceVersion) };
+}
+
+/**
+ * Server-side apply (`application/apply-patch+yaml`): the configuration is the manager's intent, merged into the object
+ * (created when absent, 201), with managedFields tracking who owns what (managed-fields.ts).
+ */
+function applyPatch(r: ResourceRequest): HandlerResult {
+  const config = decodeBody(r);
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw badRequest('the object provided is unrecognized (must be of type map)');
+  if (!config.kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(config)}'`);
+  if (!config.apiVersion) throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(config)}'`);
+  checkTypeMeta(r, config);
+  const m = config.metadata;
+  if (m.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
+  m.name ??= r.name;
+  if (m.name !== r.name) throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${r.name})`);
+  if (r.type.namespaced && m.namespace && m.namespace !== r.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  pruneUnknown(r, config);
+  const w = { ...writeOf(r), force: r.query.get('force') === 'true' };
+  const old = collectionOf(r).objects.get(keyOf(r));
+  if (!old) {
+    if (r.subresource) throw notFound(r.type, r.name!);
+    const created = apply(undefined, config, new Map(), w);
+    const obj = { ...created.object, apiVersion: config.apiVersion, kind: config.kind, metadata: { ...created.object.metadata, name: r.name } };
+    delete obj.metadata.resourceVersion;
+    return { code: 201, body: createObject(r, obj, created.managers) };
+  }
+  const current = clone(present(r, old));
+  const { object, managers } = apply(current, config, decodeManagers(old.metadata.managedFields), w);
+  return { code: 200, body: updateObject(r, object, old, object.metadata?.resourceVersion ?? old.metadata.resourceVersion, managers) };
+}
+
+/** ValidatePatchOptions: an apply names its field manager; only an apply may force. */
+function validatePatchOptions(r: ResourceRequest, type: string): void {
+  const errs: FieldError[] = [];
+  const force = r.query.get('force');
+  if (type !== APPLY_PATCH && force !== null) errs.push({ type: 'Forbidden', field: 'force', detail: 'may not be specified for non-apply patch' });
+  if (type === APPLY_PATCH && !r.query.get('fieldManager')) errs.push({ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' });
+  if ((r.query.get('fieldManager') ?? '').length > 128) errs.push({ type: 'TooLong', field: 'fieldManager', detail: 'may not be more than 128 bytes' });
+  if (errs.length) throw invalid('meta.k8s.io', 'PatchOptions', '', errs);
+  if (force !== null && force !== 'true' && force !== 'false') throw badRequest(`force: Invalid value: ${JSON.stringify(force)}: strconv.ParseBool: parsing ${JSON.stringify(force)}: invalid syntax`);
+}
+
+/** Who writes, where: the fieldManager parameter, else the client's User-Agent up to its first `/` (managerOrUserAgent). */
+function writeOf(r: ResourceRequest): Write {
+  const manager = r.query.get('fieldManager') || header(r, 'user-agent').split('/')[0].slice(0, 128);
+  return { manager, apiVersion: apiVersionOf(r.type.group, r.version), subresource: r.subresource, statusSubresource: r.type.statusSubresource, shape: rootShape(r.type, r.version) };
+}
+
+/** The owners an Update starts from: managedFields the request sets (not on a subresource), else the stored ones. */
+function requestedManagers(r: ResourceRequest, requested: unknown, old: KubeObj | undefined): Managers {
+  if (!r.subresource && Array.isArray(requested) && requested.length > 0) return decodeManagers(requested);
+  return decodeManagers(old?.metadata.managedFields);
+}
+
+function setManagedFields(obj: KubeObj, managers: Managers): void {
+  const entries = encodeManagers(managers);
+  if (entries) obj.metadata.managedFields = entries;
+  else delete obj.metadata.managedFields;
 }
