@@ -127,6 +127,24 @@ describe.skipIf(!KUBECTL)('kubectl against the test server', () => {
     expect(((await h.custom.getNamespacedCustomObject({ group: 'gravitee.io', version: 'v1alpha1', plural: 'groups', namespace: 'kc', name: 'devs' })) as any).spec.name).toBe('devs');
   });
 
+  it('applies server-side (kubectl apply --server-side): CRDs from infra, custom resources, conflicts and --force-conflicts', async () => {
+    const crds = await kubectl('apply', '--server-side', '-f', `${CRD_DIR}/gravitee.io_applications.yaml`);
+    expect(crds.stderr).toBe('');
+    expect(crds.stdout.trim()).toBe('customresourcedefinition.apiextensions.k8s.io/applications.gravitee.io serverside-applied');
+    expect((await kubectl('apply', '--server-side', '-f', `${CRD_DIR}/gravitee.io_applications.yaml`)).stdout.trim()).toBe('customresourcedefinition.apiextensions.k8s.io/applications.gravitee.io serverside-applied');
+    const app = (description: string) => ({ apiVersion: 'gravitee.io/v1alpha1', kind: 'Application', metadata: { name: 'ssa', namespace: 'kc' }, spec: { name: 'ssa', description, contextRef: { name: 'ctx' }, settings: { app: { type: 'WEB' } } } });
+    const first = await kubectl('apply', '--server-side', '-f', await manifest('app.yaml', app('one')));
+    expect(first.stderr).toBe('');
+    expect(first.stdout.trim()).toBe('application.gravitee.io/ssa serverside-applied');
+    const conflict = await kubectl('apply', '--server-side', '--field-manager', 'other', '-f', await manifest('app2.yaml', app('two')));
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .spec.description');
+    expect((await kubectl('apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', await manifest('app2.yaml', app('two')))).code).toBe(0);
+    const got = (await h.custom.getNamespacedCustomObject({ group: 'gravitee.io', version: 'v1alpha1', plural: 'applications', namespace: 'kc', name: 'ssa' })) as any;
+    expect(got.spec.description).toBe('two');
+    expect(got.metadata.managedFields.map((e: any) => `${e.manager}/${e.operation}`)).toEqual(['kubectl/Apply', 'other/Apply']);
+  });
+
   it('creates Secrets from literals (protobuf request body)', async () => {
     expect((await kubectl('create', 'secret', 'generic', 'creds', '-n', 'kc', '--from-literal=token=abc')).stdout.trim()).toBe('secret/creds created');
     const s = await h.core.readNamespacedSecret({ namespace: 'kc', name: 'creds' });
