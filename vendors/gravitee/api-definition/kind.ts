@@ -6,15 +6,15 @@ import { ConfigMapType, GatewayConfigMap, gatewayConfigMap } from '../gateway-co
 import { gatewayDefinitionV2 } from '../gateway-config-map/definition.ts';
 import { apiDeploymentClient } from '../gateway-config-map/deployment.ts';
 import { hridOf } from '../hrid.ts';
-import { ManagementApi, type ResolvedContext } from '../management-api.ts';
+import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, contextRequired, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
 import { ApiDefinitionType, PortalListingType, SubscriptionType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
 import { withSubscriptionCount } from '../subscription/counter.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
-import { nameUuid } from '../uuid-v3.ts';
 import { fromStrings } from '../uuid-xxh3.ts';
+import { apimIds } from './ids.ts';
 import { apiV2Payload } from './payload.ts';
 import { ApiDefinitionSpec } from './schema.ts';
 
@@ -80,12 +80,6 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscrip
     });
   },
 });
-
-/** With a context: the ids APIM's Automation API would derive, so a redelivered import updates the same API. */
-function apimIds(object: Parameters<typeof hridOf>[0], spec: ApiDefinitionSpec, context: ResolvedContext) {
-  const crossId = spec.crossId ?? nameUuid(context.organizationId + hridOf(object));
-  return { crossId, id: spec.id ?? nameUuid(crossId + context.environmentId) };
-}
 
 /** Without one, GKO's (ApiDefinition.PopulateIDs): the id it reported, else the spec's, else the resource's uid. */
 function localIds(object: Parameters<typeof hridOf>[0], spec: ApiDefinitionSpec) {

@@ -1,7 +1,7 @@
 import type { Desired, SyncContext } from '../../../shared/engine/kind.ts';
 import { resolveApiReferences, type ApiPayload } from '../api-references.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
-import { nameUuid } from '../uuid-v3.ts';
+import { planCrossId } from './ids.ts';
 import type { ApiDefinitionSpec } from './schema.ts';
 
 export type { ApiPayload } from '../api-references.ts';
@@ -21,7 +21,7 @@ export async function apiV2Payload(
 ): Promise<ApiPayload> {
   const body: Record<string, unknown> = { ...spec, id: ids.id, crossId: ids.crossId };
   for (const f of LOCAL_FIELDS) delete body[f];
-  body.plans = (spec.plans ?? []).map((p) => ({ ...p, crossId: p.crossId ?? nameUuid(ids.crossId + p.name) }));
+  body.plans = (spec.plans ?? []).map((p) => ({ ...p, crossId: planCrossId(ids.crossId, p) }));
   body.definition_context = definitionContext(spec);
   const resolved = await resolveApiReferences(object, spec, body, ctx);
   return { ...resolved, body: toAutomationSpelling('ApiDefinition', resolved.body) };

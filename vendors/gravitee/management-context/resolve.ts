@@ -5,6 +5,7 @@ import { parseSpec } from '../../../shared/engine/spec-validation.ts';
 import { renderTemplates } from '../../../shared/engine/templates.ts';
 import { SECRET, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
 import type { ResolvedContext } from '../management-api.ts';
+import { refTo } from '../references.ts';
 import { ManagementContextType } from '../resource-types.ts';
 import { cloudDefaults } from './cloud-token.ts';
 import { ContextRef, ManagementContextSpec } from './schema.ts';
@@ -14,6 +15,14 @@ export function contextRefOf(object: KubeObject, contextRef: { name: string; nam
   if (!contextRef) throw permanent('InvalidSpec', 'spec.contextRef: Required (apim-sync syncs through a ManagementContext)');
   const ref = ContextRef.parse(contextRef);
   return { ...ManagementContextType, namespace: ref.namespace || (object.metadata.namespace ?? 'default'), name: ref.name };
+}
+
+/**
+ * The ManagementContext another object (an API a Subscription names, a listing's Portal) syncs through, if it names
+ * one; read leniently, as that object's own sync validates it.
+ */
+export function contextOf(obj: KubeObject): ObjectRef | undefined {
+  return refTo(ManagementContextType, (obj.spec as { contextRef?: unknown } | undefined)?.contextRef, obj.metadata.namespace ?? 'default');
 }
 
 /**

@@ -3,12 +3,11 @@ import { automationClient, objectStatus } from '../automation-client.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
-import { contextIfPresent, resolveContext } from '../management-context/resolve.ts';
+import { contextIfPresent, contextOf, resolveContext } from '../management-context/resolve.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
 import { graviteeReferences } from '../references.ts';
 import { DocumentationType, PortalLinkType, PortalListingType, PortalType } from '../resource-types.ts';
 import { usersOf } from '../users.ts';
-import { contextOf } from './parents.ts';
 import { portalPayload } from './payload.ts';
 import { PortalSpec } from './schema.ts';
 

@@ -4,7 +4,7 @@ import type { KubeObject, ObjectRef } from '../../../shared/kube/object-ref.ts';
 import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { hridOf } from '../hrid.ts';
 import { refTo } from '../references.ts';
-import { ManagementContextType } from '../resource-types.ts';
+import { contextOf } from '../management-context/resolve.ts';
 
 /** What a listing, link or page hangs under in APIM (a Portal, or an ApiV4Definition for a page), as reached. */
 export interface Parent {
@@ -18,11 +18,6 @@ export interface Parent {
 }
 
 const labelOf = (type: Pick<ResourceType, 'kind'>, ref: ObjectRef) => `${type.kind} ${ref.namespace}/${ref.name}`;
-
-/** The ManagementContext an object syncs through, if it names one. */
-export function contextOf(obj: KubeObject): ObjectRef | undefined {
-  return refTo(ManagementContextType, (obj.spec as { contextRef?: unknown } | undefined)?.contextRef, obj.metadata.namespace ?? 'default');
-}
 
 /**
  * The parent named by `field` of a resource (its namespace by default), with its context. Missing: a reference error

@@ -2,9 +2,9 @@ import { invalidSpec, missingReference } from '../../../shared/engine/errors.ts'
 import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
 import { childHrid, hridOf } from '../hrid.ts';
 import type { ResolvedContext } from '../management-api.ts';
-import { contextRefOf } from '../management-context/resolve.ts';
+import { contextOf } from '../management-context/resolve.ts';
 import { ApiDefinitionType } from '../resource-types.ts';
-import { nameUuid } from '../uuid-v3.ts';
+import { apimIds, planCrossId } from '../api-definition/ids.ts';
 
 type Json = Record<string, unknown>;
 
@@ -40,8 +40,7 @@ export class SubscribedApi {
   }
 
   get contextRef(): ObjectRef | undefined {
-    const spec = specOf(this.object);
-    return spec.contextRef ? contextRefOf(this.object, spec.contextRef as { name: string; namespace?: string }) : undefined;
+    return contextOf(this.object);
   }
 
   /** Synced from the cluster rather than from APIM (GKO: IsSyncFromManagement false): it takes no subscription. */
@@ -65,16 +64,17 @@ export class SubscribedApi {
     return this.v2 || Boolean(str(specOf(this.object).id));
   }
 
-  /** Its crossId as the ApiDefinition kind derives it (status first: what APIM holds). */
-  private v2CrossId(context: ResolvedContext): string {
-    return str(statusOf(this.object).crossId) ?? str(specOf(this.object).crossId) ?? nameUuid(context.organizationId + hridOf(this.object));
+  /** A v2 API's ids as the ApiDefinition kind derives them, from the crossId APIM holds first (status). */
+  private v2Ids(context: ResolvedContext): { id: string; crossId: string } {
+    const spec = specOf(this.object);
+    return apimIds(this.object, { id: str(spec.id), crossId: str(statusOf(this.object).crossId) ?? str(spec.crossId) }, context);
   }
 
   /** The API's HRID in the Automation API's subscription path. */
   hrid(context: ResolvedContext): string {
     const spec = specOf(this.object);
     if (!this.v2) return str(spec.id) ?? hridOf(this.object);
-    return str(statusOf(this.object).id) ?? str(spec.id) ?? nameUuid(this.v2CrossId(context) + context.environmentId);
+    return str(statusOf(this.object).id) ?? this.v2Ids(context).id;
   }
 
   plan(key: string): SubscribedPlan | undefined {
@@ -100,7 +100,7 @@ export class SubscribedApi {
     let id: string | undefined;
     if (this.v2) {
       const plan = (specOf(this.object).plans as Json[]).find((p) => p.name === key)!;
-      id = str(plans[str(plan.crossId) ?? nameUuid(this.v2CrossId(context) + key)]);
+      id = str(plans[planCrossId(this.v2Ids(context).crossId, { name: key, crossId: str(plan.crossId) })]);
     } else {
       id = str(plans[childHrid(key)]);
     }
@@ -123,8 +123,7 @@ export class SubscribingApplication {
   }
 
   get contextRef(): ObjectRef | undefined {
-    const spec = specOf(this.object);
-    return spec.contextRef ? contextRefOf(this.object, spec.contextRef as { name: string; namespace?: string }) : undefined;
+    return contextOf(this.object);
   }
 
   get synced(): boolean {
