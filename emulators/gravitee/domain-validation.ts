@@ -4,7 +4,7 @@
  * unknown groups and categories. Severe errors block an import; warnings are reported in `errors.warning`.
  */
 import { sanitizePath, type ContextPath } from './context-paths.ts';
-import type { EnvironmentData, ErrorsState } from './store.ts';
+import type { EnvironmentData } from './store.ts';
 
 /** Severe errors of `VerifyApiPathDomainService` for the HTTP listeners of an API. */
 export function checkContextPaths(data: EnvironmentData, apiId: string, paths: ContextPath[]): string[] {
