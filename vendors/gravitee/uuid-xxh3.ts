@@ -42,7 +42,7 @@ interface U128 {
 }
 
 /** The 128-bit XXH3 hash of `input` with seed 0 and the default secret. */
-export function xxh3_128(input: Uint8Array): U128 {
+function xxh3_128(input: Uint8Array): U128 {
   const len = input.length;
   if (len <= 16) return short(input, len);
   if (len <= 128) return upTo128(input, len);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ApiV4Ref, NavigationLocation, PortalRef } from '../portal/child-schema.ts';
 
-export const PAGE_TYPES = ['GRAVITEE_MARKDOWN', 'OPENAPI', 'ASYNCAPI'] as const;
-export const PAGE_AREAS = ['TOP_NAVBAR', 'HOMEPAGE'] as const;
+const PAGE_TYPES = ['GRAVITEE_MARKDOWN', 'OPENAPI', 'ASYNCAPI'] as const;
+const PAGE_AREAS = ['TOP_NAVBAR', 'HOMEPAGE'] as const;
 
 export const DocumentationSpec = z
   .looseObject({

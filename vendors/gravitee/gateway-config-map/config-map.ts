@@ -7,7 +7,7 @@ import { resourceType } from '../../../shared/kube/resources.ts';
 export const ConfigMapType = resourceType(CONFIG_MAP.apiVersion, CONFIG_MAP.kind);
 
 /** The labels the gateway's ConfigMapEventFetcher selects on (`managed-by=gravitee.io`, `gio-type=apidefinitions.gravitee.io`). */
-export const GATEWAY_LABELS = { 'managed-by': 'gravitee.io', 'gio-type': 'apidefinitions.gravitee.io' } as const;
+const GATEWAY_LABELS = { 'managed-by': 'gravitee.io', 'gio-type': 'apidefinitions.gravitee.io' } as const;
 
 /** kube-apiserver refuses a ConfigMap whose data exceeds 1 MiB. */
 const MAX_DATA_BYTES = 1024 * 1024;

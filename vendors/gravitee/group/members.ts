@@ -11,7 +11,7 @@ export interface Member {
 const keyOf = (m: Json): string => `${String(m.source).toLowerCase()}/${String(m.sourceId)}`;
 
 /** One entry per user, roles merged in order (APIM keeps one membership per user and scope). */
-export function distinctMembers(members: Member[]): Map<string, Member> {
+function distinctMembers(members: Member[]): Map<string, Member> {
   const byUser = new Map<string, Member>();
   for (const m of members) {
     const prev = byUser.get(keyOf(m as unknown as Json));

@@ -12,10 +12,10 @@ const Step = z.looseObject({
   messageCondition: z.string().max(256).optional(),
 });
 
-export const API_TYPES = ['PROXY', 'MESSAGE'] as const;
-export const PHASES = ['REQUEST', 'RESPONSE', 'PUBLISH', 'SUBSCRIBE'] as const;
+const API_TYPES = ['PROXY', 'MESSAGE'] as const;
+const PHASES = ['REQUEST', 'RESPONSE', 'PUBLISH', 'SUBSCRIBE'] as const;
 /** The phases APIM accepts per API type (APIM SharedPolicyGroup.hasValidPhase). */
-export const PHASES_OF: Record<(typeof API_TYPES)[number], readonly string[]> = { PROXY: ['REQUEST', 'RESPONSE'], MESSAGE: PHASES };
+const PHASES_OF: Record<(typeof API_TYPES)[number], readonly string[]> = { PROXY: ['REQUEST', 'RESPONSE'], MESSAGE: PHASES };
 
 export const SharedPolicyGroupSpec = z
   .looseObject({
