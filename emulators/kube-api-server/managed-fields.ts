@@ -118,6 +118,7 @@ export function apply(live: KubeObj | undefined, config: KubeObj, managers: Mana
   const mine = { manager: w.manager, operation: 'Apply' as const, apiVersion: w.apiVersion, subresource: w.subresource };
   const id = identity(mine);
   const previous = managers.get(id);
+  config = withoutResetFields(config, w);
   const applied = owned(toFieldSet(config, w.shape), w);
   let object = merge(live ?? {}, config, w.shape);
   const next: Managers = new Map(managers);
@@ -145,6 +146,22 @@ export function apply(live: KubeObj | undefined, config: KubeObj, managers: Mana
   }
   if (!previous || !deepEqual(live, object)) next.set(id, { ...next.get(id)!, time: nowTimestamp() });
   return { object, managers: next };
+}
+
+/** ObjectMeta the server sets, whatever a configuration says (controller-gen writes `creationTimestamp: null`). */
+const SERVER_METADATA = ['creationTimestamp', 'selfLink', 'uid', 'generation', 'clusterName', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/**
+ * The configuration without what the server sets or the write's strategy resets anyway (status on the main resource
+ * of a status-split kind, all but status on /status), so a CRD manifest with `creationTimestamp: null` and an empty
+ * `status:` stanza, as controller-gen writes them, re-applies as a no-op.
+ */
+function withoutResetFields(config: KubeObj, scope: WriteScope): KubeObj {
+  const metadata = { ...config.metadata };
+  for (const f of SERVER_METADATA) delete metadata[f];
+  if (scope.subresource === 'status') return { apiVersion: config.apiVersion, kind: config.kind, metadata, ...('status' in config ? { status: config.status } : {}) };
+  const { status: _reset, ...rest } = config;
+  return scope.statusSubresource ? { ...rest, metadata } : { ...config, metadata };
 }
 
 /** errors.NewApplyConflict with kube-apiserver's message and one FieldManagerConflict cause per field. */

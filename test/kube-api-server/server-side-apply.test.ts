@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startKubeApiServer } from '../../emulators/kube-api-server/index.ts';
+import { crdFiles } from '../../local/crd-files.ts';
+import { installCrds } from '../support/cluster-under-test.ts';
 import { CONTEXTS, MERGE, context, startHarness, type Harness } from './helpers.ts';
 
 let h: Harness;
@@ -103,6 +106,26 @@ describe('server-side apply of CRDs (what the e2e setup does against a real clus
     expect(updated.status).toBe(200);
     expect(updated.body.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.weight).toEqual({ type: 'integer' });
     expect(updated.body.metadata.generation).toBe(2);
+  });
+});
+
+describe('the e2e setup against a bare API server (as with E2E_KUBECONFIG)', () => {
+  it('installs every CRD of infra/crds from test files starting together, then again without a write', async () => {
+    const bare = await startKubeApiServer();
+    try {
+      const kc = bare.kubeConfig();
+      await Promise.all([installCrds(kc), installCrds(kc)]);
+      const list = async () => ((await (await fetch(`${bare.url}${CRDS}`)).json()) as any).items as any[];
+      const installed = await list();
+      expect(installed.length).toBeGreaterThan(20);
+      expect(installed.length).toBe(crdFiles().length);
+      for (const crd of installed) expect(crd.metadata.managedFields.map((e: any) => `${e.manager}/${e.operation}`)).toEqual(['apim-sync-e2e/Apply']);
+      await installCrds(kc);
+      expect((await list()).map((c) => c.metadata.resourceVersion)).toEqual(installed.map((c) => c.metadata.resourceVersion));
+      expect(Object.keys(bare.requestCounts()).filter((k) => /^(create|update) customresourcedefinitions/.test(k))).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

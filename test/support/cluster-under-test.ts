@@ -3,7 +3,7 @@ import { crdFiles } from '../../local/crd-files.ts';
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { resolveConnection } from '../../shared/kube/connection.ts';
-import { KubeApiError, KubeHttp } from '../../shared/kube/kube-http.ts';
+import { KubeHttp } from '../../shared/kube/kube-http.ts';
 import { parseAllDocuments } from 'yaml';
 import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { waitFor } from './wait.ts';
@@ -49,23 +49,18 @@ export async function startClusterUnderTest(): Promise<ClusterUnderTest> {
 }
 
 /**
- * Installs (or replaces) our CRDs as raw JSON: client-node's typed models drop the x-kubernetes-* schema keys, which
- * would make a real API server prune the status apim-sync writes.
+ * Installs our CRDs, or brings them up to date, by server-side apply: idempotent, and test files that start together
+ * apply the same CRDs without racing (a GET then PUT fails one of them with 409). Raw JSON (valid YAML): client-node's
+ * typed models drop the x-kubernetes-* schema keys, which would make a real API server prune the status apim-sync writes.
  */
-async function installCrds(kc: KubeConfig): Promise<void> {
+export async function installCrds(kc: KubeConfig): Promise<void> {
   const http = new KubeHttp(await resolveConnection(kc));
   const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
   for (const file of crdFiles()) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS() as { metadata: { name: string; resourceVersion?: string } } | null;
+      const crd = doc.toJS() as { metadata: { name: string } } | null;
       if (!crd) continue;
-      try {
-        await http.send('POST', base, {}, { json: crd });
-      } catch (err) {
-        if (!(err instanceof KubeApiError) || err.status !== 409) throw err;
-        const current = await http.send<{ metadata: { resourceVersion: string } }>('GET', `${base}/${crd.metadata.name}`);
-        await http.send('PUT', `${base}/${crd.metadata.name}`, {}, { json: { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata.resourceVersion } } });
-      }
+      await http.send('PATCH', `${base}/${crd.metadata.name}`, { fieldManager: 'apim-sync-e2e', force: true }, { json: crd, contentType: 'application/apply-patch+yaml' });
       await waitFor(`CRD ${crd.metadata.name} established`, async () => {
         const got = await http.send<{ status?: { conditions?: { type: string; status: string }[] } }>('GET', `${base}/${crd.metadata.name}`);
         return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
