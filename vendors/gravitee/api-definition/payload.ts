@@ -4,8 +4,6 @@ import { toAutomationSpelling } from '../automation-spelling.ts';
 import { planCrossId } from './ids.ts';
 import type { ApiDefinitionSpec } from './schema.ts';
 
-export type { ApiPayload } from '../api-references.ts';
-
 /** Kubernetes-side fields the Management v1 import does not take (references are resolved here). */
 const LOCAL_FIELDS = ['contextRef', 'local', 'groupRefs', 'notificationsRefs'];
 

@@ -4,6 +4,7 @@ import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { automationClient, objectStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { contextIfPresent, resolveContext } from '../management-context/resolve.ts';
 import { ApiV4DefinitionType, ManagementContextType, PortalType } from '../resource-types.ts';
 import { existingParent, syncedParent, type Parent } from './parents.ts';
@@ -107,9 +108,7 @@ export async function placedClient(
     const parent = await existingParent(under.type, under.ref, namespace, ctx);
     const current = parent && placementUnder(parent, under);
     return {
-      observe: async () => ({ exists: false, upToDate: false }),
-      create: async () => ({}),
-      update: async () => ({}),
+      ...noVendorObject(),
       async delete() {
         const places = [previous, current].filter((p, i, all): p is Placement => !!p && all.findIndex((q) => q && samePlacement(q, p)) === i);
         if (places.length === 0) ctx.log.info('parent or context gone: nothing left to delete in APIM', { kind: object.kind, name: object.metadata.name });

@@ -7,6 +7,7 @@ import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
+import { noVendorObject } from '../no-vendor-object.ts';
 import { resolveContext } from '../management-context/resolve.ts';
 import { apiTypeOf, graviteeReferences, refTo } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
@@ -50,14 +51,8 @@ function checkNewDates(object: KubeObject, api: SubscribedApi, spec: Subscriptio
 async function deletionClient(object: KubeObject, api: SubscribedApi | undefined, client: (api: SubscribedApi) => Promise<ExternalClient>): Promise<ExternalClient> {
   if (api?.contextRef) return client(api);
   const why = api ? `${describe(api.ref)} has no contextRef` : 'its API resource is gone';
-  const unreachable = () => Promise.reject(missingReference(`spec.api: ${why}`));
-  return {
-    observe: async () => ({ exists: false, upToDate: false }),
-    create: unreachable,
-    update: unreachable,
-    // When APIM deleted the API, it closed its subscriptions with it.
-    delete: async () => `${hridOf(object)}: nothing to delete in APIM, ${why}`,
-  };
+  // When APIM deleted the API, it closed its subscriptions with it.
+  return { ...noVendorObject(), delete: async () => `${hridOf(object)}: nothing to delete in APIM, ${why}` };
 }
 
 /**

@@ -167,7 +167,7 @@ export class SubscribingApplication {
  * GKO's admission rules that still hold at sync time, each a permanent False condition naming the field: the API is
  * synced from APIM and both sides use the same context; the plan exists, takes subscriptions, takes API keys only if
  * it is an API_KEY plan, and the application has what the plan needs (a client id, a client certificate lasting until
- * the end date). Creation-time rules (a started API, dates in the future) are `checkCreation`'s.
+ * the end date). The rules for what is new (a started API, dates in the future) are the kind's `checkNewDates`.
  */
 export function checkSubscribable(api: SubscribedApi, app: SubscribingApplication, spec: { plan: string; endingAt?: string; apiKeys?: unknown[] }): SubscribedPlan {
   if (api.syncedFromKubernetes) {
