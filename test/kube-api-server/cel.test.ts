@@ -37,6 +37,7 @@ describe('the CEL rules of the CRDs in infra/crds', () => {
     expect([...seen].sort()).toEqual([
       '!has(self.expiresAt) || !has(self.expiresIn)',
       '(has(self.method) && has(self.path)) || has(self.match)',
+      'has(self.portalRef) != has(self.apiRef)',
       'has(self.url) != has(self.ref)',
       'has(self.value) != has(self.valueFrom)',
     ]);
