@@ -37,12 +37,16 @@ export async function resolveApiReferences(object: KubeObject, spec: Json, body:
   const ns = object.metadata.namespace ?? 'default';
   const v4 = object.kind === 'ApiV4Definition';
   const notes: string[] = [];
+  // The API's groups and its console notification's often name the same Group: read once.
+  const groupsRead = new Map<string, Promise<KubeObject | undefined>>();
   const groupNames = async (refs: unknown, field: string): Promise<string[]> => {
     const names: string[] = [];
     for (const [i, r] of list(refs).entries()) {
       const ref = refTo(GroupType, r, ns);
       if (!ref) throw missingReference(`${field}[${i}]: a Group reference needs a name`);
-      const group = await ctx.cluster.get(ref);
+      const key = `${ref.namespace}/${ref.name}`;
+      if (!groupsRead.has(key)) groupsRead.set(key, ctx.cluster.get(ref));
+      const group = await groupsRead.get(key);
       const name = isObject(group?.spec) ? group.spec.name : undefined;
       if (typeof name === 'string' && name) names.push(name);
       else notes.push(`Group ${ref.namespace}/${ref.name} could not be found`);
