@@ -3,14 +3,13 @@ import type { SyncContext } from '../../shared/engine/kind.ts';
 import { renderTemplates } from '../../shared/engine/templates.ts';
 import type { KubeObject, ObjectRef } from '../../shared/kube/object-ref.ts';
 import { GROUP_NOT_FOUND } from './conditions.ts';
-import { refTo } from './references.ts';
+import { describeRef, refTo } from './references.ts';
 import { ApiResourceType, GroupType, NotificationType, SharedPolicyGroupType } from './resource-types.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strings = (v: unknown): string[] => list(v).filter((s): s is string => typeof s === 'string');
-const named = (r: ObjectRef) => `${r.kind} ${r.namespace}/${r.name}`;
 
 /** What goes to APIM, and what resolving it noted for the user's eyes (ExternalClient.notes). */
 export interface ApiPayload {
@@ -90,10 +89,10 @@ async function inlineResource(resource: unknown, i: number, ns: string, ctx: Syn
   const ref = refTo(ApiResourceType, resource.ref, ns);
   if (!ref) throw missingReference(`${field}: an ApiResource reference needs a name`);
   const found = await ctx.cluster.get(ref);
-  if (!found) throw missingReference(`${field}: ${named(ref)} not found`);
+  if (!found) throw missingReference(`${field}: ${describeRef(ref)} not found`);
   const { spec } = await renderTemplates(isObject(found.spec) ? found.spec : {}, ref.namespace, (r) => ctx.readData(r), ctx.secrets);
   const missing = ['name', 'type', 'configuration'].filter((k) => spec[k] === undefined || spec[k] === '');
-  if (missing.length) throw missingReference(`${field}: ${named(ref)} has no ${missing.join(', ')}`);
+  if (missing.length) throw missingReference(`${field}: ${describeRef(ref)} has no ${missing.join(', ')}`);
   return { name: spec.name, type: spec.type, configuration: spec.configuration, enabled: spec.enabled ?? true };
 }
 
@@ -145,9 +144,9 @@ async function sharedPolicyGroupStep(step: unknown, field: string, ns: string, c
 
 async function sharedPolicyGroupOf(ref: ObjectRef, field: string, ctx: SyncContext): Promise<Json> {
   const spg = await ctx.cluster.get(ref);
-  if (!spg) throw missingReference(`${field}: ${named(ref)} not found`);
+  if (!spg) throw missingReference(`${field}: ${describeRef(ref)} not found`);
   const crossId = spg.status?.crossId;
-  if (typeof crossId !== 'string' || !crossId) throw missingReference(`${field}: ${named(ref)} is not synced with APIM yet (no status.crossId)`);
+  if (typeof crossId !== 'string' || !crossId) throw missingReference(`${field}: ${describeRef(ref)} is not synced with APIM yet (no status.crossId)`);
   const spec = isObject(spg.spec) ? spg.spec : {};
   const hrid = typeof spec.hrid === 'string' && spec.hrid ? spec.hrid : `${ref.namespace}-${ref.name}`;
   return { sharedPolicyGroupId: crossId, hrid };
@@ -160,7 +159,7 @@ async function consoleNotification(refs: unknown, ns: string, ctx: SyncContext):
     const ref = refTo(NotificationType, r, ns);
     if (!ref) throw missingReference(`${field}: a Notification reference needs a name`);
     const found = await ctx.cluster.get(ref);
-    if (!found) throw missingReference(`${field}: ${named(ref)} not found`);
+    if (!found) throw missingReference(`${field}: ${describeRef(ref)} not found`);
     const spec = isObject(found.spec) ? found.spec : {};
     // The CRD defaults both; a resource written before the defaults existed may lack them.
     if ((spec.eventType ?? 'api') === 'api' && (spec.target ?? 'console') === 'console') return isObject(spec.console) ? spec.console : {};

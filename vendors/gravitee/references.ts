@@ -29,6 +29,9 @@ export function refTo(type: Pick<ResourceType, 'apiVersion' | 'kind'>, ref: unkn
   return { apiVersion: type.apiVersion, kind: type.kind, namespace: ns, name: ref.name };
 }
 
+/** An object as messages name it: `Kind namespace/name`. */
+export const describeRef = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace}/${ref.name}`;
+
 /** Every `sharedPolicyGroupRef` in an API's flows and its plans' flows, wherever the phase puts it. */
 export function sharedPolicyGroupRefsOf(spec: Json): unknown[] {
   const found: unknown[] = [];

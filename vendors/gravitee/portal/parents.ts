@@ -3,7 +3,7 @@ import type { SyncContext } from '../../../shared/engine/kind.ts';
 import type { KubeObject, ObjectRef } from '../../../shared/kube/object-ref.ts';
 import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { hridOf } from '../hrid.ts';
-import { refTo } from '../references.ts';
+import { describeRef, refTo } from '../references.ts';
 import { contextOf } from '../management-context/resolve.ts';
 
 /** What a listing, link or page hangs under in APIM (a Portal, or an ApiV4Definition for a page), as reached. */
@@ -17,8 +17,6 @@ export interface Parent {
   context: ObjectRef;
 }
 
-const labelOf = (type: Pick<ResourceType, 'kind'>, ref: ObjectRef) => `${type.kind} ${ref.namespace}/${ref.name}`;
-
 /**
  * The parent named by `field` of a resource (its namespace by default), with its context. Missing: a reference error
  * the watcher retries when it appears; without a context nothing can be published under it (GKO: IllegalStateError).
@@ -26,7 +24,7 @@ const labelOf = (type: Pick<ResourceType, 'kind'>, ref: ObjectRef) => `${type.ki
 export async function parentWithContext(type: ResourceType, ref: unknown, namespace: string, field: string, ctx: SyncContext): Promise<Parent> {
   const target = refTo(type, ref, namespace);
   if (!target) throw invalidSpec('InvalidSpec', `${field}: Required`);
-  const label = labelOf(type, target);
+  const label = describeRef(target);
   const object = await ctx.cluster.get(target);
   if (!object) throw missingReference(`${field}: ${label} not found`);
   const context = contextOf(object);
@@ -53,7 +51,7 @@ export async function existingParent(type: ResourceType, ref: unknown, namespace
   const target = refTo(type, ref, namespace);
   const object = target && (await ctx.cluster.get(target));
   const context = object && contextOf(object);
-  return object && context ? { label: labelOf(type, target), object, hrid: hridOf(object), context } : undefined;
+  return object && context ? { label: describeRef(target), object, hrid: hridOf(object), context } : undefined;
 }
 
 export const sameObject = (a: ObjectRef, b: ObjectRef): boolean => a.namespace === b.namespace && a.name === b.name;

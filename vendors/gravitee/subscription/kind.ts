@@ -9,10 +9,10 @@ import { hridOf } from '../hrid.ts';
 import { ManagementApi } from '../management-api.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
 import { resolveContext } from '../management-context/resolve.ts';
-import { apiTypeOf, graviteeReferences, refTo } from '../references.ts';
+import { apiTypeOf, describeRef, graviteeReferences, refTo } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
 import { SubscriptionSpec } from './schema.ts';
-import { checkSubscribable, checkSynced, describe, SubscribedApi, SubscribingApplication } from './subscribed.ts';
+import { checkSubscribable, checkSynced, SubscribedApi, SubscribingApplication } from './subscribed.ts';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +37,7 @@ function checkNewDates(object: KubeObject, api: SubscribedApi, spec: Subscriptio
   const status = object.status ?? {};
   const creating = !status.id;
   const soon = Date.now() + ONE_MINUTE_MS;
-  if (creating && api.stopped) throw invalidSpec('InvalidSpec', `spec.api: ${describe(api.ref)} is STOPPED: a subscription needs a started API`);
+  if (creating && api.stopped) throw invalidSpec('InvalidSpec', `spec.api: ${describeRef(api.ref)} is STOPPED: a subscription needs a started API`);
   if (spec.endingAt && (creating || !sameInstant(spec.endingAt, status.endingAt)) && Date.parse(spec.endingAt) < soon) {
     throw invalidSpec('InvalidSpec', `spec.endingAt: ${spec.endingAt} should be at least one minute from now`);
   }
@@ -50,7 +50,7 @@ function checkNewDates(object: KubeObject, api: SubscribedApi, spec: Subscriptio
 /** Deleting needs the API alone: its context and HRID. Gone (or never in APIM), there is nothing to remove. */
 async function deletionClient(object: KubeObject, api: SubscribedApi | undefined, client: (api: SubscribedApi) => Promise<ExternalClient>): Promise<ExternalClient> {
   if (api?.contextRef) return client(api);
-  const why = api ? `${describe(api.ref)} has no contextRef` : 'its API resource is gone';
+  const why = api ? `${describeRef(api.ref)} has no contextRef` : 'its API resource is gone';
   // When APIM deleted the API, it closed its subscriptions with it.
   return { ...noVendorObject(), delete: async () => `${hridOf(object)}: nothing to delete in APIM, ${why}` };
 }
@@ -126,10 +126,10 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
     };
 
     if (object.metadata.deletionTimestamp) return deletionClient(object, api, (a) => client(a));
-    if (!api) throw missingReference(`spec.api: ${describe(apiRef)} not found`);
+    if (!api) throw missingReference(`spec.api: ${describeRef(apiRef)} not found`);
     const appRef = refTo(ApplicationType, spec.application, ns)!;
     const appObject = await ctx.cluster.get(appRef);
-    if (!appObject) throw missingReference(`spec.application: ${describe(appRef)} not found`);
+    if (!appObject) throw missingReference(`spec.application: ${describeRef(appRef)} not found`);
     const app = new SubscribingApplication(appObject);
     const plan = checkSubscribable(api, app, spec);
     checkNewDates(object, api, spec);

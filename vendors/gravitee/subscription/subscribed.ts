@@ -3,6 +3,7 @@ import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/obj
 import { childHrid, hridOf } from '../hrid.ts';
 import type { ResolvedContext } from '../management-api.ts';
 import { contextOf } from '../management-context/resolve.ts';
+import { describeRef } from '../references.ts';
 import { ApiDefinitionType } from '../resource-types.ts';
 import { apimIds, planCrossId } from '../api-definition/ids.ts';
 
@@ -12,8 +13,6 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const specOf = (obj: KubeObject): Json => (isObject(obj.spec) ? obj.spec : {});
 const statusOf = (obj: KubeObject): Json => obj.status ?? {};
-
-export const describe = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace}/${ref.name}`;
 
 /** The security types GKO lets a subscription use (a keyless plan takes no subscription). */
 const SUBSCRIBABLE = ['API_KEY', 'JWT', 'OAUTH2', 'MTLS'];
@@ -104,7 +103,7 @@ export class SubscribedApi {
     } else {
       id = str(plans[childHrid(key)]);
     }
-    if (!id) throw missingReference(`spec.plan: ${describe(this.ref)} has no id for plan [${key}] in its status yet`);
+    if (!id) throw missingReference(`spec.plan: ${describeRef(this.ref)} has no id for plan [${key}] in its status yet`);
     return id;
   }
 }
@@ -171,22 +170,22 @@ export class SubscribingApplication {
  */
 export function checkSubscribable(api: SubscribedApi, app: SubscribingApplication, spec: { plan: string; endingAt?: string; apiKeys?: unknown[] }): SubscribedPlan {
   if (api.syncedFromKubernetes) {
-    throw invalidSpec('InvalidSpec', `spec.api: ${describe(api.ref)} is synced from Kubernetes (definitionContext.syncFrom): subscriptions need an API synced from the management API`);
+    throw invalidSpec('InvalidSpec', `spec.api: ${describeRef(api.ref)} is synced from Kubernetes (definitionContext.syncFrom): subscriptions need an API synced from the management API`);
   }
   const apiContext = api.contextRef;
-  if (!apiContext) throw invalidSpec('InvalidSpec', `spec.api: ${describe(api.ref)} has no contextRef: a subscription goes to APIM through its API's ManagementContext`);
+  if (!apiContext) throw invalidSpec('InvalidSpec', `spec.api: ${describeRef(api.ref)} has no contextRef: a subscription goes to APIM through its API's ManagementContext`);
   const appContext = app.contextRef;
-  if (!appContext) throw invalidSpec('InvalidSpec', `spec.application: ${describe(app.ref)} has no contextRef`);
+  if (!appContext) throw invalidSpec('InvalidSpec', `spec.application: ${describeRef(app.ref)} has no contextRef`);
   if (appContext.namespace !== apiContext.namespace || appContext.name !== apiContext.name) {
     throw invalidSpec(
       'InvalidSpec',
-      `spec.application: ${describe(app.ref)} uses ManagementContext ${appContext.namespace}/${appContext.name} and spec.api: ${describe(api.ref)} uses ${apiContext.namespace}/${apiContext.name}; they must use the same one`,
+      `spec.application: ${describeRef(app.ref)} uses ManagementContext ${appContext.namespace}/${appContext.name} and spec.api: ${describeRef(api.ref)} uses ${apiContext.namespace}/${apiContext.name}; they must use the same one`,
     );
   }
   const plan = api.plan(spec.plan);
   if (!plan) {
     const keys = api.planKeys();
-    throw invalidSpec('InvalidSpec', `spec.plan: ${describe(api.ref)} has no plan [${spec.plan}] (${keys.length ? `its plans: ${keys.join(', ')}` : 'it has no plan'})`);
+    throw invalidSpec('InvalidSpec', `spec.plan: ${describeRef(api.ref)} has no plan [${spec.plan}] (${keys.length ? `its plans: ${keys.join(', ')}` : 'it has no plan'})`);
   }
   if (!SUBSCRIBABLE.includes(plan.security)) {
     throw invalidSpec('InvalidSpec', `spec.plan: plan [${plan.key}] is ${plan.security || 'without security type'}; only ${SUBSCRIBABLE.join(', ')} plans take subscriptions`);
@@ -195,13 +194,13 @@ export function checkSubscribable(api: SubscribedApi, app: SubscribingApplicatio
     throw invalidSpec('InvalidSpec', `spec.apiKeys: only for an API_KEY plan; plan [${plan.key}] is ${plan.security}`);
   }
   if ((plan.security === 'JWT' || plan.security === 'OAUTH2') && app.lacksClientId) {
-    throw invalidSpec('InvalidSpec', `spec.application: ${describe(app.ref)} has no settings.app.clientId, which a ${plan.security} plan needs`);
+    throw invalidSpec('InvalidSpec', `spec.application: ${describeRef(app.ref)} has no settings.app.clientId, which a ${plan.security} plan needs`);
   }
   if (plan.security === 'MTLS') {
-    if (!app.hasClientCertificate) throw invalidSpec('InvalidSpec', `spec.application: ${describe(app.ref)} has no client certificate (settings.tls), which an MTLS plan needs`);
+    if (!app.hasClientCertificate) throw invalidSpec('InvalidSpec', `spec.application: ${describeRef(app.ref)} has no client certificate (settings.tls), which an MTLS plan needs`);
     const ends = app.certificateEnds;
     if (spec.endingAt && ends.length && !ends.some((end) => end > Date.parse(spec.endingAt!))) {
-      throw invalidSpec('InvalidSpec', `spec.endingAt: ${spec.endingAt} is after the end of every client certificate of ${describe(app.ref)}`);
+      throw invalidSpec('InvalidSpec', `spec.endingAt: ${spec.endingAt} is after the end of every client certificate of ${describeRef(app.ref)}`);
     }
   }
   return plan;
@@ -209,6 +208,6 @@ export function checkSubscribable(api: SubscribedApi, app: SubscribingApplicatio
 
 /** Both ends synced to APIM, else the subscription waits for them (the watcher wakes it when they change). */
 export function checkSynced(api: SubscribedApi, app: SubscribingApplication): void {
-  if (!api.synced) throw missingReference(`spec.api: ${describe(api.ref)} is not in APIM yet (no status.id)`);
-  if (!app.synced) throw missingReference(`spec.application: ${describe(app.ref)} is not in APIM yet (no status.id)`);
+  if (!api.synced) throw missingReference(`spec.api: ${describeRef(api.ref)} is not in APIM yet (no status.id)`);
+  if (!app.synced) throw missingReference(`spec.application: ${describeRef(app.ref)} is not in APIM yet (no status.id)`);
 }
