@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncContext } from '../../shared/engine/kind.ts';
 import type { KubeObject, ObjectRef } from '../../shared/kube/object-ref.ts';
-import { resolveApiReferences } from '../../vendors/gravitee/api-references.ts';
+import { resolveApiReferences, withoutSharedPolicyGroupIds } from '../../vendors/gravitee/api-references.ts';
 import { applicationPayload } from '../../vendors/gravitee/application/payload.ts';
 import { ApplicationSpec } from '../../vendors/gravitee/application/schema.ts';
 
@@ -74,6 +74,21 @@ describe('resolveApiReferences', () => {
     await expect(resolveApiReferences(api('ApiV4Definition', {}), { notificationsRefs: [{ name: 'nope' }] }, {}, ctx)).rejects.toMatchObject({
       message: 'spec.notificationsRefs[0]: Notification apis/nope not found',
     });
+  });
+});
+
+describe('withoutSharedPolicyGroupIds', () => {
+  it("drops the id APIM does not answer from shared policy group steps of the API's and its plans' flows, and nothing else", () => {
+    const spgStep = { enabled: true, name: 'spg', policy: 'shared-policy-group-policy', configuration: { sharedPolicyGroupId: 'c1', hrid: 'apis-spg' } };
+    const other = { enabled: true, policy: 'rate-limit', configuration: { sharedPolicyGroupId: 'kept' } };
+    const body = { name: 'orders', flows: [{ selectors: [{ type: 'HTTP' }], request: [spgStep, other] }], plans: [{ hrid: 'gold', flows: [{ publish: [spgStep] }] }, { hrid: 'free' }] };
+    const answered = { enabled: true, name: 'spg', policy: 'shared-policy-group-policy', configuration: { hrid: 'apis-spg' } };
+    expect(withoutSharedPolicyGroupIds(body)).toEqual({
+      name: 'orders',
+      flows: [{ selectors: [{ type: 'HTTP' }], request: [answered, other] }],
+      plans: [{ hrid: 'gold', flows: [{ publish: [answered] }] }, { hrid: 'free' }],
+    });
+    expect(body.flows[0]!.request[0]!.configuration).toEqual({ sharedPolicyGroupId: 'c1', hrid: 'apis-spg' });
   });
 });
 
