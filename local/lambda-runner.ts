@@ -1,7 +1,11 @@
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** Where the runner failed: receiving from the queue, in the handler (the whole batch fails), deleting what succeeded. */
+export type RunnerStage = 'receive' | 'invoke' | 'delete';
 
 /**
  * What Lambda's SQS event source mapping does, on this machine: long-poll the queue, invoke the handler with the
@@ -9,7 +13,18 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
  * timeout. `concurrency` pollers stand for concurrent function instances.
  */
 export class LambdaRunner {
-  private readonly opts: { sqs: SQSClient; queueUrl: string; queueArn: string; handler: SqsHandler; concurrency?: number; batchSize?: number; waitTimeSeconds?: number; onError?: (err: unknown) => void };
+  private readonly opts: {
+    sqs: SQSClient;
+    queueUrl: string;
+    queueArn: string;
+    handler: SqsHandler;
+    concurrency?: number;
+    batchSize?: number;
+    waitTimeSeconds?: number;
+    /** Told once of an error that every poll meets (a queue down), until that stage succeeds again. */
+    onError?: (err: unknown, stage: RunnerStage) => void;
+  };
+  private readonly failing = new Map<RunnerStage, string>();
   private running = false;
   private loops: Promise<void>[] = [];
   private aborter = new AbortController();
@@ -51,10 +66,11 @@ export class LambdaRunner {
         messages = res.Messages ?? [];
       } catch (err) {
         if (!this.running) return;
-        this.opts.onError?.(err);
+        this.report('receive', err);
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
+      this.failing.delete('receive');
       if (messages.length === 0) continue;
       await this.invoke(messages, worker);
     }
@@ -68,15 +84,28 @@ export class LambdaRunner {
       const res = await this.opts.handler({ Records: records }, lambdaContext(worker));
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
-      // A thrown handler fails the whole batch, as in Lambda.
-      this.opts.onError?.(err);
+      // A thrown handler fails the whole batch, as in Lambda. Powertools throws when every record failed: each
+      // record's failure was logged by the sync itself, so that is no error of the runner's.
+      if (!(err instanceof FullBatchFailureError)) this.report('invoke', err);
       return;
     }
+    this.failing.delete('invoke');
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length === 0) return;
     await this.opts.sqs
       .send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }))
-      .catch((err) => this.opts.onError?.(err));
+      .then(
+        () => this.failing.delete('delete'),
+        (err) => this.report('delete', err),
+      );
+  }
+
+  /** Reports an error unless the same one was reported at that stage and nothing succeeded there since. */
+  private report(stage: RunnerStage, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.failing.get(stage) === message) return;
+    this.failing.set(stage, message);
+    this.opts.onError?.(err, stage);
   }
 }
 

@@ -2,12 +2,38 @@ import { KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Condition } from '../shared/engine/conditions.ts';
 import type { KubeObject, ObjectRef } from '../shared/kube/object-ref.ts';
 
-interface Row {
+export interface Row {
   resource: string;
   ready: string;
-  accepted: string;
+  /** The condition `kubectl wait` waits for on this kind, with its status (Accepted=True, Synced=False, …). */
+  condition: string;
   reason: string;
   message: string;
+}
+
+/**
+ * The condition each vendor's operator reports an object's sync with, by preference: WSO2's Programmed, 3scale's
+ * Synced (Backend, Product), GKO's Accepted; the other 3scale kinds have only Ready.
+ */
+const SYNC_CONDITIONS = ['Programmed', 'Synced', 'Accepted', 'Ready'];
+
+/**
+ * One resource's line. An object whose last sync waits for another resource (the plane knows; `waiting`) says
+ * `Waiting` whatever reason its conditions give (GKO's ReconcileFailed, kept in status as the operator writes it).
+ */
+export function progressRow(ref: ObjectRef, obj: KubeObject | undefined, waiting = false): Row & { settled: boolean } {
+  const conds = (obj?.status?.conditions ?? []) as Condition[];
+  const ready = conds.find((c) => c.type === 'Ready');
+  const sync = SYNC_CONDITIONS.map((t) => conds.find((c) => c.type === t)).find(Boolean);
+  const settled = Boolean(ready && ready.observedGeneration === obj?.metadata.generation && (ready.status === 'True' || conds.some((c) => c.type === 'Invalid' && c.status === 'True')));
+  return {
+    resource: `${ref.kind} ${ref.namespace}/${ref.name}`,
+    ready: ready?.status ?? '…',
+    condition: sync ? `${sync.type}=${sync.status}` : '…',
+    reason: !settled && waiting ? 'Waiting' : (ready?.reason ?? 'Pending'),
+    message: ready?.message ?? '',
+    settled,
+  };
 }
 
 /**
@@ -15,7 +41,11 @@ interface Row {
  * 3scale calls Invalid: nothing changes until it is edited): a live table at a terminal, one JSON line per change
  * otherwise. A Ready=False that is retried (a reference not yet resolved, a vendor not answering) is not settled.
  */
-export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { timeoutMs?: number; out?: NodeJS.WriteStream } = {}): Promise<boolean> {
+export async function showProgress(
+  kc: KubeConfig,
+  refs: ObjectRef[],
+  opts: { timeoutMs?: number; out?: NodeJS.WriteStream; waiting?: (ref: ObjectRef) => boolean } = {},
+): Promise<boolean> {
   const out = opts.out ?? process.stdout;
   const api = KubernetesObjectApi.makeApiClient(kc);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
@@ -25,17 +55,7 @@ export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { ti
     const rows: (Row & { settled: boolean })[] = [];
     for (const ref of refs) {
       const obj = (await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }).catch(() => undefined)) as KubeObject | undefined;
-      const conds = (obj?.status?.conditions ?? []) as Condition[];
-      const ready = conds.find((c) => c.type === 'Ready');
-      const accepted = conds.find((c) => c.type === 'Accepted' || c.type === 'Synced');
-      rows.push({
-        resource: `${ref.kind} ${ref.namespace}/${ref.name}`,
-        ready: ready?.status ?? '…',
-        accepted: accepted?.status ?? '…',
-        reason: ready?.reason ?? 'Pending',
-        message: ready?.message ?? '',
-        settled: Boolean(ready && ready.observedGeneration === obj?.metadata.generation && (ready.status === 'True' || conds.some((c) => c.type === 'Invalid' && c.status === 'True'))),
-      });
+      rows.push(progressRow(ref, obj, opts.waiting?.(ref)));
     }
     if (out.isTTY) {
       if (drawn) out.write(`\x1b[${drawn}A\x1b[J`);
@@ -44,7 +64,7 @@ export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { ti
       drawn = lines.length;
     } else {
       for (const r of rows) {
-        const line = JSON.stringify({ resource: r.resource, ready: r.ready, accepted: r.accepted, reason: r.reason, message: r.message });
+        const line = JSON.stringify({ resource: r.resource, ready: r.ready, condition: r.condition, reason: r.reason, message: r.message });
         if (last.get(r.resource) !== line) out.write(`${line}\n`);
         last.set(r.resource, line);
       }
@@ -56,10 +76,10 @@ export async function showProgress(kc: KubeConfig, refs: ObjectRef[], opts: { ti
 }
 
 function table(rows: Row[], width: number): string[] {
-  const head: Row = { resource: 'RESOURCE', ready: 'READY', accepted: 'ACCEPTED', reason: 'REASON', message: 'MESSAGE' };
+  const head: Row = { resource: 'RESOURCE', ready: 'READY', condition: 'CONDITION', reason: 'REASON', message: 'MESSAGE' };
   const all = [head, ...rows];
   const w = (k: keyof Row) => Math.max(...all.map((r) => r[k].length));
-  const cols: (keyof Row)[] = ['resource', 'ready', 'accepted', 'reason'];
+  const cols: (keyof Row)[] = ['resource', 'ready', 'condition', 'reason'];
   return all.map((r) => {
     const line = cols.map((k) => r[k].padEnd(w(k))).join('  ') + '  ' + r.message;
     return line.length > width ? `${line.slice(0, width - 1)}…` : line;

@@ -52,7 +52,7 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
     step('the WSO2 control plane deploys the PetStore API to gateway "prod-gateway"');
     synced.push(deployOnControlPlane(wso2, gateways[0].namespace));
   }
-  const settled = opts.progress === false ? true : await showProgress(kc, synced);
+  const settled = opts.progress === false ? true : await showProgress(kc, synced, { waiting: (ref) => plane.waitsForReference(ref) });
   return {
     kube,
     apim,
@@ -61,11 +61,14 @@ export async function startSandbox(opts: { examplesDir?: string; stateDir?: stri
     settled,
     threescale,
     wso2,
-    async stop() {
-      await plane.stop();
+    /** Stops everything it started, in reverse order, saying each step to `step`. */
+    async stop(step: (what: string) => void = () => {}) {
+      await plane.stop(step);
+      step('stopping the WSO2, 3scale and Gravitee emulators');
       await wso2.close();
       await threescale.close();
       await apim.close();
+      step('stopping the Kubernetes API test server');
       await kube.close();
     },
   };

@@ -19,8 +19,7 @@ export async function runStart(opts: { sandboxOnly: boolean }): Promise<number> 
       log: jsonLogger(),
     });
     console.error('• sync plane running; Ctrl-C stops it');
-    await untilSignal();
-    await plane.stop();
+    await stopOnSignal((step) => plane.stop(step), 'apim-sync stopped. Resources keep their last status; the next start syncs what changed meanwhile and retries what failed.');
     return 0;
   }
   const sandbox = await startSandbox();
@@ -40,9 +39,19 @@ The WSO2 APIGateway prod-gateway reaches its gateway controller emulator (admin/
 (its Helm release's Service and pod stand in for it); its control plane is APIM 4.7 at ${sandbox.wso2.host}, where the
 RestApis of ap-gateway are imported (Publisher admin/admin) and whose PetStore API the cluster shows as a RestApi.
 Ctrl-C stops the sandbox.`);
-  await untilSignal();
-  await sandbox.stop();
+  await stopOnSignal((step) => sandbox.stop(step), `apim-sync sandbox stopped; its API server and emulators are gone (${kcPath} no longer answers).`);
   return 0;
+}
+
+/**
+ * Waits for Ctrl-C (or SIGTERM), then stops what runs, saying each step and a last line. A second Ctrl-C meets
+ * Node's default handler and quits at once.
+ */
+export async function stopOnSignal(stop: (step: (what: string) => void) => Promise<void>, lastLine: string, say: (line: string) => void = (l) => console.error(l)): Promise<void> {
+  await untilSignal();
+  say('\nStopping (Ctrl-C again to quit at once)…');
+  await stop((what) => say(`• ${what}`));
+  say(lastLine);
 }
 
 async function reachableCluster(): Promise<KubeConfig | undefined> {

@@ -6,12 +6,13 @@ import { SqsRequeue } from '../functions/sync/requeue.ts';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
 import { StaticClusterRegistry } from '../shared/kube/cluster-registry.ts';
+import type { ObjectRef } from '../shared/kube/object-ref.ts';
 import { jsonLogger, type Logger } from '../shared/log.ts';
 import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../vendors/sync-kinds.ts';
 import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
-import { LambdaRunner } from './lambda-runner.ts';
+import { LambdaRunner, type RunnerStage } from './lambda-runner.ts';
 
 export interface SyncPlaneOptions {
   /** One cluster (id `clusterId`, default "local")… */
@@ -48,8 +49,18 @@ export interface SyncPlane {
   messagesLeft(): Promise<number>;
   /** True once no message is waiting or in flight. */
   drained(): Promise<boolean>;
-  stop(): Promise<void>;
+  /** True when the object's last sync waits for a reference (another resource, a Secret) rather than failed. */
+  waitsForReference(ref: ObjectRef, clusterId?: string): boolean;
+  /** Stops the watchers, the runner (after the syncs in flight) and the queue, saying each step to `step`. */
+  stop(step?: (what: string) => void): Promise<void>;
 }
+
+/** What the runner's failure at each stage means for the messages (Lambda's event source mapping behaves alike). */
+const RUNNER_FAILURES: Record<RunnerStage, string> = {
+  receive: 'local Lambda runner cannot receive from the queue; polling on',
+  invoke: 'the sync function failed a whole batch; its messages come back after the visibility timeout',
+  delete: 'local Lambda runner could not delete synced messages; they will be synced again',
+};
 
 /** The whole sync plane on one machine: embedded SQS, the watcher, and the very same Lambda handler behind a local runner. */
 export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane> {
@@ -57,6 +68,8 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   if (Object.keys(clusters).length === 0) throw new Error('startSyncPlane needs kubeConfig or clusters');
   const log = opts.log ?? jsonLogger();
   const queue = await startEmbeddedQueue({ maxReceiveCount: opts.maxReceiveCount, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
+  const waiting = new Set<string>();
+  const keyOf = (cluster: string, r: ObjectRef) => [cluster, r.apiVersion, r.kind, r.namespace, r.name].join('/');
   const deps: HandlerDependencies = {
     clusters: new StaticClusterRegistry(clusters),
     kinds: new KindCatalog(syncKinds),
@@ -64,6 +77,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
     requeue: new SqsRequeue(queue.sqs, queue.queueUrl),
+    onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
   };
   const handler = createHandler(async () => deps);
   const runner = new LambdaRunner({
@@ -72,7 +86,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     queueArn: queue.queueArn,
     handler,
     concurrency: opts.concurrency ?? 4,
-    onError: (err) => log.warn('local runner error', { error: (err as Error).message }),
+    onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message }),
   });
   runner.start();
   const newWatcher = async ([clusterId, kubeConfig]: [string, KubeConfig]) => {
@@ -108,10 +122,16 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     async drained() {
       return (await plane.messagesLeft()) === 0;
     },
-    async stop() {
+    waitsForReference(ref, clusterId = Object.keys(clusters)[0]) {
+      return waiting.has(keyOf(clusterId, ref));
+    },
+    async stop(step = () => {}) {
+      if (plane.watchers.length) step(`stopping the watcher${plane.watchers.length > 1 ? 's' : ''}`);
       await Promise.all(plane.watchers.map((w) => w.stop()));
+      step('stopping the local Lambda runner (the syncs in flight finish)');
       await runner.stop();
       await deps.http.close();
+      step('closing the queue');
       await queue.close();
     },
   };

@@ -2,7 +2,7 @@ import { parseSyncMessage, type SyncMessage } from '../queue/envelope.ts';
 import type { ClusterRegistry } from '../kube/cluster-registry.ts';
 import type { Logger } from '../log.ts';
 import type { VendorHttp } from '../vendor-http/vendor-http.ts';
-import { asSyncError } from './errors.ts';
+import { asSyncError, type RetryClass } from './errors.ts';
 import type { KindCatalog } from './kind-catalog.ts';
 import { reconcile, type ReconcileAction } from './reconcile.ts';
 import type { ObjectRef } from '../kube/object-ref.ts';
@@ -17,6 +17,8 @@ export interface SyncDependencies {
   http: VendorHttp;
   log: Logger;
   retry: RetryPolicy;
+  /** Told how each message's sync ended: the class of its failure, none on success (the sandbox's progress view). */
+  onOutcome?(msg: SyncMessage, failure: RetryClass | undefined): void;
 }
 
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
@@ -47,21 +49,25 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
     const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx);
     log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });
+    deps.onOutcome?.(msg, undefined);
     return { done: true, action };
   } catch (e) {
     const err = asSyncError(e);
+    deps.onOutcome?.(msg, err.retry);
     const failure = { ...keys, retry: err.retry, conditionReason: err.reason, error: err.message };
     if (err.retry === 'permanent') {
       log.warn('sync failed permanently; waiting for a change', failure);
       return { done: true, action: 'failed' };
     }
+    // Waiting for another resource is the normal course of applying several at once, not a warning.
     if (err.retry === 'reference' && receiveCount >= deps.retry.referenceAttempts) {
-      log.warn('reference still missing; the watcher re-enqueues when it appears', failure);
+      log.info('waiting for a reference; the watcher re-enqueues when it appears', failure);
       return { done: true, action: 'waiting-for-reference' };
     }
     const policy = err.retry === 'reference' ? { ...deps.retry, baseSeconds: deps.retry.referenceBaseSeconds ?? 1 } : deps.retry;
     const retryAfterSeconds = backoffSeconds(policy, receiveCount, err.retryAfterSeconds);
-    log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
+    if (err.retry === 'reference') log.info('waiting for a reference; will retry', { ...failure, retryAfterSeconds });
+    else log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
     return { done: false, retryAfterSeconds, error: err.message };
   }
 }

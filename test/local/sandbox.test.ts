@@ -33,7 +33,15 @@ afterAll(async () => {
   expect(sandbox?.wso2.gatewayController.violations() ?? []).toEqual([]);
   expect(sandbox?.wso2.apim.violations() ?? []).toEqual([]);
   expect(sandbox?.wso2.controlPlane.violations() ?? []).toEqual([]);
-  await sandbox?.stop();
+  const steps: string[] = [];
+  await sandbox?.stop((what) => steps.push(what));
+  expect(steps).toEqual([
+    'stopping the watcher',
+    'stopping the local Lambda runner (the syncs in flight finish)',
+    'closing the queue',
+    'stopping the WSO2, 3scale and Gravitee emulators',
+    'stopping the Kubernetes API test server',
+  ]);
 });
 
 /** Every condition its vendor's operator documents for it is True for the object's current generation. */
@@ -57,8 +65,9 @@ describe('npm start without a cluster (the sandbox)', () => {
   it('says every example settled only once each has reached its condition', async () => {
     const refs = synced.map((m) => ({ apiVersion: m.apiVersion ?? '', kind: m.kind ?? '', namespace: m.metadata.namespace ?? 'default', name: m.metadata.name }));
     const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
-    expect(await showProgress(kc, refs, { out: quiet })).toBe(true);
+    expect(await showProgress(kc, refs, { out: quiet, waiting: (ref) => sandbox.plane.waitsForReference(ref) })).toBe(true);
     for (const m of synced) expect(await reached(m), `${m.kind} ${m.metadata.name}`).toBe(true);
+    expect(refs.filter((ref) => sandbox.plane.waitsForReference(ref))).toEqual([]);
   });
 
   it.each(synced.map((m) => [`${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, documentedConditions(m).join(' and '), m] as const))('%s reaches %s', async (_, types, m) => {
