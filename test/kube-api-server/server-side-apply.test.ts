@@ -221,6 +221,19 @@ describe('server-side apply of custom resources', () => {
     expect(same.metadata.resourceVersion).toBe(status.metadata.resourceVersion);
   });
 
+  it('applies to /status as a controller does (kubectl apply --subresource=status): only status, its own entry', async () => {
+    await apply(gadgetPath('g2'), gadget('g2', { size: 1 }), 'alice');
+    const res = await apply(`${gadgetPath('g2')}/status`, { apiVersion: 'test.io/v1', kind: 'Gadget', metadata: { name: 'g2' }, spec: { size: 9 }, status: { phase: 'Ready' } }, 'controller');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toEqual({ phase: 'Ready' });
+    expect(res.body.spec.size).toBe(1);
+    expect(res.body.metadata.managedFields.find((e: any) => e.manager === 'controller')).toMatchObject({ operation: 'Apply', subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
+    // The main resource's appliers own no status: alice's status in a configuration is ignored.
+    const main = await apply(gadgetPath('g2'), { ...gadget('g2', { size: 1 }), status: { phase: 'Broken' } }, 'alice');
+    expect(main.body.status).toEqual({ phase: 'Ready' });
+    expect(main.body.metadata.resourceVersion).toBe(res.body.metadata.resourceVersion);
+  });
+
   it('refuses what kube-apiserver refuses', async () => {
     const noManager = await fetch(`${h.server.url}${ctxPath('x')}`, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: stringify(context('x')) });
     expect(noManager.status).toBe(422);
