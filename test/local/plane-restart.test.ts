@@ -3,6 +3,9 @@ import { TOKEN, apiV4, managementContext, secret, startGraviteeWorld, type Gravi
 import { conditionOf, startWorldPlane } from '../support/world-objects.ts';
 import { waitFor } from '../support/wait.ts';
 import type { SyncPlane } from '../../local/sync-plane.ts';
+import type { KubeObject } from '../../shared/kube/object-ref.ts';
+import { classifyNew } from '../../watcher/change-filter.ts';
+import { observe } from '../../watcher/object-state.ts';
 
 /**
  * A plane restarted with other settings retries what failed under the old ones: the watcher's initial list forwards
@@ -48,5 +51,22 @@ describe('a plane restarted with other settings', () => {
     await waitFor('the queue drained', () => restarted!.drained());
     expect(restarted.watchers[0].metrics().skippedByReason).toMatchObject({ 'in-step': 2 });
     expect(writes()).toBe(before);
+  });
+});
+
+describe("the watcher's first sight of an object", () => {
+  const seen = (ready: Record<string, unknown> | undefined): KubeObject => ({
+    apiVersion: 'gravitee.io/v1alpha1',
+    kind: 'ApiV4Definition',
+    metadata: { name: 'a', namespace: 'ns', uid: 'u', resourceVersion: '7', generation: 2 },
+    status: ready ? { conditions: [{ type: 'Ready', observedGeneration: 2, ...ready }] } : undefined,
+  });
+  const decide = (obj: KubeObject) => classifyNew(obj, observe(obj));
+
+  it('forwards an object whose last sync failed at its generation, and skips one that succeeded', () => {
+    expect(decide(seen({ status: 'False', reason: 'AddressRefused' }))).toEqual({ forward: 'added' });
+    expect(decide(seen({ status: 'False', reason: 'ReconcileFailed' }))).toEqual({ forward: 'added' });
+    expect(decide(seen({ status: 'True', reason: 'Synced' }))).toEqual({ skip: 'in-step' });
+    expect(decide(seen(undefined))).toEqual({ forward: 'added' });
   });
 });
