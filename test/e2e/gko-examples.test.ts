@@ -4,7 +4,7 @@ import { startGraviteeEmulator, type GraviteeEmulator } from '../../emulators/gr
 import type { SyncPlane } from '../../local/sync-plane.ts';
 import type { KubeObject } from '../../shared/kube/object-ref.ts';
 import { startClusterUnderTest, type ClusterUnderTest } from '../support/cluster-under-test.ts';
-import { gkoDocuments, gkoExampleFiles } from '../support/gko-examples.ts';
+import { gkoDocuments, gkoExampleFiles, jwtUseCaseExpired } from '../support/gko-examples.ts';
 import { waitFor } from '../support/wait.ts';
 import { conditionOf, startWorldPlane } from '../support/world-objects.ts';
 
@@ -100,6 +100,8 @@ const OUTCOMES: Record<string, Outcome> = {
   'management_context/cloud/cloud-mctx-with-bearer-secret-ref.yml': { condition: 'Accepted', status: 'False', message: /cloudToken/ },
   // GKO's CRD requires spec.plan, which this example lacks.
   'apim/subscription/subscription-with-metadata.yml': { refusedByApiServer: /spec\.plan/ },
+  // Its endingAt (2026-12-31) must be at least a minute ahead, as GKO's admission requires: once past, refused as GKO does.
+  ...(jwtUseCaseExpired() ? { 'usecase/subscribe-to-jwt-plan/resources/subscription.yml': { condition: 'Accepted', status: 'False', message: /spec\.endingAt/ } } : {}),
 };
 
 const isGravitee = (doc: Json) => doc.apiVersion === 'gravitee.io/v1alpha1';

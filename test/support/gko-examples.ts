@@ -28,3 +28,6 @@ export function gkoExampleFiles(dir: string): string[] {
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => `${dir}/${f}`);
 }
+
+/** GKO's JWT use case subscribes until 2026-12-31: from a minute before, apim-sync (as GKO) refuses to create it. */
+export const jwtUseCaseExpired = (now = Date.now()): boolean => now >= Date.parse('2026-12-31T00:00:00Z') - 60_000;
