@@ -77,11 +77,8 @@ const OWN_REFERENCES: Record<string, (spec: Json, ns: string) => (DependencyRef 
     const certs = [...list(tls.clientCertificates), tls.clientCertificate];
     return certs.map((c) => (isObject(c) ? certificateSourceOf(c.ref, ns) : undefined));
   },
-  // Mutual: the API and the Application count their subscriptions and may not go while one exists.
-  Subscription: (spec, ns) => [
-    mutual(refTo(apiTypeOf(spec.api), spec.api, ns)),
-    mutual(refTo(ApplicationType, spec.application, ns)),
-  ],
+  // Not mutual: the Subscription recounts its API's and Application's subscriptions itself (subscription/counter.ts).
+  Subscription: (spec, ns) => [refTo(apiTypeOf(spec.api), spec.api, ns), refTo(ApplicationType, spec.application, ns)],
   Notification: (spec, ns) => list(isObject(spec.console) ? spec.console.groupRefs : undefined).map((r) => refTo(GroupType, r, ns)),
   PortalListing: (spec, ns) => [refTo(PortalType, spec.portalRef, ns), ...list(spec.apis).map((a) => (isObject(a) ? refTo(apiTypeOf(a.ref), a.ref, ns) : undefined))],
   PortalLink: (spec, ns) => [refTo(PortalType, spec.portalRef, ns)],
@@ -97,7 +94,6 @@ function apiReferences(spec: Json, ns: string): (ObjectRef | undefined)[] {
   ];
 }
 
-const mutual = (ref: ObjectRef | undefined): DependencyRef | undefined => ref && { ...ref, mutual: true };
 
 /**
  * What a Gravitee object depends on: its ManagementContext, what its kind references (ApiResources, shared policy

@@ -18,8 +18,8 @@ export async function usersOf(target: KubeObject, types: ResourceType[], ctx: Sy
   return users;
 }
 
-/** A kind whose CRD the cluster does not have (a user installed GKO's first four only) has no objects. */
-async function listInstalled(type: ResourceType, ctx: SyncContext): Promise<KubeObject[]> {
+/** Objects of `type` in any namespace; a kind whose CRD the cluster does not have (a user installed GKO's first four only) has none. */
+export async function listInstalled(type: ResourceType, ctx: SyncContext): Promise<KubeObject[]> {
   try {
     return await ctx.cluster.list(type);
   } catch (err) {

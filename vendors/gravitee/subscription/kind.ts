@@ -11,6 +11,7 @@ import { noVendorObject } from '../no-vendor-object.ts';
 import { resolveContext } from '../management-context/resolve.ts';
 import { apiTypeOf, describeRef, graviteeReferences, refTo } from '../references.ts';
 import { ApplicationType, SubscriptionType } from '../resource-types.ts';
+import { recountingSubscriptions } from './counter.ts';
 import { SubscriptionSpec } from './schema.ts';
 import { checkSubscribable, checkSynced, SubscribedApi, SubscribingApplication } from './subscribed.ts';
 
@@ -125,15 +126,15 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
       });
     };
 
-    if (object.metadata.deletionTimestamp) return deletionClient(object, api, (a) => client(a));
-    if (!api) throw missingReference(`spec.api: ${describeRef(apiRef)} not found`);
     const appRef = refTo(ApplicationType, spec.application, ns)!;
+    if (object.metadata.deletionTimestamp) return recountingSubscriptions(await deletionClient(object, api, (a) => client(a)), [apiRef, appRef], ctx);
+    if (!api) throw missingReference(`spec.api: ${describeRef(apiRef)} not found`);
     const appObject = await ctx.cluster.get(appRef);
     if (!appObject) throw missingReference(`spec.application: ${describeRef(appRef)} not found`);
     const app = new SubscribingApplication(appObject);
     const plan = checkSubscribable(api, app, spec);
     checkNewDates(object, api, spec);
     checkSynced(api, app);
-    return client(api, app, plan.key);
+    return recountingSubscriptions(await client(api, app, plan.key), [apiRef, appRef], ctx);
   },
 };
