@@ -16,6 +16,8 @@ export interface KubeEndpoint {
   token?: string;
   /** Read again (at most once a minute), as the kubelet rotates projected service account tokens. */
   tokenFile?: string;
+  /** A token signed on demand and refreshed by its source (an EKS cluster's, shared/kube/eks-token.ts). */
+  bearerToken?: () => Promise<string>;
   /** PEM */
   ca?: string;
   cert?: string;
@@ -81,7 +83,7 @@ function fromEndpoint(ep: KubeEndpoint): KubeConnection {
     server,
     agent,
     async headers(): Promise<Record<string, string>> {
-      const t = token();
+      const t = ep.bearerToken ? await ep.bearerToken() : token();
       return t ? { Authorization: `Bearer ${t}` } : {};
     },
   };
