@@ -26,6 +26,8 @@ export interface HttpDeps {
   state: ServerState;
   faults: Faults;
   token?: string;
+  /** Each request's bearer token must pass this check (a stand-in for EKS's authenticator). */
+  authenticate?: (bearerToken: string | undefined) => boolean;
   counts: Map<string, number>;
   /** Response body bytes by the same keys as counts (watch streams included, as they are written). */
   bytes: Map<string, number>;
@@ -63,6 +65,7 @@ async function admit(deps: HttpDeps, req: IncomingMessage): Promise<{ url: URL; 
   }
   if (fault?.status && !fault.forbidden) throw genericStatus(fault.status);
   if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  if (deps.authenticate && !deps.authenticate(req.headers.authorization?.match(/^Bearer (.+)$/)?.[1])) throw unauthorized();
   if (fault?.forbidden) throw forbiddenFor(deps, method, url.searchParams, info);
   return { url, method, info };
 }

@@ -36,6 +36,8 @@ export interface KubeApiServerOptions {
   tls?: boolean;
   /** When set, every request needs `Authorization: Bearer <token>` (else 401), as with --anonymous-auth=false. */
   token?: string;
+  /** When set, every request's bearer token must pass this check (else 401): a stand-in for a cloud authenticator. */
+  authenticate?: (bearerToken: string | undefined) => boolean;
   /** CRD YAML files (multi-document allowed) installed at start. */
   crdFiles?: string[];
   /** Watch events kept per resource; watching or continuing a list from older resourceVersions gets 410. Default 10000. */
@@ -94,7 +96,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   let address = '';
   const cert = opts.tls ? selfSignedCertificate([host, 'localhost']) : undefined;
   const portForwarder = new PortForwarder();
-  const deps = { state, faults, token: opts.token, counts, bytes, forms, watches, serverAddress: () => address, tls: !!cert, portForwarder };
+  const deps = { state, faults, token: opts.token, authenticate: opts.authenticate, counts, bytes, forms, watches, serverAddress: () => address, tls: !!cert, portForwarder };
   const handler = createHandler(deps);
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
   server.on('upgrade', createUpgradeHandler(deps));

@@ -6,29 +6,50 @@ import { z } from 'zod';
 import { permanent } from '../engine/errors.ts';
 import { Cluster } from './cluster.ts';
 import { inClusterEndpoint, kubeconfigEndpoint, type KubeEndpoint } from './connection.ts';
+import { eksTokenSource } from './eks-token.ts';
+import type { CredentialSource } from '../aws/sigv4.ts';
 
 /** Cluster id → a client for that cluster's API server. One sync plane serves many clusters. */
 export interface ClusterRegistry {
   get(id: string): Promise<Cluster>;
 }
 
-/** How a cluster is reached; in the cloud this JSON lives in AWS Secrets Manager (the token is the secret part). */
+/** An AWS region name (us-east-1, eu-central-2, cn-north-1, us-gov-west-1): it names STS's endpoint. */
+const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
+
+/**
+ * How a cluster is reached; in the cloud this JSON lives in AWS Secrets Manager (the token is the secret part).
+ * An EKS entry holds no secret: the function signs a short-lived token for the cluster with its own role.
+ */
 export const ClusterEntry = z.union([
+  z.object({ eks: z.object({ name: z.string().min(1), region: AwsRegion }), server: z.url(), caData: z.string().optional() }),
   z.object({ server: z.url(), caData: z.string().optional(), token: z.string().min(1), insecureSkipTLSVerify: z.boolean().optional() }),
   z.object({ kubeconfig: z.string().min(1) }),
 ]);
 export const ClusterRegistryDocument = z.object({ clusters: z.record(z.string(), ClusterEntry) });
 export type ClusterRegistryDocument = z.infer<typeof ClusterRegistryDocument>;
 
-/** How to reach one registry entry: inline server, CA and token, or the current context of a kubeconfig file. */
-export async function endpointFor(entry: z.infer<typeof ClusterEntry>): Promise<KubeEndpoint> {
+/** Where an EKS entry's signing credentials come from; by default the SDK's chain (the Lambda's role). */
+export type RegionCredentials = (region: string) => CredentialSource;
+
+const sdkCredentials: RegionCredentials = (region) => {
+  // The SDK's providers load only when an EKS entry is first used: other registries do not pay for them.
+  const source = import('../aws/credentials.ts').then((m) => m.defaultCredentials(region));
+  return async () => (await source)();
+};
+
+/**
+ * How to reach one registry entry: inline server, CA and token; an EKS cluster with a token signed by the function;
+ * or the current context of a kubeconfig file.
+ */
+export async function endpointFor(entry: z.infer<typeof ClusterEntry>, credentials: RegionCredentials = sdkCredentials, now?: () => Date): Promise<KubeEndpoint> {
   if ('kubeconfig' in entry) return kubeconfigEndpoint(entry.kubeconfig);
-  return {
-    server: entry.server,
-    token: entry.token,
-    ca: entry.caData ? Buffer.from(entry.caData, 'base64').toString('utf8') : undefined,
-    insecureSkipTlsVerify: entry.insecureSkipTLSVerify ?? false,
-  };
+  const ca = entry.caData ? Buffer.from(entry.caData, 'base64').toString('utf8') : undefined;
+  if ('eks' in entry) {
+    const { name, region } = entry.eks;
+    return { server: entry.server, ca, bearerToken: eksTokenSource({ cluster: name, region, credentials: credentials(region), now }) };
+  }
+  return { server: entry.server, token: entry.token, ca, insecureSkipTlsVerify: entry.insecureSkipTLSVerify ?? false };
 }
 
 /** Clusters known up front (local runs, tests). */
@@ -51,10 +72,13 @@ export class StaticClusterRegistry implements ClusterRegistry {
 export class DocumentClusterRegistry implements ClusterRegistry {
   private readonly load: () => Promise<string>;
   private readonly ttlMs: number;
+  private readonly credentials: RegionCredentials | undefined;
   private cached: { at: number; clusters: Map<string, Cluster>; doc: ClusterRegistryDocument } | undefined;
-  constructor(load: () => Promise<string>, ttlMs = 300_000) {
+  /** `credentials` sign EKS entries' tokens (default: the SDK's chain, one source per region). */
+  constructor(load: () => Promise<string>, ttlMs = 300_000, credentials?: RegionCredentials) {
     this.load = load;
     this.ttlMs = ttlMs;
+    this.credentials = credentials;
   }
   async get(id: string): Promise<Cluster> {
     if (!this.cached || Date.now() - this.cached.at > this.ttlMs) {
@@ -66,10 +90,20 @@ export class DocumentClusterRegistry implements ClusterRegistry {
     if (!c) {
       const entry = doc.clusters[id];
       if (!entry) throw permanent('UnknownCluster', `cluster "${id}" is not in the cluster registry`);
-      c = new Cluster(id, await endpointFor(entry));
+      c = new Cluster(id, await endpointFor(entry, this.credentials ?? this.sdkCredentials()));
       clusters.set(id, c);
     }
     return c;
+  }
+
+  private readonly byRegion = new Map<string, CredentialSource>();
+  /** One SDK chain per region, kept across registry reloads so its cached role credentials are reused. */
+  private sdkCredentials(): RegionCredentials {
+    return (region) => {
+      let source = this.byRegion.get(region);
+      if (!source) this.byRegion.set(region, (source = sdkCredentials(region)));
+      return source;
+    };
   }
 }
 

@@ -166,5 +166,7 @@ function kubeError(verb: string, ref: ObjectRef, err: unknown) {
   const what = `${verb} ${ref.kind} ${ref.namespace}/${ref.name}`;
   if (code === 409) return transient('Conflict', `${what}: conflict, will retry: ${detail}`, { cause: err });
   if (code === 429) return transient('KubernetesThrottled', `${what}: throttled: ${detail}`, { cause: err });
+  // A token or a role the cluster does not (or no longer) accept: the registry entry or the cluster's access is at fault.
+  if (code === 401) return transient('KubernetesUnauthorized', `${what}: the cluster refused the sync function's credentials (401); check its registry entry, or for EKS the access entry of the function's role: ${detail}`, { cause: err });
   return transient('KubernetesError', `${what} failed: ${detail}`, { cause: err });
 }
