@@ -6,10 +6,14 @@ import { createLogger } from '../../shared/log.ts';
 import { policyFromEnv } from '../../shared/vendor-http/address-policy.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
+import type { UsageSink } from '../../shared/engine/usage-record.ts';
 import { SqsRequeue, type Requeue } from './requeue.ts';
+import { emfUsageSink } from './usage-metrics.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
   requeue: Requeue;
+  /** Where each invocation's usage records go (EMF in Lambda, a file locally); none: not recorded. */
+  usage?: UsageSink;
 }
 
 /** Built once per container from the environment (see README, "Configuration"). */
@@ -21,5 +25,6 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     log: createLogger('apim-sync'),
     retry: retryPolicyFromEnv(env),
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL || undefined),
+    usage: emfUsageSink(),
   };
 }

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dependenciesFromEnv, type HandlerDependencies } from './dependencies.ts';
+import { InvocationUsage } from './invocation-usage.ts';
 import { syncRecord } from './sync-record.ts';
 
 /**
@@ -11,9 +12,25 @@ import { syncRecord } from './sync-record.ts';
 export function createHandler(deps: () => Promise<HandlerDependencies>) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     const d = await deps();
+    // One usage record per sync, priced at the end of the invocation Lambda bills (README, "What a sync costs").
+    const usage = new InvocationUsage(context.awsRequestId);
+    const measured: HandlerDependencies = { ...d, onUsage: (u) => (d.onUsage?.(u), usage.add(u)) };
     const processor = new SqsFifoPartialProcessorAsync();
-    return processPartialResponse(event, (record: SQSEvent['Records'][number]) => syncRecord(record, d), processor, { context, skipGroupOnError: true });
+    try {
+      return await processPartialResponse(event, (record: SQSEvent['Records'][number]) => syncRecord(record, measured), processor, { context, skipGroupOnError: true });
+    } finally {
+      writeUsage(d, usage);
+    }
   });
+}
+
+/** Usage is accounting, never a reason to fail syncs that already happened. */
+function writeUsage(d: HandlerDependencies, usage: InvocationUsage): void {
+  try {
+    d.usage?.write(usage.records());
+  } catch (err) {
+    d.log.warn('could not write usage records', { error: (err as Error).message });
+  }
 }
 
 let cached: Promise<HandlerDependencies> | undefined;

@@ -10,6 +10,8 @@ import type { KindDefinition, SyncContext } from './kind.ts';
 import type { VendorEvent } from '../queue/envelope.ts';
 import { backoffSeconds, type RetryPolicy } from './retry-policy.ts';
 import { createSyncContext } from './sync-context.ts';
+import { countingView } from './call-tally.ts';
+import { vendorOf, type SyncOutcome, type SyncUsage } from './usage-record.ts';
 
 export interface SyncDependencies {
   clusters: ClusterRegistry;
@@ -19,6 +21,8 @@ export interface SyncDependencies {
   retry: RetryPolicy;
   /** Told how each message's sync ended: the class of its failure, none on success (the sandbox's progress view). */
   onOutcome?(msg: SyncMessage, failure: RetryClass | undefined): void;
+  /** Told what each sync did (calls, duration, outcome): one usage record per sync (README, "What a sync costs"). */
+  onUsage?(usage: SyncUsage): void;
 }
 
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
@@ -43,13 +47,19 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     log.error('unsupported kind in queue message', keys);
     return { done: false, retryAfterSeconds: 0, error: `unsupported kind ${msg.kind}` };
   }
+  const started = performance.now();
+  const calls = { vendor: 0, kubernetes: 0 };
+  const used = (outcome: SyncOutcome, action: string) =>
+    deps.onUsage?.({ cluster: msg.cluster, namespace: msg.namespace, name: msg.name, kind: msg.kind, vendor: vendorOf(msg.apiVersion), outcome, action, vendorCalls: calls.vendor, kubernetesCalls: calls.kubernetes, durationMs: performance.now() - started });
   try {
-    const cluster = await deps.clusters.get(msg.cluster);
-    const ctx = createSyncContext(cluster, deps.http, log);
+    // Views that count this sync's own calls: the clients are shared with the syncs running beside it.
+    const cluster = countingView(await deps.clusters.get(msg.cluster), () => calls.kubernetes++);
+    const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log);
     const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
     const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx);
     log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });
     deps.onOutcome?.(msg, undefined);
+    used(UNCHANGED.has(action) ? 'unchanged' : action === 'blocked' ? 'waiting' : 'synced', action);
     return { done: true, action };
   } catch (e) {
     const err = asSyncError(e);
@@ -57,20 +67,26 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     const failure = { ...keys, retry: err.retry, conditionReason: err.reason, error: err.message };
     if (err.retry === 'permanent') {
       log.warn('sync failed permanently; waiting for a change', failure);
+      used('failed', err.reason);
       return { done: true, action: 'failed' };
     }
     // Waiting for another resource is the normal course of applying several at once, not a warning.
     if (err.retry === 'reference' && receiveCount >= deps.retry.referenceAttempts) {
       log.info('waiting for a reference; the watcher re-enqueues when it appears', failure);
+      used('waiting', 'waiting-for-reference');
       return { done: true, action: 'waiting-for-reference' };
     }
     const policy = err.retry === 'reference' ? { ...deps.retry, baseSeconds: deps.retry.referenceBaseSeconds ?? 1 } : deps.retry;
     const retryAfterSeconds = backoffSeconds(policy, receiveCount, err.retryAfterSeconds);
     if (err.retry === 'reference') log.info('waiting for a reference; will retry', { ...failure, retryAfterSeconds });
     else log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
+    used(err.retry === 'reference' ? 'waiting' : 'retrying', err.reason);
     return { done: false, retryAfterSeconds, error: err.message };
   }
 }
+
+/** Actions after which the vendor and the cluster hold what they held before. */
+const UNCHANGED = new Set<string>(['unchanged', 'gone', 'not-ours']);
 
 /**
  * A vendor event for an object: handed to its kind, unless the object is gone or going (its deletion wins); synced
