@@ -7,6 +7,7 @@ Usage:
   apim-sync start                 sync the cluster in KUBECONFIG; without a reachable cluster, start the sandbox
   apim-sync sandbox               test API server + Gravitee, 3scale and WSO2 emulators + sync plane, with examples/ applied
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
+  apim-sync usage [--since 7d] [--file F]   syncs, calls, billed duration and cost per cluster and namespace
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
   apim-sync emulate wso2 [--port N]       a WSO2 gateway controller and APIM 4.7 (control plane + Publisher), standalone
@@ -56,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'register-client') return usage('wso2 supports: register-client, gateway-access');
       const { registerClientCommand } = await import('./wso2-register-client.ts');
       return registerClientCommand(rest.slice(1));
+    }
+    case 'usage': {
+      const { usageCommand } = await import('./usage.ts');
+      return usageCommand(rest);
     }
     case 'sandbox':
     case 'start': {
