@@ -281,10 +281,16 @@ export class ChangeTracker {
     this.deps.log.debug('referenced object changed', { kind: st.type.kind, namespace: st.namespace, name: st.name, users });
   }
 
-  /** Every object that reads st, directly or through others, and those waiting for them; reason reference-changed. */
+  /**
+   * The objects that read st, and those waiting for them; reason reference-changed. A Secret's or ConfigMap's reach
+   * its users' users too (a context's Secret is read by every API of the context at sync time); an object's, only its
+   * direct users: users of users read what it produced, not it (a Subscription reads its API, not the API's
+   * ApiResource), and they hear of that when it changes or becomes Ready in turn.
+   */
   private cascade(st: ObjectState, cause: string, waiters: readonly string[] = st.waiters): number {
     let n = 0;
-    const users = [st.key, ...st.aliases].flatMap((k) => this.index.transitiveUsers(k));
+    const isData = this.data.get(st.key) === st;
+    const users = [st.key, ...st.aliases].flatMap((k) => (isData ? this.index.transitiveUsers(k) : [...this.index.users(k)]));
     const targets = new Set([...users, ...waiters]);
     for (const key of users) for (const w of this.objects.get(key)?.waiters ?? NO_REFS) targets.add(w);
     targets.delete(st.key);

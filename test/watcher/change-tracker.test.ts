@@ -99,6 +99,25 @@ describe('change tracker', () => {
     expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['ctx:spec-changed', 'a:reference-changed', 'b:reference-changed']);
   });
 
+  it("sends an object's spec change to its direct users only: a Subscription reads its API, not the API's ApiResource", () => {
+    startInStep();
+    const RES = type('ApiResource');
+    const SUB = type('Subscription');
+    const status = { conditions: [{ type: 'Ready', observedGeneration: 1 }] };
+    tracker.listItem(RES, { ...obj(RES, 'cache', { spec: { name: 'cache', type: 'cache', configuration: {} } }), status }, 1, true);
+    tracker.listDone(RES, undefined, 1);
+    tracker.event(API, 'MODIFIED', { ...api('a', 'ctx', { uid: 'uid-a', generation: 2 }, { resources: [{ ref: { name: 'cache' } }] }), status: { conditions: [{ type: 'Ready', observedGeneration: 2 }] } });
+    tracker.listItem(SUB, { ...obj(SUB, 'sub', { spec: { api: { name: 'a' }, application: { name: 'app' }, plan: 'keys' } }), status }, 1, true);
+    tracker.listDone(SUB, undefined, 1);
+    sent = [];
+    tracker.event(RES, 'MODIFIED', obj(RES, 'cache', { meta: { uid: 'uid-cache', generation: 2 }, spec: { name: 'cache', type: 'cache', configuration: { ttl: 1 } } }));
+    expect(sent.map((s) => `${s.name}:${s.reason}`)).toEqual(['cache:spec-changed', 'a:reference-changed']);
+    // A Secret still reaches the users of its users: the context's APIs read it at sync time.
+    sent = [];
+    tracker.event(SECRET, 'MODIFIED', secret('creds'));
+    expect(sent.map((s) => s.name)).toEqual(expect.arrayContaining(['ctx', 'a', 'b', 'sub']));
+  });
+
   it('wakes a deleting context when its last user goes away', () => {
     startInStep();
     tracker.event(CTX, 'MODIFIED', ctx('ctx', 'creds', { deletionTimestamp: 'now', finalizers: [FINALIZER], generation: 2 }));
