@@ -13,6 +13,7 @@ import { syncKinds } from '../vendors/sync-kinds.ts';
 import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
 import { LambdaRunner, type RunnerStage } from './lambda-runner.ts';
+import { usageFile, usageFilePath } from './usage-file.ts';
 
 export interface SyncPlaneOptions {
   /** One cluster (id `clusterId`, default "local")… */
@@ -35,6 +36,8 @@ export interface SyncPlaneOptions {
   log?: Logger;
   /** false: no watcher (tests that drive the queue themselves). */
   watch?: boolean;
+  /** JSON-lines file of one usage record per sync (default: usageFilePath(), APIM_SYNC_USAGE_FILE); false: none. */
+  usageFile?: string | false;
 }
 
 export interface SyncPlane {
@@ -70,6 +73,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   const queue = await startEmbeddedQueue({ maxReceiveCount: opts.maxReceiveCount, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
   const waiting = new Set<string>();
   const keyOf = (cluster: string, r: ObjectRef) => [cluster, r.apiVersion, r.kind, r.namespace, r.name].join('/');
+  const usage = opts.usageFile === false ? undefined : usageFile(opts.usageFile ?? usageFilePath(), (err) => log.warn('could not write usage records', { error: err.message }));
   const deps: HandlerDependencies = {
     clusters: new StaticClusterRegistry(clusters),
     kinds: new KindCatalog(syncKinds),
@@ -78,6 +82,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
     requeue: new SqsRequeue(queue.sqs, queue.queueUrl),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
+    usage,
   };
   const handler = createHandler(async () => deps);
   const runner = new LambdaRunner({
@@ -130,6 +135,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       await Promise.all(plane.watchers.map((w) => w.stop()));
       step('stopping the local Lambda runner (the syncs in flight finish)');
       await runner.stop();
+      await usage?.flushed();
       await deps.http.close();
       step('closing the queue');
       await queue.close();
