@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -13,7 +14,8 @@ export function createHandler(deps: () => Promise<HandlerDependencies>) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     const d = await deps();
     // One usage record per sync, priced at the end of the invocation Lambda bills (README, "What a sync costs").
-    const usage = new InvocationUsage(context.awsRequestId);
+    // Lambda always names the request; a caller's hand-made context may not (tests invoking batches directly).
+    const usage = new InvocationUsage(context?.awsRequestId || randomUUID());
     const measured: HandlerDependencies = { ...d, onUsage: (u) => (d.onUsage?.(u), usage.add(u)) };
     const processor = new SqsFifoPartialProcessorAsync();
     try {
