@@ -82,6 +82,8 @@ export interface SyncContext {
    * so no condition, event or log line carries them, even when the vendor quotes the request in a refusal.
    */
   secrets: Set<string>;
+  /** Counts, into this sync's usage record, a vendor call that does not go through `http` (one carried by the API server). */
+  countVendorCall?(verb: string): void;
 }
 
 /** A spec after templates were rendered and the schema accepted it. */

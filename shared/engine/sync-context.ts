@@ -5,13 +5,14 @@ import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { SyncContext } from './kind.ts';
 
 /** One sync's view of its cluster; Secret/ConfigMap reads are cached for the sync only, never across syncs. */
-export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logger): SyncContext {
+export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logger, countVendorCall?: (verb: string) => void): SyncContext {
   const cache = new Map<string, Promise<Record<string, string> | undefined>>();
   return {
     cluster,
     http,
     log,
     secrets: new Set(),
+    countVendorCall,
     readData(ref: ObjectRef) {
       const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
       let p = cache.get(key);

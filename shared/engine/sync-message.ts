@@ -54,7 +54,7 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
   try {
     // Views that count this sync's own calls: the clients are shared with the syncs running beside it.
     const cluster = countingView(await deps.clusters.get(msg.cluster), () => calls.kubernetes++);
-    const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log);
+    const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log, () => calls.vendor++);
     const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
     const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx);
     log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });

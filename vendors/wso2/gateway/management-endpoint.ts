@@ -72,7 +72,7 @@ export async function managementEndpoint(gateway: KubeObject, config: GatewayCon
   const hint = accessHint(gateway);
   const endpoint = await apiServerEndpoint(gateway, config, credentials, ctx).catch((e) => hint(e));
   const { transport } = endpoint;
-  return { ...endpoint, transport: { request: (req) => transport.request(req).catch((e) => hint(e)) } };
+  return { ...endpoint, transport: { request: (req) => (ctx.countVendorCall?.(req.method), transport.request(req).catch((e) => hint(e))) } };
 }
 
 /** A refusal of the API server (RBAC) also says how to grant this gateway's reach: a Role in its namespace. */
