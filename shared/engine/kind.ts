@@ -34,6 +34,17 @@ export interface WatchedKind extends ResourceType {
   waitsForOwned?: 'changes' | 'removal';
 }
 
+/** One vendor object across the fleet. `scope` + `type` + `id` must be equal exactly when the object is the same. */
+export interface VendorObjectIdentity {
+  vendor: 'gravitee' | '3scale' | 'wso2';
+  /** Where the object lives: the APIM organization and environment, the 3scale admin portal, the gateway or APIM URL. */
+  scope: string;
+  /** The vendor's type of object (`api`, `application`, `backend`, `product`…). */
+  type: string;
+  /** Its id within scope and type as resources name it (an hrid, a system name, a name and version). */
+  id: string;
+}
+
 /** Status fields the vendor reports (ids, state, plans); the engine adds conditions and observedGeneration. */
 export type ExternalStatus = Record<string, unknown>;
 
@@ -54,6 +65,13 @@ export interface Observation {
  * and a sync may crash between any two calls.
  */
 export interface ExternalClient {
+  /**
+   * The vendor object this client writes, named as any resource that writes it would name it (the same APIM
+   * environment and hrid, the same 3scale admin and system name): the key of its ownership record, so that of two
+   * resources in the fleet that name one vendor object only one writes it (README, "Running a fleet"). Unset for a
+   * kind that writes no vendor object of its own (an ApiResource, a Notification).
+   */
+  identity?: VendorObjectIdentity;
   /**
    * What connecting noted for the user's eyes (a reference skipped while resolving), known before any vendor call:
    * the engine hands it to the condition policy even when it writes without observing (idempotentUpsert).
