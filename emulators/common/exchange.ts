@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultInjector } from './faults.ts';
+import type { FaultInjector, FaultRule } from './faults.ts';
 import { readBody, send, type Answer } from './http-io.ts';
 import { recordCall, type CallRecord } from './records.ts';
 
@@ -55,6 +55,7 @@ export function exchangeListener<A extends Answer, C extends CallRecord>(x: Vend
 
   async function exchange(req: IncomingMessage, res: ServerResponse, request: EmulatedRequest): Promise<void> {
     const fault = x.faults.take(request.method, request.path);
+    if (fault?.afterAnswer && !x.handOver?.(request.path)) return answerLost(req, res, request, fault);
     const handOver = fault?.status ? undefined : x.handOver?.(request.path);
     if (!handOver) request.body.catch(() => {}); // read now; a dropped connection or a refusal leaves it unused
     if (fault?.delayMs) await sleep(fault.delayMs);
@@ -82,6 +83,29 @@ export function exchangeListener<A extends Answer, C extends CallRecord>(x: Vend
     if (x.latencyMs) await sleep(x.latencyMs);
     record(request, answer.status, answer);
     write(res, answer);
+  }
+
+  /** The request carried out (a write applied), then its answer lost: held, cut off or replaced by the fault's. */
+  async function answerLost(req: IncomingMessage, res: ServerResponse, request: EmulatedRequest, fault: FaultRule): Promise<void> {
+    let answer: A;
+    try {
+      answer = await x.answer(request);
+    } catch (e) {
+      answer = x.errorAnswer(e, request);
+    }
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.dropConnection) {
+      record(request, 0, undefined);
+      req.socket.destroy();
+      return;
+    }
+    if (fault.status) {
+      const retryAfter = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined;
+      answer = { status: fault.status, body: fault.body ?? x.faultBody(fault.status, request), headers: retryAfter } as A;
+    }
+    if (x.latencyMs) await sleep(x.latencyMs);
+    record(request, answer.status, answer);
+    if (!res.destroyed) write(res, answer);
   }
 
   return (req, res) => {
