@@ -12,7 +12,7 @@ import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../vendors/sync-kinds.ts';
 import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
-import { LambdaRunner, type RunnerStage } from './lambda-runner.ts';
+import { LambdaRunner, type RunnerStage, type SqsHandler } from './lambda-runner.ts';
 import { usageFile, usageFilePath } from './usage-file.ts';
 
 export interface SyncPlaneOptions {
@@ -38,6 +38,8 @@ export interface SyncPlaneOptions {
   watch?: boolean;
   /** JSON-lines file of one usage record per sync (default: usageFilePath(), APIM_SYNC_USAGE_FILE); false: none. */
   usageFile?: string | false;
+  /** A view of the sync function the runner invokes instead (the chaos bench: crashes, redelivery counts); default none. */
+  functionView?: (handler: SqsHandler) => SqsHandler;
 }
 
 export interface SyncPlane {
@@ -84,7 +86,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
   };
-  const handler = createHandler(async () => deps);
+  const handler = (opts.functionView ?? ((h) => h))(createHandler(async () => deps));
   const runner = new LambdaRunner({
     sqs: queue.sqs,
     queueUrl: queue.queueUrl,
