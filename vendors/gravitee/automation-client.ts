@@ -1,5 +1,5 @@
 import { isSubset } from '../../shared/engine/status-patch.ts';
-import type { ExternalClient, ExternalStatus } from '../../shared/engine/kind.ts';
+import type { ExternalClient, ExternalStatus, VendorObjectIdentity } from '../../shared/engine/kind.ts';
 import type { ManagementApi } from './management-api.ts';
 
 /** How the Automation API addresses an object and the parent it lives under. */
@@ -35,6 +35,8 @@ export function automationClient(opts: AutomationAddress & {
    * compare more strictly (a map whose extra keys are drift) or throw a SyncError naming a field APIM keeps once created.
    */
   upToDate?(state: Record<string, unknown>): boolean;
+  /** The object this client writes, for its ownership record (vendors/gravitee/identity.ts). */
+  identity?: VendorObjectIdentity;
 }): ExternalClient {
   const { api, collection, hrid, payload, toStatus } = opts;
   const flags = new URLSearchParams({ ...opts.flags, ...(opts.hridIsUuid ? { hridContainsUUID: 'true' } : {}) });
@@ -45,6 +47,7 @@ export function automationClient(opts: AutomationAddress & {
     return toStatus((res.body ?? {}) as Record<string, unknown>);
   };
   return {
+    identity: opts.identity,
     async observe() {
       const res = await api.call('GET', item(), { accept: [200, 404] });
       if (res.status === 404) return { exists: false, upToDate: false };

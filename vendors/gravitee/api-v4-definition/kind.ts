@@ -6,6 +6,7 @@ import { gatewayConfigMap, ConfigMapType, GatewayConfigMap } from '../gateway-co
 import { gatewayDefinitionV4 } from '../gateway-config-map/definition.ts';
 import { apiDeploymentClient } from '../gateway-config-map/deployment.ts';
 import { childHrid, hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, contextRequired, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -44,6 +45,7 @@ export const apiV4DefinitionKind: KindDefinition<ApiV4DefinitionSpec> = withSubs
         collection: 'apis',
         hrid,
         hridIsUuid: Boolean(spec.id),
+        identity: graviteeIdentity(context, 'api', { hrid, hridIsUuid: Boolean(spec.id) }),
         payload,
         answered: withoutSharedPolicyGroupIds(payload),
         toStatus: (state) => ({

@@ -45,6 +45,8 @@ export function apiDeploymentClient(d: ApiDeployment): ExternalClient {
     return status;
   };
   return {
+    // The APIM API's; a ConfigMap in the API's own cluster is no vendor object (local mode alone leaves it unset).
+    identity: apim?.identity,
     notes: d.notes,
     async observe() {
       seen = apim ? await apim.observe() : undefined;

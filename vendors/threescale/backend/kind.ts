@@ -1,6 +1,8 @@
 import { threescaleConditions } from '../conditions.ts';
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { AdminApi } from '../admin-api.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 import { resolveProviderAccount } from '../provider-account.ts';
 import { threescaleReferences } from '../references.ts';
 import { backendAliases } from '../backend-alias.ts';
@@ -21,7 +23,7 @@ export const backendKind: KindDefinition<BackendSpec> = {
   conditions: threescaleConditions('Synced', { types: ['Invalid', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
-    return backendClient(new AdminApi(account, ctx.http), account, spec);
+    return identified(backendClient(new AdminApi(account, ctx.http), account, spec), threescaleIdentity(account.adminURL, 'backend_api', spec.systemName));
   },
   deletionBlockers: productsUsing,
 };
