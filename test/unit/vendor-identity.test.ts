@@ -16,7 +16,10 @@ type Json = Record<string, any>;
  */
 class Member {
   readonly objects = new Map<string, KubeObject>();
-  constructor(readonly id: string) {}
+  readonly id: string;
+  constructor(id: string) {
+    this.id = id;
+  }
   add(obj: KubeObject): this {
     this.objects.set(key(refOf(obj)), obj);
     return this;
