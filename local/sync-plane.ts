@@ -25,7 +25,12 @@ export interface SyncPlaneOptions {
   /** The sandbox and tests reach their emulators on loopback; a real deployment refuses it. */
   allowLoopback?: boolean;
   resyncIntervalSeconds?: number;
+  /** Concurrent syncs of the changes queue (Lambda's maximumConcurrency of its event source); default 4. */
   concurrency?: number;
+  /** Concurrent syncs of the resync queue (resyncMaximumConcurrency); default 1. */
+  resyncConcurrency?: number;
+  /** Each watcher's resync pace (RESYNC_MAX_PER_SECOND); default: spread over the interval. */
+  resyncMaxPerSecond?: number;
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
   retry?: Partial<RetryPolicy>;
@@ -45,14 +50,17 @@ export interface SyncPlaneOptions {
 export interface SyncPlane {
   queue: EmbeddedQueue;
   deps: HandlerDependencies;
+  /** Reads the changes queue… */
   runner: LambdaRunner;
+  /** …and this one the resync queue, with its own concurrency, as the function's two event sources do. */
+  resyncRunner: LambdaRunner;
   /** One per cluster; none with `watch: false`. */
   watchers: Watcher[];
   /** Stops the watchers and starts new ones, as a pod restart would (nothing carried over in memory). */
   restartWatcher(between?: () => Promise<void>): Promise<void>;
-  /** Messages waiting, in flight or delayed. */
-  messagesLeft(): Promise<number>;
-  /** True once no message is waiting or in flight. */
+  /** Messages waiting, in flight or delayed: in both queues, or in one. */
+  messagesLeft(queue?: 'changes' | 'resyncs'): Promise<number>;
+  /** True once no message is waiting or in flight in either queue. */
   drained(): Promise<boolean>;
   /** True when the object's last sync waits for a reference (another resource, a Secret) rather than failed. */
   waitsForReference(ref: ObjectRef, clusterId?: string): boolean;
@@ -82,7 +90,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs, connectTo: opts.vendorConnectTo, ca: opts.vendorCa }),
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
-    requeue: new SqsRequeue(queue.sqs, queue.queueUrl),
+    requeue: new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl }),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
   };
@@ -96,11 +104,22 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message }),
   });
   runner.start();
+  const resyncRunner = new LambdaRunner({
+    sqs: queue.sqs,
+    queueUrl: queue.resyncQueueUrl,
+    queueArn: queue.resyncQueueArn,
+    handler,
+    concurrency: opts.resyncConcurrency ?? 1,
+    onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message, queue: 'resyncs' }),
+  });
+  resyncRunner.start();
   const newWatcher = async ([clusterId, kubeConfig]: [string, KubeConfig]) => {
     const w = await startWatcher({
       clusterId,
       kubeConfig,
       queueUrl: queue.queueUrl,
+      resyncQueueUrl: queue.resyncQueueUrl,
+      resyncMaxPerSecond: opts.resyncMaxPerSecond,
       sqs: queue.sqs,
       namespaces: opts.namespaces,
       resyncIntervalSeconds: opts.resyncIntervalSeconds ?? 0,
@@ -114,17 +133,22 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     queue,
     deps,
     runner,
+    resyncRunner,
     watchers: opts.watch === false ? [] : await Promise.all(Object.entries(clusters).map(newWatcher)),
     async restartWatcher(between) {
       await Promise.all(plane.watchers.map((w) => w.stop()));
       await between?.();
       plane.watchers = await Promise.all(Object.entries(clusters).map(newWatcher));
     },
-    async messagesLeft() {
-      const { Attributes: a = {} } = await queue.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
-      );
-      return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+    async messagesLeft(which) {
+      const left = async (QueueUrl: string) => {
+        const { Attributes: a = {} } = await queue.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+        );
+        return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+      };
+      const urls = which === 'changes' ? [queue.queueUrl] : which === 'resyncs' ? [queue.resyncQueueUrl] : [queue.queueUrl, queue.resyncQueueUrl];
+      return (await Promise.all(urls.map(left))).reduce((a, b) => a + b, 0);
     },
     async drained() {
       return (await plane.messagesLeft()) === 0;
@@ -136,7 +160,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       if (plane.watchers.length) step(`stopping the watcher${plane.watchers.length > 1 ? 's' : ''}`);
       await Promise.all(plane.watchers.map((w) => w.stop()));
       step('stopping the local Lambda runner (the syncs in flight finish)');
-      await runner.stop();
+      await Promise.all([runner.stop(), resyncRunner.stop()]);
       await usage?.flushed();
       await deps.http.close();
       step('closing the queue');

@@ -102,8 +102,13 @@ export class ChangeTracker {
 
   /** Periodic resync: every synced object, with the epoch as cause so the queue's dedup window lets it through. */
   resync(epoch: number): number {
-    for (const st of this.objects.values()) this.forward(st, 'resync', String(epoch));
+    for (const st of this.objects.values()) this.resyncObject(st, epoch);
     return this.objects.size;
+  }
+
+  /** One object's periodic resync (the watcher paces them: resync-pacer.ts); skipped if it is gone meanwhile. */
+  resyncObject(st: ObjectState, epoch: number): void {
+    if (this.objects.get(st.key) === st) this.forward(st, 'resync', String(epoch));
   }
 
   countsByKind(): Record<string, number> {

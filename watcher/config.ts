@@ -2,7 +2,12 @@
  * Watcher configuration from environment variables.
  *
  *   CLUSTER_ID               required  Name of this cluster in every message (`cluster`), 1-253 characters.
- *   QUEUE_URL                required  URL of the SQS FIFO queue (…/name.fifo).
+ *   QUEUE_URL                required  URL of the changes queue, SQS FIFO (…/name.fifo): every change, and every
+ *                                      object not in step (stack output SyncQueueUrl).
+ *   RESYNC_QUEUE_URL         optional  URL of the resync queue (stack output ResyncQueueUrl): periodic resyncs of objects
+ *                                      in step (Ready at their generation). Unset: they go to QUEUE_URL.
+ *   RESYNC_MAX_PER_SECOND    optional  A resync releases at most this many objects a second; default: the objects
+ *                                      spread evenly over RESYNC_INTERVAL_SECONDS (at least 1 a second).
  *   AWS_REGION               optional  Region of the queue; default: the region in QUEUE_URL, else us-east-1.
  *   SQS_ENDPOINT             optional  SQS endpoint override, e.g. http://127.0.0.1:4566 for the fauxqs emulator.
  *   WATCH_NAMESPACES         optional  Comma-separated namespaces to watch; empty or unset = all namespaces.
@@ -30,10 +35,13 @@ export interface HttpAddr {
 export interface WatcherEnvConfig {
   clusterId: string;
   queueUrl: string;
+  resyncQueueUrl?: string;
   region: string;
   sqsEndpoint?: string;
   namespaces?: string[];
   resyncIntervalSeconds: number;
+  /** undefined: spread over the interval. */
+  resyncMaxPerSecond?: number;
   httpAddr: HttpAddr | false;
   kubeconfigPath?: string;
   listPageSize: number;
@@ -49,14 +57,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (clusterId.length > 253) throw new ConfigError('CLUSTER_ID must be at most 253 characters');
   const queueUrl = required(env, 'QUEUE_URL');
   if (!/^https?:\/\//.test(queueUrl)) throw new ConfigError('QUEUE_URL must be an http(s) URL');
+  const resyncQueueUrl = env.RESYNC_QUEUE_URL?.trim() || undefined;
+  if (resyncQueueUrl && !/^https?:\/\//.test(resyncQueueUrl)) throw new ConfigError('RESYNC_QUEUE_URL must be an http(s) URL');
+  if (resyncQueueUrl && resyncQueueUrl === queueUrl) throw new ConfigError('RESYNC_QUEUE_URL must name another queue than QUEUE_URL (or be unset)');
+  const maxPerSecond = nonNegativeInt(env, 'RESYNC_MAX_PER_SECOND', 0);
   const namespaces = parseList(env.WATCH_NAMESPACES);
   return {
     clusterId,
     queueUrl,
+    ...(resyncQueueUrl ? { resyncQueueUrl } : {}),
     region: env.AWS_REGION?.trim() || regionOfQueueUrl(queueUrl) || 'us-east-1',
     sqsEndpoint: env.SQS_ENDPOINT?.trim() || undefined,
     namespaces: namespaces.length ? namespaces : undefined,
     resyncIntervalSeconds: nonNegativeInt(env, 'RESYNC_INTERVAL_SECONDS', 600),
+    ...(maxPerSecond > 0 ? { resyncMaxPerSecond: maxPerSecond } : {}),
     httpAddr: parseHttpAddr(env.HTTP_ADDR?.trim() || '0.0.0.0:8080'),
     kubeconfigPath: env.KUBECONFIG?.trim() || undefined,
     listPageSize: Math.max(1, nonNegativeInt(env, 'LIST_PAGE_SIZE', 500)),

@@ -12,9 +12,11 @@ const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === pr
 const sink = levelFilter(stdoutSink, level);
 const log = createLog(sink, { component: 'watcher' });
 
-async function queue(cfg: WatcherEnvConfig): Promise<{ transport: QueueTransport } | { sqs: import('@aws-sdk/client-sqs').SQSClient }> {
+async function queue(cfg: WatcherEnvConfig): Promise<{ transport: QueueTransport; resyncTransport?: QueueTransport } | { sqs: import('@aws-sdk/client-sqs').SQSClient }> {
   if (cfg.sqsTransport === 'http') {
-    return { transport: sqsHttpTransport({ queueUrl: cfg.queueUrl, region: cfg.region, endpoint: cfg.sqsEndpoint, credentials: defaultCredentials(cfg.region) }) };
+    const credentials = defaultCredentials(cfg.region);
+    const to = (queueUrl: string) => sqsHttpTransport({ queueUrl, region: cfg.region, endpoint: cfg.sqsEndpoint, credentials });
+    return { transport: to(cfg.queueUrl), ...(cfg.resyncQueueUrl ? { resyncTransport: to(cfg.resyncQueueUrl) } : {}) };
   }
   const { SQSClient } = await import('@aws-sdk/client-sqs');
   return { sqs: new SQSClient({ region: cfg.region, ...(cfg.sqsEndpoint ? { endpoint: cfg.sqsEndpoint } : {}) }) };
@@ -27,9 +29,11 @@ async function main(): Promise<void> {
     clusterId: cfg.clusterId,
     kubeConfig,
     queueUrl: cfg.queueUrl,
+    resyncQueueUrl: cfg.resyncQueueUrl,
     ...(await queue(cfg)),
     namespaces: cfg.namespaces,
     resyncIntervalSeconds: cfg.resyncIntervalSeconds,
+    resyncMaxPerSecond: cfg.resyncMaxPerSecond,
     httpAddr: cfg.httpAddr,
     listPageSize: cfg.listPageSize,
     log: stdoutSink,

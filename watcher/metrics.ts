@@ -30,6 +30,8 @@ export interface MetricsSnapshot {
   skippedByReason: Record<string, number>;
   coalesced: number;
   messagesSent: number;
+  /** Of messagesSent, those sent to the resync queue. */
+  resyncMessagesSent: number;
   sendErrors: number;
   watchRestarts: number;
   watchRestartsByCause: Record<string, number>;
@@ -38,6 +40,8 @@ export interface MetricsSnapshot {
   watchedObjectsByKind: Record<string, number>;
   trackedReferences: number;
   pendingMessages: number;
+  /** Objects of the running resync not yet released to the sender (it is paced). */
+  resyncRemaining: number;
   ready: boolean;
 }
 
@@ -46,6 +50,7 @@ export interface MetricGauges {
   watchedObjectsByKind(): Record<string, number>;
   trackedReferences(): number;
   pendingMessages(): number;
+  resyncRemaining?(): number;
   ready(): boolean;
 }
 
@@ -64,6 +69,7 @@ export class WatcherMetrics {
   controlPlaneConnections: () => Record<string, number> = () => ({});
   coalesced = 0;
   messagesSent = 0;
+  resyncMessagesSent = 0;
   sendErrors = 0;
   gauges: MetricGauges = { watchedObjectsByKind: () => ({}), trackedReferences: () => 0, pendingMessages: () => 0, ready: () => false };
 
@@ -76,6 +82,7 @@ export class WatcherMetrics {
       skippedByReason: this.skipped.by('reason'),
       coalesced: this.coalesced,
       messagesSent: this.messagesSent,
+      resyncMessagesSent: this.resyncMessagesSent,
       sendErrors: this.sendErrors,
       watchRestarts: this.watchRestarts.total(),
       watchRestartsByCause: this.watchRestarts.by('cause'),
@@ -84,6 +91,7 @@ export class WatcherMetrics {
       watchedObjectsByKind: byKind,
       trackedReferences: this.gauges.trackedReferences(),
       pendingMessages: this.gauges.pendingMessages(),
+      resyncRemaining: this.gauges.resyncRemaining?.() ?? 0,
       ready: this.gauges.ready(),
     };
   }
@@ -100,12 +108,16 @@ export class WatcherMetrics {
     family('apim_sync_watcher_forwarded_total', 'counter', 'Changes forwarded to the queue, by reason.', samples(this.forwarded));
     family('apim_sync_watcher_skipped_total', 'counter', 'Events not forwarded, by reason.', samples(this.skipped));
     family('apim_sync_watcher_coalesced_total', 'counter', 'Forwarded changes merged into a message already waiting for the same object.', [[{}, this.coalesced]]);
-    family('apim_sync_watcher_messages_sent_total', 'counter', 'Messages accepted by the queue.', [[{}, this.messagesSent]]);
+    family('apim_sync_watcher_messages_sent_total', 'counter', 'Messages accepted by the queues, by queue (changes, resyncs).', [
+      [{ queue: 'changes' }, this.messagesSent - this.resyncMessagesSent],
+      [{ queue: 'resyncs' }, this.resyncMessagesSent],
+    ]);
     family('apim_sync_watcher_send_errors_total', 'counter', 'Failed sends (a failed batch call, or one failed entry of a batch); the messages stay pending.', [[{}, this.sendErrors]]);
     family('apim_sync_watcher_watch_restarts_total', 'counter', 'Watches restarted, by kind and cause (expired = 410 Gone, relisted).', samples(this.watchRestarts));
     family('apim_sync_watcher_watched_objects', 'gauge', 'Objects of the synced kinds held in memory (keys and versions only), by kind.', Object.entries(this.gauges.watchedObjectsByKind()).map(([kind, n]) => [{ kind }, n]));
     family('apim_sync_watcher_tracked_references', 'gauge', 'Referenced Secrets and ConfigMaps whose version is held.', [[{}, this.gauges.trackedReferences()]]);
     family('apim_sync_watcher_pending_messages', 'gauge', 'Messages waiting to be sent (including ones being retried).', [[{}, this.gauges.pendingMessages()]]);
+    family('apim_sync_watcher_resync_remaining', 'gauge', 'Objects of the running resync not yet released (the resync is paced).', [[{}, this.gauges.resyncRemaining?.() ?? 0]]);
     family('apim_sync_watcher_control_plane_connections', 'gauge', 'WSO2 control-plane connections held for APIGateways, by state.', Object.entries(this.controlPlaneConnections()).map(([state, n]) => [{ state }, n]));
     family('apim_sync_watcher_control_plane_events_total', 'counter', 'Messages received from WSO2 control planes, by type.', samples(this.controlPlaneEvents));
     family('apim_sync_watcher_control_plane_acks_total', 'counter', 'deployment.ack messages sent to WSO2 control planes, by status.', samples(this.controlPlaneAcks));

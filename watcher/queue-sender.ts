@@ -32,7 +32,10 @@ export function failedEntries(
 }
 
 export interface QueueSenderOptions {
+  /** The changes queue: every message but the resyncs of objects in step. */
   transport: QueueTransport;
+  /** The resync queue (RESYNC_QUEUE_URL): resyncs of objects in step. Unset: they go to `transport` too. */
+  resyncTransport?: QueueTransport;
   clusterId: string;
   metrics: WatcherMetrics;
   log: WatcherLog;
@@ -54,6 +57,19 @@ interface Pending {
   notBefore: number;
 }
 
+/** Which queue a message goes to. */
+export type QueueRoute = 'changes' | 'resyncs';
+
+/**
+ * A resync of an object in step (Ready at its generation, not being deleted) is background work: drift correction that
+ * usually finds nothing to do. Anything else is pending work: a change, a deletion, or an object whose last sync did not
+ * succeed (it may need a create, which must not race a change of the same object read from the other queue).
+ * Read when the message is sent, so an object that left step meanwhile goes with the changes.
+ */
+export function routeOf(reason: SyncReason, state: ObjectState): QueueRoute {
+  return reason === 'resync' && state.ready && !state.deleting ? 'resyncs' : 'changes';
+}
+
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024 - 4096;
 
@@ -63,7 +79,7 @@ const MAX_BATCH_BYTES = 256 * 1024 - 4096;
  * retried with backoff; nothing is dropped while the queue is unreachable.
  */
 export class QueueSender {
-  private readonly o: Required<Omit<QueueSenderOptions, 'transport' | 'metrics' | 'log'>> & QueueSenderOptions;
+  private readonly o: Required<Omit<QueueSenderOptions, 'transport' | 'resyncTransport' | 'metrics' | 'log'>> & QueueSenderOptions;
   private readonly pending = new Map<string, Pending>();
   private readonly inFlight = new Map<string, Pending>();
   private batchesInFlight = 0;
@@ -90,7 +106,10 @@ export class QueueSender {
   enqueue(state: ObjectState, reason: SyncReason, cause?: string, event?: VendorEvent): void {
     const key = event ? [state.key, event.type, event.id ?? '', event.deploymentId ?? '', event.performedAt ?? '', event.detail ?? '', cause ?? ''].join('\u0000') : state.key;
     const waiting = this.pending.get(key);
-    if (waiting) {
+    if (waiting && reason === 'resync' && waiting.reason !== 'resync') {
+      // A change waiting for the object already covers the resync, and must keep its place with the changes.
+      this.o.metrics.coalesced++;
+    } else if (waiting) {
       waiting.state = state;
       waiting.reason = reason;
       waiting.cause = cause;
@@ -103,9 +122,19 @@ export class QueueSender {
     this.schedule(delay);
   }
 
+  /** Both queues must answer. */
   async ping(): Promise<void> {
-    await this.o.transport.ping();
+    await Promise.all([this.o.transport.ping(), this.o.resyncTransport?.ping()]);
     this.reachable = true;
+  }
+
+  private transportOf(route: QueueRoute): QueueTransport {
+    return route === 'resyncs' ? (this.o.resyncTransport ?? this.o.transport) : this.o.transport;
+  }
+
+  /** The queue a pending message goes to; one queue when no resync queue is configured. */
+  private routeOfPending(p: Pending): QueueRoute {
+    return this.o.resyncTransport ? routeOf(p.reason, p.state) : 'changes';
   }
 
   /** Sends what is pending, for at most timeoutMs; true when nothing is left. */
@@ -153,12 +182,16 @@ export class QueueSender {
       const batch: Pending[] = [];
       const entries: BatchEntry[] = [];
       let bytes = 0;
+      // A batch goes to one queue: the route of its first message; the other queue's messages wait for the next batch.
+      let route: QueueRoute | undefined;
       for (const [key, p] of this.pending) {
         if (this.inFlight.has(key)) continue;
         if (p.notBefore > now) {
           nextDue = Math.min(nextDue, p.notBefore);
           continue;
         }
+        const r = this.routeOfPending(p);
+        if (route && r !== route) continue;
         const entry = this.entry(p, entries.length);
         if (!entry) {
           this.pending.delete(key);
@@ -166,6 +199,7 @@ export class QueueSender {
         }
         if (bytes + entry.body.length > MAX_BATCH_BYTES) break;
         bytes += entry.body.length;
+        route = r;
         batch.push(p);
         entries.push(entry);
         if (entries.length === MAX_ENTRIES) break;
@@ -176,7 +210,7 @@ export class QueueSender {
         this.inFlight.set(p.key, p);
       }
       this.batchesInFlight++;
-      void this.send(batch, entries);
+      void this.send(batch, entries, route ?? 'changes');
     }
     if (nextDue !== Infinity) this.schedule(Math.max(0, nextDue - Date.now()));
     if (this.size === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -207,10 +241,10 @@ export class QueueSender {
     return { id: `m${index}`, body: JSON.stringify(msg), groupId: messageGroupId(msg), deduplicationId: deduplicationId(msg) };
   }
 
-  private async send(batch: Pending[], entries: BatchEntry[]): Promise<void> {
+  private async send(batch: Pending[], entries: BatchEntry[], route: QueueRoute): Promise<void> {
     let failed: Set<string>;
     try {
-      const res = await this.o.transport.sendBatch(entries);
+      const res = await this.transportOf(route).sendBatch(entries);
       failed = new Set(res.failed.map((f) => f.id));
       if (res.failed.length) {
         this.o.metrics.sendErrors += res.failed.length;
@@ -229,6 +263,7 @@ export class QueueSender {
       this.inFlight.delete(key);
       if (!failed.has(entries[i].id)) {
         this.o.metrics.messagesSent++;
+        if (route === 'resyncs') this.o.metrics.resyncMessagesSent++;
         return;
       }
       if (this.pending.has(key)) return; // a newer event for the object waits already; it supersedes this one

@@ -16,18 +16,24 @@ import { WatcherMetrics, type MetricsSnapshot } from './metrics.ts';
 import type { TrackedType } from './object-state.ts';
 import { QueueSender, type QueueTransport } from './queue-sender.ts';
 import { ResourceWatch, type WatchSink } from './resource-watch.ts';
+import { ResyncPacer } from './resync-pacer.ts';
 
 export interface WatcherOptions {
   clusterId: string;
   /** A client-node KubeConfig (its current context), or a plain endpoint. */
   kubeConfig: KubeConfig | KubeEndpoint;
+  /** The changes queue: every message but the resyncs of objects in step. */
   queueUrl: string;
+  /** The resync queue: periodic resyncs of objects in step (Ready at their generation). Unset: they go to queueUrl. */
+  resyncQueueUrl?: string;
   /** The queue through the AWS SDK (tests, the local runner). Either this or `transport`. */
   sqs?: SQSClient;
   /** Namespaces to watch; undefined or empty = all. */
   namespaces?: string[];
   /** Full re-enqueue period; default 600, 0 disables. */
   resyncIntervalSeconds?: number;
+  /** A resync releases at most this many objects a second; default: its objects spread over the interval (see resync-pacer.ts). */
+  resyncMaxPerSecond?: number;
   /** /healthz, /readyz, /metrics; default 0.0.0.0:8080, false = no server. */
   httpAddr?: { host: string; port: number } | false;
   /** Synced kinds; default: vendors/watched-kinds.ts. */
@@ -42,6 +48,8 @@ export interface WatcherOptions {
   watchTimeoutSeconds?: number;
   /** The queue without the SDK (sqs-http-transport.ts, what the container uses), or a fake in tests. */
   transport?: QueueTransport;
+  /** The resync queue the same way (with `transport`); unset: resyncs go to `transport`. */
+  resyncTransport?: QueueTransport;
   /** WSO2 control-plane connections: the protocol's timings and the gateways' intervals, replaced (tests). */
   controlPlane?: ControlPlaneOptions;
 }
@@ -56,7 +64,7 @@ export interface Watcher {
   metricsText(): string;
   /** Where /healthz, /readyz and /metrics listen, if they do. */
   httpAddress: { host: string; port: number } | undefined;
-  /** Runs a resync now (as the timer does); returns the number of objects enqueued. */
+  /** Starts a resync now (as the timer does), paced as configured; returns the number of objects it will release. */
   resync(): number;
   /** Stops watching, sends what is pending (for a few seconds at most), closes the HTTP server. */
   stop(): Promise<void>;
@@ -75,7 +83,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
 
   const conn = await resolveConnection(opts.kubeConfig);
   const http = new KubeHttp(conn, 60_000, 'apim-sync-watcher');
-  const sender = new QueueSender({ transport: await transportOf(opts), clusterId: opts.clusterId, metrics, log });
+  const sender = new QueueSender({ ...(await transportsOf(opts)), clusterId: opts.clusterId, metrics, log });
 
   const syncedTypes: TrackedType[] = kinds.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, role: 'synced' }));
   const referencesOf = new Map(kinds.map((k, i) => [syncedTypes[i], k.references] as const));
@@ -152,19 +160,37 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
   const dataWatches = watchesOf(DATA_TYPES);
   const watches = [...syncedWatches, ...dataWatches];
 
+  // A resync is paced: at most resyncMaxPerSecond objects a second (default: spread over the interval), so this
+  // cluster's share of the resync queue is bounded here; changes are never paced.
+  const pacer = new ResyncPacer({
+    objects: () => tracker.objects.values(),
+    count: () => tracker.objects.size,
+    release: (st, epoch) => tracker.resyncObject(st, epoch),
+    intervalSeconds: resyncMs / 1000,
+    maxPerSecond: opts.resyncMaxPerSecond,
+    done: (epoch, released, complete) => log.info(complete ? 'resync released' : 'resync replaced by a newer one before it was released', { epoch, objects: released }),
+  });
   let listsDone = false;
   let stopped = false;
   metrics.gauges = {
     watchedObjectsByKind: () => tracker.countsByKind(),
     trackedReferences: () => tracker.data.size,
     pendingMessages: () => sender.size,
+    resyncRemaining: () => pacer.remaining,
     ready: () => listsDone && sender.reachable,
   };
 
   let health: HealthServer | undefined;
   const httpAddr = opts.httpAddr ?? { host: '0.0.0.0', port: 8080 };
   if (httpAddr) health = await startHealthServer(httpAddr, { ready: () => listsDone && sender.reachable, metrics: () => metrics.render() });
-  log.info('watcher starting', { kinds: syncedTypes.map((t) => t.kind), namespaces: namespaces ?? '*', resyncIntervalSeconds: resyncMs / 1000, http: health?.address });
+  log.info('watcher starting', {
+    kinds: syncedTypes.map((t) => t.kind),
+    namespaces: namespaces ?? '*',
+    resyncIntervalSeconds: resyncMs / 1000,
+    resyncMaxPerSecond: opts.resyncMaxPerSecond ?? 'spread over the interval',
+    resyncQueue: opts.resyncQueueUrl || opts.resyncTransport ? 'own' : 'the changes queue',
+    http: health?.address,
+  });
 
   // Synced kinds are listed first, so the Secrets/ConfigMaps list knows which of them to keep.
   const listed = (async () => {
@@ -189,8 +215,8 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
   const resync = () => {
     if (!listsDone || stopped || resyncMs <= 0) return 0;
     lastEpoch = Math.max(lastEpoch + 1, Math.floor(Date.now() / resyncMs));
-    const n = tracker.resync(lastEpoch);
-    log.info('resync', { epoch: lastEpoch, objects: n });
+    const n = pacer.start(lastEpoch);
+    log.info('resync', { epoch: lastEpoch, objects: n, perSecond: pacer.perSecond });
     return n;
   };
   const resyncTimer = resyncMs > 0 ? setInterval(resync, resyncMs) : undefined;
@@ -207,6 +233,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       if (stopped) return;
       stopped = true;
       if (resyncTimer) clearInterval(resyncTimer);
+      pacer.stop();
       abort.abort();
       await Promise.all(watches.map((w) => w.stop()));
       await controlPlanes.stop();
@@ -220,11 +247,11 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
 }
 
 /** The SDK is loaded only when an SQSClient is passed: the container's bundle never evaluates it. */
-async function transportOf(opts: WatcherOptions): Promise<QueueTransport> {
-  if (opts.transport) return opts.transport;
+async function transportsOf(opts: WatcherOptions): Promise<{ transport: QueueTransport; resyncTransport?: QueueTransport }> {
+  if (opts.transport) return { transport: opts.transport, ...(opts.resyncTransport ? { resyncTransport: opts.resyncTransport } : {}) };
   if (!opts.sqs) throw new Error('startWatcher needs `sqs` or `transport`');
   const { sqsTransport } = await import('./sqs-transport.ts');
-  return sqsTransport(opts.sqs, opts.queueUrl);
+  return { transport: sqsTransport(opts.sqs, opts.queueUrl), ...(opts.resyncQueueUrl ? { resyncTransport: sqsTransport(opts.sqs, opts.resyncQueueUrl) } : {}) };
 }
 
 /** Pings the queue until it answers, then every 30 s, so /readyz notices a queue that became unreachable. */

@@ -24,7 +24,7 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     http: new VendorHttp({ policy: policyFromEnv(env), timeoutMs: Number(env.VENDOR_TIMEOUT_MS ?? 10_000) }),
     log: createLogger('apim-sync'),
     retry: retryPolicyFromEnv(env),
-    requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL || undefined),
+    requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
   };
 }

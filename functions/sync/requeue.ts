@@ -13,21 +13,28 @@ export function queueUrlFromArn(arn: string, endpoint?: string): string {
 }
 
 /**
- * Sets the visibility timeout of a failed message. The SQS client is loaded on the first failure only: most
- * invocations never need it, and the function's cold start should not pay for it.
+ * Sets the visibility timeout of a failed message, on the queue the record came from (its eventSourceARN): the
+ * function reads two queues (changes and resyncs), so a fixed queue URL would name the wrong one for half of them.
+ * The SQS client is loaded on the first failure only: most invocations never need it, and the function's cold start
+ * should not pay for it.
  */
 export class SqsRequeue implements Requeue {
   private sqs: SQSClient | Promise<SQSClient>;
-  private readonly queueUrl: string | undefined;
-  constructor(sqs: SQSClient | { endpoint?: string }, queueUrl?: string) {
-    this.queueUrl = queueUrl;
+  private readonly urls: ReadonlyMap<string, string>;
+  /** `queueUrls`: the URL of each queue ARN where it is not AWS's own form (the embedded queue of `npm start`). */
+  constructor(sqs: SQSClient | { endpoint?: string }, queueUrls: Record<string, string> = {}) {
+    this.urls = new Map(Object.entries(queueUrls));
     this.sqs = 'send' in sqs ? sqs : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {}));
+  }
+  /** The URL of the queue a record was received from. */
+  queueUrlOf(record: SQSRecord): string {
+    return this.urls.get(record.eventSourceARN) ?? queueUrlFromArn(record.eventSourceARN);
   }
   async after(record: SQSRecord, seconds: number): Promise<void> {
     const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
     await (await this.sqs).send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: this.queueUrl ?? queueUrlFromArn(record.eventSourceARN),
+        QueueUrl: this.queueUrlOf(record),
         ReceiptHandle: record.receiptHandle,
         VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))),
       }),
