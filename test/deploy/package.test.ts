@@ -74,23 +74,29 @@ describe('npm run package (osls package, offline)', () => {
     expect(run.stdout.trim(), run.stderr).toBe('function');
   });
 
-  it('compiles the function, its event source mapping and its role as declared', () => {
+  it('compiles the function, its two event source mappings and its role as declared', () => {
     const r = template.Resources;
     const fn = r.SyncLambdaFunction.Properties;
     expect(fn).toMatchObject({ Handler: 'functions/sync/handler.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     expect(fn.Environment.Variables.ALLOW_LOOPBACK).toBe('false');
-    const mapping = Object.values(r).find((x) => x.Type === 'AWS::Lambda::EventSourceMapping');
-    expect(mapping?.Properties).toMatchObject({
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': ['SyncQueue', 'Arn'] },
-      ScalingConfig: { MaximumConcurrency: 10 },
-    });
-    expect(mapping?.Properties.MaximumBatchingWindowInSeconds).toBeUndefined(); // not supported on FIFO queues
-    expect(r.SyncQueue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-    expect(r.SyncQueue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+    // One mapping per queue, each with its own maximum concurrency: changes 10, resyncs 2 (AWS's minimum).
+    const mappings = Object.values(r).filter((x) => x.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(2);
+    const byQueue = new Map(mappings.map((m) => [m.Properties.EventSourceArn['Fn::GetAtt'][0] as string, m.Properties]));
+    for (const [queue, maximumConcurrency] of [['SyncQueue', 10], ['ResyncQueue', 2]] as const) {
+      const mapping = byQueue.get(queue);
+      expect(mapping, queue).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+        ScalingConfig: { MaximumConcurrency: maximumConcurrency },
+      });
+      expect(mapping?.MaximumBatchingWindowInSeconds).toBeUndefined(); // not supported on FIFO queues
+      expect(r[queue].Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+      expect(r[queue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+    }
 
-    // Every statement of the role: CloudWatch Logs of its own log group, the sync queue, the registry secret.
+    // Every statement of the role: CloudWatch Logs of its own log group, the sync queues, the registry secret.
     const roles = Object.values(r).filter((x) => x.Type === 'AWS::IAM::Role');
     expect(roles).toHaveLength(1);
     for (const policy of roles[0].Properties.Policies) {
@@ -98,7 +104,7 @@ describe('npm run package (osls package, offline)', () => {
         const services = new Set((st.Action as string[]).map((a) => a.split(':')[0]));
         expect(services.size).toBe(1);
         const text = JSON.stringify(st.Resource);
-        if (services.has('sqs')) expect(text.replaceAll('{"Fn::GetAtt":["SyncQueue","Arn"]}', '')).not.toMatch(/Arn|\*/);
+        if (services.has('sqs')) expect(text.replaceAll('{"Fn::GetAtt":["SyncQueue","Arn"]}', '').replaceAll('{"Fn::GetAtt":["ResyncQueue","Arn"]}', '')).not.toMatch(/Arn|\*/);
         else if (services.has('secretsmanager')) expect(text).toContain('secret:apim-sync/dev/cluster-registry-??????');
         else expect([...services]).toEqual(['logs']);
         expect(text).not.toBe('"*"');

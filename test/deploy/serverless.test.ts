@@ -6,6 +6,7 @@ import { get, readServerlessYml, ROOT } from './support.ts';
 const sls = readServerlessYml();
 const resources = get(sls, 'resources', 'Resources') as Record<string, { Type: string; Properties: Record<string, any> }>;
 const queueArn = { 'Fn::GetAtt': ['SyncQueue', 'Arn'] };
+const resyncQueueArn = { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] };
 
 /** All IAM statements the function's role gets from serverless.yml. */
 const statements = get(sls, 'provider', 'iam', 'role', 'statements') as Array<{ Effect: string; Action: string[]; Resource: unknown }>;
@@ -30,14 +31,26 @@ describe('serverless.yml', () => {
     expect(esbuild.banner.js).toBe("import { createRequire } from 'module'; const require = createRequire(import.meta.url);");
   });
 
-  it('subscribes the sync function to the FIFO queue with partial batch failures', () => {
+  it('subscribes the sync function to both FIFO queues, each with its own maximumConcurrency, with partial batch failures', () => {
     const fn = get(sls, 'functions', 'sync');
     expect(fn.handler).toBe('functions/sync/handler.handler');
-    expect(fn.events).toHaveLength(1);
-    expect(fn.events[0].sqs).toMatchObject({ arn: queueArn, batchSize: 10, functionResponseType: 'ReportBatchItemFailures' });
-    expect(fn.events[0].sqs.maximumConcurrency).toBe('${param:maximumConcurrency}');
+    expect(fn.events).toHaveLength(2);
+    const [changes, resyncs] = fn.events.map((e: { sqs: unknown }) => e.sqs);
+    expect(changes).toMatchObject({ arn: queueArn, batchSize: 10, functionResponseType: 'ReportBatchItemFailures', maximumConcurrency: '${param:maximumConcurrency}' });
+    expect(resyncs).toMatchObject({ arn: resyncQueueArn, batchSize: 10, functionResponseType: 'ReportBatchItemFailures', maximumConcurrency: '${param:resyncMaximumConcurrency}' });
     expect(fn.reservedConcurrency).toEqual({ 'Fn::If': ['HasReservedConcurrency', '${param:reservedConcurrency}', { Ref: 'AWS::NoValue' }] });
     expect(get(sls, 'params', 'default', 'maximumConcurrency')).toBeGreaterThanOrEqual(2);
+    // AWS's minimum for an SQS event source's maximumConcurrency.
+    expect(get(sls, 'params', 'default', 'resyncMaximumConcurrency')).toBe(2);
+  });
+
+  it('declares the resync queue as the sync queue is (FIFO, per-group throughput, same visibility), redriving to the same DLQ', () => {
+    const q = resources.ResyncQueue;
+    expect(q.Type).toBe('AWS::SQS::Queue');
+    expect(q.Properties.QueueName).toMatch(/-resync\.fifo$/);
+    const { QueueName: _a, ...same } = resources.SyncQueue.Properties;
+    const { QueueName: _b, ...resync } = q.Properties;
+    expect(resync).toEqual(same);
   });
 
   it('declares a FIFO queue whose visibility timeout is at least 6x the function timeout, redriving to a FIFO DLQ', () => {
@@ -69,13 +82,13 @@ describe('serverless.yml', () => {
     });
   });
 
-  it('limits IAM to the sync queue and the registry secret', () => {
+  it('limits IAM to the sync queues and the registry secret', () => {
     const allowedSqs = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage'];
     expect(statements).toHaveLength(2);
     for (const s of statements) expect(s.Effect).toBe('Allow');
     const [sqs, secret] = statements;
     expect([...sqs.Action].sort()).toEqual([...allowedSqs].sort());
-    expect(sqs.Resource).toEqual(queueArn);
+    expect(sqs.Resource).toEqual([queueArn, resyncQueueArn]);
     expect(secret.Action).toEqual(['secretsmanager:GetSecretValue']);
     const [cond, asArn, asName] = get(secret.Resource, 'Fn::If');
     expect(cond).toBe('RegistrySecretIsArn');
@@ -84,18 +97,20 @@ describe('serverless.yml', () => {
     expect(JSON.stringify(statements)).not.toContain('"*"');
   });
 
-  it('offers the watcher a send-only managed policy on the queue, and outputs what it needs', () => {
+  it('offers the watcher a send-only managed policy on both queues, and outputs what it needs', () => {
     const p = resources.WatcherSendPolicy;
     expect(p.Type).toBe('AWS::IAM::ManagedPolicy');
     const st = p.Properties.PolicyDocument.Statement;
     expect(st).toHaveLength(1);
     expect(st[0].Action).toContain('sqs:SendMessage');
     expect(st[0].Action.every((a: string) => a === 'sqs:SendMessage' || a === 'sqs:GetQueueAttributes')).toBe(true);
-    expect(st[0].Resource).toEqual(queueArn);
+    expect(st[0].Resource).toEqual([queueArn, resyncQueueArn]);
 
     const outputs = get(sls, 'resources', 'Outputs');
     expect(outputs.SyncQueueUrl.Value).toEqual({ Ref: 'SyncQueue' });
     expect(outputs.SyncQueueArn.Value).toEqual(queueArn);
+    expect(outputs.ResyncQueueUrl.Value).toEqual({ Ref: 'ResyncQueue' });
+    expect(outputs.ResyncQueueArn.Value).toEqual(resyncQueueArn);
     expect(outputs.DeadLetterQueueUrl.Value).toEqual({ Ref: 'DeadLetterQueue' });
     expect(outputs.WatcherSendPolicyArn.Value).toEqual({ Ref: 'WatcherSendPolicy' });
   });
