@@ -105,7 +105,7 @@ describe('watcher workload', () => {
   it('runs one replica with its configuration from the generated ConfigMap', () => {
     expect(deployment.spec.replicas).toBe(1);
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e]));
-    const names = ['CLUSTER_ID', 'QUEUE_URL', 'AWS_REGION', 'WATCH_NAMESPACES', 'RESYNC_INTERVAL_SECONDS'];
+    const names = ['CLUSTER_ID', 'QUEUE_URL', 'RESYNC_QUEUE_URL', 'AWS_REGION', 'WATCH_NAMESPACES', 'RESYNC_INTERVAL_SECONDS', 'RESYNC_MAX_PER_SECOND'];
     expect(Object.keys(env).sort()).toEqual([...names].sort());
     const literals = configLiterals('infra/watcher/base');
     for (const n of names) {
@@ -113,6 +113,8 @@ describe('watcher workload', () => {
       expect(literals).toHaveProperty(n);
     }
     expect(literals.QUEUE_URL).toMatch(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d{12}\/.+\.fifo$/);
+    expect(literals.RESYNC_QUEUE_URL).toMatch(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d{12}\/.+-resync\.fifo$/);
+    expect(literals.RESYNC_MAX_PER_SECOND).toBe(''); // the default pace: spread over the interval
   });
 
   it('probes /healthz and /readyz on 8080 and fits in 10m/64Mi .. 100m/96Mi', () => {
