@@ -3,10 +3,24 @@ import type { ExternalClient, KindDefinition, SyncContext, VendorObjectIdentity 
 import { parseSpec } from '../../shared/engine/spec-validation.ts';
 import type { Cluster } from '../../shared/kube/cluster.ts';
 import { refOf, SECRET, type KubeObject, type ObjectRef } from '../../shared/kube/object-ref.ts';
+import { apiDefinitionKind } from '../../vendors/gravitee/api-definition/kind.ts';
+import { apiResourceKind } from '../../vendors/gravitee/api-resource/kind.ts';
 import { apiV4DefinitionKind } from '../../vendors/gravitee/api-v4-definition/kind.ts';
+import { applicationKind } from '../../vendors/gravitee/application/kind.ts';
+import { dictionaryKind } from '../../vendors/gravitee/dictionary/kind.ts';
+import { documentationKind } from '../../vendors/gravitee/documentation/kind.ts';
+import { groupKind } from '../../vendors/gravitee/group/kind.ts';
 import { graviteeScope } from '../../vendors/gravitee/identity.ts';
+import { managementContextKind } from '../../vendors/gravitee/management-context/kind.ts';
+import { notificationKind } from '../../vendors/gravitee/notification/kind.ts';
+import { portalKind } from '../../vendors/gravitee/portal/kind.ts';
+import { portalLinkKind } from '../../vendors/gravitee/portal-link/kind.ts';
+import { portalListingKind } from '../../vendors/gravitee/portal-listing/kind.ts';
+import { sharedPolicyGroupKind } from '../../vendors/gravitee/shared-policy-group/kind.ts';
+import { subscriptionKind } from '../../vendors/gravitee/subscription/kind.ts';
 import { backendKind } from '../../vendors/threescale/backend/kind.ts';
 import { threescaleScope } from '../../vendors/threescale/identity.ts';
+import { gkoExample } from '../support/gko-examples.ts';
 
 type Json = Record<string, any>;
 
@@ -130,6 +144,119 @@ describe('Gravitee identities', () => {
       deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
       expect(await identityOf(apiV4DefinitionKind, a, deleting)).toEqual(live);
     });
+  });
+
+  /** A GKO example as a user applies it in `namespace`, through this fleet's context `apim`. */
+  const example = (path: string, namespace: string, name?: string, spec: Json = {}): KubeObject => {
+    const doc = gkoExample(`apim/${path}`);
+    const own = (doc.spec ?? {}) as Json;
+    return resource(doc.apiVersion, doc.kind, namespace, name ?? doc.metadata.name, { ...own, ...(own.contextRef ? { contextRef: { name: 'apim' } } : {}), ...spec });
+  };
+  const deleting = (obj: KubeObject): KubeObject => ({ ...obj, metadata: { ...obj.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } });
+
+  describe.each([
+    ['Application', applicationKind, 'application/application.yml', 'application'],
+    ['Group', groupKind, 'group/group.yml', 'group'],
+    ['Dictionary', dictionaryKind, 'dictionary/dictionary-manual.yml', 'dictionary'],
+    ['SharedPolicyGroup', sharedPolicyGroupKind, 'shared_policy_groups/shared_policy_groups.yml', 'shared-policy-group'],
+    ['Portal', portalKind, 'portal/portal.yml', 'portal'],
+  ] as const)('%s', (_kind, kind, path, type) => {
+    it(`is one ${type} for one namespace/name across clusters and context spellings, another for another hrid`, async () => {
+      const { a, b } = graviteeFleet();
+      const ia = await identityOf(kind as KindDefinition, a, example(path, 'team', 'x'));
+      expect(ia).toMatchObject({ vendor: 'gravitee', scope: graviteeScope(APIM), type });
+      expect(await identityOf(kind as KindDefinition, b, example(path, 'team', 'x'))).toEqual(ia);
+      expect(await identityOf(kind as KindDefinition, b, deleting(example(path, 'team', 'x')))).toEqual(ia);
+      expect(await identityOf(kind as KindDefinition, a, example(path, 'other', 'x'))).not.toEqual(ia);
+      expect(await identityOf(kind as KindDefinition, a, example(path, 'team', 'y'))).not.toEqual(ia);
+    });
+  });
+
+  it('an Application or Group with a legacy spec.id is the object APIM keys by that id', async () => {
+    const { a, b } = graviteeFleet();
+    const byHrid = await identityOf(applicationKind, a, example('application/application.yml', 'team', 'x'));
+    expect(await identityOf(applicationKind, b, example('application/application.yml', 'team', 'legacy', { id: byHrid!.id }))).toEqual(byHrid);
+    const group = await identityOf(groupKind, a, example('group/group.yml', 'team', 'g', { id: 'A0000000-0000-0000-0000-000000000001' }));
+    expect(group).toMatchObject({ type: 'group', id: 'a0000000-0000-0000-0000-000000000001' });
+  });
+
+  it('an ApiDefinition (v2) imports under the id APIM derives from the same hrid: the v4 API of that namespace/name', async () => {
+    const { a, b } = graviteeFleet();
+    const v2 = example('api_definition/v2/api-with-context.yml', 'team', 'orders', { local: false });
+    const iv2 = await identityOf(apiDefinitionKind, a, v2);
+    expect(iv2).toEqual(await identityOf(apiV4DefinitionKind, b, v4('team', 'orders')));
+    expect(await identityOf(apiDefinitionKind, b, deleting(v2))).toEqual(iv2);
+    expect(await identityOf(apiDefinitionKind, a, example('api_definition/v2/api-with-context.yml', 'team', 'other', { local: false }))).not.toEqual(iv2);
+    // Its own ids, as GKO imports them.
+    const withId = await identityOf(apiDefinitionKind, a, example('api_definition/v2/api-with-context.yml', 'team', 'legacy', { id: 'b0000000-0000-0000-0000-000000000002' }));
+    expect(withId).toMatchObject({ type: 'api', id: 'b0000000-0000-0000-0000-000000000002' });
+    // Local mode without a context: a ConfigMap only.
+    const { contextRef: _c, ...local } = v2.spec as Json;
+    expect(await identityOf(apiDefinitionKind, a, resource(GRAVITEE, 'ApiDefinition', 'team', 'local', { ...local, local: true }))).toBeUndefined();
+  });
+
+  describe('Subscription', () => {
+    const plans = { gold: { name: 'gold', security: { type: 'API_KEY' } } };
+    function withApiAndApp(member: Member, namespace: string, api = 'orders') {
+      member.add({ ...v4(namespace, api, { plans }), status: { id: 'api-id', plans: { gold: 'plan-id' } } });
+      member.add({ ...example('application/application.yml', namespace, 'app'), status: { id: 'app-id' } });
+      if (!member.objects.has(key({ apiVersion: GRAVITEE, kind: 'ManagementContext', namespace, name: 'apim' }))) member.add(context(namespace, 'apim', APIM));
+      return member;
+    }
+    const subscription = (namespace: string, name: string, api = 'orders') =>
+      resource(GRAVITEE, 'Subscription', namespace, name, { api: { name: api, kind: 'ApiV4Definition' }, application: { name: 'app' }, plan: 'gold' });
+
+    it('is one subscription under one API per hrid; another API or hrid is another', async () => {
+      const { a, b } = graviteeFleet();
+      withApiAndApp(a, 'team');
+      withApiAndApp(b, 'team');
+      const ia = await identityOf(subscriptionKind, a, subscription('team', 's'));
+      expect(ia).toMatchObject({ vendor: 'gravitee', scope: graviteeScope(APIM), type: 'subscription' });
+      expect(await identityOf(subscriptionKind, b, subscription('team', 's'))).toEqual(ia);
+      expect(await identityOf(subscriptionKind, a, deleting(subscription('team', 's')))).toEqual(ia);
+      expect(await identityOf(subscriptionKind, a, subscription('team', 't'))).not.toEqual(ia);
+      withApiAndApp(a, 'team', 'payments');
+      expect(await identityOf(subscriptionKind, a, subscription('team', 's', 'payments'))).not.toEqual(ia);
+    });
+  });
+
+  describe('PortalListing, PortalLink and Documentation', () => {
+    function withPortalAndApi(member: Member, namespace: string) {
+      member.add({ ...example('portal/portal.yml', namespace, 'default-portal'), status: { id: 'portal-id' } });
+      member.add({ ...v4(namespace, 'api-v4-with-context'), status: { id: 'api-id' } });
+      return member;
+    }
+    const cases = [
+      ['PortalListing', portalListingKind, 'portal/portal-listing.yml', 'portal-listing'],
+      ['PortalLink', portalLinkKind, 'portal/portal-link.yml', 'portal-link'],
+      ['Documentation on a portal', documentationKind, 'portal/documentation-portal.yml', 'portal-documentation'],
+      ['Documentation of an API', documentationKind, 'portal/documentation-api.yml', 'api-documentation'],
+    ] as const;
+    it.each(cases)('%s: one object under its parent per hrid', async (_what, kind, path, type) => {
+      const { a, b } = graviteeFleet();
+      withPortalAndApi(a, 'team');
+      withPortalAndApi(b, 'team');
+      const ia = await identityOf(kind as KindDefinition, a, example(path, 'team', 'x'));
+      expect(ia).toMatchObject({ vendor: 'gravitee', scope: graviteeScope(APIM), type });
+      expect(await identityOf(kind as KindDefinition, b, example(path, 'team', 'x'))).toEqual(ia);
+      expect(await identityOf(kind as KindDefinition, b, deleting(example(path, 'team', 'x')))).toEqual(ia);
+      expect(await identityOf(kind as KindDefinition, a, example(path, 'team', 'y'))).not.toEqual(ia);
+    });
+
+    it('a page of a portal and a page of an API with the same hrids are two objects', async () => {
+      const { a } = graviteeFleet();
+      withPortalAndApi(a, 'team');
+      a.add({ ...example('portal/portal.yml', 'team', 'api-v4-with-context'), status: { id: 'portal-id' } });
+      const onPortal = example('portal/documentation-portal.yml', 'team', 'x', { portalRef: { name: 'api-v4-with-context' } });
+      expect(await identityOf(documentationKind, a, onPortal)).not.toEqual(await identityOf(documentationKind, a, example('portal/documentation-api.yml', 'team', 'x')));
+    });
+  });
+
+  it('ManagementContext, ApiResource and Notification write no APIM object of their own: unset', async () => {
+    const { a } = graviteeFleet();
+    expect(await identityOf(managementContextKind, a, context('team', 'apim', APIM))).toBeUndefined();
+    expect(await identityOf(apiResourceKind, a, example('api_resource/api-resource-cache.yml', 'team'))).toBeUndefined();
+    expect(await identityOf(notificationKind, a, example('notification/notification-no-group.yml', 'team'))).toBeUndefined();
   });
 });
 

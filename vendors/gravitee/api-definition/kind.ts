@@ -6,6 +6,8 @@ import { ConfigMapType, GatewayConfigMap, gatewayConfigMap } from '../gateway-co
 import { gatewayDefinitionV2 } from '../gateway-config-map/definition.ts';
 import { apiDeploymentClient } from '../gateway-config-map/deployment.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
+import { identified } from '../../identified.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, contextRequired, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -46,7 +48,8 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscrip
     const configMap = new GatewayConfigMap(object, ctx);
     const ids = context ? apimIds(object, spec, context) : localIds(object, spec);
     const api = context && new ManagementApi(context, ctx.http);
-    if (object.metadata.deletionTimestamp) return apiDeploymentClient({ apim: api && importClient(api, ids.id, {}, ''), configMap });
+    const identity = context && graviteeIdentity(context, 'api', { hrid: ids.id, hridIsUuid: true });
+    if (object.metadata.deletionTimestamp) return apiDeploymentClient({ apim: api && identified(importClient(api, ids.id, {}, ''), identity), configMap });
     if (!context && !local) throw contextRequired('a context is required when setting local to false');
     // Without a context, plans' cross ids are GKO's (generateEmptyPlanIDs); with one, the payload derives APIM's.
     const plans = context ? spec.plans : spec.plans?.map((p) => ({ ...p, crossId: p.crossId ?? fromStrings(ids.id, '/', p.name) }));
@@ -71,7 +74,7 @@ export const apiDefinitionKind: KindDefinition<ApiDefinitionSpec> = withSubscrip
     // Keyed with the context's credentials: the digest reveals nothing about template-resolved secrets.
     const digest = context ? createHmac('sha256', context.credentialKey).update(JSON.stringify(body)).digest('hex').slice(0, 32) : '';
     return apiDeploymentClient({
-      apim: api && importClient(api, ids.id, body, digest, object.status),
+      apim: api && identified(importClient(api, ids.id, body, digest, object.status), identity),
       configMap,
       gateway: local ? gateway : undefined,
       localStatus,

@@ -2,6 +2,7 @@ import { gkoConditions } from '../conditions.ts';
 import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -34,6 +35,7 @@ export const applicationKind: KindDefinition<ApplicationSpec> = withSubscription
       collection: 'applications',
       hrid,
       hridIsUuid: Boolean(spec.id),
+      identity: graviteeIdentity(api.context, 'application', { hrid, hridIsUuid: Boolean(spec.id) }),
       payload,
       toStatus: baseStatus,
     });

@@ -4,6 +4,7 @@ import { automationClient, objectStatus } from '../automation-client.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -34,6 +35,7 @@ export const dictionaryKind: KindDefinition<DictionarySpec> = {
       api,
       collection: 'dictionaries',
       hrid,
+      identity: graviteeIdentity(api.context, 'dictionary', { hrid }),
       payload,
       // The CRD's status has no crossId (APIM's DictionaryState has none either).
       toStatus: objectStatus,

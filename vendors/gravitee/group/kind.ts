@@ -3,6 +3,7 @@ import { automationClient, baseStatus } from '../automation-client.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -36,6 +37,7 @@ export const groupKind: KindDefinition<GroupSpec> = {
       collection: 'groups',
       hrid,
       hridIsUuid: Boolean(spec.id),
+      identity: graviteeIdentity(api.context, 'group', { hrid, hridIsUuid: Boolean(spec.id) }),
       payload,
       toStatus: (state) => ({
         ...baseStatus(state),

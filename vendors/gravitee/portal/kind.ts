@@ -2,6 +2,7 @@ import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { automationClient, objectStatus } from '../automation-client.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextIfPresent, contextOf, resolveContext } from '../management-context/resolve.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
@@ -33,6 +34,7 @@ export const portalKind: KindDefinition<PortalSpec> = {
     const hrid = hridOf(object);
     // A deletion may run on a spec that no longer validates: it needs the address only.
     const payload = deleting ? {} : portalPayload(spec, hrid);
-    return automationClient({ api: new ManagementApi(context, ctx.http), collection: 'portals', hrid, payload, toStatus: objectStatus });
+    const identity = graviteeIdentity(context, 'portal', { hrid });
+    return automationClient({ api: new ManagementApi(context, ctx.http), collection: 'portals', hrid, identity, payload, toStatus: objectStatus });
   },
 };

@@ -1,9 +1,10 @@
-import type { ExternalClient, SyncContext } from '../../../shared/engine/kind.ts';
+import type { ExternalClient, SyncContext, VendorObjectIdentity } from '../../../shared/engine/kind.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../../../shared/kube/object-ref.ts';
 import type { ResourceType } from '../../../shared/kube/resources.ts';
 import { automationClient, objectStatus } from '../automation-client.ts';
 import { hridOf } from '../hrid.ts';
-import { ManagementApi } from '../management-api.ts';
+import { graviteeChildIdentity } from '../identity.ts';
+import { ManagementApi, type ResolvedContext } from '../management-api.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
 import { contextIfPresent, resolveContext } from '../management-context/resolve.ts';
 import { ApiV4DefinitionType, ManagementContextType, PortalType } from '../resource-types.ts';
@@ -71,6 +72,16 @@ async function recordPlacement(object: KubeObject, p: Placement, ctx: SyncContex
   object.metadata.annotations = patched.metadata.annotations;
 }
 
+/**
+ * The object at a placement, for its ownership record: `portal-listing`, `portal-link`, `portal-documentation` or
+ * `api-documentation`, keyed under its parent (a portal and an API with one hrid derive one id).
+ */
+function placedIdentity(p: Placement, context: ResolvedContext, hrid: string): VendorObjectIdentity {
+  const [parents = '', parentHrid = '', children = ''] = p.collection.split('/');
+  const type = `${parents.replace(/s$/, '')}-${children.replace(/s$/, '')}`;
+  return graviteeChildIdentity(context, type, { hrid: decodeURIComponent(parentHrid) }, hrid);
+}
+
 /** Deletes the object at a placement; 404 is already gone. A context that is gone leaves nothing reachable (GKO too). */
 async function removeAt(p: Placement, hrid: string, ctx: SyncContext): Promise<void> {
   const context = await contextIfPresent(p.context, ctx);
@@ -107,8 +118,11 @@ export async function placedClient(
   if (object.metadata.deletionTimestamp) {
     const parent = await existingParent(under.type, under.ref, namespace, ctx);
     const current = parent && placementUnder(parent, under);
+    const written = previous ?? current;
+    const writtenContext = written && (await contextIfPresent(written.context, ctx));
     return {
       ...noVendorObject(),
+      identity: written && writtenContext && placedIdentity(written, writtenContext, hrid),
       async delete() {
         const places = [previous, current].filter((p, i, all): p is Placement => !!p && all.findIndex((q) => q && samePlacement(q, p)) === i);
         if (places.length === 0) ctx.log.info('parent or context gone: nothing left to delete in APIM', { kind: object.kind, name: object.metadata.name });
@@ -120,13 +134,15 @@ export async function placedClient(
   const placement = placementUnder(parent, under);
   const { payload, answered } = await written(parent);
   const api = new ManagementApi(await resolveContext(placement.context, ctx), ctx.http);
-  const client = automationClient({ api, collection: placement.collection, hrid, payload, answered, toStatus: objectStatus });
+  const identity = placedIdentity(placement, api.context, hrid);
+  const client = automationClient({ api, collection: placement.collection, hrid, identity, payload, answered, toStatus: objectStatus });
   const moved = previous !== undefined && !samePlacement(previous, placement);
   const place = async () => {
     if (moved) await removeAt(previous, hrid, ctx);
     if (!previous || moved) await recordPlacement(object, placement, ctx);
   };
   return {
+    identity,
     async observe() {
       const seen = await client.observe();
       return moved ? { ...seen, upToDate: false } : seen;

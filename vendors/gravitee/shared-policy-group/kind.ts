@@ -4,6 +4,7 @@ import { isSubset } from '../../../shared/engine/status-patch.ts';
 import { automationClient, baseStatus } from '../automation-client.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { contextRefOf, resolveContext } from '../management-context/resolve.ts';
 import { graviteeReferences } from '../references.ts';
@@ -50,6 +51,7 @@ export const sharedPolicyGroupKind: KindDefinition<SharedPolicyGroupSpec> = {
       api,
       collection: 'shared-policy-groups',
       hrid,
+      identity: graviteeIdentity(api.context, 'shared-policy-group', { hrid }),
       payload,
       toStatus: (state) => ({ ...baseStatus(state), crossId: state.crossId }),
       upToDate: (state) => {

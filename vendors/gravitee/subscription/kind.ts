@@ -6,6 +6,7 @@ import { automationClient } from '../automation-client.ts';
 import { toAutomationSpelling } from '../automation-spelling.ts';
 import { gkoConditions } from '../conditions.ts';
 import { hridOf } from '../hrid.ts';
+import { graviteeChildIdentity } from '../identity.ts';
 import { ManagementApi } from '../management-api.ts';
 import { noVendorObject } from '../no-vendor-object.ts';
 import { resolveContext } from '../management-context/resolve.ts';
@@ -100,6 +101,7 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec> = {
         api: new ManagementApi(context, ctx.http),
         collection: `apis/${encodeURIComponent(apiHrid)}/subscriptions`,
         hrid,
+        identity: graviteeChildIdentity(context, 'subscription', { hrid: apiHrid, hridIsUuid: api.legacy }, hrid),
         flags: { ...(api.legacy ? { hridContainsApiUUID: 'true' } : {}), ...(app?.legacy ? { hridContainsAppUUID: 'true' } : {}) },
         payload,
         toStatus: (state): ExternalStatus => ({
