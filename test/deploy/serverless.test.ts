@@ -75,6 +75,7 @@ describe('serverless.yml', () => {
     expect(get(sls, 'provider', 'environment')).toEqual({
       CLUSTER_REGISTRY_SECRET_ID: '${param:clusterRegistrySecret}',
       QUEUE_URL: { Ref: 'SyncQueue' },
+      OWNERSHIP_TABLE: { Ref: 'OwnershipTable' },
       POWERTOOLS_SERVICE_NAME: 'apim-sync',
       POWERTOOLS_METRICS_NAMESPACE: '${param:metricsNamespace}',
       LOG_LEVEL: '${param:logLevel}',
@@ -82,11 +83,13 @@ describe('serverless.yml', () => {
     });
   });
 
-  it('limits IAM to the sync queues and the registry secret', () => {
+  it('limits IAM to the sync queues, the registry secret and the ownership table', () => {
     const allowedSqs = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage'];
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
     for (const s of statements) expect(s.Effect).toBe('Allow');
-    const [sqs, secret] = statements;
+    const [sqs, secret, ownership] = statements;
+    expect([...ownership.Action].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(ownership.Resource).toEqual({ 'Fn::GetAtt': ['OwnershipTable', 'Arn'] });
     expect([...sqs.Action].sort()).toEqual([...allowedSqs].sort());
     expect(sqs.Resource).toEqual([queueArn, resyncQueueArn]);
     expect(secret.Action).toEqual(['secretsmanager:GetSecretValue']);
@@ -113,6 +116,20 @@ describe('serverless.yml', () => {
     expect(outputs.ResyncQueueArn.Value).toEqual(resyncQueueArn);
     expect(outputs.DeadLetterQueueUrl.Value).toEqual({ Ref: 'DeadLetterQueue' });
     expect(outputs.WatcherSendPolicyArn.Value).toEqual({ Ref: 'WatcherSendPolicy' });
+  });
+
+  it('keeps ownership records in a retained, encrypted, on-demand DynamoDB table keyed by pk', () => {
+    const t = resources.OwnershipTable as { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, any> };
+    expect(t.Type).toBe('AWS::DynamoDB::Table');
+    expect(t.DeletionPolicy).toBe('Retain');
+    expect(t.UpdateReplacePolicy).toBe('Retain');
+    expect(t.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
   });
 
   it('creates no secret and resolves nothing through AWS at package time', () => {
