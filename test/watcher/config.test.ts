@@ -51,6 +51,17 @@ describe('watcher configuration', () => {
     expect(() => loadConfig({ ...base, SQS_TRANSPORT: 'carrier-pigeon' })).toThrow(/SQS_TRANSPORT/);
   });
 
+  it('reads the resync queue and pace, both optional', () => {
+    const resync = 'https://sqs.eu-west-1.amazonaws.com/123/apim-sync-resync.fifo';
+    expect(loadConfig({ ...base, RESYNC_QUEUE_URL: resync, RESYNC_MAX_PER_SECOND: '25' })).toMatchObject({ resyncQueueUrl: resync, resyncMaxPerSecond: 25 });
+    const dflt = loadConfig({ ...base, RESYNC_QUEUE_URL: ' ', RESYNC_MAX_PER_SECOND: '' });
+    expect(dflt).not.toHaveProperty('resyncQueueUrl'); // resyncs go to QUEUE_URL
+    expect(dflt).not.toHaveProperty('resyncMaxPerSecond'); // spread over the interval
+    expect(() => loadConfig({ ...base, RESYNC_QUEUE_URL: 'apim-sync-resync.fifo' })).toThrow(/RESYNC_QUEUE_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ ...base, RESYNC_QUEUE_URL: base.QUEUE_URL })).toThrow(/RESYNC_QUEUE_URL must name another queue/);
+    expect(() => loadConfig({ ...base, RESYNC_MAX_PER_SECOND: '2.5' })).toThrow(/RESYNC_MAX_PER_SECOND/);
+  });
+
   it('parses listen addresses', () => {
     expect(parseHttpAddr('[::]:8080')).toEqual({ host: '::', port: 8080 });
     expect(parseHttpAddr(':8080')).toEqual({ host: '0.0.0.0', port: 8080 });

@@ -138,6 +138,8 @@ export interface SentEntry {
   message: SyncMessage;
   groupId: string;
   deduplicationId: string;
+  /** The queue it was sent to (SDK sends only). */
+  queueUrl?: string;
 }
 
 /** Records every entry the watcher hands to SendMessageBatch (before the queue's own dedup can hide a repeat). */
@@ -145,12 +147,12 @@ export function recordSends(sqs: SQSClient): SentEntry[] {
   const sent: SentEntry[] = [];
   sqs.middlewareStack.add(
     (next) => async (args) => {
-      const input = args.input as { Entries?: Array<{ MessageBody?: string; MessageGroupId?: string; MessageDeduplicationId?: string }> };
+      const input = args.input as { QueueUrl?: string; Entries?: Array<{ MessageBody?: string; MessageGroupId?: string; MessageDeduplicationId?: string }> };
       const res = await next(args);
       const ok = new Set(((res.output as { Successful?: Array<{ Id?: string }> }).Successful ?? []).map((s) => s.Id));
       for (const e of (input.Entries ?? []) as Array<{ Id?: string; MessageBody?: string; MessageGroupId?: string; MessageDeduplicationId?: string }>) {
         if (!ok.has(e.Id) || !e.MessageBody) continue;
-        sent.push({ body: e.MessageBody, message: parseSyncMessage(e.MessageBody), groupId: e.MessageGroupId ?? '', deduplicationId: e.MessageDeduplicationId ?? '' });
+        sent.push({ body: e.MessageBody, message: parseSyncMessage(e.MessageBody), groupId: e.MessageGroupId ?? '', deduplicationId: e.MessageDeduplicationId ?? '', queueUrl: input.QueueUrl });
       }
       return res;
     },

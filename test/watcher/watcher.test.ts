@@ -294,6 +294,35 @@ describe('watcher', () => {
     expect(mainSent.some((e) => e.message.reason === 'resync')).toBe(false); // 0 disables
   });
 
+  it('sends resyncs of objects in step to the resync queue, paced; the rest, and every change, to the changes queue', async () => {
+    const ns = await namespace('two-queues');
+    const inStep = Array.from({ length: 30 }, (_, i) => api(ns, `s${i}`, 'ctx'));
+    for (const o of inStep) await kube.create(o);
+    for (const o of inStep) await kube.markSynced(o);
+    await kube.create(api(ns, 'failed', 'ctx')); // never synced: not in step
+    const { w, sent } = await watcher({ namespaces: [ns], resyncQueueUrl: queue.resyncQueueUrl, resyncIntervalSeconds: 3600, resyncMaxPerSecond: 10 });
+    await waitFor('the first sight of the unsynced one', () => summary(sent, ns).includes('failed:added'));
+    expect(w.resync()).toBe(31);
+    // Paced: the first batch is out at once, the rest is held back (10 a second), not pending in the sender.
+    expect(w.metrics().resyncRemaining).toBe(21);
+    // A change meanwhile is not paced: it is sent while most of the resync is still held back.
+    await kube.patch(inStep[5], { spec: { description: 'changed meanwhile' } });
+    let remainingWhenChangeSent = -1;
+    await waitFor('the change sent', () => {
+      if (!summary(sent, ns).includes('s5:spec-changed')) return false;
+      remainingWhenChangeSent = w.metrics().resyncRemaining;
+      return true;
+    });
+    expect(remainingWhenChangeSent).toBeGreaterThan(0);
+    await waitFor('the resync released and sent', () => sent.filter((e) => e.message.namespace === ns && e.message.reason === 'resync').length === 31 && w.metrics().pendingMessages === 0);
+    const to = (url: string) => sent.filter((e) => e.message.namespace === ns && e.queueUrl === url).map((e) => `${e.message.name}:${e.message.reason}`);
+    expect(to(queue.queueUrl)).toEqual(expect.arrayContaining(['failed:added', 'failed:resync', 's5:spec-changed']));
+    expect(to(queue.queueUrl).filter((l) => l.endsWith(':resync') && l !== 'failed:resync' && l !== 's5:resync')).toEqual([]);
+    // Every object in step, but the one changed meanwhile, which left step (its resync goes where its state says when sent).
+    const resyncQueue = to(queue.resyncQueueUrl).filter((l) => l !== 's5:resync');
+    expect(resyncQueue.sort()).toEqual(inStep.map((o) => `${o.metadata.name}:resync`).filter((l) => l !== 's5:resync').sort());
+  });
+
   it('watches only the configured namespaces (as the container runs: kubeconfig file, SQS without the SDK)', async () => {
     const nsA = await namespace('only-a');
     const nsB = await namespace('only-b');
