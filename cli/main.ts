@@ -8,6 +8,9 @@ Usage:
   apim-sync sandbox               test API server + Gravitee, 3scale and WSO2 emulators + sync plane, with examples/ applied
   apim-sync validate -f FILE|DIR  check resources offline; exits 1 if any is invalid
   apim-sync usage [--since 7d] [--file F]   syncs, calls, billed duration and cost per cluster and namespace
+  apim-sync cluster add ID --context CTX (--registry-file F | --registry-secret ID [--region R])
+                                  the sync identity in that cluster (infra/sync-access) and its registry entry;
+                                  --eks NAME --region R for an EKS entry; cluster list | remove ID (--help for more)
   apim-sync emulate gravitee [--port N]   the Gravitee APIM emulator, standalone
   apim-sync emulate 3scale [--port N]     the 3scale emulator (tenant acme, token acme-token), standalone
   apim-sync emulate wso2 [--port N]       a WSO2 gateway controller and APIM 4.7 (control plane + Publisher), standalone
@@ -57,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'register-client') return usage('wso2 supports: register-client, gateway-access');
       const { registerClientCommand } = await import('./wso2-register-client.ts');
       return registerClientCommand(rest.slice(1));
+    }
+    case 'cluster': {
+      const { clusterCommand } = await import('./cluster.ts');
+      return clusterCommand(rest);
     }
     case 'usage': {
       const { usageCommand } = await import('./usage.ts');

@@ -28,6 +28,8 @@ export interface HttpDeps {
   token?: string;
   /** Each request's bearer token must pass this check (a stand-in for EKS's authenticator). */
   authenticate?: (bearerToken: string | undefined) => boolean;
+  /** With `token`: other bearer tokens the server also accepts (service account tokens its token controller issued). */
+  acceptsToken?: (bearerToken: string | undefined) => boolean;
   counts: Map<string, number>;
   /** Response body bytes by the same keys as counts (watch streams included, as they are written). */
   bytes: Map<string, number>;
@@ -64,7 +66,7 @@ async function admit(deps: HttpDeps, req: IncomingMessage): Promise<{ url: URL; 
     return undefined;
   }
   if (fault?.status && !fault.forbidden) throw genericStatus(fault.status);
-  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  if (deps.token !== undefined && req.headers.authorization !== `Bearer ${deps.token}` && !deps.acceptsToken?.(req.headers.authorization?.match(/^Bearer (.+)$/)?.[1])) throw unauthorized();
   if (deps.authenticate && !deps.authenticate(req.headers.authorization?.match(/^Bearer (.+)$/)?.[1])) throw unauthorized();
   if (fault?.forbidden) throw forbiddenFor(deps, method, url.searchParams, info);
   return { url, method, info };

@@ -14,6 +14,7 @@ import { Registry } from './registry.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { GarbageCollector } from './garbage-collector.ts';
+import { TokenController } from './service-accounts.ts';
 import { createHandler, createUpgradeHandler } from './http-handler.ts';
 import { PortForwarder } from './port-forward.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
@@ -74,9 +75,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const state: ServerState = { store, registry, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000, terminatingNamespaces: new Set() };
   const lifecycle = new Lifecycle(state);
   const gc = new GarbageCollector(state);
+  let tokens: TokenController | undefined;
   store.observer = (key, ev) => {
     lifecycle.observe(key, ev);
     gc.observe(key, ev);
+    tokens?.observe(key, ev);
   };
 
   for (const ns of INITIAL_NAMESPACES) createInternal(state, registry.byGroupResource('namespaces')!, namespaceObject(ns));
@@ -96,7 +99,10 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   let address = '';
   const cert = opts.tls ? selfSignedCertificate([host, 'localhost']) : undefined;
   const portForwarder = new PortForwarder();
-  const deps = { state, faults, token: opts.token, authenticate: opts.authenticate, counts, bytes, forms, watches, serverAddress: () => address, tls: !!cert, portForwarder };
+  // The token controller's CA is the one the server's certificate is checked with, as --root-ca-file usually is.
+  tokens = new TokenController(state, cert?.certPem);
+  const serviceAccountTokens = tokens;
+  const deps = { state, faults, token: opts.token, acceptsToken: (t: string | undefined) => serviceAccountTokens.accepts(t), authenticate: opts.authenticate, counts, bytes, forms, watches, serverAddress: () => address, tls: !!cert, portForwarder };
   const handler = createHandler(deps);
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler);
   server.on('upgrade', createUpgradeHandler(deps));

@@ -1,5 +1,6 @@
 /** Which resources are served under which group/version: core kinds, CRDs, and the custom resources of established CRDs. */
 import { coreResourceTypes } from './core-types.ts';
+import { accessControlTypes } from './service-accounts.ts';
 import { crdResourceType, customResourceType } from './crd.ts';
 import { grKey, type KubeObj, type ResourceType } from './resource-type.ts';
 import { compareVersions } from './version-priority.ts';
@@ -10,7 +11,7 @@ export class Registry {
   private readonly crdTypes = new Map<string, string>();
 
   constructor() {
-    for (const t of [...coreResourceTypes(), crdResourceType()]) this.byGR.set(grKey(t), t);
+    for (const t of [...coreResourceTypes(), ...accessControlTypes(), crdResourceType()]) this.byGR.set(grKey(t), t);
   }
 
   /** The resource served at /apis/{group}/{version}/{resource} (or /api/v1/{resource}). */

@@ -27,7 +27,7 @@ describe('discovery', () => {
   it('lists groups, a group, and a group version with CRD details', async () => {
     const groups = (await get('/apis')).body;
     expect(groups.kind).toBe('APIGroupList');
-    expect(groups.groups.map((g: any) => g.name)).toEqual(['apiextensions.k8s.io', 'gravitee.io']);
+    expect(groups.groups.map((g: any) => g.name)).toEqual(['apiextensions.k8s.io', 'rbac.authorization.k8s.io', 'gravitee.io']);
     expect((await get('/apis/gravitee.io')).body).toMatchObject({ kind: 'APIGroup', name: 'gravitee.io', preferredVersion: { groupVersion: 'gravitee.io/v1alpha1', version: 'v1alpha1' } });
     const list = (await get('/apis/gravitee.io/v1alpha1')).body;
     expect(list.resources.find((r: any) => r.name === 'apiv4definitions')).toMatchObject({
