@@ -114,7 +114,7 @@ describe('resync pacing', () => {
   afterEach(() => vi.useRealTimers());
 
   function pacer(n: number, o: { maxPerSecond?: number; intervalSeconds?: number } = {}) {
-    const objects = new Map(Array.from({ length: n }, (_, i) => [`o${i}`, i] as const));
+    const objects = new Map<string, number>(Array.from({ length: n }, (_, i) => [`o${i}`, i]));
     const released: Array<{ object: number; epoch: number }> = [];
     const done: Array<[number, number, boolean]> = [];
     const p = new ResyncPacer<number>({
