@@ -81,3 +81,51 @@ export function parseSince(value: string, now = new Date()): Date {
   if (Number.isNaN(t)) throw new Error(`--since ${value}: expected a duration such as 7d, 24h or 30m, or an ISO date`);
   return new Date(t);
 }
+
+/** A member cluster the sync function could not use (unreachable, credentials refused) in the period. */
+export interface FailingCluster {
+  cluster: string;
+  /** Syncs that failed because of the cluster, by reason (shared/kube/cluster-unavailable.ts). */
+  reasons: Record<string, number>;
+  failures: number;
+  firstFailure: string;
+  lastFailure: string;
+  /** The last sync that reached the cluster after its last failure, if any: it has recovered. */
+  recoveredAt?: string;
+}
+
+/** The usage record's action of a sync its cluster failed: `ClusterUnavailable:<reason>` (shared/engine/sync-message.ts). */
+const CLUSTER_UNAVAILABLE = /^ClusterUnavailable:(.+)$/;
+
+/** Clusters with syncs that failed for the cluster's sake, worst first; `since` drops older records. */
+export function failingClusters(records: UsageRecord[], since?: Date): FailingCluster[] {
+  const byCluster = new Map<string, FailingCluster>();
+  const ordered = records.filter((r) => !since || Date.parse(r.time) >= since.getTime()).sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  for (const r of ordered) {
+    const reason = CLUSTER_UNAVAILABLE.exec(r.action)?.[1];
+    let f = byCluster.get(r.cluster);
+    if (!reason) {
+      // Any other outcome means the sync reached the cluster.
+      if (f && !f.recoveredAt) f.recoveredAt = r.time;
+      continue;
+    }
+    if (!f) byCluster.set(r.cluster, (f = { cluster: r.cluster, reasons: {}, failures: 0, firstFailure: r.time, lastFailure: r.time }));
+    f.failures++;
+    f.reasons[reason] = (f.reasons[reason] ?? 0) + 1;
+    f.lastFailure = r.time;
+    delete f.recoveredAt;
+  }
+  return [...byCluster.values()].sort((a, b) => Number(!!a.recoveredAt) - Number(!!b.recoveredAt) || b.failures - a.failures || a.cluster.localeCompare(b.cluster));
+}
+
+/** One line per failing cluster, for a person: what failed, why, since when, and whether it still does. */
+export function failingClusterLines(failing: FailingCluster[]): string[] {
+  if (!failing.length) return [];
+  return [
+    'clusters the sync function could not use (their messages were retried; other clusters were not held up):',
+    ...failing.map((f) => {
+      const why = Object.entries(f.reasons).sort(([, a], [, b]) => b - a).map(([reason, n]) => `${reason} ${n}`).join(', ');
+      return `  ${f.cluster}: ${f.failures} failed sync(s) (${why}) from ${f.firstFailure} to ${f.lastFailure}; ${f.recoveredAt ? `reached again at ${f.recoveredAt}` : 'still failing at its last sync'}`;
+    }),
+  ];
+}

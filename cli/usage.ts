@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { usageFilePath } from '../local/usage-file.ts';
 import { DEPLOYED, PRICES, type Architecture } from './usage-prices.ts';
-import { parseSince, readUsageFile, summarise, type UsageRow } from './usage-summary.ts';
+import { failingClusterLines, failingClusters, parseSince, readUsageFile, summarise, type UsageRow } from './usage-summary.ts';
 
 export const USAGE_HELP = `apim-sync usage [--since 7d|24h|30m|ISO-DATE] [--file F] [--memory MB] [--arch arm64|x86_64] [--json]
   Syncs, vendor and Kubernetes calls, billed duration and cost per cluster and namespace, from the usage records
@@ -33,12 +33,14 @@ export function usageCommand(args: string[], out: (line: string) => void = conso
   const { records, skipped } = readUsageFile(file);
   if (skipped) err(`${skipped} line(s) of ${file} are no usage record; skipped`);
   const rows = summarise(records, { memoryMb, architecture }, since);
+  const failing = failingClusters(records, since);
   if (values.json) {
-    out(JSON.stringify({ file, since: since?.toISOString(), memoryMb, architecture, prices: PRICES, rows }, null, 2));
+    out(JSON.stringify({ file, since: since?.toISOString(), memoryMb, architecture, prices: PRICES, rows, failingClusters: failing }, null, 2));
     return 0;
   }
   out(`usage from ${file}${since ? ` since ${since.toISOString()}` : ''}; Lambda ${architecture} ${memoryMb} MB; ${PRICES.region} list prices of ${PRICES.recorded}`);
   out(table(rows));
+  for (const line of failingClusterLines(failing)) out(line);
   return 0;
 }
 
