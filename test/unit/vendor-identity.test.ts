@@ -18,7 +18,17 @@ import { portalLinkKind } from '../../vendors/gravitee/portal-link/kind.ts';
 import { portalListingKind } from '../../vendors/gravitee/portal-listing/kind.ts';
 import { sharedPolicyGroupKind } from '../../vendors/gravitee/shared-policy-group/kind.ts';
 import { subscriptionKind } from '../../vendors/gravitee/subscription/kind.ts';
+import { activeDocKind } from '../../vendors/threescale/active-doc/kind.ts';
+import { applicationKind as threescaleApplicationKind } from '../../vendors/threescale/application/kind.ts';
+import { applicationAuthKind } from '../../vendors/threescale/application-auth/kind.ts';
 import { backendKind } from '../../vendors/threescale/backend/kind.ts';
+import { customPolicyDefinitionKind } from '../../vendors/threescale/custom-policy-definition/kind.ts';
+import { developerAccountKind } from '../../vendors/threescale/developer-account/kind.ts';
+import { developerUserKind } from '../../vendors/threescale/developer-user/kind.ts';
+import { openAPIKind } from '../../vendors/threescale/openapi/kind.ts';
+import { productKind } from '../../vendors/threescale/product/kind.ts';
+import { proxyConfigPromoteKind } from '../../vendors/threescale/proxy-config-promote/kind.ts';
+import { tenantKind } from '../../vendors/threescale/tenant/kind.ts';
 import { threescaleScope } from '../../vendors/threescale/identity.ts';
 import { gkoExample } from '../support/gko-examples.ts';
 
@@ -30,6 +40,8 @@ type Json = Record<string, any>;
  */
 class Member {
   readonly objects = new Map<string, KubeObject>();
+  /** What the vendor answers to a GET, by URL path, for the kinds whose connect must read it (a 3scale plan id). */
+  readonly answers = new Map<string, unknown>();
   readonly id: string;
   constructor(id: string) {
     this.id = id;
@@ -50,7 +62,13 @@ class Member {
       const o = await get(ref);
       return o?.data && Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, ref.kind === 'Secret' ? Buffer.from(v, 'base64').toString() : v]));
     };
-    const http = { request: async (req: { method: string; url: string }) => { throw new Error(`no vendor call expected while connecting: ${req.method} ${req.url}`); } };
+    const http = {
+      request: async (req: { method: string; url: string }) => {
+        const path = new URL(req.url).pathname;
+        if (req.method === 'GET' && this.answers.has(path)) return { status: 200, headers: {}, body: this.answers.get(path) };
+        throw new Error(`no vendor call expected while connecting: ${req.method} ${req.url}`);
+      },
+    };
     const log = { info() {}, warn() {}, error() {}, debug() {}, child() { return log; } };
     return { cluster, http, log, readData, secrets: new Set() } as unknown as SyncContext;
   }
@@ -301,5 +319,126 @@ describe('3scale identities', () => {
       expect(await identityOf(backendKind, a, backend('team', 'payments', { systemName: 'payments' }))).not.toEqual(ia);
       expect(await identityOf(backendKind, a, backend('team', 'orders2', { systemName: 'orders', providerAccountRef: { name: 'tenant2' } }))).not.toEqual(ia);
     });
+  });
+
+  const ready = (status: Json) => ({ status: { ...status, providerAccountHost: ADMIN, conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }, { type: 'Synced', status: 'True', observedGeneration: 1 }], observedGeneration: 1 } });
+
+  describe.each([
+    ['Product', productKind, { name: 'Orders', systemName: 'orders' }, { name: 'orders' }, { name: 'Orders', systemName: 'payments' }, 'service', 'orders'],
+    ['DeveloperAccount', developerAccountKind, { orgName: 'Ecorp' }, { orgName: 'Ecorp' }, { orgName: 'Globex' }, 'account', 'Ecorp'],
+    ['CustomPolicyDefinition', customPolicyDefinitionKind, { name: 'Example Policy', version: '0.1', schema: { name: 'Example Policy', version: '0.1', summary: 's', $schema: 'http://apicast.io/policy-v1/schema#manifest#', configuration: { type: 'object' } } }, null, { name: 'Example Policy', version: '0.2', schema: { name: 'Example Policy', version: '0.2', summary: 's', $schema: 'http://apicast.io/policy-v1/schema#manifest#', configuration: { type: 'object' } } }, 'policy', 'Example%20Policy/0.1'],
+  ] as const)('%s', (kindName, kind, spec, sameSpec, otherSpec, type, id) => {
+    it(`is one ${type} per admin portal and ${id}, in any namespace or cluster; another differs`, async () => {
+      const { a, b } = threescaleFleet();
+      const k = kind as unknown as KindDefinition;
+      const ia = await identityOf(k, a, threescale(kindName, 'team', 'x', spec));
+      expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type, id });
+      expect(await identityOf(k, a, threescale(kindName, 'other', 'y', spec))).toEqual(ia);
+      expect(await identityOf(k, b, threescale(kindName, 'ops', 'z', { ...(sameSpec ?? spec), providerAccountRef: { name: 'acme' } }))).toEqual(ia);
+      expect(await identityOf(k, a, threescale(kindName, 'team', 'x', otherSpec))).not.toEqual(ia);
+      expect(await identityOf(k, a, threescale(kindName, 'team', 'x', { ...spec, providerAccountRef: { name: 'tenant2' } }))).not.toEqual(ia);
+    });
+  });
+
+  it('a Product being deleted with a spec that no longer validates names the same product', async () => {
+    const { a } = threescaleFleet();
+    const live = await identityOf(productKind, a, threescale('Product', 'team', 'p', { name: 'orders' }));
+    const obj = threescale('Product', 'team', 'p', { name: 'orders' }, { metadata: { namespace: 'team', name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' } });
+    expect(await (await productKind.connect({ object: obj, spec: obj.spec as never }, a.add(obj).context())).identity).toEqual(live);
+  });
+
+  it('a Backend being deleted with a raw spec derives its system name as the schema does', async () => {
+    const { a } = threescaleFleet();
+    const raw = threescale('Backend', 'team', 'b', { name: 'Orders API' }, { metadata: { namespace: 'team', name: 'b', deletionTimestamp: '2026-01-01T00:00:00Z' } });
+    expect((await backendKind.connect({ object: raw, spec: raw.spec as never }, a.add(raw).context())).identity).toEqual({ vendor: '3scale', scope: ADMIN, type: 'backend_api', id: 'OrdersAPI' });
+  });
+
+  it('ActiveDoc: one api_doc per system name, whatever its title', async () => {
+    const { a, b } = threescaleFleet();
+    const doc = { openapi: '3.0.2', info: { title: 't', version: '1' }, paths: {} };
+    for (const m of [a, b]) for (const ns of ['team', 'ops']) m.secret(ns, 'oas', { 'doc.json': JSON.stringify(doc) });
+    const activeDoc = (namespace: string, spec: Json) => threescale('ActiveDoc', namespace, 'd', { activeDocOpenAPIRef: { secretRef: { name: 'oas' } }, ...spec });
+    const ia = await identityOf(activeDocKind, a, activeDoc('team', { name: 'Orders doc', systemName: 'ordersdoc' }));
+    expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'api_doc', id: 'ordersdoc' });
+    expect(await identityOf(activeDocKind, b, activeDoc('ops', { name: 'Other title', systemName: 'ordersdoc', providerAccountRef: { name: 'acme' } }))).toEqual(ia);
+    expect(await identityOf(activeDocKind, a, activeDoc('team', { name: 'Orders doc', systemName: 'paymentsdoc' }))).not.toEqual(ia);
+  });
+
+  describe('DeveloperUser, Application and ApplicationAuth: under the 3scale account (and product) their resources synced to', () => {
+    function withAccountAndProduct(m: Member, namespace: string, accountID: number, productId = 7, provider?: string) {
+      const ref = provider ? { providerAccountRef: { name: provider } } : {};
+      m.add({ ...threescale('DeveloperAccount', namespace, 'acct', { orgName: 'Ecorp', ...ref }), ...ready({ accountID }) });
+      m.add({ ...threescale('Product', namespace, 'prod', { name: 'orders', ...ref }), ...ready({ productId }) });
+      m.answers.set(`/admin/api/services/${productId}/application_plans.json`, { plans: [{ application_plan: { id: 70, system_name: 'basic' } }] });
+      m.secret(namespace, 'pw', { password: 'p' });
+      return m;
+    }
+    const user = (namespace: string, username: string, ref: Json = {}) =>
+      threescale('DeveloperUser', namespace, 'u', { username, email: `${username}@example.com`, role: 'member', developerAccountRef: { name: 'acct' }, passwordCredentialsRef: { name: 'pw' }, ...ref });
+    const application = (namespace: string, name: string, ref: Json = {}) =>
+      threescale('Application', namespace, 'app', { accountCR: { name: 'acct' }, productCR: { name: 'prod' }, applicationPlanName: 'basic', name, description: 'd', ...ref });
+
+    it('DeveloperUser: account id + username', async () => {
+      const { a, b } = threescaleFleet();
+      withAccountAndProduct(a, 'team', 42);
+      withAccountAndProduct(b, 'ops', 42, 7, 'acme');
+      const ia = await identityOf(developerUserKind, a, user('team', 'jane'));
+      expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'user', id: '42/jane' });
+      expect(await identityOf(developerUserKind, b, user('ops', 'jane', { providerAccountRef: { name: 'acme' } }))).toEqual(ia);
+      expect(await identityOf(developerUserKind, a, user('team', 'john'))).not.toEqual(ia);
+      withAccountAndProduct(a, 'other', 43);
+      expect(await identityOf(developerUserKind, a, user('other', 'jane'))).not.toEqual(ia);
+    });
+
+    it('Application: account id + product id + name, as the operator finds it', async () => {
+      const { a, b } = threescaleFleet();
+      withAccountAndProduct(a, 'team', 42);
+      withAccountAndProduct(b, 'ops', 42, 7, 'acme');
+      const ia = await identityOf(threescaleApplicationKind, a, application('team', 'mobile'));
+      expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'application', id: '42/7/mobile' });
+      expect(await identityOf(threescaleApplicationKind, b, application('ops', 'mobile'))).toEqual(ia);
+      expect(await identityOf(threescaleApplicationKind, a, application('team', 'web'))).not.toEqual(ia);
+      withAccountAndProduct(a, 'other', 42, 8);
+      expect(await identityOf(threescaleApplicationKind, a, application('other', 'mobile'))).not.toEqual(ia);
+    });
+
+    it("ApplicationAuth: the keys of the 3scale application its Application synced to, a type apart from the Application's", async () => {
+      const { a, b } = threescaleFleet();
+      const withApp = (m: Member, namespace: string, applicationID: number, ref: Json = {}) => {
+        m.add({ ...threescale('Application', namespace, 'app', { name: 'mobile', ...ref }), ...ready({ applicationID, accountID: 42 }) });
+        m.secret(namespace, 'keys', { UserKey: 'k' });
+      };
+      const auth = (namespace: string, ref: Json = {}) => threescale('ApplicationAuth', namespace, 'auth', { applicationCRName: 'app', authSecretRef: { name: 'keys' }, ...ref });
+      withApp(a, 'team', 9);
+      withApp(b, 'ops', 9, { providerAccountRef: { name: 'acme' } });
+      const ia = await identityOf(applicationAuthKind, a, auth('team'));
+      expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'application_auth', id: '42/9' });
+      expect(await identityOf(applicationAuthKind, b, auth('ops', { providerAccountRef: { name: 'acme' } }))).toEqual(ia);
+      withApp(a, 'other', 10);
+      expect(await identityOf(applicationAuthKind, a, auth('other'))).not.toEqual(ia);
+    });
+  });
+
+  it('Tenant: an account of the master portal, by organization name', async () => {
+    const tenant = (namespace: string, organizationName: string, master = 'https://master.example.com') =>
+      threescale('Tenant', namespace, 't', { username: 'admin', email: 'admin@ecorp.com', organizationName, systemMasterUrl: master, masterCredentialsRef: { name: 'system-seed' }, passwordCredentialsRef: { name: 'pw' }, tenantSecretRef: { name: 'out' } }, { apiVersion: 'capabilities.3scale.net/v1alpha1' });
+    const seed = (m: Member, namespace: string) => m.secret(namespace, 'system-seed', { MASTER_ACCESS_TOKEN: 'm' }).secret(namespace, 'pw', { admin_password: 'p' });
+    const { a, b } = threescaleFleet();
+    seed(a, 'team');
+    seed(b, 'ops');
+    const ia = await identityOf(tenantKind, a, tenant('team', 'ECorp'));
+    expect(ia).toEqual({ vendor: '3scale', scope: 'https://master.example.com', type: 'account', id: 'ECorp' });
+    expect(await identityOf(tenantKind, b, tenant('ops', 'ECorp', 'https://Master.example.com:443/'))).toEqual(ia);
+    expect(await identityOf(tenantKind, a, tenant('team', 'Globex'))).not.toEqual(ia);
+    expect(await identityOf(tenantKind, a, tenant('team', 'ECorp', 'https://master2.example.com'))).not.toEqual(ia);
+  });
+
+  it('OpenAPI and ProxyConfigPromote write no 3scale object of their own: unset', async () => {
+    const { a } = threescaleFleet();
+    a.add({ ...threescale('Product', 'team', 'prod', { name: 'orders' }), ...ready({ productId: 7 }) });
+    const promote = threescale('ProxyConfigPromote', 'team', 'promote', { productCRName: 'prod' });
+    expect(await identityOf(proxyConfigPromoteKind, a, promote)).toBeUndefined();
+    a.secret('team', 'oas', { 'doc.json': JSON.stringify({ openapi: '3.0.2', info: { title: 'Orders', version: '1' }, paths: {}, servers: [{ url: 'https://orders.internal' }] }) });
+    expect(await identityOf(openAPIKind, a, threescale('OpenAPI', 'team', 'oa', { openapiRef: { secretRef: { name: 'oas' } } }))).toBeUndefined();
   });
 });

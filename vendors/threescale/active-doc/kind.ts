@@ -9,6 +9,8 @@ import { linkedProductId } from './linked-product.ts';
 import { readOpenAPIDocument } from '../openapi-document.ts';
 import { activeDocReferences, documentFieldOf } from './references.ts';
 import { activeDocIdentity, ActiveDocSpec } from './schema.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 
 /**
  * ActiveDoc → a 3scale `api_doc` from a Secret or a URL, optionally bound to a Synced Product (Orphan until then).
@@ -22,11 +24,12 @@ export const activeDocKind: KindDefinition<ActiveDocSpec> = {
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const api = new AdminApi(account, ctx.http);
+    const identity = threescaleIdentity(account.adminURL, 'api_doc', activeDocIdentity(object, spec).systemName);
     // Deleting needs only the identity: the document source or the product may be gone already.
     if (object.metadata.deletionTimestamp) {
-      return deleteOnlyClient(() => removeActiveDoc(api, activeDocIdentity(object, spec).systemName));
+      return identified(deleteOnlyClient(() => removeActiveDoc(api, activeDocIdentity(object, spec).systemName)), identity);
     }
     const [document, product] = await Promise.all([readOpenAPIDocument(object, spec, documentFieldOf(spec), ctx), linkedProductId(object, spec.productSystemName, account, ctx)]);
-    return activeDocClient(api, account, { ...spec, ...activeDocIdentity(object, spec) }, document, product);
+    return identified(activeDocClient(api, account, { ...spec, ...activeDocIdentity(object, spec) }, document, product), identity);
   },
 };

@@ -8,6 +8,8 @@ import { resolvePlace } from './linked-crs.ts';
 import { planIdBySystemName } from './plan.ts';
 import { applicationReferences } from './references.ts';
 import { ApplicationSpec } from './schema.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 
 /**
  * Application → a 3scale application of its DeveloperAccount on a plan of its Product (suspend), created with the
@@ -27,6 +29,9 @@ export const applicationKind: KindDefinition<ApplicationSpec> = {
     const secret = spec.authSecretRef?.name;
     const ns = object.metadata.namespace ?? 'default';
     const credentials = async () => (secret && place.productId !== undefined ? creationCredentials(api, ctx, ns, secret, place.productId) : {});
-    return applicationClient(api, place, spec, { planId, knownId, knownAccountId, credentials });
+    const client = applicationClient(api, place, spec, { planId, knownId, knownAccountId, credentials });
+    // As the operator finds it: by name among the applications of its account for its product (both by their 3scale ids).
+    const identity = place.accountId === undefined || place.productId === undefined ? undefined : threescaleIdentity(place.provider.adminURL, 'application', String(place.accountId), String(place.productId), spec.name);
+    return identified(client, identity);
   },
 };

@@ -3,6 +3,7 @@ import type { KindDefinition } from '../../../shared/engine/kind.ts';
 import { AdminApi } from '../admin-api.ts';
 import { identified } from '../../identified.ts';
 import { threescaleIdentity } from '../identity.ts';
+import { specSystemName } from '../system-name.ts';
 import { resolveProviderAccount } from '../provider-account.ts';
 import { threescaleReferences } from '../references.ts';
 import { backendAliases } from '../backend-alias.ts';
@@ -23,7 +24,10 @@ export const backendKind: KindDefinition<BackendSpec> = {
   conditions: threescaleConditions('Synced', { types: ['Invalid', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
-    return identified(backendClient(new AdminApi(account, ctx.http), account, spec), threescaleIdentity(account.adminURL, 'backend_api', spec.systemName));
+    // A deletion may get the raw spec (it no longer validates): its system name is then derived as the schema does.
+    const systemName = specSystemName({ spec });
+    const client = backendClient(new AdminApi(account, ctx.http), account, { ...spec, systemName });
+    return identified(client, threescaleIdentity(account.adminURL, 'backend_api', systemName));
   },
   deletionBlockers: productsUsing,
 };

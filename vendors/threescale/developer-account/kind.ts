@@ -7,6 +7,8 @@ import { DeveloperAccountType } from '../resource-types.ts';
 import { findAdminCredentials } from './admin-user.ts';
 import { developerAccountClient } from './client.ts';
 import { DeveloperAccountSpec } from './schema.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 
 /** DeveloperAccount → a 3scale developer account, signed up with its admin DeveloperUser; conditions as the operator's. */
 export const developerAccountKind: KindDefinition<DeveloperAccountSpec> = {
@@ -17,6 +19,7 @@ export const developerAccountKind: KindDefinition<DeveloperAccountSpec> = {
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const knownId = typeof object.status?.accountID === 'number' ? object.status.accountID : undefined;
-    return developerAccountClient(new AdminApi(account, ctx.http), account, spec, knownId, () => findAdminCredentials(object, ctx));
+    const client = developerAccountClient(new AdminApi(account, ctx.http), account, spec, knownId, () => findAdminCredentials(object, ctx));
+    return identified(client, threescaleIdentity(account.adminURL, 'account', spec.orgName));
   },
 };

@@ -24,6 +24,7 @@ export const openAPIKind: KindDefinition<OpenAPISpec> = {
   generates: [BackendType, ProductType],
   orphan: orphanGenerated,
   conditions: threescaleConditions('Ready', { types: ['Invalid', 'Orphan', 'Waiting', 'Failed'] }),
+  // No identity: it writes Backend and Product resources, not 3scale objects; they claim their own when they sync.
   async connect({ object, spec }, ctx) {
     // Deleting needs only the owner uid: the document may be gone already.
     if (object.metadata.deletionTimestamp) return deleteOnlyClient(() => deleteGenerated(object, ctx));

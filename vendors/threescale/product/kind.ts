@@ -10,6 +10,8 @@ import { defaultSystemName } from '../system-name.ts';
 import { productReferences } from './references.ts';
 import { ProductSpec } from './schema.ts';
 import { resolveSecretRefs } from './secret-refs.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 
 /**
  * Product → 3scale `services` with backend usages, proxy, metrics, methods, mapping rules, application plans and
@@ -23,13 +25,15 @@ export const productKind: KindDefinition<ProductSpec> = {
   async connect({ object, spec }, ctx) {
     const account = await resolveProviderAccount(object, ctx);
     const namespace = object.metadata.namespace ?? 'default';
+    // The operator's identity of a product (a 3scale `service`): its system name, derived from spec.name when unset.
+    const systemName = spec.systemName || defaultSystemName(String(spec.name ?? ''));
+    const identity = threescaleIdentity(account.adminURL, 'service', systemName);
     // Deleting needs only the identity (the spec may be the raw one when it became invalid).
     if (object.metadata.deletionTimestamp) {
       const api = new AdminApi(account, ctx.http);
-      const systemName = spec.systemName || defaultSystemName(String(spec.name ?? ''));
-      return deleteOnlyClient(() => deleteProduct(api, systemName));
+      return identified(deleteOnlyClient(() => deleteProduct(api, systemName)), identity);
     }
     const [backendIds, resolved] = await Promise.all([resolveBackendIds(object, spec, account, ctx), resolveSecretRefs(spec, namespace, ctx)]);
-    return productClient(new AdminApi(account, ctx.http), account, resolved, backendIds);
+    return identified(productClient(new AdminApi(account, ctx.http), account, resolved, backendIds), identity);
   },
 };

@@ -19,6 +19,8 @@ export const proxyConfigPromoteKind: KindDefinition<ProxyConfigPromoteSpec> = {
   schema: ProxyConfigPromoteSpec,
   conditions: promotionConditions(),
   oneShot: { deleteWhenDone: (object) => (object.spec as { deleteCR?: unknown } | undefined)?.deleteCR === true },
+  // No identity: a promotion is an action on a Product's proxy configuration, not an object of its own; two promotions
+  // of one product are both meant, and the Product resource owns the product.
   async connect({ object, spec }, ctx) {
     const { product, productId } = await promotedProduct(object, spec.productCRName, ctx);
     const account = await resolveProviderAccount(product, ctx);

@@ -7,6 +7,8 @@ import { adminPassword, masterAccount } from './credentials.ts';
 import { tenantReferences } from './references.ts';
 import { TenantSpec } from './schema.ts';
 import { tenantSecret } from './tenant-secret.ts';
+import { identified } from '../../identified.ts';
+import { threescaleIdentity } from '../identity.ts';
 
 /** The id of a tenant already made: `status.tenantId`, else the `tenantID` annotation a restore carries. */
 function knownTenantId(object: { status?: Record<string, unknown>; metadata: { annotations?: Record<string, string> } }): number | undefined {
@@ -24,7 +26,8 @@ export const tenantKind: KindDefinition<TenantSpec> = {
   conditions: threescaleConditions('Ready', { types: ['Invalid', 'Waiting', 'Failed'] }),
   async connect({ object, spec }, ctx) {
     const master = await masterAccount(object, spec.systemMasterUrl, ctx);
-    return tenantClient({
+    // A tenant is an account of the master portal, found by its organization name (as the operator looks it up).
+    const client = tenantClient({
       master: new AdminApi(master, ctx.http, 'the master token (spec.masterCredentialsRef)'),
       masterUrl: master.adminURL,
       spec,
@@ -33,5 +36,6 @@ export const tenantKind: KindDefinition<TenantSpec> = {
       password: () => adminPassword(object, ctx),
       http: ctx.http,
     });
+    return identified(client, threescaleIdentity(master.adminURL, 'account', spec.organizationName));
   },
 };
