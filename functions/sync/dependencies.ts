@@ -9,6 +9,7 @@ import { syncKinds } from '../../vendors/sync-kinds.ts';
 import type { UsageSink } from '../../shared/engine/usage-record.ts';
 import { SqsRequeue, type Requeue } from './requeue.ts';
 import { emfUsageSink } from './usage-metrics.ts';
+import { emfClusterMetrics } from './cluster-metrics.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
   requeue: Requeue;
@@ -26,5 +27,6 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     retry: retryPolicyFromEnv(env),
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
+    onClusterUnavailable: emfClusterMetrics(),
   };
 }

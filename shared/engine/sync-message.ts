@@ -12,6 +12,7 @@ import { backoffSeconds, type RetryPolicy } from './retry-policy.ts';
 import { createSyncContext } from './sync-context.ts';
 import { countingView } from './call-tally.ts';
 import { vendorOf, type SyncOutcome, type SyncUsage } from './usage-record.ts';
+import { clusterUnavailable, type ClusterUnavailableReason } from '../kube/cluster-unavailable.ts';
 
 export interface SyncDependencies {
   clusters: ClusterRegistry;
@@ -23,6 +24,8 @@ export interface SyncDependencies {
   onOutcome?(msg: SyncMessage, failure: RetryClass | undefined): void;
   /** Told what each sync did (calls, duration, outcome): one usage record per sync (README, "What a sync costs"). */
   onUsage?(usage: SyncUsage): void;
+  /** Told each time a sync could not use its member cluster (unreachable, credentials refused): the ClusterUnavailable metric. */
+  onClusterUnavailable?(cluster: string, reason: ClusterUnavailableReason): void;
 }
 
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
@@ -78,9 +81,13 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     }
     const policy = err.retry === 'reference' ? { ...deps.retry, baseSeconds: deps.retry.referenceBaseSeconds ?? 1 } : deps.retry;
     const retryAfterSeconds = backoffSeconds(policy, receiveCount, err.retryAfterSeconds);
+    // A cluster that does not answer or refuses the credentials: one line naming it and why; only its messages wait.
+    const unavailable = err.retry === 'transient' ? clusterUnavailable(err) : undefined;
     if (err.retry === 'reference') log.info('waiting for a reference; will retry', { ...failure, retryAfterSeconds });
+    else if (unavailable) log.warn('member cluster unavailable; its messages retry', { ...failure, clusterUnavailable: unavailable, retryAfterSeconds });
     else log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
-    used(err.retry === 'reference' ? 'waiting' : 'retrying', err.reason);
+    if (unavailable) deps.onClusterUnavailable?.(msg.cluster, unavailable);
+    used(err.retry === 'reference' ? 'waiting' : 'retrying', unavailable ? `ClusterUnavailable:${unavailable}` : err.reason);
     return { done: false, retryAfterSeconds, error: err.message };
   }
 }
