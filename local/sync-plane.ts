@@ -5,7 +5,7 @@ import type { HandlerDependencies } from '../functions/sync/dependencies.ts';
 import { SqsRequeue } from '../functions/sync/requeue.ts';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
-import { StaticClusterRegistry } from '../shared/kube/cluster-registry.ts';
+import { StaticClusterRegistry, type ClusterRegistry } from '../shared/kube/cluster-registry.ts';
 import type { ObjectRef } from '../shared/kube/object-ref.ts';
 import { jsonLogger, type Logger } from '../shared/log.ts';
 import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
@@ -43,6 +43,8 @@ export interface SyncPlaneOptions {
   watch?: boolean;
   /** JSON-lines file of one usage record per sync (default: usageFilePath(), APIM_SYNC_USAGE_FILE); false: none. */
   usageFile?: string | false;
+  /** How the sync function reaches each cluster (default: the watchers' kubeconfigs): a registry of its own, as in AWS. */
+  registry?: ClusterRegistry;
   /** A view of the sync function the runner invokes instead (the chaos bench: crashes, redelivery counts); default none. */
   functionView?: (handler: SqsHandler) => SqsHandler;
 }
@@ -85,7 +87,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   const keyOf = (cluster: string, r: ObjectRef) => [cluster, r.apiVersion, r.kind, r.namespace, r.name].join('/');
   const usage = opts.usageFile === false ? undefined : usageFile(opts.usageFile ?? usageFilePath(), (err) => log.warn('could not write usage records', { error: err.message }));
   const deps: HandlerDependencies = {
-    clusters: new StaticClusterRegistry(clusters),
+    clusters: opts.registry ?? new StaticClusterRegistry(clusters),
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs, connectTo: opts.vendorConnectTo, ca: opts.vendorCa }),
     log,
