@@ -14,6 +14,8 @@ import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { startEmbeddedQueue, type EmbeddedQueue } from './embedded-queue.ts';
 import { LambdaRunner, type RunnerStage, type SqsHandler } from './lambda-runner.ts';
 import { usageFile, usageFilePath } from './usage-file.ts';
+import { startOwnershipTable, type OwnershipTable } from './ownership-table.ts';
+import { sqsWake } from '../functions/sync/wake.ts';
 
 export interface SyncPlaneOptions {
   /** One cluster (id `clusterId`, default "local")… */
@@ -52,6 +54,8 @@ export interface SyncPlaneOptions {
 export interface SyncPlane {
   queue: EmbeddedQueue;
   deps: HandlerDependencies;
+  /** Who owns which vendor object: the table the function's OWNERSHIP_TABLE names in AWS, here in dynalite. */
+  ownership: OwnershipTable;
   /** Reads the changes queue… */
   runner: LambdaRunner;
   /** …and this one the resync queue, with its own concurrency, as the function's two event sources do. */
@@ -83,6 +87,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   if (Object.keys(clusters).length === 0) throw new Error('startSyncPlane needs kubeConfig or clusters');
   const log = opts.log ?? jsonLogger();
   const queue = await startEmbeddedQueue({ maxReceiveCount: opts.maxReceiveCount, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
+  const ownership = await startOwnershipTable();
   const waiting = new Set<string>();
   const keyOf = (cluster: string, r: ObjectRef) => [cluster, r.apiVersion, r.kind, r.namespace, r.name].join('/');
   const usage = opts.usageFile === false ? undefined : usageFile(opts.usageFile ?? usageFilePath(), (err) => log.warn('could not write usage records', { error: err.message }));
@@ -95,6 +100,8 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     requeue: new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl }),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
+    ownership: ownership.store,
+    wake: sqsWake(queue.sqs, queue.queueUrl),
   };
   const handler = (opts.functionView ?? ((h) => h))(createHandler(async () => deps));
   const runner = new LambdaRunner({
@@ -136,6 +143,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     deps,
     runner,
     resyncRunner,
+    ownership,
     watchers: opts.watch === false ? [] : await Promise.all(Object.entries(clusters).map(newWatcher)),
     async restartWatcher(between) {
       await Promise.all(plane.watchers.map((w) => w.stop()));
@@ -166,6 +174,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       await usage?.flushed();
       await deps.http.close();
       step('closing the queue');
+      await ownership.close();
       await queue.close();
     },
   };

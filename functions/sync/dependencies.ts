@@ -2,7 +2,7 @@ import { KindCatalog } from '../../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv } from '../../shared/engine/retry-policy.ts';
 import type { SyncDependencies } from '../../shared/engine/sync-message.ts';
 import { clusterRegistryFromEnv } from '../../shared/kube/cluster-registry.ts';
-import { createLogger } from '../../shared/log.ts';
+import { createLogger, type Logger } from '../../shared/log.ts';
 import { policyFromEnv } from '../../shared/vendor-http/address-policy.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
@@ -10,6 +10,7 @@ import type { UsageSink } from '../../shared/engine/usage-record.ts';
 import { SqsRequeue, type Requeue } from './requeue.ts';
 import { emfUsageSink } from './usage-metrics.ts';
 import { emfClusterMetrics } from './cluster-metrics.ts';
+import { sqsWake } from './wake.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
   requeue: Requeue;
@@ -19,14 +20,31 @@ export interface HandlerDependencies extends SyncDependencies {
 
 /** Built once per container from the environment (see README, "Configuration"). */
 export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<HandlerDependencies> {
+  const log = createLogger('apim-sync');
   return {
+    ...(await ownershipFromEnv(env, log)),
     clusters: await clusterRegistryFromEnv(env),
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: policyFromEnv(env), timeoutMs: Number(env.VENDOR_TIMEOUT_MS ?? 10_000) }),
-    log: createLogger('apim-sync'),
+    log,
     retry: retryPolicyFromEnv(env),
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
     onClusterUnavailable: emfClusterMetrics(),
   };
+}
+
+/**
+ * The ownership table (OWNERSHIP_TABLE, serverless.yml's OwnershipTable) and the changes queue that wakes the
+ * resources waiting for a released vendor object (QUEUE_URL). Without a table no records are kept: said once, here.
+ */
+async function ownershipFromEnv(env: NodeJS.ProcessEnv, log: Logger): Promise<Pick<HandlerDependencies, 'ownership' | 'wake'>> {
+  if (!env.OWNERSHIP_TABLE) {
+    log.warn('OWNERSHIP_TABLE is not set: no ownership records are kept, so resources anywhere in the fleet that name one vendor object all write it');
+    return {};
+  }
+  const [{ DynamoDBClient }, { DynamoDbOwnershipStore }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../../shared/ownership/dynamodb-ownership-store.ts')]);
+  const ownership = new DynamoDbOwnershipStore(new DynamoDBClient({}), env.OWNERSHIP_TABLE);
+  if (!env.QUEUE_URL) log.warn('QUEUE_URL is not set: resources waiting for a released vendor object sync at their next resync');
+  return { ownership, ...(env.QUEUE_URL ? { wake: sqsWake({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL) } : {}) };
 }

@@ -6,6 +6,7 @@ import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { Logger } from '../log.ts';
 import type { VendorEvent } from '../queue/envelope.ts';
 import type { ConditionPolicy } from './condition-policy.ts';
+import type { Ownership } from './ownership.ts';
 
 /**
  * An object read while syncing. `mutual`: the referenced object also waits for this one (a DeveloperAccount signs up
@@ -102,6 +103,8 @@ export interface SyncContext {
   secrets: Set<string>;
   /** Counts, into this sync's usage record, a vendor call that does not go through `http` (one carried by the API server). */
   countVendorCall?(verb: string): void;
+  /** Who owns which vendor object across the fleet (shared/engine/ownership.ts); unset: no records are kept. */
+  ownership?: Ownership;
 }
 
 /** A spec after templates were rendered and the schema accepted it. */

@@ -3,7 +3,8 @@ import { refOf } from '../kube/object-ref.ts';
 import { mergeConditions, findCondition, readyAtGeneration, type ConditionInput } from './conditions.ts';
 import { asSyncError, type SyncError } from './errors.ts';
 import type { Desired, ExternalStatus, KindDefinition, SyncContext } from './kind.ts';
-import { DELETION_POLICY, FINALIZER } from './metadata-keys.ts';
+import { DELETION_POLICY, FINALIZER, OWNER_RECORD } from './metadata-keys.ts';
+import { claimOwnership, claimWanted, describeOwner, ownedByAnother, ownershipKey, OwnershipConflict, releaseOwnership } from './ownership.ts';
 import { redactSecrets } from './redaction.ts';
 import { parseSpec } from './spec-validation.ts';
 import { statusPatch } from './status-patch.ts';
@@ -11,15 +12,20 @@ import { renderTemplates } from './templates.ts';
 
 export type ReconcileAction = 'created' | 'updated' | 'applied' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours';
 
+/** Why this sync runs (the queue message's reason): a resync of an owner in step needs no ownership store call. */
+export interface ReconcileOptions {
+  reason?: string;
+}
+
 /**
  * The managed reconciler: reads the object, then either converges the vendor object on its spec
  * (observe → create | update | nothing) or, while it is being deleted, removes the vendor object and the finalizer.
  * Throws a SyncError after writing the failure into status; the caller decides the message's fate from its class.
  */
-export async function reconcile(ref: ObjectRef, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+export async function reconcile(ref: ObjectRef, kind: KindDefinition, ctx: SyncContext, opts: ReconcileOptions = {}): Promise<ReconcileAction> {
   const obj = await ctx.cluster.get(ref);
   if (!obj) return 'gone';
-  return obj.metadata.deletionTimestamp ? reconcileDeletion(obj, kind, ctx) : reconcileSpec(obj, kind, ctx);
+  return obj.metadata.deletionTimestamp ? reconcileDeletion(obj, kind, ctx) : reconcileSpec(obj, kind, ctx, opts);
 }
 
 async function prepare<S>(obj: KubeObject, kind: KindDefinition<S>, ctx: SyncContext): Promise<Desired<S>> {
@@ -42,7 +48,7 @@ async function prepareForDeletion<S>(obj: KubeObject, kind: KindDefinition<S>, c
   }
 }
 
-async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
+async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncContext, opts: ReconcileOptions): Promise<ReconcileAction> {
   if (kind.oneShot && findCondition(obj.status, 'Ready')?.status === 'True') return settleOneShot(obj, kind, ctx);
   let live = obj;
   let action: ReconcileAction = 'unchanged';
@@ -55,9 +61,14 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     let observedStatus: ExternalStatus | undefined;
     let notes = client.notes;
     const started: Promise<void>[] = [];
+    // Of the resources across the fleet that name one vendor object, only its owner writes it (README, "Who owns a vendor object").
+    const claim = async () => {
+      if (client.identity) live = desired.object = await claimOwnership(live, client.identity, ctx);
+    };
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
     if (kind.idempotentUpsert && !readyAtGeneration(live)) {
       // The spec moved (or never synced): an upsert is needed whatever the vendor holds.
+      await claim();
       begin();
       action = 'applied';
       vendorStatus = await client.update();
@@ -66,16 +77,20 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
       vendorStatus = observedStatus = observed.status ?? {};
       if (observed.notes) notes = { ...notes, ...observed.notes };
       if (!observed.exists || !observed.upToDate) {
+        await claim();
         begin();
         action = observed.exists ? 'updated' : 'created';
         vendorStatus = observed.exists ? await client.update() : await client.create();
+      } else if (client.identity && ctx.ownership && claimWanted(live, client.identity, opts.reason)) {
+        await claim();
       }
     }
     const conditions = kind.conditions.success({ spec: desired.spec, observed: observedStatus, status: vendorStatus, notes });
     await Promise.all([writeStatus(ctx, live, vendorStatus, conditions), ...started]);
     if (action !== 'unchanged') await event(ctx, live, 'Normal', 'UpdateSucceeded', `${live.kind} ${action} in the vendor`);
   } catch (e) {
-    throw await recordFailure(ctx, live, kind, withoutSecrets(asSyncError(e), ctx), 'UpdateFailed');
+    const err = withoutSecrets(asSyncError(e), ctx);
+    throw await recordFailure(ctx, live, kind, err, err instanceof OwnershipConflict ? 'Conflict' : 'UpdateFailed');
   }
   // Outside the try: Ready is written; a failed deletion is retried by settleOneShot, never recorded as a failed sync.
   if (kind.oneShot?.deleteWhenDone?.(live)) await deleteDone(live, ctx);
@@ -85,8 +100,11 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
 async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: SyncContext): Promise<ReconcileAction> {
   if (!obj.metadata.finalizers?.includes(FINALIZER)) return 'not-ours';
   try {
+    const held = obj.metadata.annotations?.[OWNER_RECORD];
     if (obj.metadata.annotations?.[DELETION_POLICY] === 'orphan') {
       await kind.orphan?.(obj, ctx);
+      // The vendor object stays, owned by no one: the next resource naming it may claim it.
+      if (held) await releaseOwnership(obj, ctx, held);
       await removeFinalizer(obj, ctx);
       await event(ctx, obj, 'Normal', 'DeleteSucceeded', `Deleted; the vendor object was kept (${DELETION_POLICY}: orphan)`);
       return 'orphaned';
@@ -100,9 +118,14 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
       if (changed) await event(ctx, obj, 'Warning', 'DeleteBlocked', message);
       return 'blocked';
     }
-    await event(ctx, obj, 'Normal', 'DeleteStarted', `Deleting the ${obj.kind} from the vendor`);
+    if (held && (await keptForItsOwner(obj, ctx, held))) return 'orphaned';
     const client = await kind.connect(await prepareForDeletion(obj, kind, ctx), ctx);
+    // Never claimed under an annotation (it lost, or synced before ownership records): the record still decides.
+    const key = held ?? (client.identity && ctx.ownership ? ownershipKey(client.identity) : undefined);
+    if (!held && key && (await keptForItsOwner(obj, ctx, key))) return 'orphaned';
+    await event(ctx, obj, 'Normal', 'DeleteStarted', `Deleting the ${obj.kind} from the vendor`);
     const note = await client.delete();
+    if (key) await releaseOwnership(obj, ctx, key);
     // Said in status before the finalizer goes, so it is read wherever the object is still seen (other finalizers).
     const current = note ? ((await writeStatus(ctx, obj, {}, [{ type: 'Ready', status: 'False', reason: 'Deleted', message: note }])) ?? obj) : obj;
     await removeFinalizer(current, ctx);
@@ -113,6 +136,18 @@ async function reconcileDeletion(obj: KubeObject, kind: KindDefinition, ctx: Syn
     err.message += ` (to delete the resource and keep the vendor object, annotate it ${DELETION_POLICY}=orphan)`;
     throw await recordFailure(ctx, obj, kind, err, 'DeleteFailed');
   }
+}
+
+/**
+ * A resource whose vendor object another resource owns goes without deleting it (its finalizer removed, an event
+ * saying why); true when that was the case.
+ */
+async function keptForItsOwner(obj: KubeObject, ctx: SyncContext, key: string): Promise<boolean> {
+  const owner = await ownedByAnother(obj, ctx, key);
+  if (!owner) return false;
+  await removeFinalizer(obj, ctx);
+  await event(ctx, obj, 'Normal', 'DeleteSucceeded', `Deleted; the vendor object was kept: it is owned by ${describeOwner(owner)}`);
+  return true;
 }
 
 /**

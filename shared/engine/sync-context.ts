@@ -3,9 +3,10 @@ import type { ObjectRef } from '../kube/object-ref.ts';
 import type { Logger } from '../log.ts';
 import type { VendorHttp } from '../vendor-http/vendor-http.ts';
 import type { SyncContext } from './kind.ts';
+import type { Ownership } from './ownership.ts';
 
 /** One sync's view of its cluster; Secret/ConfigMap reads are cached for the sync only, never across syncs. */
-export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logger, countVendorCall?: (verb: string) => void): SyncContext {
+export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logger, countVendorCall?: (verb: string) => void, ownership?: Ownership): SyncContext {
   const cache = new Map<string, Promise<Record<string, string> | undefined>>();
   return {
     cluster,
@@ -13,6 +14,7 @@ export function createSyncContext(cluster: Cluster, http: VendorHttp, log: Logge
     log,
     secrets: new Set(),
     countVendorCall,
+    ownership,
     readData(ref: ObjectRef) {
       const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
       let p = cache.get(key);

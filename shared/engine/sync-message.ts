@@ -13,6 +13,8 @@ import { createSyncContext } from './sync-context.ts';
 import { countingView } from './call-tally.ts';
 import { vendorOf, type SyncOutcome, type SyncUsage } from './usage-record.ts';
 import { clusterUnavailable, type ClusterUnavailableReason } from '../kube/cluster-unavailable.ts';
+import type { OwnerRef, OwnershipStore } from '../ownership/ownership-store.ts';
+import type { Ownership } from './ownership.ts';
 
 export interface SyncDependencies {
   clusters: ClusterRegistry;
@@ -26,6 +28,10 @@ export interface SyncDependencies {
   onUsage?(usage: SyncUsage): void;
   /** Told each time a sync could not use its member cluster (unreachable, credentials refused): the ClusterUnavailable metric. */
   onClusterUnavailable?(cluster: string, reason: ClusterUnavailableReason): void;
+  /** Who owns which vendor object across the fleet; unset: no records (README, "Who owns a vendor object"). */
+  ownership?: OwnershipStore;
+  /** Sends the resources waiting for a released vendor object a pointer message each (functions/sync/wake.ts). */
+  wake?(waiters: OwnerRef[], cause: string): Promise<void>;
 }
 
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
@@ -57,9 +63,9 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
   try {
     // Views that count this sync's own calls: the clients are shared with the syncs running beside it.
     const cluster = countingView(await deps.clusters.get(msg.cluster), () => calls.kubernetes++);
-    const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log, () => calls.vendor++);
+    const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log, () => calls.vendor++, ownershipOf(deps));
     const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
-    const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx);
+    const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx, { reason: msg.reason });
     log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });
     deps.onOutcome?.(msg, undefined);
     used(UNCHANGED.has(action) ? 'unchanged' : action === 'blocked' ? 'waiting' : 'synced', action);
@@ -90,6 +96,11 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     used(err.retry === 'reference' ? 'waiting' : 'retrying', unavailable ? `ClusterUnavailable:${unavailable}` : err.reason);
     return { done: false, retryAfterSeconds, error: err.message };
   }
+}
+
+function ownershipOf(deps: SyncDependencies): Ownership | undefined {
+  const wake = deps.wake;
+  return deps.ownership ? { store: deps.ownership, wake: wake ? (w, cause) => wake(w, cause) : async () => {} } : undefined;
 }
 
 /** Actions after which the vendor and the cluster hold what they held before. */

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { deduplicationId, messageGroupId, SyncMessage } from '../../shared/queue/envelope.ts';
+import type { OwnerRef } from '../../shared/ownership/ownership-store.ts';
+
+/**
+ * Wakes resources that wait for a vendor object (they lost it to another resource, which was deleted, orphaned or had
+ * it taken over): a pointer message each on the changes queue, as the watcher would send, with reason `owner-released`.
+ * The waker knows the waiter's name and uid, not its current version: the sync reads the object itself, so the
+ * version in the message is only a placeholder, and `cause` (which release) keeps distinct wake-ups from being
+ * deduplicated away.
+ */
+export function sqsWake(sqs: SQSClient | { endpoint?: string }, queueUrl: string): (waiters: OwnerRef[], cause: string) => Promise<void> {
+  // Loaded on the first wake-up only, as the requeue's client: most invocations release nothing.
+  let client: Promise<SQSClient> | undefined;
+  const sqsClient = () => (client ??= 'send' in sqs ? Promise.resolve(sqs) : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {})));
+  return async (waiters, cause) => {
+    const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+    const messages = waiters.map((w) => wakeMessage(w, cause));
+    for (let i = 0; i < messages.length; i += 10) {
+      const batch = messages.slice(i, i + 10);
+      const out = await (await sqsClient()).send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((m, j) => ({ Id: `w${j}`, MessageBody: JSON.stringify(m), MessageGroupId: messageGroupId(m), MessageDeduplicationId: deduplicationId(m) })),
+        }),
+      );
+      if (out.Failed?.length) throw new Error(`could not wake ${out.Failed.length} of ${batch.length} waiting resources: ${out.Failed[0].Code} ${out.Failed[0].Message ?? ''}`);
+    }
+  };
+}
+
+export function wakeMessage(w: OwnerRef, cause: string): SyncMessage {
+  return SyncMessage.parse({
+    v: 1,
+    cluster: w.cluster,
+    apiVersion: w.apiVersion,
+    kind: w.kind,
+    namespace: w.namespace,
+    name: w.name,
+    uid: w.uid || 'unknown',
+    resourceVersion: '0',
+    reason: 'owner-released',
+    cause: cause.length <= 300 ? cause : `${cause.slice(0, 200)}…${createHash('sha256').update(cause).digest('hex')}`,
+  });
+}
