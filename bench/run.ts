@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import { benchGravitee, type GraviteeBenchResult } from './gravitee-apply.ts';
@@ -8,13 +9,20 @@ import { threescaleRows } from './threescale-report.ts';
 import { benchWatcherRss } from './watcher-rss.ts';
 import { benchWso2 } from './wso2-bench.ts';
 import { wso2Rows } from './wso2-report.ts';
+import { benchChaos, CHAOS_DEFAULTS, type ChaosResult } from './chaos.ts';
+import { chaosRows } from './chaos-report.ts';
+import { benchUsageFile, costReport } from './cost-report.ts';
+import { costOfUsageFile } from './cost.ts';
 
 /**
- * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint … --count 1000 --mixed-sets 200 --products 200 --latency 20
- * --watched-objects 10000 --unreferenced-secrets 2000 --json]`:
- * prints the figures docs/benchmarks.md records. Without `--scenario`, all four run.
+ * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint|chaos|cost … --count 1000 --mixed-sets 200 --products 200 --latency 20
+ * --watched-objects 10000 --unreferenced-secrets 2000 --objects 1000 --deadline 900 --max-receive-count N --usage-file F --json]`:
+ * prints the figures docs/benchmarks.md records. Without `--scenario`, the first four run (chaos and cost only when named).
+ * Each scenario's syncs write their usage records to a file of the bench's own; gravitee, 3scale, wso2 and chaos end
+ * with their cost per million syncs and the `apim-sync usage` report of that file; `cost` prices a given `--usage-file`.
  */
 const SCENARIOS = ['gravitee', '3scale', 'wso2', 'footprint'] as const;
+const NAMED_ONLY = ['chaos', 'cost'] as const;
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true },
@@ -30,23 +38,32 @@ const { values } = parseArgs({
     deployments: { type: 'string', default: '1000' },
     changes: { type: 'string', default: '100' },
     'bottom-up': { type: 'string', default: '50' },
+    objects: { type: 'string', default: '1000' },
+    'max-receive-count': { type: 'string' },
+    deadline: { type: 'string', default: String(CHAOS_DEFAULTS.deadlineSeconds) },
+    'usage-file': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const scenarios = new Set(values.scenario?.length ? values.scenario : SCENARIOS);
-for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}"; one of ${SCENARIOS.join(', ')}`);
+for (const s of scenarios) if (![...SCENARIOS, ...NAMED_ONLY].includes(s as never)) throw new Error(`unknown scenario "${s}"; one of ${[...SCENARIOS, ...NAMED_ONLY].join(', ')}`);
 
 const started = performance.now();
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
-const gravitee = scenarios.has('gravitee') ? await benchGravitee({ count: Number(values.count), latencyMs, singles: Number(values.singles), concurrency }) : undefined;
+// Each scenario's planes write their usage records to a file of the bench's own (emptied first), priced at its end.
+const usageOf = async <T>(scenario: string, run: () => Promise<T>): Promise<T> => {
+  process.env.APIM_SYNC_USAGE_FILE = await benchUsageFile(scenario);
+  return run();
+};
+const gravitee = scenarios.has('gravitee') ? await usageOf('gravitee', () => benchGravitee({ count: Number(values.count), latencyMs, singles: Number(values.singles), concurrency })) : undefined;
 const graviteeMix = scenarios.has('gravitee') ? await benchGraviteeMix({ sets: Number(values['mixed-sets']), latencyMs, concurrency }) : undefined;
 const threescale = scenarios.has('3scale')
-  ? await benchThreescale({ products: Number(values.products), latencyMs, singles: Number(values.singles), concurrency })
+  ? await usageOf('3scale', () => benchThreescale({ products: Number(values.products), latencyMs, singles: Number(values.singles), concurrency }))
   : undefined;
 const wso2 = scenarios.has('wso2')
-  ? await benchWso2({
+  ? await usageOf('wso2', () => benchWso2({
       restApis: Number(values.restapis),
       singles: Number(values.singles),
       deployments: Number(values.deployments),
@@ -54,15 +71,31 @@ const wso2 = scenarios.has('wso2')
       bottomUpApis: Number(values['bottom-up']),
       latencyMs,
       concurrency,
-    })
+    }))
   : undefined;
 const watcher = scenarios.has('footprint') ? await benchWatcherRss(Number(values['watched-objects']), Number(values['unreferenced-secrets'])) : undefined;
 const fn = scenarios.has('footprint') ? await measureSyncFunction() : undefined;
+const chaos: ChaosResult | undefined = scenarios.has('chaos')
+  ? await benchChaos({
+      ...CHAOS_DEFAULTS,
+      objects: Number(values.objects),
+      deadlineSeconds: Number(values.deadline),
+      latencyMs,
+      concurrency,
+      usageFile: await benchUsageFile('chaos'),
+      ...(values['max-receive-count'] ? { maxReceiveCount: Number(values['max-receive-count']) } : {}),
+    })
+  : undefined;
 const seconds = Math.round((performance.now() - started) / 1000);
-const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, graviteeMix, threescale, wso2, watcher, syncFunction: fn };
+const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, graviteeMix, threescale, wso2, watcher, syncFunction: fn, chaos };
+// The cost of what each scenario synced, from its usage file (`--scenario cost --usage-file F`: any file).
+const costed = [
+  ...(['gravitee', '3scale', 'wso2', 'chaos'] as const).filter((s) => scenarios.has(s)).map((s) => ({ title: s, file: benchUsageFile.pathOf(s) })),
+  ...(scenarios.has('cost') ? [{ title: 'cost', file: values['usage-file'] ?? benchUsageFile.pathOf('chaos') }] : []),
+];
 
 if (values.json) {
-  console.log(JSON.stringify(result, null, 2));
+  console.log(JSON.stringify({ ...result, costs: costed.map((c) => ({ scenario: c.title, file: c.file, perVendor: existsSync(c.file) ? costOfUsageFile(c.file) : [] })) }, null, 2));
 } else {
   console.log(`apim-sync benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; emulator latency ${latencyMs} ms; ${seconds} s\n`);
   if (gravitee) table('Gravitee', graviteeRows(gravitee));
@@ -82,6 +115,8 @@ if (values.json) {
       ['sync function cold import p50 (max)', `${fn.coldImportMs.p50.toFixed(0)} ms (${fn.coldImportMs.max.toFixed(0)} ms)`, '≤ 250 ms'],
     ]);
   }
+  if (chaos) table(`Chaos: ${chaos.clusters} clusters × ${chaos.objects / chaos.clusters} objects, Gravitee and 3scale mixed`, chaosRows(chaos));
+  for (const c of costed) costReport(c.title, c.file, table);
 }
 
 function graviteeRows(g: GraviteeBenchResult): [string, string, string][] {
