@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createHandler } from '../functions/sync/handler.ts';
 import type { HandlerDependencies } from '../functions/sync/dependencies.ts';
 import { SqsRequeue } from '../functions/sync/requeue.ts';
+import { SqsClusterOutage } from '../functions/sync/cluster-outage.ts';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
 import { StaticClusterRegistry, type ClusterRegistry } from '../shared/kube/cluster-registry.ts';
@@ -24,6 +25,8 @@ export interface SyncPlaneOptions {
   /** …or several: one watcher each, one queue and one sync function for all, as a central plane runs. */
   clusters?: Record<string, KubeConfig>;
   namespaces?: string[];
+  /** Namespaces watched in one cluster, by cluster id, instead of `namespaces` (two "clusters" that are one real cluster). */
+  clusterNamespaces?: Record<string, string[]>;
   /** The sandbox and tests reach their emulators on loopback; a real deployment refuses it. */
   allowLoopback?: boolean;
   resyncIntervalSeconds?: number;
@@ -98,6 +101,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
     requeue: new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl }),
+    outage: new SqsClusterOutage(queue.sqs, (r) => ({ [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl })[r.eventSourceARN] ?? queue.queueUrl),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
     ownership: ownership.store,
@@ -130,7 +134,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
       resyncQueueUrl: queue.resyncQueueUrl,
       resyncMaxPerSecond: opts.resyncMaxPerSecond,
       sqs: queue.sqs,
-      namespaces: opts.namespaces,
+      namespaces: opts.clusterNamespaces?.[clusterId] ?? opts.namespaces,
       resyncIntervalSeconds: opts.resyncIntervalSeconds ?? 0,
       httpAddr: false,
       log: (entry: object) => log.info('watcher', entry),
