@@ -12,17 +12,19 @@ import { wso2Rows } from './wso2-report.ts';
 import { benchChaos, CHAOS_DEFAULTS, type ChaosResult } from './chaos.ts';
 import { chaosRows } from './chaos-report.ts';
 import { benchUsageFile, costReport } from './cost-report.ts';
+import { benchFairness, fairnessRows, type FairnessResult } from './fairness.ts';
 import { costOfUsageFile } from './cost.ts';
 
 /**
- * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint|chaos|cost … --count 1000 --mixed-sets 200 --products 200 --latency 20
+ * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint|chaos|cost|fairness … --count 1000 --mixed-sets 200 --products 200 --latency 20
  * --watched-objects 10000 --unreferenced-secrets 2000 --objects 1000 --deadline 900 --max-receive-count N --usage-file F --json]`:
- * prints the figures docs/benchmarks.md records. Without `--scenario`, the first four run (chaos and cost only when named).
+ * prints the figures docs/benchmarks.md records. Without `--scenario`, the first four run (chaos, cost and fairness only when
+ * named; fairness: --fairness-objects 10000 --resync-per-second 1000 --resync-concurrency 2 --fairness-spacing-ms 250).
  * Each scenario's syncs write their usage records to a file of the bench's own; gravitee, 3scale, wso2 and chaos end
  * with their cost per million syncs and the `apim-sync usage` report of that file; `cost` prices a given `--usage-file`.
  */
 const SCENARIOS = ['gravitee', '3scale', 'wso2', 'footprint'] as const;
-const NAMED_ONLY = ['chaos', 'cost'] as const;
+const NAMED_ONLY = ['chaos', 'cost', 'fairness'] as const;
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true },
@@ -39,6 +41,11 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '100' },
     'bottom-up': { type: 'string', default: '50' },
     objects: { type: 'string', default: '1000' },
+    // fairness: cluster B's objects, resynced while A's single changes are measured; B's resync pace; runners per queue.
+    'fairness-objects': { type: 'string', default: '10000' },
+    'fairness-spacing-ms': { type: 'string', default: '250' },
+    'resync-per-second': { type: 'string', default: '1000' },
+    'resync-concurrency': { type: 'string', default: '2' },
     'max-receive-count': { type: 'string' },
     deadline: { type: 'string', default: String(CHAOS_DEFAULTS.deadlineSeconds) },
     'usage-file': { type: 'string' },
@@ -86,8 +93,19 @@ const chaos: ChaosResult | undefined = scenarios.has('chaos')
       ...(values['max-receive-count'] ? { maxReceiveCount: Number(values['max-receive-count']) } : {}),
     })
   : undefined;
+const fairness: FairnessResult | undefined = scenarios.has('fairness')
+  ? await benchFairness({
+      objects: Number(values['fairness-objects']),
+      singles: Number(values.singles),
+      spacingMs: Number(values['fairness-spacing-ms']),
+      latencyMs,
+      concurrency,
+      resyncConcurrency: Number(values['resync-concurrency']),
+      resyncPerSecond: Number(values['resync-per-second']),
+    })
+  : undefined;
 const seconds = Math.round((performance.now() - started) / 1000);
-const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, graviteeMix, threescale, wso2, watcher, syncFunction: fn, chaos };
+const result = { machine, emulatorLatencyMs: latencyMs, seconds, gravitee, graviteeMix, threescale, wso2, watcher, syncFunction: fn, chaos, fairness };
 // The cost of what each scenario synced, from its usage file (`--scenario cost --usage-file F`: any file).
 const costed = [
   ...(['gravitee', '3scale', 'wso2', 'chaos'] as const).filter((s) => scenarios.has(s)).map((s) => ({ title: s, file: benchUsageFile.pathOf(s) })),
@@ -115,6 +133,7 @@ if (values.json) {
       ['sync function cold import p50 (max)', `${fn.coldImportMs.p50.toFixed(0)} ms (${fn.coldImportMs.max.toFixed(0)} ms)`, '≤ 250 ms'],
     ]);
   }
+  if (fairness) table(`Fairness: changes in cluster A while cluster B resyncs ${fairness.options.objects} objects`, fairnessRows(fairness));
   if (chaos) table(`Chaos: ${chaos.clusters} clusters × ${chaos.objects / chaos.clusters} objects, Gravitee and 3scale mixed`, chaosRows(chaos));
   for (const c of costed) costReport(c.title, c.file, table);
 }
