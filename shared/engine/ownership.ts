@@ -94,8 +94,15 @@ function conflictMessage(identity: VendorObjectIdentity, owner: OwnerRef, ownerA
   return `${what} is owned by ${describeOwner(owner)}; nothing was written. This resource syncs once that one is deleted or orphaned; ${wayOut}`;
 }
 
+/**
+ * Sets (or, with null, removes) the annotation, updating the object in place: the kind's client holds this very object
+ * and writes with its resourceVersion next (a pending-create annotation, a placement), as the engine does.
+ */
 async function annotate(obj: KubeObject, ctx: SyncContext, key: string | null): Promise<KubeObject> {
-  return ctx.cluster.patchMetadata(refOf(obj), { annotations: { [OWNER_RECORD]: key } }, obj.metadata.resourceVersion ?? '');
+  const patched = await ctx.cluster.patchMetadata(refOf(obj), { annotations: { [OWNER_RECORD]: key } }, obj.metadata.resourceVersion ?? '');
+  obj.metadata.resourceVersion = patched.metadata.resourceVersion;
+  obj.metadata.annotations = patched.metadata.annotations;
+  return obj;
 }
 
 async function wake(ctx: SyncContext, waiters: OwnerRef[], cause: string): Promise<void> {
