@@ -124,7 +124,10 @@ function toRecord(m: Message, queueArn: string): SQSRecord {
       MessageGroupId: a.MessageGroupId,
       MessageDeduplicationId: a.MessageDeduplicationId,
     },
-    messageAttributes: {},
+    // As Lambda hands them over: a renewed message's attempts travel as one (functions/sync/cluster-outage.ts).
+    messageAttributes: Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType ?? 'String', stringValue: v.StringValue, stringListValues: [], binaryListValues: [] }]),
+    ),
     md5OfBody: m.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,

@@ -7,15 +7,18 @@ import { policyFromEnv } from '../../shared/vendor-http/address-policy.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
 import type { UsageSink } from '../../shared/engine/usage-record.ts';
-import { SqsRequeue, type Requeue } from './requeue.ts';
+import { SqsRequeue, queueUrlFromArn, type Requeue } from './requeue.ts';
 import { emfUsageSink } from './usage-metrics.ts';
 import { emfClusterMetrics } from './cluster-metrics.ts';
+import { SqsClusterOutage, type ClusterOutage } from './cluster-outage.ts';
 import { sqsWake } from './wake.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
   requeue: Requeue;
   /** Where each invocation's usage records go (EMF in Lambda, a file locally); none: not recorded. */
   usage?: UsageSink;
+  /** Keeps an unavailable cluster's messages out of the DLQ (functions/sync/cluster-outage.ts); none: they reach it after maxReceiveCount. */
+  outage?: ClusterOutage;
 }
 
 /** Built once per container from the environment (see README, "Configuration"). */
@@ -31,6 +34,7 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
     onClusterUnavailable: emfClusterMetrics(),
+    outage: new SqsClusterOutage({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
   };
 }
 

@@ -37,7 +37,7 @@ export interface SyncDependencies {
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
 export type MessageOutcome =
   | { done: true; action: ReconcileAction | 'event-handled' | 'failed' | 'waiting-for-reference' }
-  | { done: false; retryAfterSeconds: number; error: string };
+  | { done: false; retryAfterSeconds: number; error: string; /** Why its member cluster could not be used, if that is why. */ clusterUnavailable?: ClusterUnavailableReason };
 
 /** Syncs the object one message points to. Never throws: the outcome says whether to retry. */
 export async function syncMessage(body: string, receiveCount: number, deps: SyncDependencies): Promise<MessageOutcome> {
@@ -94,7 +94,7 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     else log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
     if (unavailable) deps.onClusterUnavailable?.(msg.cluster, unavailable);
     used(err.retry === 'reference' ? 'waiting' : 'retrying', unavailable ? `ClusterUnavailable:${unavailable}` : err.reason);
-    return { done: false, retryAfterSeconds, error: err.message };
+    return { done: false, retryAfterSeconds, error: err.message, ...(unavailable ? { clusterUnavailable: unavailable } : {}) };
   }
 }
 
