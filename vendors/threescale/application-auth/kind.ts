@@ -10,8 +10,6 @@ import { readCredentials, writeCredentials } from './credentials.ts';
 import { applicationAuthFailure } from './failure-message.ts';
 import { applicationAuthReferences } from './references.ts';
 import { ApplicationAuthSpec } from './schema.ts';
-import { identified } from '../../identified.ts';
-import { threescaleIdentity } from '../identity.ts';
 
 /** ApplicationAuth → the user key or application key of its Application, from (or generated into) its Secret. */
 export const applicationAuthKind: KindDefinition<ApplicationAuthSpec> = {
@@ -32,15 +30,13 @@ export const applicationAuthKind: KindDefinition<ApplicationAuthSpec> = {
     if (!isReady(app) || typeof applicationID !== 'number' || typeof accountID !== 'number') throw missingReference(`${where} is not Ready yet`);
     if (providerAccountHost !== provider.adminURL) throw missingReference(`${where} belongs to another tenant than this object's provider account`);
     const secret = spec.authSecretRef.name;
-    // It writes the keys of an application its Application resource owns: a type of its own, so the two never conflict,
-    // while two ApplicationAuths setting one application's keys do. (Deleting leaves the keys: no identity there.)
-    const identity = threescaleIdentity(provider.adminURL, 'application_auth', String(accountID), String(applicationID));
-    const client = applicationAuthClient(api, {
+    // No identity: it adds a key to an application its Application resource owns (application keys accumulate, and
+    // several ApplicationAuths of one application are how keys are added), an action rather than an object of its own.
+    return applicationAuthClient(api, {
       appPath: `/admin/api/accounts/${accountID}/applications/${applicationID}`,
       credentials: await readCredentials(ctx, ns, secret),
       generate: spec.generateSecret,
       writeBack: (values) => writeCredentials(ctx, ns, secret, values),
     });
-    return identified(client, identity);
   },
 };
