@@ -101,12 +101,12 @@ export async function waitForToken(kc: KubeConfig, secret: Manifest, wait: Token
     const token = got?.data?.token;
     if (token) return { token: Buffer.from(token, 'base64').toString('utf8'), caCrt: got?.data?.['ca.crt'] };
     const elapsed = Date.now() - started;
+    wait.progress?.(elapsed);
     if (elapsed >= wait.timeoutMs)
       throw new Error(
         `${describe(secret)} still has no token after ${Math.round(wait.timeoutMs / 1000)} s. The cluster's token controller (kube-controller-manager) fills it; ` +
           `check that it runs and that ServiceAccount ${secret.metadata.namespace}/${(secret.metadata as { annotations?: Record<string, string> }).annotations?.['kubernetes.io/service-account.name']} exists, then run cluster add again (--timeout to wait longer).`,
       );
-    wait.progress?.(elapsed);
     await new Promise((r) => setTimeout(r, wait.pollMs));
   }
 }

@@ -110,8 +110,13 @@ async function addWithToken(store: ClusterRegistryStore, id: string, opts: { con
   await applyObjects(kc, objects, (line) => io.err(`  ${line}`));
   const progress = io.tty ? (ms: number) => io.err(`\r  waiting for the token controller to fill ${describe(secret)}… ${Math.round(ms / 1000)} s`) : undefined;
   if (!io.tty) io.err(`  waiting for the token controller to fill ${describe(secret)}`);
-  const { token, caCrt } = await waitForToken(kc, secret, { timeoutMs: opts.timeoutMs, pollMs: io.pollMs ?? 1000, progress });
-  if (io.tty) io.err('');
+  let filled: Awaited<ReturnType<typeof waitForToken>>;
+  try {
+    filled = await waitForToken(kc, secret, { timeoutMs: opts.timeoutMs, pollMs: io.pollMs ?? 1000, progress });
+  } finally {
+    if (io.tty) io.err(''); // ends the progress line
+  }
+  const { token, caCrt } = filled;
   // The kubeconfig's CA is the one proven to verify this server address; the token Secret's is the cluster's root CA.
   const entry: TokenEntry = { server, ...(caData || caCrt ? { caData: caData ?? caCrt } : {}), token, ...(insecureSkipTLSVerify ? { insecureSkipTLSVerify } : {}) };
   await checkEntry(entry);
