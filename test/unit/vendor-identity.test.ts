@@ -31,6 +31,16 @@ import { proxyConfigPromoteKind } from '../../vendors/threescale/proxy-config-pr
 import { tenantKind } from '../../vendors/threescale/tenant/kind.ts';
 import { threescaleScope } from '../../vendors/threescale/identity.ts';
 import { gkoExample } from '../support/gko-examples.ts';
+import { apiGatewayKind } from '../../vendors/wso2/api-gateway/kind.ts';
+import { apiKeyKind } from '../../vendors/wso2/api-key/kind.ts';
+import { certificateKind } from '../../vendors/wso2/certificate/kind.ts';
+import { wso2ApimIdentity, wso2GatewayScope } from '../../vendors/wso2/identity.ts';
+import { managedSecretKind } from '../../vendors/wso2/managed-secret/kind.ts';
+import { restApiKind } from '../../vendors/wso2/rest-api/kind.ts';
+import { subscriptionKind as wso2SubscriptionKind } from '../../vendors/wso2/subscription/kind.ts';
+import { subscriptionPlanKind } from '../../vendors/wso2/subscription-plan/kind.ts';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
 
 type Json = Record<string, any>;
 
@@ -437,5 +447,90 @@ describe('3scale identities', () => {
     expect(await identityOf(proxyConfigPromoteKind, a, promote)).toBeUndefined();
     a.secret('team', 'oas', { 'doc.json': JSON.stringify({ openapi: '3.0.2', info: { title: 'Orders', version: '1' }, paths: {}, servers: [{ url: 'https://orders.internal' }] }) });
     expect(await identityOf(openAPIKind, a, threescale('OpenAPI', 'team', 'oa', { openapiRef: { secretRef: { name: 'oas' } } }))).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// WSO2
+
+const WSO2 = 'gateway.api-platform.wso2.com/v1';
+const GATEWAY_URL = 'https://gw.example.com:9443';
+/** An operator example (gateway-examples/<file>), its first document, in `namespace`. */
+const wso2Example = (file: string, namespace: string, name?: string, spec: Json = {}): KubeObject => {
+  const doc = parse(readFileSync(new URL(`../e2e/fixtures/wso2-operator/gateway-examples/${file}`, import.meta.url), 'utf8').split(/^---$/m)[0]!) as KubeObject;
+  return resource(doc.apiVersion, doc.kind, namespace, name ?? doc.metadata.name, { ...(doc.spec as Json), ...spec });
+};
+/** A member cluster with an APIGateway reached at `url` (the management-url annotation), selecting everything. */
+function wso2Member(id: string, url: string) {
+  return new Member(id)
+    .add(resource(WSO2, 'APIGateway', 'gw', 'gateway', { apiSelector: { scope: 'Cluster' } }, { metadata: { namespace: 'gw', name: 'gateway', annotations: { 'apim-sync.io/management-url': url } } }))
+    .secret('team', 'openai-credentials', { 'api-key': 'sk-x' })
+    .secret('team', 'example-upstream-ca-pem', { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' });
+}
+
+describe('WSO2 identities', () => {
+  it('gateway scope: the management URL normalised; a Service address reached through the API server names its cluster', () => {
+    expect(wso2GatewayScope({ baseUrl: 'HTTPS://GW.example.com:443/api/management/v1/' })).toBe('https://gw.example.com/api/management/v1');
+    const inCluster = 'http://gateway-controller.gw.svc:9090/api/management/v1';
+    expect(wso2GatewayScope({ baseUrl: inCluster, cluster: 'east' })).toBe(`cluster/east/${inCluster}`);
+    expect(wso2GatewayScope({ baseUrl: inCluster, cluster: 'east' })).not.toBe(wso2GatewayScope({ baseUrl: inCluster, cluster: 'west' }));
+  });
+
+  it('a bottom-up import: the APIM origin and name:version', () => {
+    expect(wso2ApimIdentity('APIM.example.com:443', { name: 'Orders', version: 'v1' })).toEqual({ vendor: 'wso2', scope: 'https://apim.example.com', type: 'api', id: 'Orders:v1' });
+    expect(wso2ApimIdentity('apim.example.com', { name: 'Orders', version: 'v1' })).toEqual(wso2ApimIdentity('APIM.example.com:443', { name: 'Orders', version: 'v1' }));
+    expect(wso2ApimIdentity('apim.example.com', { name: 'Orders', version: 'v2' })).not.toEqual(wso2ApimIdentity('apim.example.com', { name: 'Orders', version: 'v1' }));
+    expect(wso2ApimIdentity('apim2.example.com', { name: 'Orders', version: 'v1' })).not.toEqual(wso2ApimIdentity('apim.example.com', { name: 'Orders', version: 'v1' }));
+  });
+
+  const cases = [
+    ['RestApi', restApiKind, 'sample-echo-api.yaml', 'RestApi'],
+    ['ManagedSecret', managedSecretKind, 'managed-secret.yaml', 'Secret'],
+    ['SubscriptionPlan', subscriptionPlanKind, 'subscription-plan.yaml', 'SubscriptionPlan'],
+    ['Certificate', certificateKind, 'certificate.yaml', 'Certificate'],
+  ] as const;
+  it.each(cases)('%s: one object per gateway and key, in any namespace or cluster', async (_kind, kind, file, type) => {
+    const a = wso2Member('a', GATEWAY_URL);
+    const b = wso2Member('b', 'https://GW.example.com:9443/');
+    const k = kind as unknown as KindDefinition;
+    // The example's plan spells status and unit as the gateway's API does not take them (the e2e fills them in too).
+    const fix = type === 'SubscriptionPlan' ? { status: 'ACTIVE', throttleLimitUnit: 'Min' } : {};
+    const ia = await identityOf(k, a, wso2Example(file, 'team', undefined, fix));
+    expect(ia).toMatchObject({ vendor: 'wso2', scope: `${GATEWAY_URL}/api/management/v1`, type });
+    expect(await identityOf(k, b, wso2Example(file, 'team', undefined, fix))).toEqual(ia);
+    const other = await identityOf(k, a, wso2Example(file, 'team', 'other', { ...fix, ...(type === 'SubscriptionPlan' ? { planName: 'Gold' } : type === 'Certificate' ? { displayName: 'other-ca' } : {}) }));
+    expect(other).not.toEqual(ia);
+    expect(await identityOf(k, wso2Member('c', 'https://gw2.example.com:9443'), wso2Example(file, 'team', undefined, fix))).not.toEqual(ia);
+  });
+
+  it('a RestApi (an envelope by handle) is the same in another namespace: the gateway keys it by name', async () => {
+    const a = wso2Member('a', GATEWAY_URL);
+    expect(await identityOf(restApiKind, a, wso2Example('sample-echo-api.yaml', 'other'))).toEqual(await identityOf(restApiKind, a, wso2Example('sample-echo-api.yaml', 'team')));
+  });
+
+  it('ApiKey: a key of its parent, by name', async () => {
+    const withParent = (m: Member, api = 'petstore-api-v1.0') => m.add({ ...wso2Example('sample-echo-api.yaml', 'team', api), status: { gateway: 'gw/gateway', observedGeneration: 1, conditions: [{ type: 'Programmed', status: 'True', observedGeneration: 1 }, { type: 'Ready', status: 'True', observedGeneration: 1 }, { type: 'Accepted', status: 'True', observedGeneration: 1 }] } });
+    const a = withParent(wso2Member('a', GATEWAY_URL));
+    const b = withParent(wso2Member('b', GATEWAY_URL));
+    const ia = await identityOf(apiKeyKind, a, wso2Example('api-key.yaml', 'team'));
+    expect(ia).toEqual({ vendor: 'wso2', scope: `${GATEWAY_URL}/api/management/v1`, type: 'ApiKey', id: 'rest-apis/petstore-api-v1.0/petstore-key-acme' });
+    expect(await identityOf(apiKeyKind, b, wso2Example('api-key.yaml', 'team'))).toEqual(ia);
+    withParent(a, 'other-api');
+    expect(await identityOf(apiKeyKind, a, wso2Example('api-key.yaml', 'team', undefined, { parentRef: { kind: 'RestApi', name: 'other-api' } }))).not.toEqual(ia);
+  });
+
+  it('a deletion never synced names what it would delete on the gateway that selects it', async () => {
+    const a = wso2Member('a', GATEWAY_URL);
+    const live = await identityOf(restApiKind, a, wso2Example('sample-echo-api.yaml', 'team'));
+    const gone = wso2Example('sample-echo-api.yaml', 'team');
+    gone.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(await identityOf(restApiKind, a, gone)).toEqual(live);
+  });
+
+  it('APIGateway and Subscription: unset (it writes nothing to the gateway; a subscription is keyed by a secret token)', async () => {
+    const a = wso2Member('a', GATEWAY_URL);
+    expect(await identityOf(apiGatewayKind, a, a.objects.get(key({ apiVersion: WSO2, kind: 'APIGateway', namespace: 'gw', name: 'gateway' }))!)).toBeUndefined();
+    a.secret('team', 'token', { token: 't' });
+    expect(await identityOf(wso2SubscriptionKind, a, resource(WSO2, 'Subscription', 'team', 's', { apiId: 'sample-echo-v1', subscriptionToken: { valueFrom: { name: 'token', key: 'token' } } }))).toBeUndefined();
   });
 });

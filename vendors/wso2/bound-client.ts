@@ -40,6 +40,7 @@ export async function boundClient(desired: Desired<unknown>, ctx: SyncContext, f
     if (moved) await deleteFrom(previous!, status, ctx, factory);
   };
   return {
+    identity: inner.identity,
     async observe() {
       observed = await inner.observe();
       return { exists: observed.exists, upToDate: observed.upToDate && !moved, status: stamp(observed.status ?? {}, false), notes: { ...observed.notes, ...notes } };
@@ -68,25 +69,24 @@ async function deleteFrom(key: string, status: Json, ctx: SyncContext, factory: 
   return (await factory(await resolveGateway(apigateway, ctx), status)).delete();
 }
 
-function deletionClient(object: KubeObject, previous: string | undefined, ctx: SyncContext, factory: GatewayClientFactory, opts: { prefer?: string }): ExternalClient {
+/**
+ * A deletion's client. Never recorded as synced (no `status.gateway`), a create may still have succeeded before a
+ * crash: the gateway it would go to is resolved now, so the client names what it would delete (its identity: a
+ * resource that lost the object to another owner must not delete it). Recorded, the gateway is reached on delete only.
+ */
+async function deletionClient(object: KubeObject, previous: string | undefined, ctx: SyncContext, factory: GatewayClientFactory, opts: { prefer?: string }): Promise<ExternalClient> {
   const unused = async () => {
     throw new Error('a resource being deleted is only deleted');
   };
-  return {
-    observe: unused,
-    create: unused,
-    update: unused,
-    async delete() {
-      if (previous) return deleteFrom(previous, object.status ?? {}, ctx, factory);
-      // Never recorded as synced, but a create may have succeeded before a crash: the gateway it would go to is asked.
-      let gateway: ResolvedGateway;
-      try {
-        gateway = await gatewayFor(object, ctx, opts);
-      } catch (err) {
-        if (err instanceof NoGatewayError) return 'no APIGateway selects it: nothing to delete from a gateway';
-        throw err;
-      }
-      return (await factory(gateway, object.status ?? {})).delete();
-    },
-  };
+  const client = (remove: () => Promise<string | void>, identity?: ExternalClient['identity']): ExternalClient => ({ identity, observe: unused, create: unused, update: unused, delete: remove });
+  if (previous) return client(() => deleteFrom(previous, object.status ?? {}, ctx, factory));
+  let gateway: ResolvedGateway;
+  try {
+    gateway = await gatewayFor(object, ctx, opts);
+  } catch (err) {
+    if (err instanceof NoGatewayError) return client(async () => 'no APIGateway selects it: nothing to delete from a gateway');
+    throw err;
+  }
+  const inner = await factory(gateway, object.status ?? {});
+  return client(() => inner.delete(), inner.identity);
 }

@@ -6,6 +6,7 @@ import { GatewayCallError, type ManagementApi } from './management-api.ts';
 import { payloadMetadata, type PayloadMetadata } from './payload-metadata.ts';
 import { WSO2_API_VERSION } from './resource-types.ts';
 import { secretsFingerprint } from './secrets-fingerprint.ts';
+import { wso2GatewayIdentity } from './identity.ts';
 import { syncedDeployment } from './control-plane/metadata.ts';
 
 type Json = Record<string, any>;
@@ -76,6 +77,8 @@ export function envelopeClient(api: ManagementApi, r: EnvelopeResource, known: J
   const envelope = async () => ({ yaml: { apiVersion: WSO2_API_VERSION, kind: r.kind, metadata, spec: (await desired()).desired.spec } });
 
   return {
+    // The gateway keeps it by handle in its kind's collection.
+    identity: wso2GatewayIdentity(api.endpoint, r.kind, handle),
     async observe(): Promise<Observation> {
       const { desired: body, fingerprint } = await desired();
       const got = await api.get(path);

@@ -16,6 +16,11 @@ export interface ManagementEndpoint {
   via: string;
   /** Where the credentials come from, for a 401's message (a Secret's name, the values block, the chart default). */
   credentials: string;
+  /**
+   * The member cluster whose API server carries the calls: `baseUrl` is then a Service address only that cluster
+   * resolves, so the identity of what the gateway keeps names the cluster too (vendors/wso2/identity.ts).
+   */
+  cluster?: string;
 }
 
 /** A request body: the operator's YAML envelope, or JSON (subscription plans, subscriptions, certificates, API keys). */

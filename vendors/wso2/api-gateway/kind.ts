@@ -21,6 +21,7 @@ export const apiGatewayKind: KindDefinition<APIGatewaySpec> = {
   failureStatus: { phase: 'Failed' },
   // The control plane's artifacts, plans, subscriptions and key revocations become (and stop being) these resources.
   generates: controlPlaneTypes,
+  // No identity: it checks its gateway and control plane and writes nothing to them (apiGatewayClient).
   connect: async (desired, ctx) => apiGatewayClient(desired, ctx),
   deletionBlockers: gatewayDeletionBlockers,
   orphan: orphanControlPlaneResources,

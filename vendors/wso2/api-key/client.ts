@@ -7,6 +7,7 @@ import { sameInstant } from '../same-instant.ts';
 import { secretsFingerprint } from '../secrets-fingerprint.ts';
 import { resolveValue } from '../value-source.ts';
 import type { ApiKeySpec } from './schema.ts';
+import { wso2GatewayIdentity } from '../identity.ts';
 
 type Json = Record<string, any>;
 
@@ -73,6 +74,8 @@ export function apiKeyClient(gateway: ResolvedGateway, object: KubeObject, spec:
   };
 
   return {
+    // A key of its parent, by name (the parent by handle in its collection).
+    identity: wso2GatewayIdentity(api.endpoint, 'ApiKey', `${parent.slice(1)}/${encodeURIComponent(name)}`),
     async observe(): Promise<Observation> {
       const w = await wanted();
       const keys = await api.list(collection, 'apiKeys');

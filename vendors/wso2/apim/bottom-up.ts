@@ -14,6 +14,8 @@ import { cachedProbe } from './probe-cache.ts';
 import { PublisherApi } from './publisher-api.ts';
 import { failingClient, staged, withStage } from './staged-client.ts';
 import { containerTokens } from './token.ts';
+import { identified } from '../../identified.ts';
+import { wso2ApimIdentity } from '../identity.ts';
 
 /** The gateway a RestApi is bound to, as bottom-up sync needs it. */
 export interface BottomUpGateway {
@@ -64,7 +66,7 @@ export async function bottomUpClient(restApi: KubeObject, spec: Record<string, u
     ctx.log.debug('bottom-up sync to APIM applies', { ...where, host: cp.host, environment: cp.gatewayName, grant: describeGrant(grant) });
     const publisher = new PublisherApi({ host: cp.host, ...(tls ? { tls } : {}), grant }, ctx.http, containerTokens);
     const undeployed = deploymentState(restApi) === 'undeployed';
-    return staged(bottomUpApimClient({ restApi, def, archive, publisher, environment: cp.gatewayName, owner, undeployed, log: ctx.log }));
+    return identified(staged(bottomUpApimClient({ restApi, def, archive, publisher, environment: cp.gatewayName, owner, undeployed, log: ctx.log })), wso2ApimIdentity(cp.host, def));
   } catch (e) {
     const err = withStage(e);
     // Deleting a RestApi that never reached APIM: nothing to remove, and nothing to wait for.

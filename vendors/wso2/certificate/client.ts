@@ -8,6 +8,7 @@ import { CertificateType } from '../resource-types.ts';
 import { secretsFingerprint } from '../secrets-fingerprint.ts';
 import { resolveValue } from '../value-source.ts';
 import type { CertificateSpec } from './schema.ts';
+import { wso2GatewayIdentity } from '../identity.ts';
 
 type Json = Record<string, any>;
 const CERTIFICATES = '/certificates';
@@ -49,6 +50,8 @@ export function certificateClient(gateway: ResolvedGateway, object: KubeObject, 
   };
 
   return {
+    // By the name it is uploaded under (the lookup before any upload); the id the gateway issues is not known before.
+    identity: wso2GatewayIdentity(api.endpoint, 'Certificate', spec.displayName),
     async observe(): Promise<Observation> {
       const { fingerprint } = await wanted();
       found = await find();

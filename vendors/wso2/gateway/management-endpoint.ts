@@ -104,6 +104,7 @@ async function apiServerEndpoint(gateway: KubeObject, config: GatewayConfig, cre
       baseUrl: `http://${service.name}.${ns}.svc:${service.port}${MANAGEMENT_BASE_PATH}`,
       authorization: credentials.authorization,
       via: `${svc} through the API server's services/proxy`,
+      cluster: ctx.cluster.id,
       credentials: config.management.authRequired ? `${credentials.source}, which services/proxy cannot carry (the API server strips them): use the port-forward transport` : 'none (the gateway requires none)',
     };
   }
@@ -113,6 +114,7 @@ async function apiServerEndpoint(gateway: KubeObject, config: GatewayConfig, cre
     baseUrl: `http://${service.name}.${ns}.svc:${service.port}${MANAGEMENT_BASE_PATH}`,
     authorization: credentials.authorization,
     via: `${svc} through the API server's pods/portforward to Pod ${ns}/${pod.pod}:${pod.port}`,
+    cluster: ctx.cluster.id,
     credentials: credentials.source,
   };
 }

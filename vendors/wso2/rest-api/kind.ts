@@ -6,6 +6,7 @@ import { RestApiType } from '../resource-types.ts';
 import { withControlPlane } from './with-control-plane.ts';
 import { restApiSpec } from './payload.ts';
 import { RestApiSpec } from './schema.ts';
+import { identified } from '../../identified.ts';
 
 /**
  * RestApi → the gateway's `/rest-apis/{name}` (the handle is the resource's name), then, when its gateway's control
@@ -15,5 +16,7 @@ export const restApiKind: KindDefinition<RestApiSpec> = managedKind(RestApiType,
   // The RestApi CRD has no status.id: none is written.
   const onGateway = envelopeClient(gateway.management, { object, collection: '/rest-apis', kind: 'RestApi', body: async () => ({ spec: await restApiSpec(spec, object, ctx) }) }, known);
   const apim = await bottomUpClient(object, spec as Record<string, unknown>, { object: gateway.object, config: gateway.config }, ctx);
-  return apim ? withControlPlane(onGateway, apim) : onGateway;
+  // Imported bottom-up, it is APIM's API it is named by (another cluster's RestApi may import the same name and
+  // version through another gateway); else the gateway's, by handle. APIM out of reach: the gateway's, which it writes.
+  return apim ? identified(withControlPlane(onGateway, apim), apim.identity ?? onGateway.identity) : onGateway;
 });

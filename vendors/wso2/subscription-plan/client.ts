@@ -7,6 +7,7 @@ import type { ResolvedGateway } from '../gateway/resolve.ts';
 import { SubscriptionPlanType } from '../resource-types.ts';
 import { sameInstant } from '../same-instant.ts';
 import type { SubscriptionPlanSpec } from './schema.ts';
+import { wso2GatewayIdentity } from '../identity.ts';
 
 type Json = Record<string, any>;
 const PLANS = '/subscription-plans';
@@ -52,6 +53,8 @@ export function subscriptionPlanClient(gateway: ResolvedGateway, object: KubeObj
     Object.entries(payload).some(([k, v]) => (k === 'expiryTime' ? !sameInstant(v, plan[k]) : k === 'planName' ? String(plan[k] ?? '').trim() !== String(v).trim() : plan[k] !== v));
 
   return {
+    // Plan names are unique per gateway (the lookup before any create relies on it); the id it issues is not known before.
+    identity: wso2GatewayIdentity(api.endpoint, 'SubscriptionPlan', spec.planName.trim()),
     async observe(): Promise<Observation> {
       found = await lookup();
       if (!found) return { exists: false, upToDate: false };

@@ -90,6 +90,8 @@ export function subscriptionClient(gateway: ResolvedGateway, object: KubeObject,
     }
   };
 
+  // No identity: the gateway keys a subscription by its API and its token, a secret, which must not become the key of
+  // an ownership record (a plain value in a table and an annotation); the id it issues is not known before the create.
   return {
     async observe(): Promise<Observation> {
       const w = await wanted();
