@@ -14,7 +14,9 @@ export function chaosRows(c: ChaosResult): [string, string, string][] {
     ['messages in the DLQ', String(c.dlqMessages), '0'],
     ['receives / redeliveries', `${c.receives} / ${c.redeliveries}`, ''],
     ['requests outside the published contract', String(c.contractViolations), '0'],
+    ['syncs retried, by reason', Object.entries(c.retriedByReason).map(([r, n]) => `${r} ${n}`).join(', ') || 'none', ''],
   ];
+  for (const d of c.dlqObjects.slice(0, 10)) rows.push([`  in the DLQ: ${d}`, '', '']);
   for (const l of c.lost.slice(0, 10)) rows.push([`  lost: ${l.cluster} ${l.kind} ${l.name}`, l.ready.slice(0, 160), '']);
   for (const d of c.duplicates.slice(0, 10)) rows.push([`  duplicate: ${d.vendor} ${d.what} ${d.key}`, `${d.copies} copies`, '']);
   return rows;

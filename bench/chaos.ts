@@ -1,7 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { existsSync } from 'node:fs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { readUsageFile } from '../cli/usage-summary.ts';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { applyManifests, type Manifest } from '../local/apply.ts';
 import { startSyncPlane, type SyncPlane } from '../local/sync-plane.ts';
@@ -35,6 +37,8 @@ export interface ChaosOptions {
   /** The sync plane's settings that the faults meet. */
   vendorTimeoutMs: number;
   visibilityTimeoutSeconds: number;
+  /** The function's backoff between attempts (RETRY_BASE_SECONDS, RETRY_MAX_SECONDS), shortened from the product's 10 s / 900 s. */
+  retry: { baseSeconds: number; maxSeconds: number };
   /** Receives before a message goes to the DLQ; default the product's (serverless.yml's maxReceiveCount). */
   maxReceiveCount?: number;
   log?: boolean;
@@ -53,6 +57,7 @@ export const CHAOS_DEFAULTS: Omit<ChaosOptions, 'objects'> = {
   usageFile: join(tmpdir(), 'apim-sync', 'usage-bench-chaos.jsonl'),
   vendorTimeoutMs: 2_000,
   visibilityTimeoutSeconds: 10,
+  retry: { baseSeconds: 1, maxSeconds: 8 },
 };
 
 export interface ChaosResult {
@@ -73,6 +78,10 @@ export interface ChaosResult {
   watcherRestarts: number;
   updated: number;
   contractViolations: number;
+  /** Syncs that failed and were retried, by reason (usage records): Timeout, Conflict (a 409 on a status write)… */
+  retriedByReason: Record<string, number>;
+  /** What the DLQ holds: `cluster kind namespace/name` of its messages. */
+  dlqObjects: string[];
   usageFile: string;
 }
 
@@ -108,7 +117,7 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
       vendorTimeoutMs: o.vendorTimeoutMs,
       visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
       maxReceiveCount: o.maxReceiveCount,
-      retry: { baseSeconds: 1, maxSeconds: 8 },
+      retry: o.retry,
       usageFile: o.usageFile,
       functionView: crashing.view,
       log: jsonLogger({ level: o.log ? 'WARN' : 'ERROR' }),
@@ -158,13 +167,21 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
     services.send({ type: 'faults-off' });
     const lost = convergedAt === undefined ? await notInStep(members) : [];
     const report = await services.report();
+    const dlq = { messages: await dlqMessages(plane), objects: await dlqObjects(plane) };
+    // Stopped here so that every usage record is written before they are read.
+    const stopping = plane;
+    plane = undefined;
+    await stopping.stop();
+    const records = existsSync(o.usageFile) ? readUsageFile(o.usageFile).records : [];
+    const retriedByReason: Record<string, number> = {};
+    for (const r of records) if (r.outcome === 'retrying') retriedByReason[r.action] = (retriedByReason[r.action] ?? 0) + 1;
     return {
       clusters: members.length,
       objects: members.length * o.objects,
       convergedSeconds: convergedAt === undefined ? undefined : round((convergedAt - start) / 1000, 1),
       lost,
       duplicates: report.duplicates,
-      dlqMessages: await dlqMessages(plane),
+      dlqMessages: dlq.messages,
       receives: crashing.receives,
       redeliveries: crashing.redeliveries,
       crashes: crashing.crashes,
@@ -173,6 +190,8 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
       ...disruptions,
       updated,
       contractViolations: report.violations,
+      retriedByReason,
+      dlqObjects: dlq.objects,
       usageFile: o.usageFile,
     };
   } finally {
@@ -202,9 +221,14 @@ async function notInStep(members: Member[]): Promise<ChaosResult['lost']> {
   return out;
 }
 
-/** Polls until every object is Ready at its generation and the queue is empty; the moment it was, or undefined at the deadline. */
+/**
+ * Polls until every object is Ready at its generation and the queue is empty; the moment it was, or undefined at the
+ * deadline, or once the queue has stayed empty for 20 s with objects still behind: the run has no periodic resync, so
+ * nothing is left that could bring them in step (the watcher's resync would, after its interval).
+ */
 async function waitConverged(plane: SyncPlane, members: Member[], crashing: CrashingFunction, start: number, deadlineSeconds: number): Promise<number | undefined> {
   const total = members.reduce((n, m) => n + m.manifests.length, 0);
+  let emptySince: number | undefined;
   for (;;) {
     const behind = (await notInStep(members)).length;
     const left = await plane.messagesLeft();
@@ -216,11 +240,29 @@ async function waitConverged(plane: SyncPlane, members: Member[], crashing: Cras
       progressDone(`chaos: all ${total} objects in step and the queue drained after ${round(seconds, 1)} s`);
       return at;
     }
+    emptySince = left === 0 ? (emptySince ?? performance.now()) : undefined;
+    if (emptySince !== undefined && performance.now() - emptySince > 20_000) {
+      progressDone(`chaos: ${behind} objects not in step, and the queue empty for 20 s after ${round(seconds, 1)} s: lost until a resync`);
+      return undefined;
+    }
     if (seconds > deadlineSeconds) {
       progressDone(`chaos: ${behind} objects still not in step after ${deadlineSeconds} s`);
       return undefined;
     }
     await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+/** The objects the DLQ's messages point to (read once, left in the DLQ). */
+async function dlqObjects(plane: SyncPlane): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await plane.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: plane.queue.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return out;
+    for (const m of Messages) {
+      const b = JSON.parse(m.Body ?? '{}') as { cluster?: string; kind?: string; namespace?: string; name?: string };
+      out.push(`${b.cluster} ${b.kind} ${b.namespace}/${b.name}`);
+    }
   }
 }
 
