@@ -63,6 +63,11 @@ interface SeedExample {
   after?: (obj: KubeObject) => Promise<unknown>;
   /** The document's `<placeholders>`, filled in as its instructions say; nothing else changes. */
   placeholders?: () => Record<string, string>;
+  /**
+   * Names a 3scale object another example already owns (the same organization in the same tenant): instead of
+   * `reaches`, it meets Conflict naming that resource and writes nothing (one vendor object, one owner).
+   */
+  ownedBy?: string;
 }
 
 /** One entry per copy, in document order. */
@@ -84,7 +89,7 @@ const EXAMPLES: Record<string, SeedExample> = {
   '06-proxyconfigpromote-status-output.yaml': {
     notApplied: { why: 'what `oc get proxyconfigpromote` shows: the status 03 is checked against', check: (o) => expect(o.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' })) },
   },
-  '07-developeraccount-simple-sample.yaml': { reaches: 'Ready', before: needs.developeraccount1 },
+  '07-developeraccount-simple-sample.yaml': { reaches: 'Ready', before: needs.developeraccount1, ownedBy: 'developeraccount1' },
   '08-secret-mytenant.yaml': { prerequisite: needs.mytenant },
   '09-oas-myoasdoc1.yaml': { prerequisite: needs.myoasdoc1 },
   '10-openapi-myopenapicr1.yaml': { reaches: 'Ready', before: needs.myoasdoc1 },
@@ -136,7 +141,7 @@ const EXAMPLES: Record<string, SeedExample> = {
   },
   '21-secret-myusername01.yaml': { prerequisite: () => w.apply(seedCopy('21-secret-myusername01.yaml')) },
   '22-developeruser-developeruser01.yaml': { reaches: 'Ready', before: needs.developeraccount1 },
-  '23-developeraccount-developeraccount01.yaml': { reaches: 'Ready', before: needs.developeraccount1 },
+  '23-developeraccount-developeraccount01.yaml': { reaches: 'Ready', before: needs.developeraccount1, ownedBy: 'developeraccount1' },
   '24-secret-myusername02.yaml': { prerequisite: () => w.apply(seedCopy('24-secret-myusername02.yaml')) },
   '25-developeruser-developeruser02.yaml': { reaches: 'Ready', before: async () => (await needs.developeraccount1(), w.apply(seedCopy('24-secret-myusername02.yaml'))) },
 };
@@ -204,11 +209,15 @@ describe("the 3scale operator document's YAML examples", () => {
         expect(await w.get('Secret', applied.metadata.name, 'v1')).toMatchObject({ kind: 'Secret', metadata: { uid: applied.metadata.uid } });
       });
     } else {
-      it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, reaches ${e.reaches}`, async () => {
+      it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, ${e.ownedBy ? `meets Conflict (${e.ownedBy} owns what it names)` : `reaches ${e.reaches}`}`, async () => {
         await e.before?.();
         await createdAnew(o);
         await w.apply(e.placeholders ? fill(o, e.placeholders()) : o);
         if (e.reaches === 'deleted') return w.waitForGone(o.kind, o.metadata.name);
+        if (e.ownedBy) {
+          const loser = await w.waitForCondition(o.kind, o.metadata.name, 'Ready', 'False', { reason: 'Conflict', apiVersion: o.apiVersion });
+          return expect(loser.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', message: expect.stringContaining(`/${e.ownedBy} `) }));
+        }
         const obj = await w.waitForCondition(o.kind, o.metadata.name, e.reaches!, 'True', { apiVersion: o.apiVersion });
         await e.after?.(obj);
       });
