@@ -7,6 +7,7 @@ import { SqsClusterOutage } from '../functions/sync/cluster-outage.ts';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
 import { StaticClusterRegistry, type ClusterRegistry } from '../shared/kube/cluster-registry.ts';
+import { ClusterCircuit } from '../shared/kube/cluster-circuit.ts';
 import type { ObjectRef } from '../shared/kube/object-ref.ts';
 import { jsonLogger, type Logger } from '../shared/log.ts';
 import { VendorHttp } from '../shared/vendor-http/vendor-http.ts';
@@ -50,6 +51,8 @@ export interface SyncPlaneOptions {
   usageFile?: string | false;
   /** How the sync function reaches each cluster (default: the watchers' kubeconfigs): a registry of its own, as in AWS. */
   registry?: ClusterRegistry;
+  /** How long a cluster that did not answer is not tried again (default 10 s). */
+  clusterCircuitOpenMs?: number;
   /** A view of the sync function the runner invokes instead (the chaos bench: crashes, redelivery counts); default none. */
   functionView?: (handler: SqsHandler) => SqsHandler;
 }
@@ -94,8 +97,11 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   const waiting = new Set<string>();
   const keyOf = (cluster: string, r: ObjectRef) => [cluster, r.apiVersion, r.kind, r.namespace, r.name].join('/');
   const usage = opts.usageFile === false ? undefined : usageFile(opts.usageFile ?? usageFilePath(), (err) => log.warn('could not write usage records', { error: err.message }));
+  // As in Lambda (functions/sync/dependencies.ts): a cluster that does not answer fails its next syncs at once for a while.
+  const circuit = new ClusterCircuit(opts.registry ?? new StaticClusterRegistry(clusters), { openMs: opts.clusterCircuitOpenMs });
   const deps: HandlerDependencies = {
-    clusters: opts.registry ?? new StaticClusterRegistry(clusters),
+    clusters: circuit,
+    onClusterUnavailable: (cluster, reason) => circuit.trip(cluster, reason),
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs, connectTo: opts.vendorConnectTo, ca: opts.vendorCa }),
     log,

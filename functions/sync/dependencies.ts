@@ -2,6 +2,7 @@ import { KindCatalog } from '../../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv } from '../../shared/engine/retry-policy.ts';
 import type { SyncDependencies } from '../../shared/engine/sync-message.ts';
 import { clusterRegistryFromEnv } from '../../shared/kube/cluster-registry.ts';
+import { ClusterCircuit } from '../../shared/kube/cluster-circuit.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { policyFromEnv } from '../../shared/vendor-http/address-policy.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
@@ -24,16 +25,19 @@ export interface HandlerDependencies extends SyncDependencies {
 /** Built once per container from the environment (see README, "Configuration"). */
 export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<HandlerDependencies> {
   const log = createLogger('apim-sync');
+  // A cluster that does not answer fails its next syncs at once for a while, not after a timeout each.
+  const clusters = new ClusterCircuit(await clusterRegistryFromEnv(env));
+  const clusterMetric = emfClusterMetrics();
   return {
     ...(await ownershipFromEnv(env, log)),
-    clusters: await clusterRegistryFromEnv(env),
+    clusters,
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: policyFromEnv(env), timeoutMs: Number(env.VENDOR_TIMEOUT_MS ?? 10_000) }),
     log,
     retry: retryPolicyFromEnv(env),
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
-    onClusterUnavailable: emfClusterMetrics(),
+    onClusterUnavailable: (cluster, reason) => (clusters.trip(cluster, reason), clusterMetric(cluster, reason)),
     outage: new SqsClusterOutage({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
   };
 }

@@ -1,5 +1,6 @@
 import type { SyncError } from '../engine/errors.ts';
 import { KubeApiError } from './kube-http.ts';
+import { ClusterCircuitOpen } from './cluster-circuit.ts';
 
 /**
  * Why a member cluster could not be used at all, as opposed to one object's sync failing there: its API server does
@@ -32,6 +33,7 @@ const NETWORK: Record<string, ClusterUnavailableReason> = {
 export function clusterUnavailable(err: SyncError): ClusterUnavailableReason | undefined {
   if (!KUBERNETES_REASONS.has(err.reason)) return undefined;
   for (let e: unknown = err.cause, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ClusterCircuitOpen) return e.reason;
     if (e instanceof KubeApiError) return e.status === 401 ? 'unauthorized' : e.status === 403 ? 'forbidden' : undefined;
     const code = (e as NodeJS.ErrnoException).code;
     if (code && NETWORK[code]) return NETWORK[code];

@@ -66,6 +66,7 @@ beforeAll(async () => {
     allowLoopback: true,
     maxReceiveCount: MAX_RECEIVE_COUNT,
     retry: { baseSeconds: 1, maxSeconds: 1 },
+    clusterCircuitOpenMs: 1_000,
     usageFile,
     log: jsonLogger({ level: 'WARN', sink: (l) => logs.push(JSON.parse(l)) }),
   });

@@ -11,6 +11,8 @@ import type { SyncUsage, UsageRecord } from '../../shared/engine/usage-record.ts
 import { Cluster } from '../../shared/kube/cluster.ts';
 import { StaticClusterRegistry } from '../../shared/kube/cluster-registry.ts';
 import { clusterUnavailable, type ClusterUnavailableReason } from '../../shared/kube/cluster-unavailable.ts';
+import { ClusterCircuit } from '../../shared/kube/cluster-circuit.ts';
+import type { ClusterRegistry } from '../../shared/kube/cluster-registry.ts';
 import { jsonLogger } from '../../shared/log.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
@@ -88,6 +90,57 @@ describe('a sync whose cluster is unavailable', () => {
     ]);
     expect(lines.join('\n')).not.toContain('revoked-token');
     expect(usage.map((u) => [u.cluster, u.outcome, u.action])).toEqual([['east', 'retrying', 'ClusterUnavailable:unauthorized'], ['west', 'retrying', 'ClusterUnavailable:unreachable']]);
+  });
+});
+
+describe('the cluster circuit', () => {
+  it('after a connection-level failure, fails that cluster at once (same reason) for a while, other clusters untouched', async () => {
+    let now = 1_000;
+    const asked: string[] = [];
+    const inner: ClusterRegistry = { get: async (id) => (asked.push(id), cluster('t')) };
+    const circuit = new ClusterCircuit(inner, { openMs: 10_000, now: () => now });
+    circuit.trip('west', 'timeout');
+    circuit.trip('east', 'unauthorized'); // refused credentials answer at once: not worth a circuit
+    const err = await circuit.get('west').then(() => undefined, asSyncError);
+    expect(err && [err.retry, clusterUnavailable(err)]).toEqual(['transient', 'timeout']);
+    await circuit.get('east');
+    expect(asked).toEqual(['east']);
+    // What the open circuit fails does not hold it open: the next sync after openMs tries the cluster.
+    now += 5_000;
+    circuit.trip('west', 'timeout');
+    now += 5_000;
+    await circuit.get('west');
+    expect(asked).toEqual(['east', 'west']);
+  });
+
+  it('a batch meets a cluster that swallows packets once: its next messages fail without a connection', async () => {
+    const connections: import('node:net').Socket[] = [];
+    const blackhole = createServer((socket) => connections.push(socket)); // accepts, never answers
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const port = (blackhole.address() as AddressInfo).port;
+    try {
+      const inner: ClusterRegistry = { get: async (id) => new Cluster(id, id === 'west' ? { server: `http://127.0.0.1:${port}`, token: 't' } : { server: server.url, token: 'the-right-token' }, 300) };
+      const circuit = new ClusterCircuit(inner);
+      const lines: string[] = [];
+      const reported: string[] = [];
+      const d: SyncDependencies = {
+        clusters: circuit,
+        kinds: new KindCatalog(syncKinds),
+        http: new VendorHttp({ policy: { allowLoopback: true, allowLinkLocal: false } }),
+        log: jsonLogger({ level: 'INFO', sink: (l) => lines.push(l) }),
+        retry: { baseSeconds: 10, maxSeconds: 900, referenceAttempts: 4 },
+        onClusterUnavailable: (c, r) => (circuit.trip(c, r), reported.push(`${c}:${r}`)),
+      };
+      const body = (cluster: string, name: string) => JSON.stringify({ v: 1, cluster, apiVersion: 'gravitee.io/v1alpha1', kind: 'ApiV4Definition', namespace: 'shop', name, uid: name, resourceVersion: '1', reason: 'spec-changed' });
+      const outcomes = [];
+      for (const [c, n] of [['west', 'a'], ['west', 'b'], ['west', 'c'], ['east', 'd']]) outcomes.push(await syncMessage(body(c, n), 1, d));
+      expect(outcomes.map((o) => o.done)).toEqual([false, false, false, true]);
+      expect(reported).toEqual(['west:timeout', 'west:timeout', 'west:timeout']);
+      expect(connections).toHaveLength(1);
+    } finally {
+      for (const s of connections) s.destroy();
+      await new Promise<void>((resolve) => blackhole.close(() => resolve()));
+    }
   });
 });
 
