@@ -17,6 +17,7 @@ export const managementContextKind: KindDefinition<ManagementContextSpec> = {
   references: graviteeReferences,
   conditions: gkoConditions,
   schema: ManagementContextSpec,
+  // No identity: it checks that APIM's environment answers; the objects are its users', each named by its own sync.
   async connect(desired, ctx): Promise<ExternalClient> {
     return {
       async observe() {
