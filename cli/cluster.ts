@@ -147,7 +147,9 @@ async function addEks(
   let caData = opts['ca-data'];
   if (opts.context) {
     const kc = kubeConfigFor(opts);
-    ({ server = server, caData = caData } = { ...clusterOf(kc), ...(opts.server ? { server: opts.server } : {}), ...(opts['ca-data'] ? { caData: opts['ca-data'] } : {}) });
+    const fromContext = clusterOf(kc);
+    server ??= fromContext.server;
+    caData ??= fromContext.caData;
     const role = syncAccessManifests().filter((o) => o.kind === 'ClusterRole');
     io.err(`binding the sync ClusterRole to group ${EKS_GROUP} in context ${opts.context}`);
     await applyObjects(kc, [...role, eksBinding()], (line) => io.err(`  ${line}`));
