@@ -36,6 +36,8 @@ const never = () => new Promise<never>(() => {});
  */
 export class CrashingFunction {
   crashes = 0;
+  /** Status writes the API server refused with 409 (the engine re-reads and writes again within the sync). */
+  statusConflicts = 0;
   receives = 0;
   redeliveries = 0;
   private readonly current = new AsyncLocalStorage<Invocation>();
@@ -98,7 +100,9 @@ export class CrashingFunction {
             inv.die();
             return never();
           }
-          return (value as (...a: unknown[]) => unknown).apply(receiver, args);
+          const result = (value as (...a: unknown[]) => unknown).apply(receiver, args);
+          if (prop === 'patchStatus') (result as Promise<unknown>).catch((e: { reason?: string }) => void (e?.reason === 'Conflict' && this.statusConflicts++));
+          return result;
         };
       },
     });

@@ -6,6 +6,7 @@ export function chaosRows(c: ChaosResult): [string, string, string][] {
   const rows: [string, string, string][] = [
     ['vendor calls, of which injected faults', `${c.vendorCalls}, ${faults || 'none'}`, '5xx 10 %, 429 5 %, timeouts 2 %'],
     ['crashes between vendor write and status write', String(c.crashes), '1 % of syncs that wrote'],
+    ['status writes refused with 409 Conflict', String(c.statusConflicts), '5 % of status writes'],
     ['watch expiries (410) / watcher restarts, mid-burst', `${c.watchExpiries} / ${c.watcherRestarts}`, ''],
     ['objects changed again during the run', String(c.updated), ''],
     ['all in step (Ready at generation) and queue drained', c.convergedSeconds === undefined ? 'never' : `${c.convergedSeconds} s`, ''],

@@ -42,6 +42,8 @@ export interface ChaosOptions {
   /** Receives before a message goes to the DLQ; default the product's (serverless.yml's maxReceiveCount). */
   maxReceiveCount?: number;
   log?: boolean;
+  /** No progress lines (tests). */
+  quiet?: boolean;
 }
 
 export const CHAOS_DEFAULTS: Omit<ChaosOptions, 'objects'> = {
@@ -71,6 +73,8 @@ export interface ChaosResult {
   receives: number;
   redeliveries: number;
   crashes: number;
+  /** Status writes refused with 409 (retried within the sync). */
+  statusConflicts: number;
   /** Vendor answers that were injected faults, by status (0: cut off or held past the timeout). */
   vendorFaults: Record<string, number>;
   vendorCalls: number;
@@ -99,6 +103,7 @@ interface Member {
  * status writes. Reports the time to converge, lost objects, duplicate vendor objects, the DLQ and redeliveries.
  */
 export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
+  const say = o.quiet ? { progress: () => {}, done: () => {} } : { progress, done: progressDone };
   await rm(o.usageFile, { force: true });
   const services = await startChaosServices(o.clusters, o.latencyMs);
   const crashing = new CrashingFunction(o.crashChance, o.seed);
@@ -132,13 +137,13 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
     const disruptions = { watchExpiries: 0, watcherRestarts: 0 };
     const p = plane;
     // Mid-burst: the first cluster's watches expire at a third, the watcher restarts at half, the second's expire at two thirds.
-    const at = new Map<number, () => Promise<void>>([
+    const at: [number, () => Promise<void>][] = [
       [Math.floor(o.objects / 3), async () => void (services.send({ type: 'expire-watches', cluster: members[0]!.id }), disruptions.watchExpiries++)],
       [Math.floor(o.objects / 2), async () => void (await p.restartWatcher(), disruptions.watcherRestarts++)],
       [Math.floor((2 * o.objects) / 3), async () => void (services.send({ type: 'expire-watches', cluster: members.at(-1)!.id }), disruptions.watchExpiries++)],
-    ]);
+    ];
     let created = 0;
-    const ticker = setInterval(() => progress(`chaos: created ${created}/${o.objects * members.length} · ${crashing.crashes} crashes · ${crashing.redeliveries} redeliveries`), 500);
+    const ticker = setInterval(() => say.progress(`chaos: created ${created}/${o.objects * members.length} · ${crashing.crashes} crashes · ${crashing.redeliveries} redeliveries`), 500);
     await Promise.all(
       members.map(async (m, mi) => {
         for (let i = 0; i < m.manifests.length; i += 16) {
@@ -148,7 +153,7 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
       }),
     );
     clearInterval(ticker);
-    progressDone(`chaos: created ${created} objects in ${members.length} clusters in ${round((performance.now() - start) / 1000, 1)} s (watches expired ${disruptions.watchExpiries}×, watcher restarted ${disruptions.watcherRestarts}×)`);
+    say.done(`chaos: created ${created} objects in ${members.length} clusters in ${round((performance.now() - start) / 1000, 1)} s (watches expired ${disruptions.watchExpiries}×, watcher restarted ${disruptions.watcherRestarts}×)`);
 
     // A new generation for some objects while the faults go on.
     let updated = 0;
@@ -163,7 +168,7 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
     }
 
-    const convergedAt = await waitConverged(plane, members, crashing, start, o.deadlineSeconds);
+    const convergedAt = await waitConverged(plane, members, crashing, start, o.deadlineSeconds, say);
     services.send({ type: 'faults-off' });
     const lost = convergedAt === undefined ? await notInStep(members) : [];
     const report = await services.report();
@@ -185,6 +190,7 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
       receives: crashing.receives,
       redeliveries: crashing.redeliveries,
       crashes: crashing.crashes,
+      statusConflicts: crashing.statusConflicts,
       vendorFaults: report.faultedCalls,
       vendorCalls: report.vendorCalls,
       ...disruptions,
@@ -199,6 +205,8 @@ export async function benchChaos(o: ChaosOptions): Promise<ChaosResult> {
     await services.stop();
   }
 }
+
+type Say = { progress(line: string): void; done(line: string): void };
 
 const readyAtGeneration = (obj: KubeObject) => {
   const ready = ((obj.status?.conditions ?? []) as Condition[]).find((c) => c.type === 'Ready');
@@ -226,7 +234,7 @@ async function notInStep(members: Member[]): Promise<ChaosResult['lost']> {
  * deadline, or once the queue has stayed empty for 20 s with objects still behind: the run has no periodic resync, so
  * nothing is left that could bring them in step (the watcher's resync would, after its interval).
  */
-async function waitConverged(plane: SyncPlane, members: Member[], crashing: CrashingFunction, start: number, deadlineSeconds: number): Promise<number | undefined> {
+async function waitConverged(plane: SyncPlane, members: Member[], crashing: CrashingFunction, start: number, deadlineSeconds: number, say: Say): Promise<number | undefined> {
   const total = members.reduce((n, m) => n + m.manifests.length, 0);
   let emptySince: number | undefined;
   for (;;) {
@@ -234,19 +242,19 @@ async function waitConverged(plane: SyncPlane, members: Member[], crashing: Cras
     const left = await plane.messagesLeft();
     const dlq = await dlqMessages(plane);
     const seconds = (performance.now() - start) / 1000;
-    progress(`chaos: ${total - behind}/${total} in step · ${left} messages queued · DLQ ${dlq} · ${crashing.crashes} crashes · ${crashing.redeliveries} redeliveries · ${round(seconds, 0)} s`);
+    say.progress(`chaos: ${total - behind}/${total} in step · ${left} messages queued · DLQ ${dlq} · ${crashing.crashes} crashes · ${crashing.redeliveries} redeliveries · ${round(seconds, 0)} s`);
     if (behind === 0 && left === 0) {
       const at = performance.now();
-      progressDone(`chaos: all ${total} objects in step and the queue drained after ${round(seconds, 1)} s`);
+      say.done(`chaos: all ${total} objects in step and the queue drained after ${round(seconds, 1)} s`);
       return at;
     }
     emptySince = left === 0 ? (emptySince ?? performance.now()) : undefined;
     if (emptySince !== undefined && performance.now() - emptySince > 20_000) {
-      progressDone(`chaos: ${behind} objects not in step, and the queue empty for 20 s after ${round(seconds, 1)} s: lost until a resync`);
+      say.done(`chaos: ${behind} objects not in step, and the queue empty for 20 s after ${round(seconds, 1)} s: lost until a resync`);
       return undefined;
     }
     if (seconds > deadlineSeconds) {
-      progressDone(`chaos: ${behind} objects still not in step after ${deadlineSeconds} s`);
+      say.done(`chaos: ${behind} objects still not in step after ${deadlineSeconds} s`);
       return undefined;
     }
     await new Promise((r) => setTimeout(r, 2_000));
