@@ -13,7 +13,7 @@ export const CLUSTER_UNAVAILABLE_REASONS = ['unreachable', 'dns', 'timeout', 'tl
 export type ClusterUnavailableReason = (typeof CLUSTER_UNAVAILABLE_REASONS)[number];
 
 /** The reasons shared/kube/cluster.ts gives the member cluster's own failures (a vendor's are named otherwise). */
-const KUBERNETES_REASONS = new Set(['KubernetesError', 'KubernetesUnauthorized', 'KubernetesForbidden', 'ClusterUnreachable']);
+const KUBERNETES_REASONS = new Set(['KubernetesError', 'KubernetesUnauthorized']);
 
 const NETWORK: Record<string, ClusterUnavailableReason> = {
   ECONNREFUSED: 'unreachable',

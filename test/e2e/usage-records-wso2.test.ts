@@ -16,7 +16,7 @@ const usageFile = join(mkdtempSync(join(tmpdir(), 'usage-wso2-')), 'usage.jsonl'
 const records = () => (existsSync(usageFile) ? readFileSync(usageFile, 'utf8') : '').split('\n').filter(Boolean).map((l) => UsageRecordSchema.parse(JSON.parse(l)));
 
 /** Every way a sync ends is logged once by the engine (shared/engine/sync-message.ts). */
-const SYNC_ENDINGS = ['synced', 'sync failed permanently; waiting for a change', 'waiting for a reference; the watcher re-enqueues when it appears', 'waiting for a reference; will retry', 'sync failed; will retry'];
+const SYNC_ENDINGS = ['synced', 'sync failed permanently; waiting for a change', 'waiting for a reference; the watcher re-enqueues when it appears', 'waiting for a reference; will retry', 'sync failed; will retry', 'member cluster unavailable; its messages retry'];
 const syncsLogged = () => w.logs.map((l) => JSON.parse(l) as { message: string }).filter((l) => SYNC_ENDINGS.includes(l.message)).length;
 
 let w: Wso2World;

@@ -21,7 +21,7 @@ const records = (): UsageRecord[] =>
     : [];
 
 /** Every way a sync ends is logged once by the engine (shared/engine/sync-message.ts). */
-const SYNC_ENDINGS = ['synced', 'sync failed permanently; waiting for a change', 'waiting for a reference; the watcher re-enqueues when it appears', 'waiting for a reference; will retry', 'sync failed; will retry'];
+const SYNC_ENDINGS = ['synced', 'sync failed permanently; waiting for a change', 'waiting for a reference; the watcher re-enqueues when it appears', 'waiting for a reference; will retry', 'sync failed; will retry', 'member cluster unavailable; its messages retry'];
 const syncsLogged = () => w.logs.map((l) => JSON.parse(l) as { message: string }).filter((l) => SYNC_ENDINGS.includes(l.message)).length;
 
 describe('usage records', () => {

@@ -242,7 +242,7 @@ describe('EKS registry entry', () => {
     const otherSync = await sync(reg, 'other', lines);
     expect(otherSync.outcome).toMatchObject({ done: true, action: 'created' });
     const warn = lines.map((l) => JSON.parse(l)).find((l) => l.level === 'WARN');
-    expect(warn).toMatchObject({ message: 'sync failed; will retry', cluster: 'eks', name: 'w', retry: 'transient' });
+    expect(warn).toMatchObject({ message: 'member cluster unavailable; its messages retry', cluster: 'eks', clusterUnavailable: 'unauthorized', name: 'w', retry: 'transient' });
     expect(warn.error).toMatch(/the cluster refused the sync function's credentials \(401\)/);
     expect(lines.join('\n')).not.toContain('k8s-aws-v1.');
 
@@ -251,6 +251,6 @@ describe('EKS registry entry', () => {
     const body = JSON.stringify({ v: 1, cluster: 'eks', apiVersion: WIDGET.apiVersion, kind: WIDGET.kind, namespace: 'default', name: 'w', uid: 'u', resourceVersion: '1', reason: 'added' });
     const outcome = await syncMessage(body, 1, { clusters: gone, kinds: new KindCatalog([widgetKind([])]), http: { calls: new CallCounter() } as never, log: jsonLogger({ level: 'INFO', sink: (l) => down.push(l) }), retry: { baseSeconds: 10, maxSeconds: 900, referenceAttempts: 4 } });
     expect(outcome).toMatchObject({ done: false });
-    expect(JSON.parse(down.find((l) => l.includes('WARN'))!)).toMatchObject({ cluster: 'eks', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(JSON.parse(down.find((l) => l.includes('WARN'))!)).toMatchObject({ cluster: 'eks', clusterUnavailable: 'unreachable', error: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
