@@ -96,7 +96,7 @@ describe('npm run package (osls package, offline)', () => {
       expect(r[queue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
     }
 
-    // Every statement of the role: CloudWatch Logs of its own log group, the sync queues, the registry secret.
+    // Every statement of the role: CloudWatch Logs of its own log group, the sync queues, the registry secret, the ownership table.
     const roles = Object.values(r).filter((x) => x.Type === 'AWS::IAM::Role');
     expect(roles).toHaveLength(1);
     for (const policy of roles[0].Properties.Policies) {
@@ -106,6 +106,7 @@ describe('npm run package (osls package, offline)', () => {
         const text = JSON.stringify(st.Resource);
         if (services.has('sqs')) expect(text.replaceAll('{"Fn::GetAtt":["SyncQueue","Arn"]}', '').replaceAll('{"Fn::GetAtt":["ResyncQueue","Arn"]}', '')).not.toMatch(/Arn|\*/);
         else if (services.has('secretsmanager')) expect(text).toContain('secret:apim-sync/dev/cluster-registry-??????');
+        else if (services.has('dynamodb')) expect(text).toBe('{"Fn::GetAtt":["OwnershipTable","Arn"]}');
         else expect([...services]).toEqual(['logs']);
         expect(text).not.toBe('"*"');
       }
