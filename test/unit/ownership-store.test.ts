@@ -113,3 +113,36 @@ describe('DynamoDbOwnershipStore', () => {
     expect(long).not.toBe(ownershipKey({ ...id, id: `${'x'.repeat(2999)}y` }));
   });
 });
+
+describe('DynamoDbOwnershipStore with DynamoDB returning the item on a failed condition', () => {
+  it('reads the owner from the failure (ReturnValuesOnConditionCheckFailure) instead of reading the record again', async () => {
+    const { ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDbOwnershipStore } = await import('../../shared/ownership/dynamodb-ownership-store.ts');
+    const east = resource('east');
+    const sent: string[] = [];
+    const db = {
+      send: async (cmd: { constructor: { name: string }; input: { ConditionExpression?: string; ReturnValuesOnConditionCheckFailure?: string } }) => {
+        sent.push(cmd.constructor.name);
+        if (cmd.constructor.name === 'UpdateItemCommand' && cmd.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') {
+          expect(cmd.input.ConditionExpression).toBe('attribute_not_exists(pk) OR #ownerId = :me');
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+            Item: {
+              pk: { S: 'k' },
+              ownerId: { S: 'east/gravitee.io/ApiV4Definition/default/orders' },
+              owner: { M: Object.fromEntries(Object.entries(east).map(([k, v]) => [k, { S: v }])) },
+              adopt: { BOOL: false },
+              claimedAt: { S: '2026-12-03T00:00:00.000Z' },
+            },
+          });
+        }
+        return {};
+      },
+      destroy: () => {},
+    };
+    const store = new DynamoDbOwnershipStore(db as never, 'table');
+    expect(await store.claim('k', resource('west'))).toEqual({ outcome: 'lost', owner: east, ownerAdopted: false });
+    expect(sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
+  });
+});
