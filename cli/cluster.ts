@@ -16,7 +16,8 @@ apim-sync cluster add ID --eks NAME --region R [--context CTX | --server URL --c
 apim-sync cluster list [--registry-…]          ids, servers and kinds of credential (never a token)
 apim-sync cluster remove ID [--registry-…]     drops the entry (the cluster's RBAC stays: kubectl delete -k infra/sync-access)
   The registry defaults to CLUSTER_REGISTRY_FILE or CLUSTER_REGISTRY_SECRET_ID, as the sync function reads it;
-  --region is the Secrets Manager secret's region and the EKS cluster's (default: AWS_REGION).`;
+  --region is the Secrets Manager secret's region and the EKS cluster's (default: AWS_REGION); --registry-region
+  names the secret's when they differ.`;
 
 type Entry = z.infer<typeof ClusterEntry>;
 type TokenEntry = Extract<Entry, { token: string }>;
@@ -39,6 +40,7 @@ const OPTIONS = {
   'registry-file': { type: 'string' },
   'registry-secret': { type: 'string' },
   region: { type: 'string' },
+  'registry-region': { type: 'string' },
   timeout: { type: 'string' },
   eks: { type: 'string' },
   server: { type: 'string' },
@@ -65,7 +67,7 @@ export async function clusterCommand(args: string[], io: ClusterCommandIo = defa
   }
   const env = io.env ?? process.env;
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const store = registryStore(values, env, io, region);
+  const store = registryStore(values, env, io, values['registry-region'] ?? region);
   if (typeof store === 'string') return usage(io, store);
   try {
     if (sub === 'list') return await list(store, io);

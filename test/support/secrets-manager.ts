@@ -14,6 +14,8 @@ export interface SecretsManagerStandIn {
   /** Secret name → its versions, newest last; the last one is AWSCURRENT. */
   secrets: Map<string, { arn: string; versions: { id: string; value: string }[] }>;
   calls: string[];
+  /** The region each request was signed for (its SigV4 credential scope). */
+  signedRegions: string[];
   violations: string[];
   close(): Promise<void>;
 }
@@ -24,6 +26,7 @@ const ACCOUNT = '123456789012';
 export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandIn> {
   const secrets: SecretsManagerStandIn['secrets'] = new Map();
   const calls: string[] = [];
+  const signedRegions: string[] = [];
   const violations: string[] = [];
   const find = (id: unknown) => (typeof id === 'string' ? [...secrets.entries()].find(([name, s]) => name === id || s.arn === id) : undefined);
   const notFound = () => ({ status: 400, body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } });
@@ -62,6 +65,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.replace(/^secretsmanager\./, '');
     calls.push(op);
+    signedRegions.push(/Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '');
     const refuse = (why: string) => violations.push(`${op || target || '?'}: ${why}`);
     if (req.method !== 'POST' || req.url !== '/') refuse(`${req.method} ${req.url}: the JSON protocol posts to /`);
     if (req.headers['content-type'] !== 'application/x-amz-json-1.1') refuse(`Content-Type ${req.headers['content-type']}`);
@@ -92,6 +96,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
     region: REGION,
     secrets,
     calls,
+    signedRegions,
     violations,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };

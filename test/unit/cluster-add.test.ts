@@ -180,18 +180,19 @@ describe('apim-sync cluster add --registry-secret (Secrets Manager)', () => {
     const current = () => JSON.parse(sm.secrets.get(id)!.versions.at(-1)!.value) as { clusters: Record<string, Record<string, unknown>> };
     expect(current().clusters.east).toMatchObject({ server: server.url, token });
 
-    const eks = await run(['add', 'orders', '--eks', 'orders-prod', '--region', sm.region, '--server', 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', '--ca-data', 'Y2E=', '--registry-secret', id]);
+    const eks = await run(['add', 'orders', '--eks', 'orders-prod', '--region', 'us-east-1', '--registry-region', sm.region, '--server', 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', '--ca-data', 'Y2E=', '--registry-secret', id]);
     expect(eks.code).toBe(0);
     expect(sm.calls.slice(2)).toEqual(['GetSecretValue', 'PutSecretValue']);
-    expect(current().clusters).toEqual({ east: expect.objectContaining({ token }), orders: { eks: { name: 'orders-prod', region: 'eu-west-1' }, server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Y2E=' } });
+    expect(current().clusters).toEqual({ east: expect.objectContaining({ token }), orders: { eks: { name: 'orders-prod', region: 'us-east-1' }, server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Y2E=' } });
     expect(sm.secrets.get(id)!.versions).toHaveLength(2);
 
     const listed = await run(['list', '--registry-secret', id, '--region', sm.region]);
-    expect(listed.out.join('\n')).toMatch(/east .*token\n.*orders .*eks orders-prod \(eu-west-1\)/s);
+    expect(listed.out.join('\n')).toMatch(/east .*token\n.*orders .*eks orders-prod \(us-east-1\)/s);
     expect(listed.printed).not.toContain(token);
     // CLUSTER_REGISTRY_SECRET_ID names the registry when no flag does, as for the sync function.
     expect((await run(['remove', 'orders'], { CLUSTER_REGISTRY_SECRET_ID: id, AWS_REGION: sm.region })).code).toBe(0);
     expect(Object.keys(current().clusters)).toEqual(['east']);
+    expect(new Set(sm.signedRegions)).toEqual(new Set([sm.region]));
     expect(sm.violations).toEqual([]);
   });
 });
