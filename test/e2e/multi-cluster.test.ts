@@ -18,7 +18,8 @@ beforeAll(async () => {
   apim = await startGraviteeEmulator({ organizations: { acme: ['dev'] }, users: [ADMIN] });
   plane = await startSyncPlane({
     clusters: { east: east.kubeConfig, west: west.kubeConfig },
-    namespaces: [east.namespace, west.namespace],
+    // Each watcher its own namespace: with E2E_KUBECONFIG both "clusters" are the one real cluster.
+    clusterNamespaces: { east: [east.namespace], west: [west.namespace] },
     allowLoopback: true,
     retry: { baseSeconds: 1, maxSeconds: 2 },
     log: jsonLogger({ level: 'ERROR' }),
