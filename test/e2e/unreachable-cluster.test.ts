@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,8 @@ class SwitchableRegistry implements ClusterRegistry {
 
 let east: ClusterUnderTest;
 let west: KubeApiServer;
-const westNs = 'west-shop';
+// Unique: with E2E_KUBECONFIG, east's watcher watches this namespace name in the real cluster too.
+const westNs = `west-${randomBytes(4).toString('hex')}`;
 let apim: GraviteeEmulator;
 let plane: SyncPlane;
 const registry = new SwitchableRegistry();

@@ -2,7 +2,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { emfClusterMetrics } from '../../functions/sync/cluster-metrics.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { failingClusterLines, failingClusters } from '../../cli/usage-summary.ts';
+import { usageCommand } from '../../cli/usage.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../emulators/kube-api-server/index.ts';
 import { asSyncError, transient, type SyncError } from '../../shared/engine/errors.ts';
 import { KindCatalog } from '../../shared/engine/kind-catalog.ts';
@@ -182,5 +186,19 @@ describe('apim-sync usage: failing clusters', () => {
       '  west: 1 failed sync(s) (unauthorized 1) from 2026-12-03T10:02:00Z to 2026-12-03T10:02:00Z; reached again at 2026-12-03T10:04:00Z',
     ]);
     expect(failingClusters(records, new Date('2026-12-03T10:02:30Z'))).toEqual([expect.objectContaining({ cluster: 'east', failures: 1 })]);
+  });
+
+  it('apim-sync usage prints them after the table, and in --json', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'usage-')), 'usage.jsonl');
+    writeFileSync(file, [record('2026-12-03T10:00:00Z', 'east', 'ClusterUnavailable:dns'), record('2026-12-03T10:01:00Z', 'west', 'created', 'synced')].map((r) => JSON.stringify(r)).join('\n'));
+    const out: string[] = [];
+    expect(usageCommand(['--file', file], (l) => out.push(l), () => {}, new Date('2026-12-04T00:00:00Z'))).toBe(0);
+    expect(out.slice(-2)).toEqual([
+      'clusters the sync function could not use (their messages were retried; other clusters were not held up):',
+      '  east: 1 failed sync(s) (dns 1) from 2026-12-03T10:00:00Z to 2026-12-03T10:00:00Z; still failing at its last sync',
+    ]);
+    const json: string[] = [];
+    usageCommand(['--file', file, '--json'], (l) => json.push(l), () => {});
+    expect(JSON.parse(json.join('\n')).failingClusters).toEqual([expect.objectContaining({ cluster: 'east', reasons: { dns: 1 } })]);
   });
 });
