@@ -35,7 +35,7 @@ describe('the sync function and ownership records', () => {
     await wake([waiters[0]], 'released:3scale/backend/inventory@https://acme-admin.example.com:2026-12-03T10:05:00.000Z');
     const received: { body: string; group?: string }[] = [];
     while (received.length < 13) {
-      const { Messages = [] } = await queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, AttributeNames: ['MessageGroupId'], WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId'], WaitTimeSeconds: 1 }));
       if (Messages.length === 0) break;
       received.push(...Messages.map((m) => ({ body: m.Body!, group: m.Attributes?.MessageGroupId })));
       // Done with, as the runner would: the group's next message (waiter b0's second wake-up) comes after.
