@@ -335,7 +335,6 @@ describe('3scale identities', () => {
 
   describe.each([
     ['Product', productKind, { name: 'Orders', systemName: 'orders' }, { name: 'orders' }, { name: 'Orders', systemName: 'payments' }, 'service', 'orders'],
-    ['DeveloperAccount', developerAccountKind, { orgName: 'Ecorp' }, { orgName: 'Ecorp' }, { orgName: 'Globex' }, 'account', 'Ecorp'],
     ['CustomPolicyDefinition', customPolicyDefinitionKind, { name: 'Example Policy', version: '0.1', schema: { name: 'Example Policy', version: '0.1', summary: 's', $schema: 'http://apicast.io/policy-v1/schema#manifest#', configuration: { type: 'object' } } }, null, { name: 'Example Policy', version: '0.2', schema: { name: 'Example Policy', version: '0.2', summary: 's', $schema: 'http://apicast.io/policy-v1/schema#manifest#', configuration: { type: 'object' } } }, 'policy', 'Example%20Policy/0.1'],
   ] as const)('%s', (kindName, kind, spec, sameSpec, otherSpec, type, id) => {
     it(`is one ${type} per admin portal and ${id}, in any namespace or cluster; another differs`, async () => {
@@ -372,6 +371,44 @@ describe('3scale identities', () => {
     expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'api_doc', id: 'ordersdoc' });
     expect(await identityOf(activeDocKind, b, activeDoc('ops', { name: 'Other title', systemName: 'ordersdoc', providerAccountRef: { name: 'acme' } }))).toEqual(ia);
     expect(await identityOf(activeDocKind, a, activeDoc('team', { name: 'Orders doc', systemName: 'paymentsdoc' }))).not.toEqual(ia);
+  });
+
+  describe('DeveloperAccount: the 3scale account by id, as the operator (org names are not unique in a tenant)', () => {
+    const devAccount = (namespace: string, name: string, orgName: string, extra: Partial<KubeObject> = {}, ref: Json = {}) => threescale('DeveloperAccount', namespace, name, { orgName, ...ref }, extra);
+    const annotated = (namespace: string, name: string, accountID: string) => ({ metadata: { namespace, name, uid: `${namespace}-${name}-uid`, generation: 1, annotations: { accountID } } });
+
+    it('is the account of status.accountID, else of the accountID annotation, in any namespace or cluster', async () => {
+      const { a, b } = threescaleFleet();
+      const ia = await identityOf(developerAccountKind, a, devAccount('team', 'x', 'Ecorp', ready({ accountID: 42 })));
+      expect(ia).toEqual({ vendor: '3scale', scope: ADMIN, type: 'account', id: '42' });
+      // A restore carries the id the operator mirrors into the annotation, without status.
+      expect(await identityOf(developerAccountKind, a, devAccount('other', 'restored', 'Ecorp', annotated('other', 'restored', '42')))).toEqual(ia);
+      expect(await identityOf(developerAccountKind, b, devAccount('ops', 'z', 'Renamed', ready({ accountID: 42 }), { providerAccountRef: { name: 'acme' } }))).toEqual(ia);
+    });
+
+    it('differs for another account of the same organization, or another tenant', async () => {
+      const { a } = threescaleFleet();
+      const ia = await identityOf(developerAccountKind, a, devAccount('team', 'x', 'Ecorp', ready({ accountID: 42 })));
+      expect(await identityOf(developerAccountKind, a, devAccount('team', 'y', 'Ecorp', ready({ accountID: 43 })))).not.toEqual(ia);
+      expect(await identityOf(developerAccountKind, a, devAccount('team', 'x2', 'Ecorp', ready({ accountID: 42 }), { providerAccountRef: { name: 'tenant2' } }))).not.toEqual(ia);
+    });
+
+    it('is unset before its first signup (nothing to own yet), whatever its org name', async () => {
+      const { a } = threescaleFleet();
+      expect(await identityOf(developerAccountKind, a, devAccount('team', 'new', 'Ecorp'))).toBeUndefined();
+      expect(await identityOf(developerAccountKind, a, devAccount('team', 'bad', 'Ecorp', annotated('team', 'bad', 'not-an-id')))).toBeUndefined();
+    });
+
+    it('names the account its lookup found by the admin user (a signup whose id the sync died before writing)', async () => {
+      const { a } = threescaleFleet();
+      a.secret('team', 'pw', { password: 'p' });
+      a.add(threescale('DeveloperUser', 'team', 'admin', { username: 'jane', email: 'jane@example.com', role: 'admin', developerAccountRef: { name: 'new' }, passwordCredentialsRef: { name: 'pw' } }));
+      a.answers.set('/admin/api/accounts/find.json', { account: { id: 44, org_name: 'Ecorp', state: 'approved', monthly_billing_enabled: true, monthly_charging_enabled: true } });
+      const client = await connect(developerAccountKind, a, devAccount('team', 'new', 'Ecorp'));
+      expect(client.identity).toBeUndefined();
+      expect(await client.observe()).toMatchObject({ exists: true, status: { accountID: 44 } });
+      expect(client.identity).toEqual({ vendor: '3scale', scope: ADMIN, type: 'account', id: '44' });
+    });
   });
 
   describe('DeveloperUser, Application and ApplicationAuth: under the 3scale account (and product) their resources synced to', () => {
