@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePaths } from '../../cli/validate.ts';
+import { OWNER_RECORD } from '../../shared/engine/metadata-keys.ts';
 import { crashBeforeFirstStatusWrite } from '../support/crash.ts';
 import { sendPointer } from '../support/send-message.ts';
 import { providerAccount, useThreescaleWorld, TENANT, TENANT_TOKEN, type ThreescaleWorld } from '../support/threescale-e2e.ts';
@@ -42,7 +43,7 @@ const acknowledgedWaiting = (name: string) =>
   waitFor(`${name} left to the watcher`, () => w.logs.some((l) => l.includes('the watcher re-enqueues when it appears') && l.includes(`"${name}"`)));
 
 describe('3scale DeveloperAccount and DeveloperUser', () => {
-  it("syncs the operator guide's examples unchanged and reports Ready (the one owner of their organization's account)", async () => {
+  it("syncs the operator guide's examples unchanged: each DeveloperAccount is its own 3scale account, waiting for its admin user", async () => {
     await w.apply(providerAccount('mytenant', w.adminURL, TENANT_TOKEN));
     await w.apply(passwordSecret('myusername01'));
     await w.apply(passwordSecret('myusername02'));
@@ -54,11 +55,16 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
     const acc = await w.waitForCondition('DeveloperAccount', 'developeraccount1', 'Ready', 'True');
     await w.apply(simple);
     await w.apply(account01);
-    // The guide's other two examples name the same organization in the same tenant: the one 3scale account, which
-    // developeraccount1 owns. They meet Conflict naming it and write nothing (issue 9: one vendor object, one owner).
+    // The guide's other two examples name the same organization in the same tenant. As with the operator, which keys
+    // an account by its id (org names are not unique), each is an account of its own, signed up with its own admin
+    // DeveloperUser: the guide gives them none, so they wait for one ("valid admin developer user CR not found") and
+    // neither writes to developeraccount1's account nor makes one.
     for (const name of ['developeraccount-simple-sample', 'developeraccount01']) {
-      const loser = await w.waitForCondition('DeveloperAccount', name, 'Ready', 'False', { reason: 'Conflict' });
-      expect(loser.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', message: expect.stringContaining('/developeraccount1 ') }));
+      const waiting = await w.waitForCondition('DeveloperAccount', name, 'Waiting', 'True');
+      expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('valid admin developer user CR not found') }));
+      expect(waiting.status?.conditions).not.toContainEqual(expect.objectContaining({ reason: 'Conflict' }));
+      expect(waiting.status?.accountID).toBeUndefined();
+      await acknowledgedWaiting(name);
     }
     const u1 = await w.waitForCondition('DeveloperUser', 'developeruser01', 'Ready', 'True');
     const u2 = await w.waitForCondition('DeveloperUser', 'developeruser02', 'Ready', 'True');
@@ -162,6 +168,45 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
     await w.waitForCondition('DeveloperUser', 'conflict-admin', 'Ready', 'True');
   });
 
+  // Org names are not unique in a tenant: the operator keys an account by its id, so two resources of one
+  // organization are two accounts, not one vendor object with two owners.
+  it('two DeveloperAccounts of one organization are two 3scale accounts, each signed up with its own admin; a crash after a signup makes no third', async () => {
+    await applyUser('twin-a-admin', 'twin-a', { role: 'admin' });
+    await applyUser('twin-b-admin', 'twin-b', { role: 'admin' });
+    await w.waitForCondition('DeveloperUser', 'twin-b-admin', 'Orphan', 'True');
+    // twin-b's sync dies after its signup, before it writes the account id: the retry finds that account by its
+    // admin's username (never by org name, which twin-a's account has too).
+    const crash = await crashBeforeFirstStatusWrite(w.plane, 'twin-b');
+    try {
+      await w.apply(account('twin-a', { orgName: 'Twin Org' }));
+      await w.apply(account('twin-b', { orgName: 'Twin Org' }));
+      const a = await w.waitForCondition('DeveloperAccount', 'twin-a', 'Ready', 'True');
+      const b = await w.waitForCondition('DeveloperAccount', 'twin-b', 'Ready', 'True');
+      expect(crash.attempts()).toBeGreaterThan(1);
+      const remote = accounts('Twin Org');
+      expect(remote).toHaveLength(2);
+      expect(a.status?.accountID).not.toBe(b.status?.accountID);
+      expect(remote.map((r) => r.id).sort()).toEqual([a.status?.accountID, b.status?.accountID].sort());
+      expect(usersNamed('twin-a-admin')).toEqual([expect.objectContaining({ role: 'admin', links: inAccount(a.status?.accountID) })]);
+      expect(usersNamed('twin-b-admin')).toEqual([expect.objectContaining({ role: 'admin', links: inAccount(b.status?.accountID) })]);
+      await w.waitForCondition('DeveloperUser', 'twin-a-admin', 'Ready', 'True');
+      await w.waitForCondition('DeveloperUser', 'twin-b-admin', 'Ready', 'True');
+      // Each holds the ownership record of its own account (claimed at the sync after its signup); no Conflict anywhere.
+      const owned = await waitFor('both accounts claimed', async () => {
+        const records = await Promise.all(['twin-a', 'twin-b'].map(async (n) => (await w.get('DeveloperAccount', n))?.metadata.annotations?.[OWNER_RECORD]));
+        return records.every(Boolean) && records;
+      });
+      expect(owned[0]).not.toBe(owned[1]);
+      for (const obj of await Promise.all(['twin-a', 'twin-b'].map((n) => w.get('DeveloperAccount', n)))) {
+        expect(obj?.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+      }
+      const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns });
+      expect(events.items.filter((e) => e.reason === 'Conflict' && ['twin-a', 'twin-b'].includes(String(e.involvedObject.name)))).toEqual([]);
+    } finally {
+      crash.restore();
+    }
+  });
+
   it('creates no duplicate after a crash between the create and the status write', async () => {
     const crashAccount = await crashBeforeFirstStatusWrite(w.plane, 'crash');
     try {
@@ -189,7 +234,7 @@ describe('3scale DeveloperAccount and DeveloperUser', () => {
     const before = w.logs.length;
     await w.apply({ ...passwordSecret('crash-member'), stringData: { password: PASSWORD('rotated') } });
     await waitFor('re-synced after rotation', () => w.logs.slice(before).some((l) => l.includes('"crash-member"')));
-    const secrets = ['myusername01', 'myusername02', 'waits-admin', 'early', 'late-admin', 'conflict-admin', 'crash-admin', 'crash-member', 'rotated'].map(PASSWORD);
+    const secrets = ['myusername01', 'myusername02', 'waits-admin', 'early', 'late-admin', 'conflict-admin', 'twin-a-admin', 'twin-b-admin', 'crash-admin', 'crash-member', 'rotated'].map(PASSWORD);
     const events = await w.cluster.core.listNamespacedEvent({ namespace: w.ns });
     const statuses = await Promise.all(
       ['developeraccount1', 'conflict', 'crash'].map((n) => w.get('DeveloperAccount', n)).concat(['developeruser01', 'developeruser02', 'crash-member'].map((n) => w.get('DeveloperUser', n))),

@@ -64,11 +64,18 @@ interface SeedExample {
   /** The document's `<placeholders>`, filled in as its instructions say; nothing else changes. */
   placeholders?: () => Record<string, string>;
   /**
-   * Names a 3scale object another example already owns (the same organization in the same tenant): instead of
-   * `reaches`, it meets Conflict naming that resource and writes nothing (one vendor object, one owner).
+   * A DeveloperAccount the document gives no admin DeveloperUser: as with the operator, it waits for one (`Waiting`,
+   * "valid admin developer user CR not found") and makes no account, instead of `reaches`; the value says why.
    */
-  ownedBy?: string;
+  waitsForAdmin?: string;
 }
+
+/**
+ * 07 and 23: the document shows each alone, Ready once signed up with an admin user. Here developeraccount1 (Ecorp
+ * too) is Ready before them, and its admin user names it, not them: as with the operator, which keys an account by
+ * its id (org names are not unique in a tenant), each is an account of its own, waiting for its own admin user.
+ */
+const WAITS_FOR_ADMIN = 'an account of its own (not the Ecorp account of developeraccount1): none is made without its admin user';
 
 /** One entry per copy, in document order. */
 const EXAMPLES: Record<string, SeedExample> = {
@@ -89,7 +96,7 @@ const EXAMPLES: Record<string, SeedExample> = {
   '06-proxyconfigpromote-status-output.yaml': {
     notApplied: { why: 'what `oc get proxyconfigpromote` shows: the status 03 is checked against', check: (o) => expect(o.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' })) },
   },
-  '07-developeraccount-simple-sample.yaml': { reaches: 'Ready', before: needs.developeraccount1, ownedBy: 'developeraccount1' },
+  '07-developeraccount-simple-sample.yaml': { before: needs.developeraccount1, waitsForAdmin: WAITS_FOR_ADMIN },
   '08-secret-mytenant.yaml': { prerequisite: needs.mytenant },
   '09-oas-myoasdoc1.yaml': { prerequisite: needs.myoasdoc1 },
   '10-openapi-myopenapicr1.yaml': { reaches: 'Ready', before: needs.myoasdoc1 },
@@ -141,7 +148,7 @@ const EXAMPLES: Record<string, SeedExample> = {
   },
   '21-secret-myusername01.yaml': { prerequisite: () => w.apply(seedCopy('21-secret-myusername01.yaml')) },
   '22-developeruser-developeruser01.yaml': { reaches: 'Ready', before: needs.developeraccount1 },
-  '23-developeraccount-developeraccount01.yaml': { reaches: 'Ready', before: needs.developeraccount1, ownedBy: 'developeraccount1' },
+  '23-developeraccount-developeraccount01.yaml': { before: needs.developeraccount1, waitsForAdmin: WAITS_FOR_ADMIN },
   '24-secret-myusername02.yaml': { prerequisite: () => w.apply(seedCopy('24-secret-myusername02.yaml')) },
   '25-developeruser-developeruser02.yaml': { reaches: 'Ready', before: async () => (await needs.developeraccount1(), w.apply(seedCopy('24-secret-myusername02.yaml'))) },
 };
@@ -209,14 +216,17 @@ describe("the 3scale operator document's YAML examples", () => {
         expect(await w.get('Secret', applied.metadata.name, 'v1')).toMatchObject({ kind: 'Secret', metadata: { uid: applied.metadata.uid } });
       });
     } else {
-      it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, ${e.ownedBy ? `meets Conflict (${e.ownedBy} owns what it names)` : `reaches ${e.reaches}`}`, async () => {
+      it(`${file}: applied ${e.placeholders ? 'with its placeholders filled in' : 'unchanged'}, ${e.waitsForAdmin ? 'waits for its admin DeveloperUser' : `reaches ${e.reaches}`}`, async () => {
         await e.before?.();
         await createdAnew(o);
         await w.apply(e.placeholders ? fill(o, e.placeholders()) : o);
         if (e.reaches === 'deleted') return w.waitForGone(o.kind, o.metadata.name);
-        if (e.ownedBy) {
-          const loser = await w.waitForCondition(o.kind, o.metadata.name, 'Ready', 'False', { reason: 'Conflict', apiVersion: o.apiVersion });
-          return expect(loser.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', message: expect.stringContaining(`/${e.ownedBy} `) }));
+        if (e.waitsForAdmin) {
+          const accountsBefore = w.threescale.state.list(TENANT, 'accounts').length;
+          const waiting = await w.waitForCondition(o.kind, o.metadata.name, 'Waiting', 'True', { apiVersion: o.apiVersion });
+          expect(waiting.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', message: expect.stringContaining('valid admin developer user CR not found') }));
+          expect(waiting.status?.accountID).toBeUndefined();
+          return expect(w.threescale.state.list(TENANT, 'accounts'), e.waitsForAdmin).toHaveLength(accountsBefore);
         }
         const obj = await w.waitForCondition(o.kind, o.metadata.name, e.reaches!, 'True', { apiVersion: o.apiVersion });
         await e.after?.(obj);
