@@ -62,8 +62,9 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
     let notes = client.notes;
     const started: Promise<void>[] = [];
     // Of the resources across the fleet that name one vendor object, only its owner writes it (README, "Who owns a vendor object").
+    let claimed = false;
     const claim = async () => {
-      if (client.identity) live = desired.object = await claimOwnership(live, client.identity, ctx);
+      if (client.identity) [live, claimed] = [(desired.object = await claimOwnership(live, client.identity, ctx)), true];
     };
     const begin = () => started.push(event(ctx, live, 'Normal', 'UpdateStarted', `Syncing ${live.kind} to the vendor`));
     if (kind.idempotentUpsert && !readyAtGeneration(live)) {
@@ -81,6 +82,8 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
         begin();
         action = observed.exists ? 'updated' : 'created';
         vendorStatus = observed.exists ? await client.update() : await client.create();
+        // A vendor that assigns the id (a 3scale account) names the object only once it is made: claim it at once.
+        if (!claimed && client.identity && ctx.ownership) await claim();
       } else if (client.identity && ctx.ownership && claimWanted(live, client.identity, opts.reason)) {
         await claim();
       }
