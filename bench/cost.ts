@@ -33,12 +33,18 @@ export function podMonthlyUsd(pod: PodName): number {
   return (p.cpu * POD_PRICES.vcpuHour + (p.memoryMiB / 1024) * POD_PRICES.gbHour) * POD_PRICES.hoursPerMonth;
 }
 
+/** The watcher's default period of the full resync (RESYNC_INTERVAL_SECONDS): each object is synced this often, changed or not. */
+export const RESYNC_INTERVAL_SECONDS = 600;
+const RESYNCS_PER_OBJECT_MONTH = (POD_PRICES.hoursPerMonth * 3600) / RESYNC_INTERVAL_SECONDS;
+
 export interface VendorCost {
   vendor: string;
   syncs: number;
   billedMsPerSync: number;
   vendorCallsPerSync: number;
   usdPerMillionSyncs: number;
+  /** No-op syncs (outcome `unchanged`: a resync that found nothing to do), when the records hold some. */
+  unchanged?: { syncs: number; billedMsPerSync: number; usdPerMillionSyncs: number; resyncUsdPerMonthPer1000Objects: number };
   /** The vendor's operator pod per cluster and month, when the vendor has one. */
   operatorPod?: { name: string; usdPerMonth: number };
   /** Syncs a month at which apim-sync costs what the operator pod (less apim-sync's own watcher pod) costs, per cluster. */
@@ -48,8 +54,16 @@ export interface VendorCost {
 /** Per vendor: the records' syncs priced as `apim-sync usage` prices them (serverless.yml's memory and architecture). */
 export function costPerVendor(records: UsageRecord[]): VendorCost[] {
   const rows = summarise(records.map((r) => ({ ...r, cluster: r.vendor, namespace: '' })), { memoryMb: DEPLOYED.memoryMb, architecture: DEPLOYED.architecture });
+  const unchangedRows = new Map(
+    summarise(
+      records.filter((r) => r.outcome === 'unchanged').map((r) => ({ ...r, cluster: r.vendor, namespace: '' })),
+      { memoryMb: DEPLOYED.memoryMb, architecture: DEPLOYED.architecture },
+    ).map((r) => [r.cluster, r]),
+  );
   return rows.map((row) => {
     const vendor = row.cluster;
+    const u = unchangedRows.get(vendor);
+    const unchangedUsd = u?.syncs ? (u.lambdaUsd + u.sqsUsd) / u.syncs : undefined;
     const usdPerSync = row.syncs ? (row.lambdaUsd + row.sqsUsd) / row.syncs : 0;
     const pod = vendor in ALWAYS_ON_PODS && vendor !== 'watcher' ? (vendor as PodName) : undefined;
     const podUsd = pod ? podMonthlyUsd(pod) : undefined;
@@ -59,6 +73,16 @@ export function costPerVendor(records: UsageRecord[]): VendorCost[] {
       billedMsPerSync: round(row.billedMs / Math.max(1, row.syncs), 1),
       vendorCallsPerSync: round(row.vendorCalls / Math.max(1, row.syncs), 2),
       usdPerMillionSyncs: round(usdPerSync * 1_000_000, 2),
+      ...(u && unchangedUsd !== undefined
+        ? {
+            unchanged: {
+              syncs: u.syncs,
+              billedMsPerSync: round(u.billedMs / u.syncs, 1),
+              usdPerMillionSyncs: round(unchangedUsd * 1_000_000, 2),
+              resyncUsdPerMonthPer1000Objects: round(unchangedUsd * RESYNCS_PER_OBJECT_MONTH * 1000, 2),
+            },
+          }
+        : {}),
       ...(pod && podUsd !== undefined
         ? { operatorPod: { name: ALWAYS_ON_PODS[pod].name, usdPerMonth: round(podUsd, 2) }, breakEvenSyncsPerMonth: usdPerSync ? Math.round((podUsd - podMonthlyUsd('watcher')) / usdPerSync) : undefined }
         : {}),
@@ -75,6 +99,14 @@ export function costRows(costs: VendorCost[]): [string, string, string][] {
     `$${c.usdPerMillionSyncs.toFixed(2)}`,
     c.operatorPod ? `${c.operatorPod.name} pod: $${c.operatorPod.usdPerMonth.toFixed(2)}/month per cluster; same cost at ${c.breakEvenSyncsPerMonth?.toLocaleString('en-US') ?? '-'} syncs/month` : '',
   ]);
+  for (const c of costs) {
+    if (!c.unchanged) continue;
+    rows.push([
+      `${c.vendor}: no-op resync, $ per 1M syncs (${c.unchanged.syncs} syncs, ${c.unchanged.billedMsPerSync} billed ms per sync)`,
+      `$${c.unchanged.usdPerMillionSyncs.toFixed(2)}`,
+      `1,000 objects resynced every ${RESYNC_INTERVAL_SECONDS} s: ${Math.round(RESYNCS_PER_OBJECT_MONTH * 1000).toLocaleString('en-US')} syncs, $${c.unchanged.resyncUsdPerMonthPer1000Objects.toFixed(2)}/month`,
+    ]);
+  }
   rows.push([`apim-sync watcher pod (${ALWAYS_ON_PODS.watcher.cpu * 1000}m CPU, ${ALWAYS_ON_PODS.watcher.memoryMiB} Mi)`, `$${podMonthlyUsd('watcher').toFixed(2)}/month per cluster`, '']);
   rows.push([
     'assumptions',
