@@ -31,7 +31,9 @@ describe('chaos, small', () => {
     expect(r.duplicates).toEqual([]);
     expect(r.dlqMessages).toBe(0);
     expect(r.contractViolations).toBe(0);
-    // The faults did happen: lost answers and refusals, crashes, redeliveries, 409s on status writes.
+    // The faults did happen: lost answers and refusals, crashes, redeliveries, 409s on status writes. The draws are
+    // seeded (CHAOS_DEFAULTS.seed): the first sync that writes crashes and the first status write is refused, whatever
+    // the order the syncs run in, so these hold on every run.
     expect(Object.keys(r.vendorFaults).length).toBeGreaterThan(0);
     expect(r.crashes).toBeGreaterThan(0);
     expect(r.redeliveries).toBeGreaterThan(0);
