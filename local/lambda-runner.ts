@@ -124,7 +124,7 @@ function toRecord(m: Message, queueArn: string): SQSRecord {
       MessageGroupId: a.MessageGroupId,
       MessageDeduplicationId: a.MessageDeduplicationId,
     },
-    // As Lambda hands them over: a renewed message's attempts travel as one (functions/sync/cluster-outage.ts).
+    // As Lambda hands them over: a renewed message's attempts travel as one (functions/sync/renewal.ts).
     messageAttributes: Object.fromEntries(
       Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType ?? 'String', stringValue: v.StringValue, stringListValues: [], binaryListValues: [] }]),
     ),

@@ -3,7 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createHandler } from '../functions/sync/handler.ts';
 import type { HandlerDependencies } from '../functions/sync/dependencies.ts';
 import { SqsRequeue } from '../functions/sync/requeue.ts';
-import { SqsClusterOutage } from '../functions/sync/cluster-outage.ts';
+import { SqsRetryRenewal } from '../functions/sync/renewal.ts';
 import { KindCatalog } from '../shared/engine/kind-catalog.ts';
 import { retryPolicyFromEnv, type RetryPolicy } from '../shared/engine/retry-policy.ts';
 import { StaticClusterRegistry, type ClusterRegistry } from '../shared/kube/cluster-registry.ts';
@@ -107,7 +107,7 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
     requeue: new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl }),
-    outage: new SqsClusterOutage(queue.sqs, (r) => ({ [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl })[r.eventSourceARN] ?? queue.queueUrl),
+    renewal: new SqsRetryRenewal(queue.sqs, (r) => ({ [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl })[r.eventSourceARN] ?? queue.queueUrl),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
     ownership: ownership.store,

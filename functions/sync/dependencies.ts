@@ -11,15 +11,15 @@ import type { UsageSink } from '../../shared/engine/usage-record.ts';
 import { SqsRequeue, queueUrlFromArn, type Requeue } from './requeue.ts';
 import { emfUsageSink } from './usage-metrics.ts';
 import { emfClusterMetrics } from './cluster-metrics.ts';
-import { SqsClusterOutage, type ClusterOutage } from './cluster-outage.ts';
+import { SqsRetryRenewal, type RetryRenewal } from './renewal.ts';
 import { sqsWake } from './wake.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
   requeue: Requeue;
   /** Where each invocation's usage records go (EMF in Lambda, a file locally); none: not recorded. */
   usage?: UsageSink;
-  /** Keeps an unavailable cluster's messages out of the DLQ (functions/sync/cluster-outage.ts); none: they reach it after maxReceiveCount. */
-  outage?: ClusterOutage;
+  /** Keeps transiently failing messages out of the DLQ (functions/sync/renewal.ts); none: they reach it after maxReceiveCount. */
+  renewal?: RetryRenewal;
 }
 
 /** Built once per container from the environment (see README, "Configuration"). */
@@ -38,7 +38,7 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
     onClusterUnavailable: (cluster, reason) => (clusters.trip(cluster, reason), clusterMetric(cluster, reason)),
-    outage: new SqsClusterOutage({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
+    renewal: new SqsRetryRenewal({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
   };
 }
 

@@ -7,11 +7,12 @@ export class RetryLater extends Error {}
 /** One SQS record: sync it, or push it back with a backoff and report it failed (the rest of its group fails too). */
 export async function syncRecord(record: SQSRecord, deps: HandlerDependencies): Promise<void> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-  // A copy renewed during a cluster outage counts the attempts of the copies before it: the backoff keeps growing.
-  const attempts = receiveCount + (deps.outage?.priorAttempts(record) ?? 0);
+  // A renewed copy counts the attempts of the copies before it: the backoff keeps growing.
+  const attempts = receiveCount + (deps.renewal?.priorAttempts(record) ?? 0);
   const outcome = await syncMessage(record.body, attempts, deps);
   if (outcome.done) return;
-  if (outcome.clusterUnavailable && deps.outage && (await renewed(record, receiveCount, attempts, deps))) return;
+  // Transient failures retry until they succeed; only what cannot be processed (or a defect) reaches the DLQ.
+  if (outcome.retry === 'transient' && deps.renewal && (await renewed(record, receiveCount, attempts, deps))) return;
   try {
     await deps.requeue.after(record, outcome.retryAfterSeconds);
   } catch (err) {
@@ -22,16 +23,16 @@ export async function syncRecord(record: SQSRecord, deps: HandlerDependencies): 
 }
 
 /**
- * On its last receive before the DLQ, a message its cluster could not take is sent again as a fresh copy and this one
- * acknowledged (functions/sync/cluster-outage.ts). False when it is not the last receive or the copy could not be sent.
+ * On its last receive before the DLQ, a transiently failing message is sent again as a fresh copy and this one
+ * acknowledged (functions/sync/renewal.ts). False when it is not the last receive or the copy could not be sent.
  */
 async function renewed(record: SQSRecord, receiveCount: number, attempts: number, deps: HandlerDependencies): Promise<boolean> {
   try {
-    if (!(await deps.outage!.isLastReceive(record, receiveCount))) return false;
-    await deps.outage!.renew(record, attempts);
+    if (!(await deps.renewal!.isLastReceive(record, receiveCount))) return false;
+    await deps.renewal!.renew(record, attempts);
     return true;
   } catch (err) {
-    deps.log.warn('could not renew the message of an unavailable cluster; it backs off as usual', { error: (err as Error).message });
+    deps.log.warn('could not renew a transiently failing message; it backs off as usual', { error: (err as Error).message });
     return false;
   }
 }

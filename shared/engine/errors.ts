@@ -3,7 +3,8 @@
  * - permanent: condition False, message acknowledged; nothing changes until the spec (or a referenced object) does.
  * - reference: a referenced object is missing; ResolvedRefs=False, retried a few times, then left to the watcher,
  *   which re-enqueues the object when the reference appears.
- * - transient: retried through the queue's visibility timeout with growing backoff; poison ends in the DLQ.
+ * - transient: retried through the queue's visibility timeout with growing backoff, renewed before the DLQ
+ *   (functions/sync/renewal.ts) until it succeeds; only a `defect` (a bug) ends in the DLQ.
  */
 export type RetryClass = 'permanent' | 'reference' | 'transient';
 
@@ -21,7 +22,9 @@ export class SyncError extends Error {
    * but its import into APIM failed): a kind's condition policy can then say what did succeed.
    */
   stage: string | undefined;
-  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean; waiting?: boolean; stage?: string } = {}) {
+  /** Unclassified and a programming error (a TypeError…): retrying will not cure it; it ends in the DLQ for inspection. */
+  readonly defect: boolean;
+  constructor(retry: RetryClass, reason: string, message: string, opts: { retryAfterSeconds?: number; cause?: unknown; invalid?: boolean; waiting?: boolean; stage?: string; defect?: boolean } = {}) {
     super(message, { cause: opts.cause });
     this.retry = retry;
     this.reason = reason;
@@ -29,6 +32,7 @@ export class SyncError extends Error {
     this.invalid = opts.invalid ?? false;
     this.waiting = opts.waiting ?? false;
     this.stage = opts.stage;
+    this.defect = opts.defect ?? false;
   }
 }
 
@@ -41,9 +45,13 @@ export const missingReference = (message: string) => new SyncError('reference', 
 /** Waits for another resource to do its part (a DeveloperAccount for its admin DeveloperUser); re-triggered by the watcher. */
 export const waitingFor = (message: string) => new SyncError('reference', 'Waiting', message, { waiting: true });
 
-/** Anything not classified (a bug, an unexpected throw) is retried and, if it persists, reaches the DLQ. */
+/**
+ * Anything not classified is retried as transient (an SDK's own error, say); a programming error among them (a
+ * TypeError, a ReferenceError…) is a defect: retried a few times, then left in the DLQ for inspection.
+ */
 export function asSyncError(err: unknown): SyncError {
   if (err instanceof SyncError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return transient('ReconcileFailed', message, { cause: err });
+  const defect = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;
+  return new SyncError('transient', 'ReconcileFailed', message, { cause: err, defect });
 }

@@ -34,10 +34,17 @@ export interface SyncDependencies {
   wake?(waiters: OwnerRef[], cause: string): Promise<void>;
 }
 
+/**
+ * How a message that is not done is retried: `transient` until it succeeds (renewed before the DLQ,
+ * functions/sync/renewal.ts); `reference` a few times, then left to the watcher; `unprocessable` (malformed, an
+ * unsupported kind) and `defect` (a bug) never succeed by retrying: they end in the DLQ, which is what it is for.
+ */
+export type MessageRetry = 'transient' | 'reference' | 'unprocessable' | 'defect';
+
 /** What becomes of a queue message: acknowledged, or seen again after `retryAfterSeconds`. */
 export type MessageOutcome =
   | { done: true; action: ReconcileAction | 'event-handled' | 'failed' | 'waiting-for-reference' }
-  | { done: false; retryAfterSeconds: number; error: string; /** Why its member cluster could not be used, if that is why. */ clusterUnavailable?: ClusterUnavailableReason };
+  | { done: false; retry: MessageRetry; retryAfterSeconds: number; error: string; /** Why its member cluster could not be used, if that is why. */ clusterUnavailable?: ClusterUnavailableReason };
 
 /** Syncs the object one message points to. Never throws: the outcome says whether to retry. */
 export async function syncMessage(body: string, receiveCount: number, deps: SyncDependencies): Promise<MessageOutcome> {
@@ -47,14 +54,14 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
   } catch (err) {
     // A message the watcher could not have written: keep it for inspection in the DLQ.
     deps.log.error('malformed queue message', { error: asSyncError(err).message });
-    return { done: false, retryAfterSeconds: 0, error: 'malformed message' };
+    return { done: false, retry: 'unprocessable', retryAfterSeconds: 0, error: 'malformed message' };
   }
   const kind = deps.kinds.get(msg.apiVersion, msg.kind);
   const log = deps.log;
   const keys = { cluster: msg.cluster, kind: msg.kind, namespace: msg.namespace, name: msg.name, reason: msg.reason, receiveCount };
   if (!kind) {
     log.error('unsupported kind in queue message', keys);
-    return { done: false, retryAfterSeconds: 0, error: `unsupported kind ${msg.kind}` };
+    return { done: false, retry: 'unprocessable', retryAfterSeconds: 0, error: `unsupported kind ${msg.kind}` };
   }
   const started = performance.now();
   const calls = { vendor: 0, kubernetes: 0 };
@@ -90,11 +97,13 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     // A cluster that does not answer or refuses the credentials: one line naming it and why; only its messages wait.
     const unavailable = err.retry === 'transient' ? clusterUnavailable(err) : undefined;
     if (err.retry === 'reference') log.info('waiting for a reference; will retry', { ...failure, retryAfterSeconds });
+    else if (err.defect) log.error('sync failed on a defect; will retry, then it stays in the DLQ', { ...failure, retryAfterSeconds });
     else if (unavailable) log.warn('member cluster unavailable; its messages retry', { ...failure, clusterUnavailable: unavailable, retryAfterSeconds });
     else log.warn('sync failed; will retry', { ...failure, retryAfterSeconds });
     if (unavailable) deps.onClusterUnavailable?.(msg.cluster, unavailable);
     used(err.retry === 'reference' ? 'waiting' : 'retrying', unavailable ? `ClusterUnavailable:${unavailable}` : err.reason);
-    return { done: false, retryAfterSeconds, error: err.message, ...(unavailable ? { clusterUnavailable: unavailable } : {}) };
+    const retry = err.retry === 'reference' ? 'reference' : err.defect ? 'defect' : 'transient';
+    return { done: false, retry, retryAfterSeconds, error: err.message, ...(unavailable ? { clusterUnavailable: unavailable } : {}) };
   }
 }
 

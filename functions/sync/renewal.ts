@@ -2,14 +2,15 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 
 /**
- * Keeps the messages of a member cluster that is down (or refuses the credentials) out of the DLQ however long it
- * lasts. The DLQ is for poison: SQS moves a message there once it has been received `maxReceiveCount` times, and an
- * outage of a few minutes would exhaust that. So on its last receive such a message is sent again as a fresh copy
- * (same body, same FIFO group, so only that object's syncs wait) carrying how many attempts it has had, and this one
- * is acknowledged. The attempts keep growing the backoff across copies, so a long outage costs one try per object
- * every RETRY_MAX_SECONDS, not a burst every few receives.
+ * Keeps a message whose failure is transient (a vendor's 5xx, 429 or timeout, a member cluster down or refusing the
+ * credentials, the ownership store unavailable) out of the DLQ however long it lasts. The DLQ is for what cannot be
+ * processed: SQS moves a message there once it has been received `maxReceiveCount` times, and a few minutes of
+ * failures would exhaust that. So on its last receive such a message is sent again as a fresh copy (same body, same
+ * FIFO group, so only that object's syncs wait) carrying how many attempts it has had, and this one is acknowledged.
+ * The attempts keep growing the backoff across copies, so a long outage costs one try per object every
+ * RETRY_MAX_SECONDS, not a burst every few receives.
  */
-export interface ClusterOutage {
+export interface RetryRenewal {
   /** Attempts made before this copy of the message (0 for a message from the watcher). */
   priorAttempts(record: SQSRecord): number;
   /** True when this receive is the last before the queue would move the message to its DLQ. */
@@ -21,7 +22,7 @@ export interface ClusterOutage {
 /** The message attribute a renewed copy carries: attempts made before it. */
 export const ATTEMPTS_ATTRIBUTE = 'apim-sync-attempts';
 
-export class SqsClusterOutage implements ClusterOutage {
+export class SqsRetryRenewal implements RetryRenewal {
   private readonly sqs: Promise<SQSClient>;
   private readonly queueUrlOf: (record: SQSRecord) => string;
   /** Queue URL → its redrive policy's maxReceiveCount (undefined: no DLQ), read once per container. */
