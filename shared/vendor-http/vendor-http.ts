@@ -8,6 +8,7 @@ import { CallCounter } from '../kube/call-counter.ts';
 import { permanent, transient, SyncError } from '../engine/errors.ts';
 import { refusal, type AddressPolicy } from './address-policy.ts';
 import { encodeRequest, exchange, vendorResponse } from './http-exchange.ts';
+import { DEFAULT_GET_RETRY, getRetryDelayMs, type GetRetryPolicy } from './get-retry.ts';
 
 export interface VendorRequest {
   method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -43,7 +44,8 @@ export interface VendorResponse {
 
 /**
  * The only way vendor folders reach a vendor: a timeout on every call, the address policy enforced at connect time
- * (so DNS rebinding cannot bypass it), transport failures turned into transient sync errors, and calls counted.
+ * (so DNS rebinding cannot bypass it), a GET retried a couple of times on a 429, 502/503/504, reset or timeout
+ * (get-retry.ts), transport failures turned into transient sync errors, and every attempt counted as a call.
  * Built on node:http(s), which Lambda loads anyway, to keep the function's cold start small.
  */
 export class VendorHttp implements VendorTransport {
@@ -57,14 +59,16 @@ export class VendorHttp implements VendorTransport {
   private readonly extraCa: string[];
 
   private readonly connectTo: Record<string, string>;
+  private readonly getRetry: GetRetryPolicy;
 
   /**
    * `connectTo` (as curl's --connect-to): `host:port` → `host:port` to connect to instead, the request keeping its
    * URL, Host header and TLS server name; `ca`: certificates trusted besides the system's. Both for the sandbox and
    * tests, whose stand-ins answer for public hosts (a document URL an example names).
    */
-  constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number; connectTo?: Record<string, string>; ca?: string[] }) {
+  constructor(opts: { policy: AddressPolicy; timeoutMs?: number; connections?: number; connectTo?: Record<string, string>; ca?: string[]; getRetry?: Partial<GetRetryPolicy> }) {
     this.policy = opts.policy;
+    this.getRetry = { ...DEFAULT_GET_RETRY, ...opts.getRetry };
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.connectTo = opts.connectTo ?? {};
     const lookup = guardedLookup(opts.policy);
@@ -79,14 +83,25 @@ export class VendorHttp implements VendorTransport {
     const url = new URL(req.url);
     this.checkLiteralHost(url);
     const target = this.target(url);
-    this.calls.add(req.method);
     const { headers, body } = encodeRequest(req);
     const agent = url.protocol === 'https:' ? this.httpsAgent(req.tls) : this.agents.http;
-    try {
-      const answer = await exchange(url, { method: req.method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target }, body, req.timeoutMs ?? this.timeoutMs);
-      return vendorResponse(req, answer);
-    } catch (err) {
-      throw transportError(req, err);
+    const options = { method: req.method, headers: target ? { ...headers, host: url.host } : headers, agent, ...target };
+    let timeouts = 0;
+    for (let attempt = 1; ; attempt++) {
+      // Each attempt is a vendor call, in the process's count and the sync's usage record alike.
+      this.calls.add(req.method);
+      let wait: number | undefined;
+      try {
+        const answer = await exchange(url, options, body, req.timeoutMs ?? this.timeoutMs);
+        wait = req.method === 'GET' ? getRetryDelayMs(this.getRetry, attempt, { status: answer.status, retryAfterSeconds: retryAfterSeconds(answer.headers['retry-after']) }, timeouts) : undefined;
+        if (wait === undefined) return vendorResponse(req, answer);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'ETIMEDOUT') timeouts++;
+        wait = req.method === 'GET' ? getRetryDelayMs(this.getRetry, attempt, { code }, timeouts) : undefined;
+        if (wait === undefined) throw transportError(req, err);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
