@@ -47,12 +47,14 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
  * resources waiting for a released vendor object (QUEUE_URL). Without a table no records are kept: said once, here.
  */
 async function ownershipFromEnv(env: NodeJS.ProcessEnv, log: Logger): Promise<Pick<HandlerDependencies, 'ownership' | 'wake'>> {
+  // The changes queue also takes a resync's drift correction (reason drift), with or without ownership records.
+  const wake = env.QUEUE_URL ? { wake: sqsWake({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL) } : {};
   if (!env.OWNERSHIP_TABLE) {
     log.warn('OWNERSHIP_TABLE is not set: no ownership records are kept, so resources anywhere in the fleet that name one vendor object all write it');
-    return {};
+    return wake;
   }
   const [{ DynamoDBClient }, { DynamoDbOwnershipStore }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../../shared/ownership/dynamodb-ownership-store.ts')]);
   const ownership = new DynamoDbOwnershipStore(new DynamoDBClient({}), env.OWNERSHIP_TABLE);
   if (!env.QUEUE_URL) log.warn('QUEUE_URL is not set: resources waiting for a released vendor object sync at their next resync');
-  return { ownership, ...(env.QUEUE_URL ? { wake: sqsWake({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL) } : {}) };
+  return { ownership, ...wake };
 }

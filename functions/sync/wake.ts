@@ -6,17 +6,18 @@ import type { OwnerRef } from '../../shared/ownership/ownership-store.ts';
 /**
  * Wakes resources that wait for a vendor object (they lost it to another resource, which was deleted, orphaned or had
  * it taken over): a pointer message each on the changes queue, as the watcher would send, with reason `owner-released`.
+ * Also hands a resync's drift correction to the changes queue (reason `drift`), in the object's FIFO group.
  * The waker knows the waiter's name and uid, not its current version: the sync reads the object itself, so the
  * version in the message is only a placeholder, and `cause` (which release) keeps distinct wake-ups from being
  * deduplicated away.
  */
-export function sqsWake(sqs: SQSClient | { endpoint?: string }, queueUrl: string): (waiters: OwnerRef[], cause: string) => Promise<void> {
+export function sqsWake(sqs: SQSClient | { endpoint?: string }, queueUrl: string): (waiters: OwnerRef[], cause: string, reason?: PointerReason) => Promise<void> {
   // Loaded on the first wake-up only, as the requeue's client: most invocations release nothing.
   let client: Promise<SQSClient> | undefined;
   const sqsClient = () => (client ??= 'send' in sqs ? Promise.resolve(sqs) : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {})));
-  return async (waiters, cause) => {
+  return async (waiters, cause, reason = 'owner-released') => {
     const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
-    const messages = waiters.map((w) => wakeMessage(w, cause));
+    const messages = waiters.map((w) => wakeMessage(w, cause, reason));
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
       const out = await (await sqsClient()).send(
@@ -30,7 +31,10 @@ export function sqsWake(sqs: SQSClient | { endpoint?: string }, queueUrl: string
   };
 }
 
-export function wakeMessage(w: OwnerRef, cause: string): SyncMessage {
+/** Why the function itself points a resource at the changes queue: its owner went, or a resync found drift to correct. */
+export type PointerReason = 'owner-released' | 'drift';
+
+export function wakeMessage(w: OwnerRef, cause: string, reason: PointerReason = 'owner-released'): SyncMessage {
   return SyncMessage.parse({
     v: 1,
     cluster: w.cluster,
@@ -40,7 +44,7 @@ export function wakeMessage(w: OwnerRef, cause: string): SyncMessage {
     name: w.name,
     uid: w.uid || 'unknown',
     resourceVersion: '0',
-    reason: 'owner-released',
+    reason,
     cause: cause.length <= 300 ? cause : `${cause.slice(0, 200)}…${createHash('sha256').update(cause).digest('hex')}`,
   });
 }

@@ -101,6 +101,11 @@ export interface SyncContext {
    * so no condition, event or log line carries them, even when the vendor quotes the request in a refusal.
    */
   secrets: Set<string>;
+  /**
+   * Sends the object to the changes queue (reason `drift`) instead of writing: what a resync in step does when it finds
+   * the vendor object drifted, since a change of the object may be syncing on the other queue at that moment.
+   */
+  handOver?(object: KubeObject, cause: string): Promise<void>;
   /** Counts, into this sync's usage record, a vendor call that does not go through `http` (one carried by the API server). */
   countVendorCall?(verb: string): void;
   /** Who owns which vendor object across the fleet (shared/engine/ownership.ts); unset: no records are kept. */

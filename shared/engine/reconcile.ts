@@ -10,7 +10,7 @@ import { parseSpec } from './spec-validation.ts';
 import { statusPatch } from './status-patch.ts';
 import { renderTemplates } from './templates.ts';
 
-export type ReconcileAction = 'created' | 'updated' | 'applied' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours';
+export type ReconcileAction = 'created' | 'updated' | 'applied' | 'unchanged' | 'deleted' | 'orphaned' | 'blocked' | 'gone' | 'not-ours' | 'drift-handed-over';
 
 /** Why this sync runs (the queue message's reason): a resync of an owner in step needs no ownership store call. */
 export interface ReconcileOptions {
@@ -78,6 +78,11 @@ async function reconcileSpec(obj: KubeObject, kind: KindDefinition, ctx: SyncCon
       vendorStatus = observedStatus = observed.status ?? {};
       if (observed.notes) notes = { ...notes, ...observed.notes };
       if (!observed.exists || !observed.upToDate) {
+        if (opts.reason === 'resync' && ctx.handOver && readyAtGeneration(live)) {
+          // The resync queue runs beside the changes queue: its correction is written in the object's changes group.
+          await ctx.handOver(live, `drift:${live.metadata.resourceVersion ?? ''}:${Date.now()}`);
+          return 'drift-handed-over';
+        }
         await claim();
         begin();
         action = observed.exists ? 'updated' : 'created';

@@ -30,8 +30,8 @@ export interface SyncDependencies {
   onClusterUnavailable?(cluster: string, reason: ClusterUnavailableReason): void;
   /** Who owns which vendor object across the fleet; unset: no records (README, "Who owns a vendor object"). */
   ownership?: OwnershipStore;
-  /** Sends the resources waiting for a released vendor object a pointer message each (functions/sync/wake.ts). */
-  wake?(waiters: OwnerRef[], cause: string): Promise<void>;
+  /** Sends pointer messages to the changes queue (functions/sync/wake.ts): to the resources waiting for a released vendor object, and for a resync's drift correction. */
+  wake?(waiters: OwnerRef[], cause: string, reason?: 'owner-released' | 'drift'): Promise<void>;
 }
 
 /**
@@ -72,6 +72,10 @@ export async function syncMessage(body: string, receiveCount: number, deps: Sync
     const cluster = countingView(await deps.clusters.get(msg.cluster), () => calls.kubernetes++);
     const ctx = createSyncContext(cluster, countingView(deps.http, () => calls.vendor++), log, () => calls.vendor++, ownershipOf(deps));
     const ref = { apiVersion: msg.apiVersion, kind: msg.kind, namespace: msg.namespace, name: msg.name };
+    const wake = deps.wake;
+    // Resyncs run on their own queue, beside the changes of the same object: a write they need goes through the
+    // object's FIFO group on the changes queue, so it can never overtake (and undo) a change.
+    if (wake) ctx.handOver = (obj, cause) => wake([{ cluster: msg.cluster, apiVersion: obj.apiVersion, kind: obj.kind, namespace: msg.namespace, name: msg.name, uid: obj.metadata.uid ?? msg.uid }], cause, 'drift');
     const action = msg.event ? await handleEvent(ref, kind, msg.event, ctx) : await reconcile(ref, kind, ctx, { reason: msg.reason });
     log.info('synced', { ...keys, ...(msg.event ? { event: msg.event.type, eventId: msg.event.id } : {}), action });
     deps.onOutcome?.(msg, undefined);
@@ -113,7 +117,7 @@ function ownershipOf(deps: SyncDependencies): Ownership | undefined {
 }
 
 /** Actions after which the vendor and the cluster hold what they held before. */
-const UNCHANGED = new Set<string>(['unchanged', 'gone', 'not-ours']);
+const UNCHANGED = new Set<string>(['unchanged', 'gone', 'not-ours', 'drift-handed-over']);
 
 /**
  * A vendor event for an object: handed to its kind, unless the object is gone or going (its deletion wins); synced

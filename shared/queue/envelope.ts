@@ -11,6 +11,7 @@ export const SyncReason = z.enum([
   'dependent-removed', // an object referencing this one went away (unblocks a held deletion)
   'resync', // periodic drift correction
   'vendor-event', // the vendor told the watcher something about this object (see VendorEvent)
+  'drift', // a resync found the vendor object drifted: the correction goes through the changes queue, after any change
   'owner-released', // the sync function: the vendor object this object lost to another resource was released or taken over
 ]);
 export type SyncReason = z.infer<typeof SyncReason>;

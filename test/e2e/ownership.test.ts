@@ -170,6 +170,7 @@ describe('one owner per vendor object across the fleet', () => {
     await condition(loser, apiNs[loser], 'ApiV4Definition', name, 'Accepted', (c) => c.status === 'True');
     const former = await condition(owner, apiNs[owner], 'ApiV4Definition', name, 'Ready', (c) => c.reason === 'Conflict');
     expect(findCondition(former.status, 'Ready')?.message).toContain(`is owned by ApiV4Definition ${apiNs[loser]}/${name} in cluster ${loser}`);
+    await waitFor('the woken sync logged', () => wokenSyncs(owner, name) > 0); // logged after its status write
     expect(wokenSyncs(owner, name)).toBe(1);
     await conflictEvent(owner, apiNs[owner], name);
     await waitFor('queue drained', () => plane.drained());
@@ -182,6 +183,7 @@ describe('one owner per vendor object across the fleet', () => {
     await clusters[owner].objects.delete({ apiVersion: GRAVITEE, kind: 'ApiV4Definition', metadata: { name, namespace: apiNs[owner] } });
     await waitFor(`${name} gone from ${owner}`, async () => !(await read(owner, apiNs[owner], 'ApiV4Definition', name)));
     const took = await condition(loser, apiNs[loser], 'ApiV4Definition', name, 'Accepted', (c) => c.status === 'True');
+    await waitFor('the woken sync logged', () => wokenSyncs(loser, name) > 0); // logged after its status write
     expect(wokenSyncs(loser, name)).toBe(1);
     expect(took.metadata.annotations?.[OWNER_RECORD]).toBeDefined();
     expect(apiInApim(loser, name)).toBe(true);
@@ -196,6 +198,7 @@ describe('one owner per vendor object across the fleet', () => {
     await clusters[owner].objects.delete({ apiVersion: GRAVITEE, kind: 'ApiV4Definition', metadata: { name, namespace: apiNs[owner] } });
     await waitFor(`${name} gone from ${owner}`, async () => !(await read(owner, apiNs[owner], 'ApiV4Definition', name)));
     await condition(loser, apiNs[loser], 'ApiV4Definition', name, 'Accepted', (c) => c.status === 'True');
+    await waitFor('the woken sync logged', () => wokenSyncs(loser, name) > 0); // logged after its status write
     expect(wokenSyncs(loser, name)).toBe(1);
     const took = await read(loser, apiNs[loser], 'ApiV4Definition', name);
     const record = await plane.ownership.store.read(took!.metadata.annotations![OWNER_RECORD]!);
@@ -238,6 +241,7 @@ describe('one owner per vendor object across the fleet', () => {
     // The owner goes: its backend is deleted, and the loser, woken, creates its own.
     await clusters[owner].objects.delete({ apiVersion: THREESCALE, kind: 'Backend', metadata: { name: ownerName, namespace: ns[owner] } });
     await condition(loser, ns[loser], 'Backend', loserName, 'Synced', (c) => c.status === 'True');
+    await waitFor('the woken sync logged', () => wokenSyncs(loser, loserName) > 0); // logged after its status write
     expect(wokenSyncs(loser, loserName)).toBe(1);
     expect(threescale.state.backendBySystemName(TENANT, 'inventory')?.name).toBe(`Backend of ${loser}`);
   });

@@ -65,6 +65,11 @@ export function itFollowsTheGraviteeLifecycle(c: GraviteeKindCase, name = `${c.k
     expect(JSON.stringify(seen(c, c.remote(name)))).not.toBe(JSON.stringify(c.change.value));
     await sendPointer(w.plane, (await w.get(c.kind, name))!, { reason: 'resync', cause: 'console-edit' });
     await waitFor('console edit reverted', () => JSON.stringify(seen(c, c.remote(name))) === JSON.stringify(c.change.value));
+    // The resync only found the drift; the correction was written by a sync on the changes queue (reason drift), in
+    // the object's own FIFO group, where it cannot overtake a change of the object.
+    const mine = () => w.logs.filter((l) => l.includes(`"name":"${name}"`) && l.includes('"message":"synced"'));
+    await waitFor('the correction synced', () => mine().some((l) => l.includes('"reason":"drift"') && /"action":"(updated|created)"/.test(l)));
+    expect(mine().some((l) => l.includes('"reason":"resync"') && l.includes('"action":"drift-handed-over"'))).toBe(true);
   });
 
   it('recreates an object deleted in the APIM console on the next resync', async () => {

@@ -29,9 +29,9 @@ export function pointerMessage(obj: KubeObject, over: Partial<SyncMessage> = {},
   };
 }
 
-/** The SQS record Lambda would hand the sync function for a resync pointer to `obj`: to build synthetic batches. */
-export function sqsRecord(obj: KubeObject, id: string): SQSRecord {
-  const msg = pointerMessage(obj, { reason: 'resync', cause: id });
+/** The SQS record Lambda would hand the sync function for a pointer to `obj` (a resync by default): to build synthetic batches. */
+export function sqsRecord(obj: KubeObject, id: string, reason: SyncMessage['reason'] = 'resync'): SQSRecord {
+  const msg = pointerMessage(obj, { reason, cause: id });
   return {
     messageId: id,
     receiptHandle: `handle-${id}`,
