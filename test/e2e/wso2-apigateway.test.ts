@@ -83,6 +83,9 @@ describe('WSO2 APIGateway', () => {
     await w.apply(apiGateway('unreachable', 'http://127.0.0.1:9', { spec: { apiSelector: { scope: 'LabelSelector', matchLabels: { nobody: 'x' } } } }));
     const obj = await w.waitForCondition('APIGateway', 'unreachable', 'Programmed', 'False', { reason: 'Retrying' });
     expect(conditionOf(obj, 'Ready')?.reason).toBe('Unreachable');
+    // A gateway that never answers is retried until it does (never dead-lettered): remove it, so the queue drains.
+    await w.remove('APIGateway', 'unreachable');
+    await w.waitForGone('APIGateway', 'unreachable');
   });
 
   it('probes its control plane: ControlPlaneConnected=True when the token is taken, False/Unauthorized when refused', async () => {
