@@ -20,6 +20,11 @@ export interface HandlerDependencies extends SyncDependencies {
   usage?: UsageSink;
   /** Keeps transiently failing messages out of the DLQ (functions/sync/renewal.ts); none: they reach it after maxReceiveCount. */
   renewal?: RetryRenewal;
+  /**
+   * Time an invocation keeps for its last sync (SYNC_TIME_RESERVE_SECONDS, default 20): with less left, it starts no
+   * more syncs and hands the rest of its batch back untried, rather than time out and fail the whole batch.
+   */
+  reserveMs?: number;
 }
 
 /** Built once per container from the environment (see README, "Configuration"). */
@@ -38,6 +43,7 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
     requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
     usage: emfUsageSink(),
     onClusterUnavailable: (cluster, reason) => (clusters.trip(cluster, reason), clusterMetric(cluster, reason)),
+    reserveMs: Number(env.SYNC_TIME_RESERVE_SECONDS ?? 20) * 1000,
     renewal: new SqsRetryRenewal({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
   };
 }

@@ -19,11 +19,16 @@ export function createHandler(deps: () => Promise<HandlerDependencies>) {
     const measured: HandlerDependencies = { ...d, onUsage: (u) => (d.onUsage?.(u), usage.add(u)) };
     const processor = new SqsFifoPartialProcessorAsync();
     try {
-      return await processPartialResponse(event, (record: SQSEvent['Records'][number]) => syncRecord(record, measured), processor, { context, skipGroupOnError: true });
+      return await processPartialResponse(event, (record: SQSEvent['Records'][number]) => syncRecord(record, measured, timeLeft(context)), processor, { context, skipGroupOnError: true });
     } finally {
       writeUsage(d, usage);
     }
   });
+}
+
+/** The invocation's remaining time, from Lambda's context; none for a caller's hand-made context (tests, the local runner). */
+function timeLeft(context: Context | undefined): (() => number) | undefined {
+  return typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
 }
 
 /** Usage is accounting, never a reason to fail syncs that already happened. */

@@ -5,11 +5,16 @@ import type { HandlerDependencies } from './dependencies.ts';
 export class RetryLater extends Error {}
 
 /** One SQS record: sync it, or push it back with a backoff and report it failed (the rest of its group fails too). */
-export async function syncRecord(record: SQSRecord, deps: HandlerDependencies): Promise<void> {
+export async function syncRecord(record: SQSRecord, deps: HandlerDependencies, timeLeft?: () => number): Promise<void> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
   // A renewed copy counts the attempts of the copies before it: the backoff keeps growing.
   const attempts = receiveCount + (deps.renewal?.priorAttempts(record) ?? 0);
-  const outcome = await syncMessage(record.body, attempts, deps);
+  // Too little time left for a sync: hand the record back untried (at once, to the next invocation) instead of timing
+  // out, which would fail the whole batch, those already synced included. Its receive is spent: on the last before
+  // the DLQ it is renewed, as a transient failure is.
+  const outcome = timeLeft && timeLeft() < (deps.reserveMs ?? 20_000)
+    ? ({ done: false, retry: 'transient', retryAfterSeconds: 0, error: 'not tried: the invocation is near its timeout' } as const)
+    : await syncMessage(record.body, attempts, deps);
   if (outcome.done) return;
   // Transient failures retry until they succeed; only what cannot be processed (or a defect) reaches the DLQ.
   if (outcome.retry === 'transient' && deps.renewal && (await renewed(record, receiveCount, attempts, deps))) return;

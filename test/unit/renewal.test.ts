@@ -70,11 +70,12 @@ async function drain(): Promise<{ body?: string; attempts?: string }[]> {
 
 describe('which failures are renewed before the DLQ (functions/sync/sync-record.ts)', () => {
   const pointer = JSON.stringify({ v: 1, cluster: 'east', apiVersion: 'gravitee.io/v1alpha1', kind: 'ApiV4Definition', namespace: 'shop', name: 'orders', uid: 'u1', resourceVersion: '7', reason: 'spec-changed' });
+  let reads = 0;
   /** A sync that fails with `failure` (thrown where the sync reads its cluster), its receive `receiveCount`. */
-  async function run(failure: unknown, receiveCount: number, body = pointer) {
+  async function run(failure: unknown, receiveCount: number, body = pointer, timeLeftMs?: number) {
     const delays: number[] = [];
     const deps: HandlerDependencies = {
-      clusters: { get: async () => Promise.reject(failure) },
+      clusters: { get: async () => (reads++, Promise.reject(failure)) },
       kinds: new KindCatalog(syncKinds),
       http: new VendorHttp({ policy: { allowLoopback: true, allowLinkLocal: false } }),
       log: jsonLogger({ level: 'ERROR', sink: () => {} }),
@@ -83,7 +84,7 @@ describe('which failures are renewed before the DLQ (functions/sync/sync-record.
       renewal: new SqsRetryRenewal(queue.sqs, () => queue.queueUrl),
     };
     const r = record({ body, messageId: `m-${Math.random()}`, attributes: { ...record().attributes, ApproximateReceiveCount: String(receiveCount), MessageGroupId: `east/shop/orders-${Math.random()}` } });
-    const thrown = await syncRecord(r, deps).then(() => undefined, (e: unknown) => e);
+    const thrown = await syncRecord(r, deps, timeLeftMs === undefined ? undefined : () => timeLeftMs).then(() => undefined, (e: unknown) => e);
     return { acknowledged: thrown === undefined, retryLater: thrown instanceof RetryLater, delays, queued: await drain() };
   }
   const vendor503 = transient('ControlPlaneError', 'request [GET] https://apim.example/x failed with status 503');
@@ -108,6 +109,15 @@ describe('which failures are renewed before the DLQ (functions/sync/sync-record.
     expect(await run(new TypeError("Cannot read properties of undefined (reading 'spec')"), 4)).toMatchObject(dlqBound);
     expect(await run(vendor503, 4, '{"not":"a pointer"}')).toMatchObject(dlqBound);
     expect(await run(vendor503, 4, pointer.replace('ApiV4Definition', 'NoSuchKind'))).toMatchObject(dlqBound);
+  });
+
+  it('near the invocation timeout, hands a record back untried at once (renewed on its last receive) instead of timing out', async () => {
+    const before = reads;
+    expect(await run(vendor503, 2, pointer, 5_000)).toEqual({ acknowledged: false, retryLater: true, delays: [0], queued: [] });
+    expect(await run(vendor503, 4, pointer, 5_000)).toEqual({ acknowledged: true, retryLater: false, delays: [], queued: [{ body: pointer, attempts: '4' }] });
+    expect(reads).toBe(before); // the sync never started: it never read its cluster
+    // With time enough, the sync runs (and here meets the vendor failure).
+    expect(await run(vendor503, 2, pointer, 50_000)).toMatchObject({ acknowledged: false, retryLater: true });
   });
 
   it('does not renew a missing reference (the watcher re-enqueues it when the reference appears)', async () => {
