@@ -17,7 +17,7 @@ import { costOfUsageFile } from './cost.ts';
 
 /**
  * `npm run bench [-- --scenario gravitee|3scale|wso2|footprint|chaos|cost|fairness … --count 1000 --mixed-sets 200 --products 200 --latency 20
- * --watched-objects 10000 --unreferenced-secrets 2000 --objects 1000 --deadline 900 --max-receive-count N --usage-file F --json]`:
+ * --watched-objects 10000 --unreferenced-secrets 2000 --objects 1000 --deadline 900 --max-receive-count N --visibility-timeout S --usage-file F --json]`:
  * prints the figures docs/benchmarks.md records. Without `--scenario`, the first four run (chaos, cost and fairness only when
  * named; fairness: --fairness-objects 10000 --resync-per-second 1000 --resync-concurrency 2 --fairness-spacing-ms 250).
  * Each scenario's syncs write their usage records to a file of the bench's own; gravitee, 3scale, wso2 and chaos end
@@ -47,6 +47,7 @@ const { values } = parseArgs({
     'resync-per-second': { type: 'string', default: '1000' },
     'resync-concurrency': { type: 'string', default: '2' },
     'max-receive-count': { type: 'string' },
+    'visibility-timeout': { type: 'string' },
     deadline: { type: 'string', default: String(CHAOS_DEFAULTS.deadlineSeconds) },
     'usage-file': { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -91,6 +92,7 @@ const chaos: ChaosResult | undefined = scenarios.has('chaos')
       concurrency,
       usageFile: await benchUsageFile('chaos'),
       ...(values['max-receive-count'] ? { maxReceiveCount: Number(values['max-receive-count']) } : {}),
+      ...(values['visibility-timeout'] ? { visibilityTimeoutSeconds: Number(values['visibility-timeout']) } : {}),
     })
   : undefined;
 const fairness: FairnessResult | undefined = scenarios.has('fairness')
