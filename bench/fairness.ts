@@ -7,6 +7,7 @@ import type { KubeObject } from '../shared/kube/object-ref.ts';
 import { deduplicationId, messageGroupId } from '../shared/queue/envelope.ts';
 import { pointerMessage } from '../test/support/send-message.ts';
 import { AcceptedTracker } from './accepted-tracker.ts';
+import { api as benchApi } from './gravitee-apply.ts';
 import { createAll, waitAll } from './burst.ts';
 import { startBenchServices, type BenchServices } from './services.ts';
 import { percentile, percentiles, progress, progressDone, round, type Percentiles } from './stats.ts';
@@ -64,22 +65,7 @@ const context = (apimUrl: string): Manifest[] => [
 const application = (name: string): Manifest =>
   ({ apiVersion: GRAVITEE, kind: 'Application', metadata: { name, namespace: NS }, spec: { name, description: 'fairness bench', contextRef: { name: 'ctx' }, settings: { app: { type: 'WEB' } } } }) as Manifest;
 
-function api(name: string): Manifest {
-  return {
-    apiVersion: GRAVITEE,
-    kind: 'ApiV4Definition',
-    metadata: { name, namespace: NS },
-    spec: {
-      name,
-      version: '1.0',
-      contextRef: { name: 'ctx' },
-      type: 'PROXY',
-      listeners: [{ type: 'HTTP', paths: [{ path: `/${name}` }], entrypoints: [{ type: 'http-proxy', qos: 'AUTO' }] }],
-      endpointGroups: [{ name: 'default', type: 'http-proxy', endpoints: [{ name: 'default', type: 'http-proxy', inheritConfiguration: false, configuration: { target: 'https://backend.internal/echo' } }] }],
-      plans: { KeyLess: { name: 'Free', security: { type: 'KEY_LESS' } } },
-    },
-  } as Manifest;
-}
+const api = (name: string): Manifest => benchApi(name, NS);
 
 export async function benchFairness(o: FairnessOptions): Promise<FairnessResult> {
   const services: BenchServices[] = [];

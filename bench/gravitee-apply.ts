@@ -11,11 +11,12 @@ import { percentiles, progress, progressDone, round, type Percentiles } from './
 
 const NS = 'bench';
 
-function api(name: string): Manifest {
+/** The benches' ApiV4Definition: one keyless plan, one HTTP proxy endpoint. */
+export function api(name: string, namespace = NS): Manifest {
   return {
     apiVersion: 'gravitee.io/v1alpha1',
     kind: 'ApiV4Definition',
-    metadata: { name, namespace: NS },
+    metadata: { name, namespace },
     spec: {
       name,
       version: '1.0',
@@ -70,7 +71,7 @@ export async function benchGravitee(opts: { count: number; latencyMs: number; si
     await resetCounters(plane);
     const names = Array.from({ length: opts.count }, (_, i) => `api-${i}`);
     const start = performance.now();
-    const appliedAt = await createAll(objects, names.map(api), 'ApiV4Definitions');
+    const appliedAt = await createAll(objects, names.map((n) => api(n)), 'ApiV4Definitions');
     const end = await waitAll(tracker, names, 'Accepted');
     const latencies = names.map((n) => (tracker.acceptedAt.get(n) ?? 0) - (appliedAt.get(n) ?? 0));
     await waitDrained(plane);

@@ -114,24 +114,14 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     wake: sqsWake(queue.sqs, queue.queueUrl),
   };
   const handler = (opts.functionView ?? ((h) => h))(createHandler(async () => deps));
-  const runner = new LambdaRunner({
-    sqs: queue.sqs,
-    queueUrl: queue.queueUrl,
-    queueArn: queue.queueArn,
-    handler,
-    concurrency: opts.concurrency ?? 4,
-    onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message }),
-  });
-  runner.start();
-  const resyncRunner = new LambdaRunner({
-    sqs: queue.sqs,
-    queueUrl: queue.resyncQueueUrl,
-    queueArn: queue.resyncQueueArn,
-    handler,
-    concurrency: opts.resyncConcurrency ?? 1,
-    onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message, queue: 'resyncs' }),
-  });
-  resyncRunner.start();
+  // One runner per queue, as one event source mapping each, with its own concurrency.
+  const runnerOf = (queueUrl: string, queueArn: string, concurrency: number, queueName?: string) => {
+    const r = new LambdaRunner({ sqs: queue.sqs, queueUrl, queueArn, handler, concurrency, onError: (err, stage) => log.warn(RUNNER_FAILURES[stage], { error: (err as Error).message, ...(queueName ? { queue: queueName } : {}) }) });
+    r.start();
+    return r;
+  };
+  const runner = runnerOf(queue.queueUrl, queue.queueArn, opts.concurrency ?? 4);
+  const resyncRunner = runnerOf(queue.resyncQueueUrl, queue.resyncQueueArn, opts.resyncConcurrency ?? 1, 'resyncs');
   const newWatcher = async ([clusterId, kubeConfig]: [string, KubeConfig]) => {
     const w = await startWatcher({
       clusterId,

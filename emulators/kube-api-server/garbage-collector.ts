@@ -9,6 +9,7 @@ import { deleteObject } from './delete-handlers.ts';
 import type { ServerState } from './request-context.ts';
 import { grKey, type KubeObj, type ResourceType } from './resource-type.ts';
 import { objectKey } from './store.ts';
+import { WorkQueue } from './work-queue.ts';
 
 interface OwnerRef {
   apiVersion: string;
@@ -31,8 +32,7 @@ export class GarbageCollector {
   /** owner uid → its dependents. */
   private readonly dependents = new Map<string, Map<string, Dependent>>();
   /** Dependents to look at once the current request has answered. */
-  private readonly queue = new Map<string, Dependent>();
-  private scheduled = false;
+  private readonly queue = new WorkQueue<Dependent>((d) => this.attemptToDelete(d));
 
   constructor(state: ServerState) {
     this.state = state;
@@ -60,15 +60,7 @@ export class GarbageCollector {
   }
 
   private enqueue(d: Dependent): void {
-    this.queue.set(depKey(d), d);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const items = [...this.queue.values()];
-      this.queue.clear();
-      for (const d of items) this.attemptToDelete(d);
-    });
+    this.queue.add(depKey(d), d);
   }
 
   /** The GC's attemptToDeleteItem: delete when every owner is gone, else drop the references that dangle. */

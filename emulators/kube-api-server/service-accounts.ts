@@ -15,6 +15,7 @@ import type { ServerState } from './request-context.ts';
 import type { KubeObj, ResourceType } from './resource-type.ts';
 import { objectKey } from './store.ts';
 import { age } from './table.ts';
+import { WorkQueue } from './work-queue.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 export const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';
@@ -65,8 +66,7 @@ export class TokenController {
   private readonly rootCaPem: string | undefined;
   /** The controller's signing key (kube-controller-manager's --service-account-private-key-file). */
   private readonly key = randomBytes(32);
-  private readonly queue = new Map<string, { namespace: string; name: string }>();
-  private scheduled = false;
+  private readonly queue = new WorkQueue<{ namespace: string; name: string }>((s) => this.syncSecret(s.namespace, s.name));
 
   constructor(state: ServerState, rootCaPem?: string) {
     this.state = state;
@@ -92,15 +92,7 @@ export class TokenController {
   }
 
   private enqueue(namespace: string, name: string): void {
-    this.queue.set(objectKey(namespace, name), { namespace, name });
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const items = [...this.queue.values()];
-      this.queue.clear();
-      for (const s of items) this.syncSecret(s.namespace, s.name);
-    });
+    this.queue.add(objectKey(namespace, name), { namespace, name });
   }
 
   private syncSecret(namespace: string, name: string): void {
