@@ -34,7 +34,9 @@ beforeAll(async () => {
   apim = await startGraviteeEmulator({ organizations: { acme: ['dev'] }, users: [ADMIN] });
   plane = await startSyncPlane({
     clusters: { a: a.kubeConfig, b: b.kubeConfig },
-    namespaces: [a.namespace, b.namespace],
+    // Each watcher its own namespace: with E2E_KUBECONFIG both "clusters" are one, and an object seen under two cluster
+    // ids would be two resources naming one vendor object.
+    clusterNamespaces: { a: [a.namespace], b: [b.namespace] },
     allowLoopback: true,
     retry: { baseSeconds: 1, maxSeconds: 2 },
     // No periodic resync here (the test triggers one), and none paced: B's whole resync is queued at once, the worst
@@ -72,7 +74,7 @@ describe('fairness: a change never waits behind a fleet resync', () => {
   it("accepts cluster A's change while cluster B's resync backlog is still queued", async () => {
     const [, watcherB] = plane.watchers;
     const sentBefore = watcherB.metrics().resyncMessagesSent;
-    // The context and the Applications (with E2E_KUBECONFIG both "clusters" are one, and each watcher sees A's too).
+    // The context and the Applications of B's namespace.
     const resynced = watcherB.resync();
     expect(resynced).toBeGreaterThanOrEqual(B_OBJECTS + 1);
     await waitFor("B's resync handed to the queue", () => watcherB.metrics().pendingMessages === 0 && watcherB.metrics().resyncRemaining === 0);
