@@ -99,6 +99,8 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
   const usage = opts.usageFile === false ? undefined : usageFile(opts.usageFile ?? usageFilePath(), (err) => log.warn('could not write usage records', { error: err.message }));
   // As in Lambda (functions/sync/dependencies.ts): a cluster that does not answer fails its next syncs at once for a while.
   const circuit = new ClusterCircuit(opts.registry ?? new StaticClusterRegistry(clusters), { openMs: opts.clusterCircuitOpenMs });
+  // The local queues' URLs are not AWS's form: the runners' records name each queue by ARN.
+  const requeue = new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl });
   const deps: HandlerDependencies = {
     clusters: circuit,
     onClusterUnavailable: (cluster, reason) => circuit.trip(cluster, reason),
@@ -106,8 +108,8 @@ export async function startSyncPlane(opts: SyncPlaneOptions): Promise<SyncPlane>
     http: new VendorHttp({ policy: { allowLoopback: opts.allowLoopback ?? false, allowLinkLocal: false }, timeoutMs: opts.vendorTimeoutMs, connectTo: opts.vendorConnectTo, ca: opts.vendorCa }),
     log,
     retry: { ...retryPolicyFromEnv(), ...opts.retry },
-    requeue: new SqsRequeue(queue.sqs, { [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl }),
-    renewal: new SqsRetryRenewal(queue.sqs, (r) => ({ [queue.queueArn]: queue.queueUrl, [queue.resyncQueueArn]: queue.resyncQueueUrl })[r.eventSourceARN] ?? queue.queueUrl),
+    requeue,
+    renewal: new SqsRetryRenewal(queue.sqs, (r) => requeue.queueUrlOf(r)),
     onOutcome: (msg, failure) => (failure === 'reference' ? waiting.add(keyOf(msg.cluster, msg)) : waiting.delete(keyOf(msg.cluster, msg))),
     usage,
     ownership: ownership.store,

@@ -8,10 +8,11 @@ import { policyFromEnv } from '../../shared/vendor-http/address-policy.ts';
 import { VendorHttp } from '../../shared/vendor-http/vendor-http.ts';
 import { syncKinds } from '../../vendors/sync-kinds.ts';
 import type { UsageSink } from '../../shared/engine/usage-record.ts';
-import { SqsRequeue, queueUrlFromArn, type Requeue } from './requeue.ts';
+import { SqsRequeue, type Requeue } from './requeue.ts';
 import { emfUsageSink } from './usage-metrics.ts';
 import { emfClusterMetrics } from './cluster-metrics.ts';
 import { SqsRetryRenewal, type RetryRenewal } from './renewal.ts';
+import { lazySqs, type SqsSender } from './lazy-sqs.ts';
 import { sqsWake } from './wake.ts';
 
 export interface HandlerDependencies extends SyncDependencies {
@@ -33,18 +34,21 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
   // A cluster that does not answer fails its next syncs at once for a while, not after a timeout each.
   const clusters = new ClusterCircuit(await clusterRegistryFromEnv(env));
   const clusterMetric = emfClusterMetrics();
+  // One SQS client for the requeue, the renewal and the wake-ups, made on the first message any of them sends.
+  const sqs = lazySqs({ endpoint: env.SQS_ENDPOINT });
+  const requeue = new SqsRequeue(sqs);
   return {
-    ...(await ownershipFromEnv(env, log)),
+    ...(await ownershipFromEnv(env, log, sqs)),
     clusters,
     kinds: new KindCatalog(syncKinds),
     http: new VendorHttp({ policy: policyFromEnv(env), timeoutMs: Number(env.VENDOR_TIMEOUT_MS ?? 10_000) }),
     log,
     retry: retryPolicyFromEnv(env),
-    requeue: new SqsRequeue({ endpoint: env.SQS_ENDPOINT }),
+    requeue,
     usage: emfUsageSink(),
     onClusterUnavailable: (cluster, reason) => (clusters.trip(cluster, reason), clusterMetric(cluster, reason)),
     reserveMs: Number(env.SYNC_TIME_RESERVE_SECONDS ?? 20) * 1000,
-    renewal: new SqsRetryRenewal({ endpoint: env.SQS_ENDPOINT }, (record) => queueUrlFromArn(record.eventSourceARN)),
+    renewal: new SqsRetryRenewal(sqs, (record) => requeue.queueUrlOf(record)),
   };
 }
 
@@ -52,9 +56,9 @@ export async function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env):
  * The ownership table (OWNERSHIP_TABLE, serverless.yml's OwnershipTable) and the changes queue that wakes the
  * resources waiting for a released vendor object (QUEUE_URL). Without a table no records are kept: said once, here.
  */
-async function ownershipFromEnv(env: NodeJS.ProcessEnv, log: Logger): Promise<Pick<HandlerDependencies, 'ownership' | 'wake'>> {
+async function ownershipFromEnv(env: NodeJS.ProcessEnv, log: Logger, sqs: SqsSender): Promise<Pick<HandlerDependencies, 'ownership' | 'wake'>> {
   // The changes queue also takes a resync's drift correction (reason drift), with or without ownership records.
-  const wake = env.QUEUE_URL ? { wake: sqsWake({ endpoint: env.SQS_ENDPOINT }, env.QUEUE_URL) } : {};
+  const wake = env.QUEUE_URL ? { wake: sqsWake(sqs, env.QUEUE_URL) } : {};
   if (!env.OWNERSHIP_TABLE) {
     log.warn('OWNERSHIP_TABLE is not set: no ownership records are kept, so resources anywhere in the fleet that name one vendor object all write it');
     return wake;

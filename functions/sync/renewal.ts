@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsSender } from './lazy-sqs.ts';
 import type { SQSRecord } from 'aws-lambda';
 
 /**
@@ -23,13 +23,13 @@ export interface RetryRenewal {
 export const ATTEMPTS_ATTRIBUTE = 'apim-sync-attempts';
 
 export class SqsRetryRenewal implements RetryRenewal {
-  private readonly sqs: Promise<SQSClient>;
+  private readonly sqs: SqsSender;
   private readonly queueUrlOf: (record: SQSRecord) => string;
   /** Queue URL → its redrive policy's maxReceiveCount (undefined: no DLQ), read once per container. */
   private readonly maxReceives = new Map<string, Promise<number | undefined>>();
 
-  constructor(sqs: SQSClient | { endpoint?: string }, queueUrlOf: (record: SQSRecord) => string) {
-    this.sqs = 'send' in sqs ? Promise.resolve(sqs) : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {}));
+  constructor(sqs: SqsSender, queueUrlOf: (record: SQSRecord) => string) {
+    this.sqs = sqs;
     this.queueUrlOf = queueUrlOf;
   }
 
@@ -46,7 +46,7 @@ export class SqsRetryRenewal implements RetryRenewal {
 
   async renew(record: SQSRecord, attempts: number): Promise<void> {
     const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-    await (await this.sqs).send(
+    await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrlOf(record),
         MessageBody: record.body,
@@ -64,7 +64,7 @@ export class SqsRetryRenewal implements RetryRenewal {
     if (!max) {
       max = (async () => {
         const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-        const { Attributes } = await (await this.sqs).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
+        const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
         const policy = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { maxReceiveCount?: number | string }) : undefined;
         return policy?.maxReceiveCount === undefined ? undefined : Number(policy.maxReceiveCount);
       })();

@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsSender } from './lazy-sqs.ts';
 import type { SQSRecord } from 'aws-lambda';
 
 /** Makes a failed message visible again after a delay: the queue is the retry timer, nothing waits in memory. */
@@ -15,16 +15,14 @@ export function queueUrlFromArn(arn: string, endpoint?: string): string {
 /**
  * Sets the visibility timeout of a failed message, on the queue the record came from (its eventSourceARN): the
  * function reads two queues (changes and resyncs), so a fixed queue URL would name the wrong one for half of them.
- * The SQS client is loaded on the first failure only: most invocations never need it, and the function's cold start
- * should not pay for it.
  */
 export class SqsRequeue implements Requeue {
-  private sqs: SQSClient | Promise<SQSClient>;
+  private readonly sqs: SqsSender;
   private readonly urls: ReadonlyMap<string, string>;
   /** `queueUrls`: the URL of each queue ARN where it is not AWS's own form (the embedded queue of `npm start`). */
-  constructor(sqs: SQSClient | { endpoint?: string }, queueUrls: Record<string, string> = {}) {
+  constructor(sqs: SqsSender, queueUrls: Record<string, string> = {}) {
     this.urls = new Map(Object.entries(queueUrls));
-    this.sqs = 'send' in sqs ? sqs : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {}));
+    this.sqs = sqs;
   }
   /** The URL of the queue a record was received from. */
   queueUrlOf(record: SQSRecord): string {
@@ -32,7 +30,7 @@ export class SqsRequeue implements Requeue {
   }
   async after(record: SQSRecord, seconds: number): Promise<void> {
     const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
-    await (await this.sqs).send(
+    await this.sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.queueUrlOf(record),
         ReceiptHandle: record.receiptHandle,

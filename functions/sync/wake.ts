@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsSender } from './lazy-sqs.ts';
 import { deduplicationId, messageGroupId, SyncMessage } from '../../shared/queue/envelope.ts';
 import type { OwnerRef } from '../../shared/ownership/ownership-store.ts';
 
@@ -11,16 +11,13 @@ import type { OwnerRef } from '../../shared/ownership/ownership-store.ts';
  * version in the message is only a placeholder, and `cause` (which release) keeps distinct wake-ups from being
  * deduplicated away.
  */
-export function sqsWake(sqs: SQSClient | { endpoint?: string }, queueUrl: string): (waiters: OwnerRef[], cause: string, reason?: PointerReason) => Promise<void> {
-  // Loaded on the first wake-up only, as the requeue's client: most invocations release nothing.
-  let client: Promise<SQSClient> | undefined;
-  const sqsClient = () => (client ??= 'send' in sqs ? Promise.resolve(sqs) : import('@aws-sdk/client-sqs').then(({ SQSClient }) => new SQSClient(sqs.endpoint ? { endpoint: sqs.endpoint } : {})));
+export function sqsWake(sqs: SqsSender, queueUrl: string): (waiters: OwnerRef[], cause: string, reason?: PointerReason) => Promise<void> {
   return async (waiters, cause, reason = 'owner-released') => {
     const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
     const messages = waiters.map((w) => wakeMessage(w, cause, reason));
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
-      const out = await (await sqsClient()).send(
+      const out = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
           Entries: batch.map((m, j) => ({ Id: `w${j}`, MessageBody: JSON.stringify(m), MessageGroupId: messageGroupId(m), MessageDeduplicationId: deduplicationId(m) })),
